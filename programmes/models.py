@@ -1,0 +1,106 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, FundingRoute, ProgrammeStatus
+from providers.models import Provider
+from providers.vocabulary import Phase, Region
+from qaportal.fields import ChoiceSetField
+
+
+class Programme(models.Model):
+    """One offer of professional development by one provider."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="programmes")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    summary = models.TextField(help_text="One or two sentences that say who it is for and what it does.")
+    focus_level = models.CharField(max_length=32, choices=FocusLevel.choices)
+    phases = ChoiceSetField(choices_class=Phase)
+    regions = ChoiceSetField(choices_class=Region)
+    format = models.CharField(max_length=32, choices=Format.choices)
+    delivery_mode = models.CharField(max_length=32, choices=DeliveryMode.choices)
+    contact_hours = models.PositiveSmallIntegerField(help_text="Hours of contact time in total.")
+    duration_weeks = models.PositiveSmallIntegerField(help_text="Weeks from first session to last.")
+    cost_per_participant = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Full cost per participant in pounds; 0 if free.",
+    )
+    funding_routes = ChoiceSetField(choices_class=FundingRoute, blank=True)
+    target_staff = models.CharField(
+        max_length=300, blank=True, help_text="Which staff it is for, in the provider's words."
+    )
+    intended_outcomes = models.TextField()
+    evidence_base = models.TextField(help_text="Research and sources the programme draws on.")
+    status = models.CharField(max_length=16, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Weighted title > provider name > summary, outcomes and evidence base; kept up to date by
+    # programmes.search and indexed with GIN on PostgreSQL (migration 0002).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(cost_per_participant__gte=0), name="programme_cost_not_negative"),
+            models.CheckConstraint(condition=models.Q(contact_hours__gte=0), name="programme_hours_not_negative"),
+        ]
+        indexes = [
+            # The directory lists published programmes only; most filters combine with this.
+            models.Index(fields=["status", "focus_level"], name="programme_status_focus"),
+            models.Index(fields=["status", "cost_per_participant"], name="programme_status_cost"),
+            models.Index(fields=["status", "-published_at"], name="programme_status_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_free(self) -> bool:
+        return self.cost_per_participant == 0
+
+
+class EvidenceStatement(models.Model):
+    """The provider's evidence portfolio: one statement per QA element, with supporting links."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="evidence_statements")
+    element = models.CharField(max_length=16, choices=ElementKey.choices)
+    statement = models.TextField()
+    links = models.TextField(blank=True, help_text="One web address per line.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["programme", "element"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "element"], name="one_evidence_statement_per_element"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} – {self.get_element_display()}"
+
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+class ProviderResponse(models.Model):
+    """The provider's right of reply, shown beside the published rating."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="provider_response")
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    published_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Response to {self.programme}"

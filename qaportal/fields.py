@@ -1,0 +1,127 @@
+"""A set of choices stored as a bitmask in one integer column.
+
+Regions, phases and funding routes are small fixed vocabularies that the directory filters
+and counts on every request. As a bitmask they need no join table, filter with one bitwise
+AND, and let one aggregate count every facet in a single pass, on PostgreSQL and SQLite alike.
+The bit of a choice is its position in the choices class, so members may be appended but
+never reordered or removed.
+"""
+
+from collections.abc import Iterable
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Lookup
+from django.utils.text import capfirst
+
+
+class ChoiceSet(frozenset):
+    """The Python value of a ChoiceSetField: a frozenset of choice values that knows their labels."""
+
+    choices_class: type[models.TextChoices]
+
+    def labels(self) -> list[str]:
+        return [member.label for member in self.choices_class if member.value in self]
+
+    def __str__(self) -> str:
+        return ", ".join(self.labels())
+
+
+def choice_set_class(choices_class: type[models.TextChoices]) -> type[ChoiceSet]:
+    return type(f"{choices_class.__name__}Set", (ChoiceSet,), {"choices_class": choices_class})
+
+
+class ChoiceSetField(models.BigIntegerField):
+    description = "A set of choices, stored as a bitmask"
+
+    def __init__(self, *args, choices_class: type[models.TextChoices], **kwargs):
+        self.choices_class = choices_class
+        self.set_class = choice_set_class(choices_class)
+        kwargs.setdefault("default", 0)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["choices_class"] = self.choices_class
+        if kwargs.get("default") == 0:
+            del kwargs["default"]
+        return name, path, args, kwargs
+
+    def bit_of(self, value: str) -> int:
+        for position, member in enumerate(self.choices_class):
+            if member.value == value:
+                return 1 << position
+        raise ValidationError(f"{value!r} is not one of the allowed choices.")
+
+    def mask_of(self, values: Iterable[str]) -> int:
+        mask = 0
+        for value in values:
+            mask |= self.bit_of(value)
+        return mask
+
+    def values_of(self, mask: int) -> ChoiceSet:
+        return self.set_class(
+            member.value for position, member in enumerate(self.choices_class) if mask & (1 << position)
+        )
+
+    def to_python(self, value):
+        if value is None or isinstance(value, ChoiceSet):
+            return value
+        if isinstance(value, int):
+            return self.values_of(value)
+        if isinstance(value, str):
+            value = [value] if value else []
+        return self.values_of(self.mask_of(value))
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else self.values_of(value)
+
+    def get_prep_value(self, value):
+        if value is None or isinstance(value, int):
+            return value
+        if isinstance(value, str):
+            value = [value]
+        return self.mask_of(value)
+
+    def value_to_string(self, obj):
+        return ",".join(sorted(self.value_from_object(obj) or ()))
+
+    def formfield(self, **kwargs):
+        options = {
+            "choices": self.choices_class.choices,
+            "widget": forms.CheckboxSelectMultiple,
+            "required": not self.blank,
+            "label": capfirst(self.verbose_name),
+            "help_text": self.help_text,
+        }
+        options.update({key: kwargs[key] for key in ("required", "label", "help_text", "widget") if key in kwargs})
+        return forms.TypedMultipleChoiceField(**options)
+
+    def validate(self, value, model_instance):
+        if not value and not self.blank:
+            raise ValidationError(self.error_messages["blank"], code="blank")
+
+
+@ChoiceSetField.register_lookup
+class Overlaps(Lookup):
+    """``regions__overlaps=["london", "south-east"]``: holds at least one of the values."""
+
+    lookup_name = "overlaps"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"({lhs} & {rhs}) <> 0", [*lhs_params, *rhs_params]
+
+
+@ChoiceSetField.register_lookup
+class ContainsAll(Lookup):
+    """``phases__has_all=["primary", "secondary"]``: holds every one of the values."""
+
+    lookup_name = "has_all"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"({lhs} & {rhs}) = {rhs}", [*lhs_params, *rhs_params, *rhs_params]

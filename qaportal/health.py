@@ -1,0 +1,26 @@
+"""Checks of the services the register depends on, for /healthz and operators."""
+
+from django.conf import settings
+from django.db import connection
+
+from qaportal.celery import app as celery_app
+
+
+def database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means "down"; the reason is reported.
+        return f"down: {error.__class__.__name__}"
+
+
+def broker_status() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "not used (tasks run inline)"
+    try:
+        with celery_app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as error:  # noqa: BLE001 - as above.
+        return f"down: {error.__class__.__name__}"

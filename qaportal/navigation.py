@@ -1,0 +1,29 @@
+"""The links a signed-in user sees in the service navigation, by role."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from qaportal.roles import has_role
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+
+
+# (role, label, URL name); a role's pages add their entry here.
+ROLE_PAGES: list[tuple[str, str, str]] = []
+
+
+def role_links(user) -> list[NavLink]:
+    if not user.is_authenticated:
+        return []
+    links = []
+    for role, label, url_name in ROLE_PAGES:
+        if has_role(user, role):
+            links.append(NavLink(label, reverse(url_name)))
+    if user.is_staff:
+        links.append(NavLink("Admin", reverse("admin:index")))
+    return links

@@ -1,0 +1,39 @@
+"""Template helpers that render Django form fields with GOV.UK Frontend classes."""
+
+from django import template
+from django.forms import BoundField
+
+register = template.Library()
+
+WIDGET_CLASSES = {
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "file": "govuk-file-upload",
+}
+
+
+@register.simple_tag
+def govuk_widget(field: BoundField, extra_class: str = ""):
+    """The field's own widget, with the design system's class, error state and described-by ids."""
+    css_class = WIDGET_CLASSES.get(field.widget_type, "govuk-input")
+    if field.errors:
+        css_class += f" {css_class}--error"
+    if extra_class:
+        css_class += f" {extra_class}"
+    described_by = [
+        element_id
+        for element_id, present in (
+            (f"{field.auto_id}-hint", field.help_text),
+            (f"{field.auto_id}-error", field.errors),
+        )
+        if present
+    ]
+    attrs = {"class": css_class}
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_choice_list(field: BoundField) -> bool:
+    return field.widget_type in {"checkboxselectmultiple", "radioselect"}

@@ -1,0 +1,16 @@
+"""The test suite's small override: real PostgreSQL and Redis on 127.0.0.1, fast hashing."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qaportal")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "false")
+
+from qaportal.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests sign in many times from one address; the lock-out itself has its own test.
+AXES_FAILURE_LIMIT = 5
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+DEBUG = False

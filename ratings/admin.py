@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from ratings.models import ProgrammeRating, ProviderRating, RatingHistory, StaleRating
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Ratings are derived by the engine; the admin shows them and never edits them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProgrammeRating)
+class ProgrammeRatingAdmin(ReadOnlyAdmin):
+    list_display = ["programme", "band", "shown_score", "raw_mean", "review_count", "needs_moderation", "computed_at"]
+    list_filter = ["band", "needs_moderation"]
+    search_fields = ["programme__title"]
+    list_select_related = ["programme"]
+
+
+@admin.register(ProviderRating)
+class ProviderRatingAdmin(ReadOnlyAdmin):
+    list_display = ["provider", "band", "shown_score", "rated_programmes", "review_count", "computed_at"]
+    list_filter = ["band"]
+    search_fields = ["provider__name"]
+    list_select_related = ["provider"]
+
+
+@admin.register(RatingHistory)
+class RatingHistoryAdmin(ReadOnlyAdmin):
+    list_display = ["programme", "band", "shown_score", "review_count", "computed_at"]
+    search_fields = ["programme__title"]
+    list_select_related = ["programme"]
+
+
+@admin.register(StaleRating)
+class StaleRatingAdmin(ReadOnlyAdmin):
+    list_display = ["programme", "marked_at"]
+    list_select_related = ["programme"]

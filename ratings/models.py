@@ -1,0 +1,84 @@
+"""Derived ratings: never typed in, always recomputed from published reviews by ratings.engine.
+
+They live in narrow tables of their own rather than as columns on the wide, search-indexed
+programme row: a recompute then rewrites a few small tuples instead of the whole programme.
+"""
+
+from django.db import models
+
+from programmes.models import Programme
+from providers.models import Provider
+from reviews.models import Framework
+
+
+class ProgrammeRating(models.Model):
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, primary_key=True, related_name="rating")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
+    review_count = models.PositiveIntegerField(default=0)
+    raw_mean = models.FloatField(null=True, help_text="Weighted mean of the published reviews, before shrinkage.")
+    shown_score = models.FloatField(null=True, help_text="Bayesian average toward the framework-wide prior.")
+    band = models.CharField(max_length=40)
+    # 1 = best band; null while not yet rated. Filters such as "at least Secure" compare ranks.
+    band_rank = models.PositiveSmallIntegerField(null=True)
+    # Element means (the five elements are fixed by the sources; their weights are data).
+    score_purpose = models.FloatField(null=True)
+    score_governance = models.FloatField(null=True)
+    score_process = models.FloatField(null=True)
+    score_definitions = models.FloatField(null=True)
+    score_value = models.FloatField(null=True)
+    max_spread = models.PositiveSmallIntegerField(
+        default=0, help_text="Largest gap, in levels, between two reviewers on one element."
+    )
+    needs_moderation = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # "Best rated" and "minimum band" on the directory.
+            models.Index(fields=["-shown_score"], name="rating_best"),
+            models.Index(fields=["-review_count"], name="rating_most_reviewed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.band}"
+
+
+class ProviderRating(models.Model):
+    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, primary_key=True, related_name="rating")
+    rated_programmes = models.PositiveIntegerField(default=0)
+    review_count = models.PositiveIntegerField(default=0)
+    shown_score = models.FloatField(null=True)
+    band = models.CharField(max_length=40)
+    band_rank = models.PositiveSmallIntegerField(null=True)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}: {self.band}"
+
+
+class RatingHistory(models.Model):
+    """A programme's previous ratings, one row per change, for the trend on its page."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="rating_history")
+    review_count = models.PositiveIntegerField()
+    shown_score = models.FloatField(null=True)
+    band = models.CharField(max_length=40)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["programme", "computed_at"]
+        indexes = [models.Index(fields=["programme", "computed_at"], name="rating_history_trend")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} at {self.computed_at:%Y-%m-%d %H:%M}: {self.band}"
+
+
+class StaleRating(models.Model):
+    """A programme whose rating must be recomputed: written in the transaction that made it stale,
+    so a lost task message never loses the change; the periodic sweep clears what is left."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    marked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} stale since {self.marked_at:%Y-%m-%d %H:%M}"

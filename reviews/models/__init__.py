@@ -1,0 +1,18 @@
+from reviews.models.audit import AuditEvent
+from reviews.models.framework import Band, Criterion, Element, Framework, FrameworkStatus, LevelDescriptor, ScoreLevel
+from reviews.models.review import Affiliation, CriterionScore, Review, ReviewState
+
+__all__ = [
+    "Affiliation",
+    "AuditEvent",
+    "Band",
+    "Criterion",
+    "CriterionScore",
+    "Element",
+    "Framework",
+    "FrameworkStatus",
+    "LevelDescriptor",
+    "Review",
+    "ReviewState",
+    "ScoreLevel",
+]

@@ -1,0 +1,202 @@
+"""The versioned quality-assurance framework: elements, criteria, rubric levels and rating settings.
+
+A framework is data that convenors edit as a draft and publish as a new version. A published
+version never changes: the models refuse it and, on PostgreSQL, triggers refuse it too
+(migration 0002), so no code path, admin or SQL can rewrite the rules behind a rating.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from programmes.vocabulary import ElementKey
+
+LEVEL_RANGE = Q(level__gte=1) & Q(level__lte=4)
+
+
+class FrameworkStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    RETIRED = "retired", "Retired"
+
+
+class Framework(models.Model):
+    name = models.CharField(max_length=200)
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT)
+    # The framework that new reviews use and that ratings are computed against; at most one.
+    is_live = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    prior_weight = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="m in the Bayesian average (n·mean + m·prior) / (n + m).",
+    )
+    min_reviews = models.PositiveSmallIntegerField(
+        default=2, help_text="Published reviews needed before a programme is rated."
+    )
+    disagreement_levels = models.PositiveSmallIntegerField(
+        default=2, help_text="Reviewers this many levels apart on an element flag a programme for moderation."
+    )
+    not_rated_label = models.CharField(max_length=40, default="Not yet rated")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="framework_version_unique"),
+            models.UniqueConstraint(fields=["is_live"], condition=Q(is_live=True), name="one_live_framework"),
+            models.CheckConstraint(
+                condition=Q(is_live=False) | Q(status=FrameworkStatus.PUBLISHED), name="live_framework_is_published"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status != FrameworkStatus.DRAFT
+
+
+class FrameworkPart(models.Model):
+    """Refuses to change any part of a framework version once it has been published."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_published()
+        return super().delete(*args, **kwargs)
+
+    def owning_framework(self) -> Framework:
+        raise NotImplementedError
+
+    def refuse_if_published(self) -> None:
+        if self.owning_framework().is_published:
+            raise ValidationError("A published framework version cannot be changed; make a new version.")
+
+
+class ScoreLevel(FrameworkPart):
+    """The meaning of a score (1–4) in this framework: Limited, Developing, Secure, Exemplary."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    name = models.CharField(max_length=40)
+    meaning = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["framework", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "level"], name="score_level_unique"),
+            models.CheckConstraint(condition=LEVEL_RANGE, name="score_level_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.name}"
+
+    def owning_framework(self) -> Framework:
+        return self.framework
+
+
+class Band(FrameworkPart):
+    """A rating band: programmes whose shown score is at least ``min_score`` (highest band first)."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="bands")
+    name = models.CharField(max_length=40)
+    min_score = models.DecimalField(max_digits=4, decimal_places=2)
+    rank = models.PositiveSmallIntegerField(help_text="1 for the best band.")
+
+    class Meta:
+        ordering = ["framework", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "rank"], name="band_rank_unique"),
+            models.UniqueConstraint(fields=["framework", "name"], name="band_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (≥ {self.min_score})"
+
+    def owning_framework(self) -> Framework:
+        return self.framework
+
+
+class Element(FrameworkPart):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="elements")
+    key = models.CharField(max_length=16, choices=ElementKey.choices)
+    code = models.CharField(max_length=2, help_text="The letter its criteria codes start with, e.g. P.")
+    name = models.CharField(max_length=80)
+    question = models.CharField(max_length=300)
+    weight = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["framework", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "key"], name="element_key_unique"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="element_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def owning_framework(self) -> Framework:
+        return self.framework
+
+
+class Criterion(FrameworkPart):
+    element = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(max_length=8)
+    title = models.CharField(max_length=120)
+    guidance = models.TextField(help_text="What reviewers look for.")
+    weight = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["element__position", "position"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["element", "code"], name="criterion_code_unique"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def owning_framework(self) -> Framework:
+        return self.element.framework
+
+
+class LevelDescriptor(FrameworkPart):
+    """What a criterion looks like at one level: what reviewers read beside the radio buttons."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="descriptors")
+    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    descriptor = models.TextField()
+
+    class Meta:
+        ordering = ["criterion", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "level"], name="descriptor_level_unique"),
+            models.CheckConstraint(condition=LEVEL_RANGE, name="descriptor_level_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code} level {self.level}"
+
+    def owning_framework(self) -> Framework:
+        return self.criterion.element.framework

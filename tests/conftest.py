@@ -1,0 +1,116 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from qaportal.roles import Role
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def framework(db):
+    return factories.live_framework()
+
+
+@pytest.fixture
+def provider(db):
+    return factories.make_provider(name="Northgate Learning Trust", slug="northgate-learning-trust")
+
+
+@pytest.fixture
+def provider_editor(provider):
+    editor = factories.make_user("editor-ann", role=Role.PROVIDER_EDITOR)
+    provider.editors.add(editor)
+    return editor
+
+
+@pytest.fixture
+def reviewer(db):
+    return factories.make_user("reviewer-rob", role=Role.REVIEWER)
+
+
+@pytest.fixture
+def other_reviewer(db):
+    return factories.make_user("reviewer-rita", role=Role.REVIEWER)
+
+
+@pytest.fixture
+def convenor(db):
+    return factories.make_user("convenor-cat", role=Role.CONVENOR)
+
+
+@pytest.fixture
+def outsider(db):
+    return factories.make_user("outsider-olly")
+
+
+def _test_database_url() -> str:
+    settings = connection.settings_dict
+    return (
+        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real Celery worker process on the test database and the test Redis database."""
+    from qaportal.celery import app
+
+    with django_db_blocker.unblock():
+        database_url = _test_database_url()
+    app.control.purge()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "qaportal.test_settings",
+        "DATABASE_URL": database_url,
+        "PYTHONUNBUFFERED": "1",
+    }
+    log_path = ROOT / "data" / "test-worker.log"
+    log_path.parent.mkdir(exist_ok=True)
+    with open(log_path, "w") as log:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "qaportal",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"test-worker-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=0.5):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"The Celery worker did not start; see {log_path}")
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+
+
+def wait_until(condition, timeout: float = 10.0, interval: float = 0.05):
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")

@@ -1,0 +1,94 @@
+"""Test data made the way the product makes it: real rows in PostgreSQL, no mocks."""
+
+import itertools
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, User
+
+from programmes.models import Programme
+from programmes.vocabulary import DeliveryMode, FocusLevel, Format, ProgrammeStatus
+from providers.models import Provider
+from providers.vocabulary import Phase, ProviderType, Region
+from reviews.models import Criterion, CriterionScore, Framework, Review, ReviewState
+
+_numbers = itertools.count(1)
+
+
+def make_user(username: str | None = None, *, role: str | None = None, **fields) -> User:
+    username = username or f"user-{next(_numbers)}"
+    user = User.objects.create_user(
+        username=username, email=f"{username}@example.org", password="pw-for-tests-1", **fields
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_provider(**fields) -> Provider:
+    number = next(_numbers)
+    defaults = {
+        "name": f"Provider {number}",
+        "slug": f"provider-{number}",
+        "provider_type": ProviderType.MAT,
+        "regions": [Region.LONDON],
+        "phases": [Phase.PRIMARY],
+    }
+    defaults.update(fields)
+    return Provider.objects.create(**defaults)
+
+
+def make_programme(provider: Provider | None = None, **fields) -> Programme:
+    number = next(_numbers)
+    defaults = {
+        "provider": provider or make_provider(),
+        "title": f"Programme {number}",
+        "slug": f"programme-{number}",
+        "summary": "A programme for testing.",
+        "focus_level": FocusLevel.MIDDLE_LEADER,
+        "phases": [Phase.PRIMARY],
+        "regions": [Region.LONDON],
+        "format": Format.COURSE,
+        "delivery_mode": DeliveryMode.BLENDED,
+        "contact_hours": 12,
+        "duration_weeks": 10,
+        "cost_per_participant": Decimal("450.00"),
+        "intended_outcomes": "Participants lead their subject well.",
+        "evidence_base": "The EEF guidance on professional development.",
+        "status": ProgrammeStatus.PUBLISHED,
+    }
+    defaults.update(fields)
+    return Programme.objects.create(**defaults)
+
+
+def live_framework() -> Framework:
+    return Framework.objects.get(is_live=True)
+
+
+def criteria_of(framework: Framework) -> list[Criterion]:
+    return list(Criterion.objects.filter(element__framework=framework).select_related("element"))
+
+
+def make_review(
+    programme: Programme,
+    reviewer: User,
+    *,
+    state: str = ReviewState.PUBLISHED,
+    scores: dict[str, int] | int | None = 3,
+    framework: Framework | None = None,
+) -> Review:
+    """A review with a score for every criterion: one number for all, or {code: score} (others 3)."""
+    framework = framework or live_framework()
+    review = Review.objects.create(programme=programme, reviewer=reviewer, framework=framework, state=state)
+    if scores is not None:
+        by_code = scores if isinstance(scores, dict) else {}
+        default = 3 if isinstance(scores, dict) else scores
+        CriterionScore.objects.bulk_create(
+            CriterionScore(
+                review=review,
+                criterion=criterion,
+                score=by_code.get(criterion.code, default),
+                rationale=f"Rationale for {criterion.code}.",
+            )
+            for criterion in criteria_of(framework)
+        )
+    return review

@@ -1,0 +1,81 @@
+import hashlib
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db.models import F
+
+from programmes.models import Programme
+from providers.models import Provider
+from providers.vocabulary import ProviderType, Region
+from qaportal.demo.seeding import SeedSizes, seed_demo_data
+from reviews.models import CriterionScore, Review, ReviewState
+
+pytestmark = pytest.mark.django_db
+
+SMALL = SeedSizes(providers=20, programmes=120, reviewers=10)
+
+
+def register_fingerprint() -> str:
+    """The register's content, independent of database ids."""
+    content = [
+        list(Provider.objects.order_by("id").values_list("name", "provider_type", "regions")),
+        list(Programme.objects.order_by("id").values_list("title", "status", "cost_per_participant", "provider__name")),
+        list(CriterionScore.objects.order_by("id").values_list("criterion__code", "score", "rationale")),
+    ]
+    return hashlib.sha256(repr(content).encode()).hexdigest()
+
+
+def delete_seeded_data():
+    CriterionScore.objects.all().delete()
+    Review.objects.all().delete()
+    Programme.objects.all().delete()
+    Provider.objects.all().delete()
+    User.objects.filter(username__startswith="reviewer-").delete()
+
+
+def test_it_makes_what_it_reports():
+    report = seed_demo_data(sizes=SMALL, seed=3)
+    assert (report.providers, report.programmes) == (20, 120)
+    assert Provider.objects.count() == 20 and Programme.objects.count() == 120
+    assert report.reviews == Review.objects.count() > 120
+    assert report.criterion_scores == CriterionScore.objects.count()
+    assert sum(report.by_status.values()) == 120
+
+
+def test_it_covers_every_provider_type_region_and_believable_disagreement():
+    seed_demo_data(sizes=SMALL, seed=3)
+    assert set(Provider.objects.values_list("provider_type", flat=True)) == set(ProviderType.values)
+    regions_seen = set().union(*Programme.objects.values_list("regions", flat=True))
+    assert regions_seen == set(Region.values)
+    published_scores = CriterionScore.objects.filter(review__state=ReviewState.PUBLISHED)
+    assert set(published_scores.values_list("score", flat=True)) == {1, 2, 3, 4}
+    assert all(published_scores.values_list("rationale", flat=True))
+
+
+def test_the_same_seed_gives_the_same_register_and_another_seed_does_not():
+    seed_demo_data(sizes=SMALL, seed=11)
+    first = register_fingerprint()
+    delete_seeded_data()
+    seed_demo_data(sizes=SMALL, seed=11)
+    assert register_fingerprint() == first
+    delete_seeded_data()
+    seed_demo_data(sizes=SMALL, seed=12)
+    assert register_fingerprint() != first
+
+
+def test_reviewers_are_never_given_a_programme_of_an_organisation_they_worked_for():
+    seed_demo_data(sizes=SMALL, seed=5)
+    conflicted = Review.objects.filter(reviewer__affiliations__provider_id=F("programme__provider_id"))
+    assert not conflicted.exists()
+
+
+def test_the_command_creates_one_demo_account_per_role_and_skips_a_full_register(capsys):
+    call_command("seed_demo", "--programmes", "30", "--providers", "10", "--reviewers", "5", verbosity=0)
+    assert set(
+        User.objects.filter(username__in=["convenor", "reviewer", "editor", "admin"]).values_list("username", flat=True)
+    ) == {"convenor", "reviewer", "editor", "admin"}
+    assert User.objects.get(username="editor").editable_providers.count() == 1
+    call_command("seed_demo", "--if-empty", verbosity=0)
+    assert Programme.objects.count() == 30
+    assert "nothing seeded" in capsys.readouterr().out

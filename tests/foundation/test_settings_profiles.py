@@ -1,0 +1,94 @@
+"""Settings are read from the environment: check each profile in a fresh interpreter."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CLEAN_ENV = {
+    key: value
+    for key, value in os.environ.items()
+    if key
+    not in {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "CELERY_BROKER_URL",
+        "CELERY_TASK_ALWAYS_EAGER",
+        "DJANGO_ENV",
+        "SECRET_KEY",
+        "DEBUG",
+        "DJANGO_SETTINGS_MODULE",
+        "ALLOWED_HOSTS",
+    }
+}
+REPORT = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], 'eager': settings.CELERY_TASK_ALWAYS_EAGER,"
+    " 'debug': settings.DEBUG, 'broker': settings.CELERY_BROKER_URL}))"
+)
+
+
+def run_python(code: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**CLEAN_ENV, "DJANGO_SETTINGS_MODULE": "qaportal.settings", **env},
+    )
+
+
+def test_with_nothing_configured_it_runs_on_sqlite_with_eager_tasks(tmp_path):
+    result = run_python(REPORT, DATA_DIR=str(tmp_path))
+    assert json.loads(result.stdout) == {
+        "engine": "django.db.backends.sqlite3",
+        "eager": True,
+        "debug": True,
+        "broker": "",
+    }
+
+
+def test_with_a_database_and_redis_configured_it_uses_them_and_a_real_broker():
+    result = run_python(
+        REPORT, DATABASE_URL="postgres://postgres@127.0.0.1:5432/qaportal", REDIS_URL="redis://127.0.0.1:6379/0"
+    )
+    assert json.loads(result.stdout) == {
+        "engine": "django.db.backends.postgresql",
+        "eager": False,
+        "debug": True,
+        "broker": "redis://127.0.0.1:6379/0",
+    }
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_python(REPORT, DJANGO_ENV="production")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_malformed_boolean_is_a_clear_error():
+    result = run_python(REPORT, DEBUG="perhaps")
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_the_production_profile_passes_the_deployment_checks():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **CLEAN_ENV,
+            "DJANGO_ENV": "production",
+            "SECRET_KEY": "k" * 64 + "-production-secret-for-the-check",
+            "ALLOWED_HOSTS": "register.example",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/qaportal",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
