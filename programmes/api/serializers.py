@@ -1,0 +1,83 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from programmes.models import Programme, ProviderResponse
+from programmes.vocabulary import DeliveryMode, FocusLevel, Format, FundingRoute, ProgrammeStatus
+from providers.api.serializers import ProviderSummarySerializer
+from providers.vocabulary import Phase, Region
+from qaportal.api.fields import ChoiceSetField, NumberField
+from ratings.api.serializers import RatingSummarySerializer
+
+
+class ProviderResponseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProviderResponse
+        fields = ["text", "published_at"]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    """A programme as the directory lists it."""
+
+    provider = ProviderSummarySerializer(read_only=True)
+    focus_level = serializers.ChoiceField(choices=FocusLevel.choices, read_only=True)
+    phases = ChoiceSetField(Phase)
+    regions = ChoiceSetField(Region)
+    format = serializers.ChoiceField(choices=Format.choices, read_only=True)
+    delivery_mode = serializers.ChoiceField(choices=DeliveryMode.choices, read_only=True)
+    cost_per_participant = NumberField(help_text="Full cost per participant in pounds; 0 if free.")
+    funding_routes = ChoiceSetField(FundingRoute)
+    status = serializers.ChoiceField(choices=ProgrammeStatus.choices, read_only=True)
+    web_url = serializers.SerializerMethodField(help_text="The programme's page on the register.")
+    rating = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Programme
+        fields = [
+            "slug",
+            "title",
+            "provider",
+            "summary",
+            "focus_level",
+            "phases",
+            "regions",
+            "format",
+            "delivery_mode",
+            "contact_hours",
+            "duration_weeks",
+            "cost_per_participant",
+            "funding_routes",
+            "target_staff",
+            "status",
+            "published_at",
+            "web_url",
+            "rating",
+        ]
+
+    def get_web_url(self, programme: Programme) -> str:
+        return programme.get_absolute_url()
+
+    @extend_schema_field(RatingSummarySerializer(allow_null=True))
+    def get_rating(self, programme: Programme):
+        rating = getattr(programme, "rating", None)
+        return None if rating is None else RatingSummarySerializer(rating).data
+
+
+class ProgrammeDetailSerializer(ProgrammeSerializer):
+    """A programme's own page: everything the directory lists, its outcomes and evidence base, why
+    it was withdrawn (if it was) and the provider's published response to its rating."""
+
+    provider_response = serializers.SerializerMethodField()
+
+    class Meta(ProgrammeSerializer.Meta):
+        fields = [
+            *ProgrammeSerializer.Meta.fields,
+            "intended_outcomes",
+            "evidence_base",
+            "withdrawn_reason",
+            "provider_response",
+        ]
+
+    @extend_schema_field(ProviderResponseSerializer(allow_null=True))
+    def get_provider_response(self, programme: Programme):
+        response = getattr(programme, "provider_response", None)
+        return None if response is None else ProviderResponseSerializer(response).data

@@ -1,0 +1,44 @@
+"""What every API view shares: JSON in and out, token or session authentication, anonymous
+throttling, numbered pages, the one error shape and the schema's error responses.
+
+Every view in the apps' ``api/`` packages inherits from one of these classes, so no view can
+forget a rule that the whole API keeps.
+"""
+
+from rest_framework import generics
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from qaportal.api.exceptions import api_exception_handler
+from qaportal.api.pagination import RegisterPagination
+from qaportal.api.schema import RegisterAutoSchema
+
+
+class RegisterAPIView(APIView):
+    # Token first: an anonymous request to a signed-in-only endpoint then gets 401 with
+    # "WWW-Authenticate: Token" rather than a bare 403. Session authentication keeps Django's
+    # CSRF check for every unsafe request made with a session cookie.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]
+    throttle_classes = [AnonRateThrottle]
+    pagination_class = RegisterPagination
+    schema = RegisterAutoSchema()
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+
+class RegisterListView(RegisterAPIView, generics.ListAPIView):
+    pass
+
+
+class RegisterRetrieveView(RegisterAPIView, generics.RetrieveAPIView):
+    pass
+
+
+class RegisterGenericView(RegisterAPIView, generics.GenericAPIView):
+    pass

@@ -1,0 +1,127 @@
+"""Every API error, whatever raised it, leaves in one shape:
+
+    {"status": 409, "code": "invalid_transition", "detail": "…for a person…", "errors": {"field": ["…"]}}
+
+``errors`` maps a field (dotted for nested input, ``non_field_errors`` for the whole request) to its
+messages; it is empty unless the input was wrong. The domain's exception family
+(``qaportal.errors``) is mapped here and nowhere else: ``ValidationFailed`` → 400 with its field
+errors, ``NotPermitted`` → 403, ``InvalidTransition`` → 409.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from qaportal.errors import NON_FIELD, DomainError, InvalidTransition, NotPermitted, ValidationFailed
+
+NON_FIELD_ERRORS = "non_field_errors"
+
+
+class Conflict(exceptions.APIException):
+    """A refused change of state: the object is not in a state that allows the action."""
+
+    status_code = 409
+    default_detail = "The object is not in a state that allows this."
+    default_code = "invalid_transition"
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's hook: turn any expected exception into a response in the one shape (None → 500)."""
+    api_error = as_api_exception(exc)
+    if api_error is None:
+        return None
+    headers = {}
+    if getattr(api_error, "auth_header", None):
+        headers["WWW-Authenticate"] = api_error.auth_header
+    if getattr(api_error, "wait", None):
+        headers["Retry-After"] = f"{int(api_error.wait)}"
+    set_rollback()
+    return Response(error_body(api_error), status=api_error.status_code, headers=headers)
+
+
+def as_api_exception(exc: Exception) -> exceptions.APIException | None:
+    if isinstance(exc, exceptions.APIException):
+        return exc
+    if isinstance(exc, (Http404, ObjectDoesNotExist)):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, DomainError):
+        return from_domain_error(exc)
+    return None
+
+
+def from_domain_error(error: DomainError) -> exceptions.APIException:
+    if isinstance(error, ValidationFailed):
+        return exceptions.ValidationError(
+            {
+                NON_FIELD_ERRORS if field == NON_FIELD else field: messages
+                for field, messages in error.field_errors.items()
+            }
+        )
+    if isinstance(error, InvalidTransition):
+        return Conflict(error.message)
+    if isinstance(error, NotPermitted):
+        return exceptions.PermissionDenied(error.message)
+    return exceptions.ValidationError({NON_FIELD_ERRORS: [error.message]})
+
+
+def error_body(error: exceptions.APIException) -> dict[str, Any]:
+    if isinstance(error, exceptions.ValidationError):
+        field_errors = flatten_errors(error.detail)
+        return {
+            "status": error.status_code,
+            "code": "invalid",
+            "detail": first_message(field_errors) or "The request is not valid.",
+            "errors": field_errors,
+        }
+    detail = error.detail
+    return {
+        "status": error.status_code,
+        "code": getattr(detail, "code", None) or error.default_code,
+        "detail": str(detail),
+        "errors": {},
+    }
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as one flat map: ``scores.2.rationale`` → messages."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = NON_FIELD_ERRORS if key == NON_FIELD else str(key)
+            flat.update(flatten_errors(value, f"{prefix}.{name}" if prefix else name))
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, (dict, list)) for item in detail):
+        flat = {}
+        for index, item in enumerate(detail):
+            flat.update(flatten_errors(item, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or NON_FIELD_ERRORS: [str(message) for message in messages if str(message)]} if messages else {}
+
+
+def first_message(field_errors: dict[str, list[str]]) -> str:
+    for field, messages in field_errors.items():
+        if messages:
+            return messages[0] if field == NON_FIELD_ERRORS else f"{field}: {messages[0]}"
+    return ""
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error body, for the schema."""
+
+    status = serializers.IntegerField(help_text="The HTTP status, repeated for clients that lose it.")
+    code = serializers.CharField(help_text="A stable machine-readable code, e.g. not_found, invalid_transition.")
+    detail = serializers.CharField(help_text="What went wrong, written for a person.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per input field (dotted for nested input); empty unless the input was wrong.",
+    )

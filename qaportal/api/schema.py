@@ -1,0 +1,31 @@
+"""The OpenAPI schema says, for every operation, which error statuses it can answer with and that
+each comes in the one error shape (``qaportal.api.exceptions.ErrorSerializer``)."""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+
+from qaportal.api.exceptions import ErrorSerializer
+
+ERROR_DESCRIPTIONS = {
+    "400": "The input or a query parameter is not valid; `errors` says which field and why.",
+    "401": "Authentication is needed (send `Authorization: Token …` or sign in).",
+    "403": "You are signed in but may not do this.",
+    "404": "Not found, or not visible to you.",
+    "405": "This method is not allowed here.",
+    "409": "Refused: the object is not in a state that allows this change.",
+    "415": "Send the body as application/json.",
+    "429": "Too many requests from an anonymous client; wait for the number of seconds in Retry-After.",
+}
+ALWAYS = ("400", "401", "403", "404", "405", "429")
+WRITES = ("409", "415")
+
+
+class RegisterAutoSchema(AutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ALWAYS + (WRITES if self.method in {"POST", "PUT", "PATCH", "DELETE"} else ())
+        for code in codes:
+            if code not in responses:
+                error = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
+                responses[code] = self._get_response_for_code(error, code, direction=direction)
+        return responses

@@ -1,0 +1,63 @@
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from qaportal.api.base import RegisterAPIView
+
+LOCKED_OUT = "Too many failed sign-ins: this account is locked for a while. Try again later."
+ROOT_LINKS = ["framework", "programme-list", "provider-list", "token", "schema", "docs"]
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+class TokenView(RegisterAPIView):
+    """Exchange a username and password for an API token; DELETE revokes the token in use.
+
+    Sign-in lock-out applies here as on the sign-in page: repeated failures lock the account.
+    """
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
+
+    @extend_schema(request=AuthTokenSerializer, responses=TokenResponseSerializer, operation_id="auth_token_create")
+    def post(self, request):
+        credentials = AuthTokenSerializer(data=request.data, context={"request": request})
+        if not credentials.is_valid():
+            # django-axes marks the request when the account is locked; say so rather than
+            # "wrong password", as the sign-in page does.
+            if getattr(request, "axes_locked_out", False):
+                raise exceptions.PermissionDenied(LOCKED_OUT, code="locked_out")
+            raise exceptions.ValidationError(credentials.errors)
+        token, _ = Token.objects.get_or_create(user=credentials.validated_data["user"])
+        return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None}, operation_id="auth_token_destroy")
+    def delete(self, request):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ApiRootView(RegisterAPIView):
+    """Where to start: the main collections of API v1."""
+
+    @extend_schema(
+        responses=inline_serializer("ApiRoot", {"links": serializers.DictField(child=serializers.CharField())})
+    )
+    def get(self, request):
+        links = {name: request.build_absolute_uri(reverse(f"api:{name}")) for name in ROOT_LINKS}
+        return Response({"links": links})
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Any other address under /api/: a 404 in the API's error shape, never an HTML page."""
+    body = {"status": 404, "code": "not_found", "detail": "There is no API endpoint at this address.", "errors": {}}
+    return JsonResponse(body, status=404)

@@ -1,0 +1,139 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from programmes.models import ProviderResponse
+from programmes.vocabulary import ProgrammeStatus
+from ratings.models import ProgrammeRating
+from tests.factories import make_programme
+
+pytestmark = pytest.mark.django_db
+
+
+def rate(programme, framework, *, band="Secure", band_rank=2, shown_score=3.1):
+    return ProgrammeRating.objects.create(
+        programme=programme,
+        framework=framework,
+        review_count=2,
+        raw_mean=3.2,
+        shown_score=shown_score,
+        band=band,
+        band_rank=band_rank,
+        score_purpose=3.0,
+        score_governance=3.5,
+        score_process=3.0,
+        score_definitions=2.5,
+        score_value=None,
+        computed_at=timezone.now() - timedelta(hours=1),
+    )
+
+
+def test_the_programme_list_shows_published_programmes_only(anonymous, provider):
+    published = make_programme(provider, title="Leading maths", regions=["london", "south-east"], phases=["primary"])
+    make_programme(provider, title="A draft", status=ProgrammeStatus.DRAFT)
+    make_programme(provider, title="Under review", status=ProgrammeStatus.IN_REVIEW)
+
+    response = anonymous.get("/api/v1/programmes/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    listed = body["results"][0]
+    assert listed["slug"] == published.slug
+    assert listed["provider"] == {"slug": provider.slug, "name": provider.name, "provider_type": "mat"}
+    assert listed["regions"] == ["london", "south-east"]
+    assert listed["cost_per_participant"] == 450.0
+    assert listed["web_url"] == f"/programmes/{published.slug}/"
+    assert listed["rating"] is None
+
+
+def test_a_rated_programme_shows_its_band_and_scores(anonymous, provider, framework):
+    programme = make_programme(provider)
+    rate(programme, framework)
+
+    listed = anonymous.get("/api/v1/programmes/").json()["results"][0]
+    rating = anonymous.get(f"/api/v1/programmes/{programme.slug}/rating/").json()
+
+    assert listed["rating"] == {
+        "band": "Secure",
+        "band_rank": 2,
+        "shown_score": 3.1,
+        "raw_mean": 3.2,
+        "review_count": 2,
+    }
+    assert rating["framework_version"] == framework.version
+    assert rating["element_scores"] == {
+        "purpose": 3.0,
+        "governance": 3.5,
+        "process": 3.0,
+        "definitions": 2.5,
+        "value": None,
+    }
+
+
+def test_the_programme_list_pages_by_twenty_or_as_asked_up_to_a_hundred(anonymous, provider):
+    for number in range(23):
+        make_programme(provider, title=f"Programme {number:02}")
+
+    first = anonymous.get("/api/v1/programmes/").json()
+    second = anonymous.get("/api/v1/programmes/?page=2").json()
+    small = anonymous.get("/api/v1/programmes/?page_size=5").json()
+
+    assert (first["count"], len(first["results"]), len(second["results"])) == (23, 20, 3)
+    assert second["next"] is None and second["previous"] is not None
+    assert len(small["results"]) == 5
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999999999999999999999", "3"])
+def test_a_page_that_does_not_exist_is_a_404_in_the_error_shape(anonymous, provider, page):
+    make_programme(provider)
+
+    response = anonymous.get(f"/api/v1/programmes/?page={page}")
+
+    assert response.status_code == 404
+    assert set(response.json()) == {"status", "code", "detail", "errors"}
+
+
+def test_the_programme_list_takes_a_fixed_number_of_queries(
+    anonymous, provider, framework, django_assert_max_num_queries
+):
+    for _ in range(15):
+        rate(make_programme(provider), framework)
+
+    with django_assert_max_num_queries(3):
+        assert anonymous.get("/api/v1/programmes/").status_code == 200
+
+
+def test_a_programme_page_shows_outcomes_evidence_base_and_the_providers_response(anonymous, provider):
+    programme = make_programme(provider, intended_outcomes="Pupils read more.")
+    ProviderResponse.objects.create(programme=programme, text="We thank the reviewers.")
+
+    body = anonymous.get(f"/api/v1/programmes/{programme.slug}/").json()
+
+    assert body["intended_outcomes"] == "Pupils read more."
+    assert body["provider_response"]["text"] == "We thank the reviewers."
+
+
+def test_a_withdrawn_programme_keeps_its_page_and_says_why(anonymous, provider):
+    programme = make_programme(provider, status=ProgrammeStatus.WITHDRAWN, withdrawn_reason="No longer offered.")
+
+    body = anonymous.get(f"/api/v1/programmes/{programme.slug}/").json()
+
+    assert (body["status"], body["withdrawn_reason"]) == ("withdrawn", "No longer offered.")
+
+
+@pytest.mark.parametrize("status", [ProgrammeStatus.DRAFT, ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW])
+def test_a_programme_not_yet_published_is_not_found(anonymous, provider, status):
+    programme = make_programme(provider, status=status)
+
+    for path in (f"/api/v1/programmes/{programme.slug}/", f"/api/v1/programmes/{programme.slug}/rating/"):
+        response = anonymous.get(path)
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+
+
+def test_an_unrated_programme_has_no_rating_yet(anonymous, provider):
+    programme = make_programme(provider)
+
+    assert anonymous.get(f"/api/v1/programmes/{programme.slug}/rating/").status_code == 404

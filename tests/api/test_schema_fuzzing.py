@@ -1,0 +1,95 @@
+"""Schemathesis against the API's own OpenAPI schema, in process (WSGI), on the test database.
+
+For every operation it sends a fixed small number of generated requests — valid ones and invalid
+ones (wrong types, huge numbers, malformed query parameters, unknown ids) — as an anonymous client
+and as signed-in clients with tokens, and fails on any server error or on any response whose
+status, content type, headers or body the schema does not describe. Deterministic: the same
+requests every run.
+"""
+
+import pytest
+import schemathesis
+from django.contrib.auth.models import User
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from rest_framework.throttling import AnonRateThrottle
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.api.fuzz_data import make_fuzz_register
+
+EXAMPLES_PER_OPERATION = 12
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+def load_schema():
+    from qaportal.wsgi import application
+
+    loaded = schemathesis.openapi.from_wsgi("/api/schema/", application)
+    loaded.config.generation.update(
+        modes=[schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE],
+        max_examples=EXAMPLES_PER_OPERATION,
+        deterministic=True,
+        database="none",
+    )
+    return loaded
+
+
+# Loaded once, at collection, from the running code: the schema the docs page shows.
+schema = load_schema()
+
+
+@pytest.fixture(autouse=True)
+def fuzz_register(db, monkeypatch):
+    # The fuzzer is one anonymous client sending hundreds of requests a minute; the throttle
+    # (tested on its own) would answer most of them with 429 and hide what they would find.
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "100000/minute"})
+    make_fuzz_register()
+    # Requests go through the real WSGI handler, which closes the database connection when a
+    # request ends; Django's test client disconnects that for the same reason: the test's
+    # transaction lives on that connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+# The fixtures (the small register, the throttle rate) are meant to last across the examples of
+# one operation: each operation's run shares one rolled-back transaction.
+FUZZ_SETTINGS = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_no_anonymous_request_breaks_the_schema_or_the_server(case):
+    case.call_and_validate(checks=CHECKS)
+
+
+@pytest.fixture(params=["fuzz-reviewer", "fuzz-convenor", "fuzz-editor"])
+def signed_in_as(request):
+    return User.objects.get(username=request.param)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_no_signed_in_request_breaks_the_schema_or_the_server(case, signed_in_as):
+    # A fresh token every time: the fuzzer may well have revoked the last one (DELETE auth/token).
+    token, _ = Token.objects.get_or_create(user=signed_in_as)
+    case.call_and_validate(headers={"Authorization": f"Token {token.key}"}, checks=CHECKS)
