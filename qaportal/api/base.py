@@ -27,6 +27,9 @@ class RegisterAPIView(APIView):
     throttle_classes = [AnonRateThrottle]
     pagination_class = RegisterPagination
     schema = RegisterAutoSchema()
+    # The OpenAPI schema describes every endpoint; OPTIONS answers 405 rather than a second,
+    # partial description.
+    metadata_class = None
 
     def get_exception_handler(self):
         return api_exception_handler

@@ -11,7 +11,16 @@ from rest_framework.response import Response
 from qaportal.api.base import RegisterAPIView
 
 LOCKED_OUT = "Too many failed sign-ins: this account is locked for a while. Try again later."
-ROOT_LINKS = ["framework", "programme-list", "provider-list", "token", "schema", "docs"]
+ROOT_LINKS = [
+    "framework",
+    "programme-list",
+    "provider-list",
+    "assignment-list",
+    "moderation-queue",
+    "token",
+    "schema",
+    "docs",
+]
 
 
 class TokenResponseSerializer(serializers.Serializer):

@@ -1,8 +1,21 @@
 from rest_framework import serializers
 
-from programmes.vocabulary import ElementKey
-from qaportal.api.fields import NumberField
-from reviews.models import Band, Criterion, Element, Framework, LevelDescriptor, ScoreLevel
+from programmes.api.serializers import ProgrammeDetailSerializer
+from programmes.models import EvidenceStatement, Programme
+from programmes.vocabulary import ProgrammeStatus
+from providers.api.serializers import ProviderSummarySerializer
+from qaportal.api.fields import NumberField, element_key_field
+from reviews.models import (
+    Band,
+    Criterion,
+    CriterionScore,
+    Element,
+    Framework,
+    LevelDescriptor,
+    Review,
+    ReviewState,
+    ScoreLevel,
+)
 
 
 class LevelSerializer(serializers.ModelSerializer):
@@ -35,7 +48,7 @@ class CriterionSerializer(serializers.ModelSerializer):
 
 
 class ElementSerializer(serializers.ModelSerializer):
-    key = serializers.ChoiceField(choices=ElementKey.choices, read_only=True)
+    key = element_key_field(used_for="framework")
     weight = NumberField()
     criteria = CriterionSerializer(many=True, read_only=True)
 
@@ -61,3 +74,133 @@ class FrameworkSerializer(serializers.ModelSerializer):
     class Meta:
         model = Framework
         fields = ["name", "version", "published_at", "description", "settings", "levels", "bands", "elements"]
+
+
+class ReviewProgrammeSerializer(serializers.ModelSerializer):
+    provider = ProviderSummarySerializer(read_only=True)
+    status = serializers.ChoiceField(choices=ProgrammeStatus.choices, read_only=True)
+
+    class Meta:
+        model = Programme
+        fields = ["slug", "title", "status", "provider"]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    """One of the signed-in reviewer's reviews, as their list of assignments shows it."""
+
+    programme = ReviewProgrammeSerializer(read_only=True)
+    state = serializers.ChoiceField(choices=ReviewState.choices, read_only=True)
+    scored = serializers.IntegerField(read_only=True, help_text="Criteria scored so far.")
+
+    class Meta:
+        model = Review
+        fields = ["id", "programme", "state", "scored", "assigned_at", "submitted_at"]
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    criterion = serializers.CharField(source="criterion.code", read_only=True)
+    score = serializers.IntegerField(allow_null=True, read_only=True, min_value=1, max_value=4)
+
+    class Meta:
+        model = CriterionScore
+        fields = ["criterion", "score", "rationale"]
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    """A review with its scores. Only its reviewer and the convenors ever see one."""
+
+    programme = ReviewProgrammeSerializer(read_only=True)
+    reviewer = serializers.CharField(source="reviewer.username", read_only=True)
+    state = serializers.ChoiceField(choices=ReviewState.choices, read_only=True)
+    framework_version = serializers.IntegerField(source="framework.version", read_only=True)
+    scores = ScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "programme",
+            "reviewer",
+            "state",
+            "framework_version",
+            "overall_comment",
+            "no_conflict_confirmed",
+            "conflict_note",
+            "return_comment",
+            "assigned_at",
+            "submitted_at",
+            "published_at",
+            "scores",
+        ]
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    score = serializers.IntegerField(
+        allow_null=True, min_value=1, max_value=4, help_text="1–4, or null while undecided."
+    )
+    rationale = serializers.CharField(allow_blank=True, max_length=10000, default="", trim_whitespace=False)
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    """What a reviewer sends to save a draft or submit. Criteria left out keep what was saved;
+    fields left out keep their saved values."""
+
+    scores = serializers.DictField(
+        child=ScoreInputSerializer(),
+        required=False,
+        help_text="Keyed by criterion code (P1, G2, …) of the review's framework.",
+    )
+    overall_comment = serializers.CharField(allow_blank=True, max_length=20000, required=False)
+    no_conflict_confirmed = serializers.BooleanField(required=False)
+
+
+class ConflictInputSerializer(serializers.Serializer):
+    conflict_note = serializers.CharField(max_length=5000, help_text="The conflict of interest, described.")
+
+
+class EvidenceStatementSerializer(serializers.ModelSerializer):
+    element = element_key_field(used_for="evidence")
+    links = serializers.ListField(child=serializers.CharField(), source="link_list", read_only=True)
+
+    class Meta:
+        model = EvidenceStatement
+        fields = ["element", "statement", "links", "updated_at"]
+
+
+class PortfolioSerializer(serializers.Serializer):
+    """The programme under review and its evidence portfolio: one statement per element."""
+
+    programme = ProgrammeDetailSerializer(read_only=True)
+    evidence = EvidenceStatementSerializer(many=True, read_only=True)
+
+
+class AssignInputSerializer(serializers.Serializer):
+    reviewer = serializers.CharField(max_length=150, help_text="The reviewer's username.")
+
+
+class ReturnInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=10000, help_text="What the reviewer should change.")
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=10000, help_text="Why; recorded in the audit trail.")
+
+
+class ReviewCountsSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            state.value: serializers.IntegerField(source=f"reviews_{state.name.lower()}", read_only=True)
+            for state in ReviewState
+        }
+
+
+class QueueEntrySerializer(serializers.ModelSerializer):
+    """A programme in the convenors' queue, with its reviews counted by state."""
+
+    provider = ProviderSummarySerializer(read_only=True)
+    status = serializers.ChoiceField(choices=ProgrammeStatus.choices, read_only=True)
+    reviews = ReviewCountsSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Programme
+        fields = ["slug", "title", "status", "provider", "submitted_at", "reviews"]

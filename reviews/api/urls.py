@@ -4,4 +4,19 @@ from reviews.api import views
 
 urlpatterns = [
     path("framework/", views.LiveFrameworkView.as_view(), name="framework"),
+    # Reviewers.
+    path("assignments/", views.AssignmentListView.as_view(), name="assignment-list"),
+    path("reviews/<int:review_id>/", views.ReviewDetailView.as_view(), name="review-detail"),
+    path("reviews/<int:review_id>/portfolio/", views.ReviewPortfolioView.as_view(), name="review-portfolio"),
+    path("reviews/<int:review_id>/draft/", views.ReviewDraftView.as_view(), name="review-draft"),
+    path("reviews/<int:review_id>/submit/", views.ReviewSubmitView.as_view(), name="review-submit"),
+    path("reviews/<int:review_id>/conflict/", views.ReviewConflictView.as_view(), name="review-conflict"),
+    # Convenors.
+    path("moderation/", views.ModerationQueueView.as_view(), name="moderation-queue"),
+    path("reviews/<int:review_id>/accept/", views.ReviewAcceptView.as_view(), name="review-accept"),
+    path("reviews/<int:review_id>/return/", views.ReviewReturnView.as_view(), name="review-return"),
+    path("reviews/<int:review_id>/withdraw/", views.ReviewWithdrawView.as_view(), name="review-withdraw"),
+    path("programmes/<slug:slug>/reviews/", views.ProgrammeReviewListView.as_view(), name="programme-review-list"),
+    path("programmes/<slug:slug>/reviewers/", views.ProgrammeAssignView.as_view(), name="programme-assign"),
+    path("programmes/<slug:slug>/publish/", views.ProgrammePublishView.as_view(), name="programme-publish"),
 ]

@@ -173,3 +173,10 @@ def test_the_api_root_links_to_the_collections(anonymous):
 
     assert links["programme-list"].endswith("/api/v1/programmes/")
     assert links["schema"].endswith("/api/schema/")
+
+
+def test_options_is_not_a_second_description_of_the_api(anonymous):
+    response = anonymous.options("/api/v1/programmes/")
+
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"

@@ -1,0 +1,120 @@
+"""Every endpoint × every role: who gets in, who is refused and how.
+
+401: not signed in. 403: signed in, but the endpoint is not for this role (or the service refuses
+this user). 404: the object exists but is not visible to this user (another reviewer's review),
+so its existence does not leak. Where a role is allowed, the request is the endpoint's happy path.
+"""
+
+import pytest
+
+from tests.api.workflow_data import full_scores, make_mid_review, make_spare_reviewer
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "outsider", "provider_editor", "reviewer", "other_reviewer", "convenor"]
+PUBLIC = dict.fromkeys(ROLES, 200)
+
+
+def only(role_statuses: dict, *, otherwise: int, anonymous: int = 401) -> dict:
+    statuses = dict.fromkeys(ROLES, otherwise)
+    statuses["anonymous"] = anonymous
+    statuses.update(role_statuses)
+    return statuses
+
+
+OWN_REVIEW_READ = only({"reviewer": 200, "convenor": 200}, otherwise=404)
+OWN_REVIEW_WRITE = only({"reviewer": 200, "other_reviewer": 404}, otherwise=403)
+CONVENOR_ONLY = only({"convenor": 200}, otherwise=403)
+
+# (method, path template, body, expected status per role)
+MATRIX = [
+    ("get", "/api/v1/", None, PUBLIC),
+    ("get", "/api/v1/framework/", None, PUBLIC),
+    ("get", "/api/v1/programmes/", None, PUBLIC),
+    ("get", "/api/v1/programmes/{published}/", None, PUBLIC),
+    ("get", "/api/v1/providers/", None, PUBLIC),
+    ("get", "/api/v1/providers/{provider}/", None, PUBLIC),
+    ("get", "/api/v1/providers/{provider}/programmes/", None, PUBLIC),
+    ("get", "/api/v1/assignments/", None, only({"reviewer": 200, "other_reviewer": 200}, otherwise=403)),
+    ("get", "/api/v1/reviews/{own_review}/", None, OWN_REVIEW_READ),
+    ("get", "/api/v1/reviews/{own_review}/portfolio/", None, OWN_REVIEW_READ),
+    (
+        "post",
+        "/api/v1/reviews/{own_review}/draft/",
+        {"scores": {"P1": {"score": 4, "rationale": ""}}},
+        OWN_REVIEW_WRITE,
+    ),
+    ("post", "/api/v1/reviews/{own_review}/submit/", "complete-review", OWN_REVIEW_WRITE),
+    ("post", "/api/v1/reviews/{own_review}/conflict/", {"conflict_note": "I used to work there."}, OWN_REVIEW_WRITE),
+    ("get", "/api/v1/moderation/", None, CONVENOR_ONLY),
+    ("post", "/api/v1/reviews/{submitted_review}/accept/", None, CONVENOR_ONLY),
+    ("post", "/api/v1/reviews/{submitted_review}/return/", {"comment": "Say more about G2."}, CONVENOR_ONLY),
+    ("post", "/api/v1/reviews/{published_review}/withdraw/", {"reason": "A conflict found later."}, CONVENOR_ONLY),
+    ("get", "/api/v1/programmes/{in_review}/reviews/", None, CONVENOR_ONLY),
+    (
+        "post",
+        "/api/v1/programmes/{in_review}/reviewers/",
+        {"reviewer": "reviewer-ruth"},
+        {**CONVENOR_ONLY, "convenor": 201},
+    ),
+    ("post", "/api/v1/programmes/{ready}/publish/", None, CONVENOR_ONLY),
+    (
+        "post",
+        "/api/v1/programmes/{published}/withdraw/",
+        {"reason": "No longer offered."},
+        only({"provider_editor": 200, "convenor": 200}, otherwise=403),
+    ),
+    # A programme still in review is not public: only its editors and the convenors can address it.
+    (
+        "post",
+        "/api/v1/programmes/{in_review}/withdraw/",
+        {"reason": "No longer offered."},
+        only({"provider_editor": 200, "convenor": 403}, otherwise=404),
+    ),
+]
+
+
+@pytest.fixture
+def register(provider, provider_editor, reviewer, other_reviewer, convenor, outsider, framework):
+    mid = make_mid_review(provider=provider, reviewer=reviewer, other_reviewer=other_reviewer)
+    make_spare_reviewer()
+    users = {
+        "outsider": outsider,
+        "provider_editor": provider_editor,
+        "reviewer": reviewer,
+        "other_reviewer": other_reviewer,
+        "convenor": convenor,
+    }
+    names = {
+        "provider": provider.slug,
+        "published": mid.published.slug,
+        "in_review": mid.in_review.slug,
+        "ready": mid.ready.slug,
+        "own_review": mid.own_review.id,
+        "submitted_review": mid.submitted_review.id,
+        "published_review": mid.published_review.id,
+    }
+    return users, names
+
+
+def request_for(method, template, body, names):
+    if body == "complete-review":
+        body = {"scores": full_scores(), "no_conflict_confirmed": True}
+    return method, template.format(**names), body
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "template", "body", "expected"), MATRIX, ids=[f"{m.upper()} {t}" for m, t, _, _ in MATRIX]
+)
+def test_each_role_gets_what_the_rules_say(register, anonymous, as_user, role, method, template, body, expected):
+    users, names = register
+    client = anonymous if role == "anonymous" else as_user(users[role])
+    method, path, body = request_for(method, template, body, names)
+
+    response = getattr(client, method)(path, body, format="json") if body else getattr(client, method)(path)
+
+    assert response.status_code == expected[role], response.content
+    if response.status_code >= 400:
+        assert set(response.json()) == {"status", "code", "detail", "errors"}
+        assert response.json()["status"] == response.status_code
