@@ -8,19 +8,63 @@ from rest_framework.response import Response
 
 from programmes import policies, selectors, services
 from programmes.api.serializers import ProgrammeDetailSerializer, ProgrammeSerializer
+from programmes.filters import SORTS, ProgrammeFilter
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
-from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRetrieveView
+from qaportal.api.base import RegisterGenericView, RegisterRetrieveView
+from qaportal.api.directory import (
+    FacetOptionSerializer,
+    facets_data,
+    filterset_parameters,
+    page_links,
+    refuse_invalid_filters,
+    refuse_missing_page,
+    requested_page,
+)
 from reviews import policies as review_policies
 
 
-class ProgrammeListView(RegisterListView):
-    """The directory: published programmes."""
+class DirectoryPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    sort = serializers.ChoiceField(choices=list(SORTS), help_text="The order applied.")
+    results = ProgrammeSerializer(many=True)
+    facets = serializers.DictField(
+        child=FacetOptionSerializer(many=True),
+        help_text="Each filter's options with how many programmes each would give (as on the web directory).",
+    )
+
+
+class ProgrammeListView(RegisterGenericView):
+    """The directory: published programmes, filtered, searched and sorted exactly as on the web
+    directory (the same FilterSet and selector), with its facet counts. A filter value that is
+    not valid is a 400 naming the parameter. Without a search the default order is best rated."""
 
     serializer_class = ProgrammeSerializer
+    queryset = Programme.objects.none()
 
-    def get_queryset(self):
-        return selectors.published_programmes().order_by("title", "id")
+    @extend_schema(
+        parameters=filterset_parameters(ProgrammeFilter),
+        responses=DirectoryPageSerializer,
+        operation_id="programmes_list",
+    )
+    def get(self, request):
+        page_number, page_size = requested_page(request)
+        directory = selectors.programme_directory(
+            params=request.query_params, page_number=page_number, per_page=page_size
+        )
+        refuse_invalid_filters(directory.filterset)
+        refuse_missing_page(directory.page, page_number)
+        return Response(
+            {
+                "count": directory.total,
+                **page_links(request, directory.page),
+                "sort": directory.sort,
+                "results": ProgrammeSerializer(directory.page.object_list, many=True).data,
+                "facets": facets_data(directory.facets),
+            }
+        )
 
 
 class ProgrammeDetailView(RegisterRetrieveView):

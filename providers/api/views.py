@@ -1,36 +1,85 @@
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
 
 from programmes.api.serializers import ProgrammeSerializer
 from programmes.models import Programme
-from programmes.selectors import published_programmes
 from providers import selectors
 from providers.api.serializers import ProviderSerializer
+from providers.filters import PROVIDER_SORTS, ProviderFilter
 from providers.models import Provider
-from qaportal.api.base import RegisterListView, RegisterRetrieveView
+from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRetrieveView
+from qaportal.api.directory import (
+    FacetOptionSerializer,
+    facets_data,
+    filterset_parameters,
+    page_links,
+    refuse_invalid_filters,
+    refuse_missing_page,
+    requested_page,
+)
 
 
-class ProviderListView(RegisterListView):
-    """Every provider on the register, by name, with its aggregate rating where it has one."""
+class ProviderDirectoryPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    sort = serializers.ChoiceField(choices=list(PROVIDER_SORTS), help_text="The order applied.")
+    results = ProviderSerializer(many=True)
+    facets = serializers.DictField(child=FacetOptionSerializer(many=True))
+
+
+class ProviderListView(RegisterGenericView):
+    """Providers, filtered and sorted exactly as on the web provider directory (the same FilterSet
+    and selector), with its facet counts; A to Z unless asked. An invalid filter value is a 400."""
 
     serializer_class = ProviderSerializer
+    queryset = Provider.objects.none()
 
-    def get_queryset(self):
-        return selectors.provider_list()
+    @extend_schema(
+        parameters=filterset_parameters(ProviderFilter),
+        responses=ProviderDirectoryPageSerializer,
+        operation_id="providers_list",
+    )
+    def get(self, request):
+        page_number, page_size = requested_page(request)
+        directory = selectors.provider_directory(
+            params=request.query_params, page_number=page_number, per_page=page_size
+        )
+        refuse_invalid_filters(directory.filterset)
+        refuse_missing_page(directory.page, page_number)
+        return Response(
+            {
+                "count": directory.total,
+                **page_links(request, directory.page),
+                "sort": directory.filterset.sort_name(),
+                "results": ProviderSerializer(directory.page.object_list, many=True).data,
+                "facets": facets_data(directory.facets),
+            }
+        )
+
+
+def public_provider(slug: str) -> Provider:
+    try:
+        return selectors.provider_for_public(slug=slug)
+    except Provider.DoesNotExist as missing:
+        raise Http404("No such provider") from missing
 
 
 class ProviderDetailView(RegisterRetrieveView):
     serializer_class = ProviderSerializer
 
     def get_object(self) -> Provider:
-        return get_object_or_404(selectors.provider_list(), slug=self.kwargs["slug"])
+        return public_provider(self.kwargs["slug"])
 
 
 class ProviderProgrammeListView(RegisterListView):
-    """A provider's published programmes."""
+    """A provider's published and withdrawn programmes, as its page lists them: published first,
+    best band first."""
 
     serializer_class = ProgrammeSerializer
     queryset = Programme.objects.none()  # Tells the schema the model; get_queryset gives the rows.
 
     def get_queryset(self):
-        provider = get_object_or_404(Provider, slug=self.kwargs["slug"])
-        return published_programmes().filter(provider=provider).order_by("title", "id")
+        return selectors.provider_programmes(provider=public_provider(self.kwargs["slug"]))

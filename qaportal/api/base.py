@@ -5,8 +5,11 @@ Every view in the apps' ``api/`` packages inherits from one of these classes, so
 forget a rule that the whole API keeps.
 """
 
+from types import SimpleNamespace
+
 from rest_framework import generics
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import AnonRateThrottle
@@ -17,12 +20,20 @@ from qaportal.api.pagination import RegisterPagination
 from qaportal.api.schema import RegisterAutoSchema
 
 
+class JSONNegotiation(DefaultContentNegotiation):
+    """DRF would read ``?format=`` as a choice of renderer (and 404 on ``?format=coaching``); here
+    ``format`` is a programme's format, a directory filter. There is one renderer: JSON."""
+
+    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)
+
+
 class RegisterAPIView(APIView):
     # Token first: an anonymous request to a signed-in-only endpoint then gets 401 with
     # "WWW-Authenticate: Token" rather than a bare 403. Session authentication keeps Django's
     # CSRF check for every unsafe request made with a session cookie.
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONNegotiation
     parser_classes = [JSONParser]
     throttle_classes = [AnonRateThrottle]
     pagination_class = RegisterPagination

@@ -12,6 +12,13 @@ def fresh_throttle_counts(db):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_directory_snapshot(settings):
+    # The directory keeps its filterable columns in memory per process; each test has its own
+    # rows, so every request rebuilds them (the directory's own tests cover reuse).
+    settings.DIRECTORY_SNAPSHOT_REUSE = False
+
+
 @pytest.fixture
 def anonymous():
     return APIClient()

@@ -101,7 +101,9 @@ def test_the_programme_list_takes_a_fixed_number_of_queries(
     for _ in range(15):
         rate(make_programme(provider), framework)
 
-    with django_assert_max_num_queries(3):
+    # The live bands, the directory snapshot's fingerprint (and, after a write, its rebuild) and
+    # one page of rows: the same however many programmes match.
+    with django_assert_max_num_queries(5):
         assert anonymous.get("/api/v1/programmes/").status_code == 200
 
 

@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from programmes.vocabulary import ProgrammeStatus
@@ -40,6 +41,7 @@ def test_a_provider_page_and_its_published_programmes(anonymous, provider):
 
     assert detail.json()["name"] == "Northgate Learning Trust"
     assert [p["title"] for p in programmes.json()["results"]] == ["A published", "B published"]
+    assert programmes.json()["count"] == 2
 
 
 def test_an_unknown_provider_is_not_found(anonymous):
@@ -53,3 +55,56 @@ def test_the_provider_list_takes_a_fixed_number_of_queries(anonymous, django_ass
 
     with django_assert_max_num_queries(3):
         assert anonymous.get("/api/v1/providers/").status_code == 200
+
+
+PROVIDER_PARAMETER_SETS = [
+    {},
+    {"sort": "best"},
+    {"provider_type": ["hub", "charity"]},
+    {"region": ["north-west"], "phase": ["secondary"]},
+    {"min_band": "2"},
+    {"rated": "true", "sort": "most-rated"},
+    {"q": "trust"},
+    {"page": "2"},
+]
+
+
+@pytest.fixture
+def many_providers(framework):
+    kinds = ["mat", "hub", "charity", "university", "diocese"]
+    regions = ["north-west", "london", "south-east"]
+    phases = ["primary", "secondary"]
+    for number in range(27):
+        provider = make_provider(
+            name=f"{'Trust' if number % 3 == 0 else 'Centre'} {number:02}",
+            provider_type=kinds[number % 5],
+            regions=[regions[number % 3]],
+            phases=[phases[number % 2]],
+        )
+        if number % 2 == 0:
+            ProviderRating.objects.create(
+                provider=provider, rated_programmes=number % 4 + 1, review_count=number, shown_score=1.5 + number / 20,
+                band=["Exemplary", "Secure", "Developing", "Limited"][number % 4], band_rank=number % 4 + 1,
+                computed_at=timezone.now(),
+            )  # fmt: skip
+
+
+@pytest.mark.parametrize("params", PROVIDER_PARAMETER_SETS, ids=[repr(p) for p in PROVIDER_PARAMETER_SETS])
+def test_the_api_and_the_web_provider_directory_give_the_same_results(many_providers, anonymous, params):
+    web = Client().get("/providers/", params).context["directory"]
+
+    body = anonymous.get("/api/v1/providers/", params).json()
+
+    assert body["count"] == web.total
+    assert [provider["slug"] for provider in body["results"]] == [provider.slug for provider in web.page.object_list]
+    assert body["facets"]["provider_type"] == [
+        {"value": option.value, "label": option.label, "count": option.count, "selected": option.selected}
+        for option in web.facets["provider_type"]
+    ]
+
+
+def test_an_invalid_provider_filter_is_a_400(anonymous):
+    response = anonymous.get("/api/v1/providers/", {"provider_type": "spaceship"})
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"provider_type"}

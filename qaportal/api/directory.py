@@ -1,0 +1,93 @@
+"""Directory listings through the API: the same selectors and FilterSets as the web pages.
+
+The web directory never refuses a bad parameter (it shows the error beside the field and leaves
+the filter out); the API refuses it with 400 and the field's message, so a client never mistakes
+an ignored filter for an applied one.
+"""
+
+import django_filters
+from django import forms
+from django.core.paginator import Page
+from django_filters import FilterSet
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, serializers
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from qaportal.api.pagination import RegisterPagination
+
+
+class FacetOptionSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text="Matches if this option were chosen, the other filters applied.")
+    selected = serializers.BooleanField()
+
+
+def refuse_invalid_filters(filterset: FilterSet) -> None:
+    if not filterset.form.is_valid():
+        raise exceptions.ValidationError({field: list(messages) for field, messages in filterset.form.errors.items()})
+
+
+def requested_page(request) -> tuple[int, int]:
+    """(page number, page size) as the other lists read them: a page that is not a positive whole
+    number is a 404; a page size that is not one falls back to the default."""
+    paginator = RegisterPagination()
+    raw = request.query_params.get(paginator.page_query_param, "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise exceptions.NotFound("Invalid page.")
+    return int(raw), paginator.get_page_size(request)
+
+
+def refuse_missing_page(page: Page, requested: int) -> None:
+    # The web pages' get_page() shows the last page for one past the end; the API says 404.
+    if page.number != requested:
+        raise exceptions.NotFound("Invalid page.")
+
+
+def page_links(request, page: Page) -> dict[str, str | None]:
+    url = request.build_absolute_uri()
+    following = replace_query_param(url, "page", page.next_page_number()) if page.has_next() else None
+    if not page.has_previous():
+        preceding = None
+    elif page.previous_page_number() == 1:
+        preceding = remove_query_param(url, "page")
+    else:
+        preceding = replace_query_param(url, "page", page.previous_page_number())
+    return {"next": following, "previous": preceding}
+
+
+def facets_data(facets: dict) -> dict:
+    return {
+        name: [
+            {"value": option.value, "label": option.label, "count": option.count, "selected": option.selected}
+            for option in options
+        ]
+        for name, options in facets.items()
+    }
+
+
+def filterset_parameters(filterset_class: type[FilterSet]) -> list[OpenApiParameter]:
+    """The schema's query parameters, read from the FilterSet itself so the two never drift."""
+    parameters = [
+        OpenApiParameter(name, schema_of(filter_), description=str(filter_.label or ""))
+        for name, filter_ in filterset_class.base_filters.items()
+    ]
+    return [
+        *parameters,
+        OpenApiParameter("page", int, description="A page number (from 1)."),
+        OpenApiParameter("page_size", int, description="Results a page: 20 unless asked, at most 100."),
+    ]
+
+
+def schema_of(filter_) -> dict:
+    choices = [str(value) for value, _ in filter_.extra.get("choices") or []]
+    if isinstance(filter_, django_filters.MultipleChoiceFilter):
+        return {"type": "array", "items": {"type": "string", "enum": choices}}
+    if isinstance(filter_, django_filters.ChoiceFilter):
+        # Band choices come from the live framework when the FilterSet is made: ranks, 1 = best.
+        return {"type": "string", "enum": choices} if choices else {"type": "string", "pattern": "^[0-9]+$"}
+    if filter_.field_class is forms.BooleanField or isinstance(filter_, django_filters.BooleanFilter):
+        return {"type": "boolean"}
+    if filter_.field_class is forms.DecimalField:
+        return {"type": "number", "minimum": 0}
+    return {"type": "string", **({"maxLength": filter_.extra["max_length"]} if "max_length" in filter_.extra else {})}
