@@ -88,6 +88,8 @@ def schema_of(filter_) -> dict:
         return {"type": "string", "enum": choices} if choices else {"type": "string", "pattern": "^[0-9]+$"}
     if filter_.field_class is forms.BooleanField or isinstance(filter_, django_filters.BooleanFilter):
         return {"type": "boolean"}
+    if filter_.field_class is forms.DateField:
+        return {"type": "string", "format": "date"}
     if filter_.field_class is forms.DecimalField:
         return {"type": "number", "minimum": 0}
     return {"type": "string", **({"maxLength": filter_.extra["max_length"]} if "max_length" in filter_.extra else {})}

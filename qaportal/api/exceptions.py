@@ -18,6 +18,7 @@ from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
+from summaries.services import ExportNotAvailable, InvalidFilters, SummariesError
 
 from qaportal.errors import NON_FIELD, DomainError, InvalidTransition, NotPermitted, ValidationFailed
 
@@ -55,6 +56,8 @@ def as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return exceptions.PermissionDenied()
     if isinstance(exc, DomainError):
         return from_domain_error(exc)
+    if isinstance(exc, SummariesError):
+        return from_summaries_error(exc)
     return None
 
 
@@ -71,6 +74,15 @@ def from_domain_error(error: DomainError) -> exceptions.APIException:
     if isinstance(error, NotPermitted):
         return exceptions.PermissionDenied(error.message)
     return exceptions.ValidationError({NON_FIELD_ERRORS: [error.message]})
+
+
+def from_summaries_error(error: SummariesError) -> exceptions.APIException:
+    # The summaries app has its own small family (summaries.services); mapped here with the rest.
+    if isinstance(error, InvalidFilters):
+        return exceptions.ValidationError({field: list(messages) for field, messages in error.errors.items()})
+    if isinstance(error, ExportNotAvailable):
+        return Conflict(str(error))
+    return exceptions.ValidationError({NON_FIELD_ERRORS: [str(error)]})
 
 
 def error_body(error: exceptions.APIException) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 each comes in the one error shape (``qaportal.api.exceptions.ErrorSerializer``)."""
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import _load_enum_name_overrides
 from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.views import SpectacularAPIView
 
 from qaportal.api.exceptions import ErrorSerializer
 
@@ -13,11 +15,16 @@ ERROR_DESCRIPTIONS = {
     "404": "Not found, or not visible to you.",
     "405": "This method is not allowed here.",
     "409": "Refused: the object is not in a state that allows this change.",
+    "410": "Gone: it has expired.",
     "415": "Send the body as application/json.",
     "429": "Too many requests from an anonymous client; wait for the number of seconds in Retry-After.",
 }
 ALWAYS = ("400", "401", "403", "404", "405", "429")
 WRITES = ("409", "415")
+
+
+def error_response(code: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
 
 
 class RegisterAutoSchema(AutoSchema):
@@ -26,6 +33,30 @@ class RegisterAutoSchema(AutoSchema):
         codes = ALWAYS + (WRITES if self.method in {"POST", "PUT", "PATCH", "DELETE"} else ())
         for code in codes:
             if code not in responses:
-                error = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
-                responses[code] = self._get_response_for_code(error, code, direction=direction)
+                responses[code] = self._get_response_for_code(error_response(code), code, direction=direction)
         return responses
+
+
+# Names for choice sets that share a field name across resources ("format" of a programme and of
+# an export, "status" of a programme and of an export job): without them drf-spectacular invents
+# names like Format25bEnum.
+ENUM_NAMES = {
+    "ProgrammeFormatEnum": "programmes.vocabulary.Format",
+    "ProgrammeStatusEnum": "programmes.vocabulary.ProgrammeStatus",
+    "ExportFormatEnum": "summaries.models.ExportFormat",
+    "ExportStatusEnum": "summaries.models.ExportStatus",
+}
+
+
+class RegisterSchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema of API v1, with the register's enum names."""
+
+    custom_settings = {"ENUM_NAME_OVERRIDES": ENUM_NAMES}
+
+    def _get_schema_response(self, request):
+        # drf-spectacular caches the overrides it has read once per process; read ours.
+        _load_enum_name_overrides.cache_clear()
+        try:
+            return super()._get_schema_response(request)
+        finally:
+            _load_enum_name_overrides.cache_clear()

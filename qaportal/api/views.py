@@ -17,6 +17,8 @@ ROOT_LINKS = [
     "provider-list",
     "assignment-list",
     "moderation-queue",
+    "summaries",
+    "export-list",
     "token",
     "schema",
     "docs",

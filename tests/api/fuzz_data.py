@@ -1,6 +1,8 @@
 """A small register for the fuzzer to find things in: every kind of row an endpoint can show."""
 
 from django.utils import timezone
+from summaries.models import ExportJob
+from summaries.services import export_run
 
 from programmes.models import ProviderResponse
 from programmes.vocabulary import ProgrammeStatus
@@ -13,7 +15,7 @@ from tests.factories import live_framework, make_programme, make_provider, make_
 def make_fuzz_register() -> None:
     framework = live_framework()
     reviewer = make_user("fuzz-reviewer", role=Role.REVIEWER)
-    make_user("fuzz-convenor", role=Role.CONVENOR)
+    convenor = make_user("fuzz-convenor", role=Role.CONVENOR)
     editor = make_user("fuzz-editor", role=Role.PROVIDER_EDITOR)
     provider = make_provider(name="Fuzz Trust", slug="fuzz-trust")
     provider.editors.add(editor)
@@ -48,3 +50,4 @@ def make_fuzz_register() -> None:
     make_programme(provider, title="Withdrawn", slug="withdrawn", status=ProgrammeStatus.WITHDRAWN)
     in_review = make_programme(provider, title="In review", slug="in-review", status=ProgrammeStatus.IN_REVIEW)
     make_review(in_review, reviewer, state=ReviewState.IN_PROGRESS, scores=None)
+    export_run(job_id=ExportJob.objects.create(requested_by=convenor, format="csv").pk)

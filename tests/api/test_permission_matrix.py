@@ -6,6 +6,8 @@ so its existence does not leak. Where a role is allowed, the request is the endp
 """
 
 import pytest
+from summaries.models import ExportJob
+from summaries.services import export_run
 
 from tests.api.workflow_data import full_scores, make_mid_review, make_spare_reviewer
 
@@ -64,6 +66,11 @@ MATRIX = [
         {"reason": "No longer offered."},
         only({"provider_editor": 200, "convenor": 200}, otherwise=403),
     ),
+    ("get", "/api/v1/summaries/", None, CONVENOR_ONLY),
+    ("get", "/api/v1/exports/", None, CONVENOR_ONLY),
+    ("post", "/api/v1/exports/", {"format": "csv"}, {**CONVENOR_ONLY, "convenor": 202}),
+    ("get", "/api/v1/exports/{export}/", None, CONVENOR_ONLY),
+    ("get", "/api/v1/exports/{export}/file/", None, CONVENOR_ONLY),
     # A programme still in review is not public: only its editors and the convenors can address it.
     (
         "post",
@@ -78,6 +85,8 @@ MATRIX = [
 def register(provider, provider_editor, reviewer, other_reviewer, convenor, outsider, framework):
     mid = make_mid_review(provider=provider, reviewer=reviewer, other_reviewer=other_reviewer)
     make_spare_reviewer()
+    export = ExportJob.objects.create(requested_by=convenor, format="csv")
+    export_run(job_id=export.pk)
     users = {
         "outsider": outsider,
         "provider_editor": provider_editor,
@@ -93,6 +102,7 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
         "own_review": mid.own_review.id,
         "submitted_review": mid.submitted_review.id,
         "published_review": mid.published_review.id,
+        "export": export.pk,
     }
     return users, names
 

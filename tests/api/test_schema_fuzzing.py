@@ -2,7 +2,7 @@
 
 For every operation it sends a fixed small number of generated requests — valid ones and invalid
 ones (wrong types, huge numbers, malformed query parameters, unknown ids) — as an anonymous client
-and as signed-in clients with tokens, and fails on any server error or on any response whose
+and as a reviewer and a convenor signed in with tokens, and fails on any server error or on any response whose
 status, content type, headers or body the schema does not describe. Deterministic: the same
 requests every run.
 """
@@ -82,7 +82,9 @@ def test_no_anonymous_request_breaks_the_schema_or_the_server(case):
     case.call_and_validate(checks=CHECKS)
 
 
-@pytest.fixture(params=["fuzz-reviewer", "fuzz-convenor", "fuzz-editor"])
+# A reviewer and a convenor between them reach every signed-in endpoint; a provider editor's one
+# endpoint (withdrawing their programme) is covered by the permission matrix.
+@pytest.fixture(params=["fuzz-reviewer", "fuzz-convenor"])
 def signed_in_as(request):
     return User.objects.get(username=request.param)
 

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from programmes.models import EvidenceStatement, Programme
 from programmes.vocabulary import ElementKey, ProgrammeStatus
 from qaportal.roles import Role
@@ -47,13 +49,15 @@ def make_mid_review(*, provider, reviewer, other_reviewer) -> MidReview:
     published = add_evidence(make_programme(provider, title="Early reading", status=ProgrammeStatus.PUBLISHED))
     make_review(ready, reviewer, state=ReviewState.ACCEPTED)
     make_review(ready, other_reviewer, state=ReviewState.ACCEPTED)
+    published_review = make_review(published, other_reviewer, state=ReviewState.PUBLISHED)
+    Review.objects.filter(pk=published_review.pk).update(published_at=timezone.now())
     return MidReview(
         in_review=in_review,
         ready=ready,
         published=published,
         own_review=make_review(in_review, reviewer, state=ReviewState.IN_PROGRESS, scores={"P1": 2}),
         submitted_review=make_review(in_review, other_reviewer, state=ReviewState.SUBMITTED),
-        published_review=make_review(published, other_reviewer, state=ReviewState.PUBLISHED),
+        published_review=published_review,
     )
 
 

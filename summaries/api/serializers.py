@@ -1,0 +1,97 @@
+from rest_framework import serializers
+from summaries.models import ExportFormat, ExportJob, ExportStatus
+
+
+class BandCountSerializer(serializers.Serializer):
+    band = serializers.CharField()
+    rank = serializers.IntegerField(allow_null=True, help_text="1 for the best band; null for not yet rated.")
+    programmes = serializers.IntegerField()
+    share = serializers.FloatField(help_text="Per cent of the programmes in the selection.")
+
+
+class StatisticSerializer(serializers.Serializer):
+    dimension = serializers.ChoiceField(choices=["all", "provider_type", "focus_level", "region"])
+    group = serializers.CharField()
+    group_label = serializers.CharField()
+    item = serializers.CharField(help_text="An element key or a criterion code.")
+    item_label = serializers.CharField()
+    n = serializers.IntegerField(help_text="Rated programmes (elements) or published scores (criteria).")
+    mean = serializers.FloatField(allow_null=True)
+    sd = serializers.FloatField(allow_null=True)
+
+
+class MonthCountSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    reviews = serializers.IntegerField()
+
+
+class AgreementSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["criterion", "element"])
+    code = serializers.CharField()
+    label = serializers.CharField()
+    alpha = serializers.FloatField(allow_null=True, help_text="Krippendorff's alpha (ordinal).")
+    programmes = serializers.IntegerField()
+
+
+class FilterDescriptionSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    value = serializers.CharField()
+
+
+class SummarySerializer(serializers.Serializer):
+    """The convenors' summary tables for the filtered part of the register (the same figures as
+    the summaries page and the export files)."""
+
+    filters = serializers.SerializerMethodField()
+    programme_count = serializers.IntegerField()
+    rated_count = serializers.IntegerField()
+    review_count = serializers.IntegerField()
+    bands = BandCountSerializer(many=True)
+    element_statistics = StatisticSerializer(many=True)
+    criterion_statistics = StatisticSerializer(many=True)
+    reviews_by_month = MonthCountSerializer(many=True)
+    weakest_criteria = StatisticSerializer(many=True)
+    strongest_criteria = StatisticSerializer(many=True)
+    agreement = AgreementSerializer(many=True)
+
+    def get_filters(self, tables) -> list[dict[str, str]]:
+        return FilterDescriptionSerializer(
+            [{"label": str(label), "value": str(value)} for label, value in tables.scope.description], many=True
+        ).data
+
+
+class ExportStartSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=ExportFormat.choices)
+    filters = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(max_length=100), max_length=20),
+        required=False,
+        default=dict,
+        help_text='The summary filters, each a list of values, e.g. {"region": ["london"], '
+        '"reviewed_from": ["2026-01-01"]}; the same names as the summaries query parameters.',
+    )
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    format = serializers.ChoiceField(choices=ExportFormat.choices, read_only=True)
+    status = serializers.ChoiceField(choices=ExportStatus.choices, read_only=True)
+    filters = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), read_only=True)
+    download_url = serializers.SerializerMethodField(help_text="Where to fetch the file once it is ready.")
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id",
+            "format",
+            "filters",
+            "status",
+            "progress",
+            "progress_note",
+            "file_size",
+            "created_at",
+            "finished_at",
+            "expires_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, job: ExportJob) -> str | None:
+        return self.context["download_url"](job)

@@ -1,0 +1,145 @@
+"""The convenors' summaries and export jobs over the API: the summaries app's FilterSet,
+selectors, services and policies, nothing re-decided here."""
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from summaries.filters import SummaryFilterSet, summary_filterset
+from summaries.models import ExportJob, ExportStatus
+from summaries.selectors import summary_tables
+
+from qaportal.api.base import RegisterGenericView, RegisterListView
+from qaportal.api.directory import filterset_parameters
+from qaportal.api.schema import error_response
+from summaries import policies, services
+from summaries.api.serializers import ExportJobSerializer, ExportStartSerializer, SummarySerializer
+
+FILE_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+class MayViewSummaries(BasePermission):
+    message = "The summaries are for convenors."
+
+    def has_permission(self, request, view) -> bool:
+        return policies.may_view_summaries(request.user)
+
+
+class SummaryView(RegisterGenericView):
+    """Summary tables for the whole register or a filtered part of it: programmes by band, element
+    and criterion means and spread by provider type, region and focus level, reviewer agreement,
+    reviews published by month, the weakest and strongest criteria. Convenors (and staff) only."""
+
+    permission_classes = [MayViewSummaries]
+    serializer_class = SummarySerializer
+
+    @extend_schema(parameters=filterset_parameters(SummaryFilterSet), operation_id="summaries_retrieve")
+    def get(self, request):
+        filterset = summary_filterset(request.query_params)
+        if not filterset.is_valid():
+            raise exceptions.ValidationError({name: list(messages) for name, messages in filterset.errors.items()})
+        return Response(SummarySerializer(summary_tables(scope=filterset.scope())).data)
+
+
+def download_url_for(request):
+    def download_url(job: ExportJob) -> str | None:
+        if not policies.export_is_downloadable(job):
+            return None
+        return request.build_absolute_uri(reverse("api:export-file", kwargs={"export_id": job.pk}))
+
+    return download_url
+
+
+class ExportListView(RegisterListView):
+    """GET: your export jobs, newest first. POST: start an export (CSV, XLSX or PDF) of the
+    filtered summaries; it is built by a worker — poll the job for its progress, then fetch the
+    file. Convenors (and staff) only; a job is visible only to the convenor who asked, and staff."""
+
+    permission_classes = [MayViewSummaries]
+    serializer_class = ExportJobSerializer
+    queryset = ExportJob.objects.none()
+
+    def get_queryset(self):
+        return ExportJob.objects.filter(requested_by=self.request.user).order_by("-created_at", "pk")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "download_url": download_url_for(self.request)}
+
+    @extend_schema(request=ExportStartSerializer, responses={202: ExportJobSerializer}, operation_id="exports_create")
+    def post(self, request):
+        if not policies.may_start_export(request.user):
+            raise exceptions.PermissionDenied()
+        typed = ExportStartSerializer(data=request.data)
+        typed.is_valid(raise_exception=True)
+        job = services.export_start(
+            requested_by=request.user,
+            export_format=typed.validated_data["format"],
+            filters=typed.validated_data["filters"],
+        )
+        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+def visible_job(request, export_id) -> ExportJob:
+    """Another convenor's export is as if it did not exist."""
+    job = get_object_or_404(ExportJob.objects.select_related("requested_by"), pk=export_id)
+    if not policies.may_see_export(request.user, job):
+        raise exceptions.NotFound()
+    return job
+
+
+class ExportDetailView(RegisterGenericView):
+    """An export job: its status and progress (per cent), and where to fetch the file when ready."""
+
+    permission_classes = [MayViewSummaries]
+    serializer_class = ExportJobSerializer
+
+    @extend_schema(responses=ExportJobSerializer, operation_id="exports_retrieve")
+    def get(self, request, export_id):
+        job = visible_job(request, export_id)
+        return Response(ExportJobSerializer(job, context={"download_url": download_url_for(request)}).data)
+
+
+class Gone(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = "This export has expired and its file has been deleted; start a new one."
+    default_code = "expired"
+
+
+class ExportFileView(RegisterGenericView):
+    """The finished file. 409 while the export is still being built (or if it failed); 410 once
+    it has expired."""
+
+    permission_classes = [MayViewSummaries]
+
+    def perform_content_negotiation(self, request, force=False):
+        # The file goes out as itself, whatever the client accepts; an error goes out as JSON.
+        return JSONRenderer(), JSONRenderer.media_type
+
+    @extend_schema(
+        responses={
+            **{(200, media_type): OpenApiResponse(OpenApiTypes.BINARY) for media_type in FILE_TYPES.values()},
+            409: error_response("409"),
+            410: error_response("410"),
+        },
+        operation_id="exports_file",
+    )
+    def get(self, request, export_id):
+        job = visible_job(request, export_id)
+        if not policies.export_is_downloadable(job):
+            if job.status in (ExportStatus.READY, ExportStatus.EXPIRED):
+                raise Gone()
+            raise services.ExportNotAvailable(f"This export is {job.get_status_display().lower()}.")
+        try:
+            handle = job.file.open("rb")
+        except FileNotFoundError as gone:
+            raise Gone() from gone
+        return FileResponse(handle, as_attachment=True, filename=job.download_name, content_type=FILE_TYPES[job.format])
