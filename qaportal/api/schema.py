@@ -28,6 +28,11 @@ def error_response(code: str) -> OpenApiResponse:
 
 
 class RegisterAutoSchema(AutoSchema):
+    def get_tags(self) -> list[str]:
+        # Grouped in the docs by collection: /api/v1/programmes/… under "programmes".
+        segments = [segment for segment in self.path.split("/") if segment]
+        return [segments[2] if len(segments) > 2 else "api"]
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = ALWAYS + (WRITES if self.method in {"POST", "PUT", "PATCH", "DELETE"} else ())
