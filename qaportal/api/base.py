@@ -8,13 +8,14 @@ forget a rule that the whole API keeps.
 from types import SimpleNamespace
 
 from rest_framework import generics
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from qaportal.api.authentication import RegisterTokenAuthentication
 from qaportal.api.exceptions import api_exception_handler
 from qaportal.api.pagination import RegisterPagination
 from qaportal.api.schema import RegisterAutoSchema
@@ -31,7 +32,7 @@ class RegisterAPIView(APIView):
     # Token first: an anonymous request to a signed-in-only endpoint then gets 401 with
     # "WWW-Authenticate: Token" rather than a bare 403. Session authentication keeps Django's
     # CSRF check for every unsafe request made with a session cookie.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [RegisterTokenAuthentication, SessionAuthentication]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONNegotiation
     parser_classes = [JSONParser]

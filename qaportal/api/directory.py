@@ -5,6 +5,8 @@ the filter out); the API refuses it with 400 and the field's message, so a clien
 an ignored filter for an applied one.
 """
 
+import re
+
 import django_filters
 from django import forms
 from django.core.paginator import Page
@@ -33,7 +35,8 @@ def requested_page(request) -> tuple[int, int]:
     number is a 404; a page size that is not one falls back to the default."""
     paginator = RegisterPagination()
     raw = request.query_params.get(paginator.page_query_param, "1")
-    if not raw.isdigit() or int(raw) < 1:
+    # Only ASCII digits: str.isdigit() also says yes to "²", which int() refuses.
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1:
         raise exceptions.NotFound("Invalid page.")
     return int(raw), paginator.get_page_size(request)
 

@@ -180,3 +180,36 @@ def test_options_is_not_a_second_description_of_the_api(anonymous):
 
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/reviews/99999999999999999999999999/",
+        "/api/v1/reviews/0/portfolio/",
+        "/api/v1/exports/00000000-0000-0000-0000-000000000000/",
+        "/api/v1/programmes/%00/",
+        "/api/v1/programmes/?page=%C2%B2",
+        "/api/v1/programmes/?page=99999999999999999999",
+        "/api/v1/providers/?page=-3",
+        "/api/v1/programmes/?q=%00",
+        "/api/v1/providers/?q=%00",
+        "/api/v1/programmes/?min_cost=NaN",
+        "/api/v1/programmes/?max_cost=Infinity",
+        "/api/v1/programmes/?min_band=99999999999999999999",
+    ],
+)
+def test_malformed_addresses_are_refused_cleanly_never_with_a_server_error(as_user, convenor, path):
+    response = as_user(convenor).get(path)
+
+    assert response.status_code in {400, 404}
+    assert set(response.json()) == ERROR_KEYS
+
+
+@pytest.mark.parametrize("header", ["Token abc\x00def", "Token " + "x" * 5000, "Token a b", "Bearer abc", "Token"])
+def test_a_malformed_authorization_header_is_a_401(anonymous, header):
+    response = anonymous.get("/api/v1/framework/", HTTP_AUTHORIZATION=header)
+
+    assert response.status_code in {200, 401}
+    if header.startswith("Token"):
+        assert response.status_code == 401

@@ -1,0 +1,15 @@
+import re
+
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
+
+# DRF's keys are 40 hexadecimal characters; anything else cannot be a token. Checked before the
+# database is asked, which would refuse a key holding a NUL byte with an error, not a "no".
+TOKEN_KEY = re.compile(r"[0-9A-Za-z]{1,40}")
+
+
+class RegisterTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key):
+        if not TOKEN_KEY.fullmatch(key):
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        return super().authenticate_credentials(key)
