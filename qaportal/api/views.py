@@ -18,6 +18,7 @@ ROOT_LINKS = [
     "assignment-list",
     "moderation-queue",
     "summaries",
+    "agreement",
     "export-list",
     "token",
     "schema",

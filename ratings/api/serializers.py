@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from programmes.vocabulary import ElementKey
-from ratings.models import ProgrammeRating
+from qaportal.api.fields import element_key_field
+from ratings.models import ProgrammeRating, RatingHistory
 
 
 class RatingSummarySerializer(serializers.ModelSerializer):
@@ -18,19 +18,69 @@ class RatingSummarySerializer(serializers.ModelSerializer):
         fields = ["band", "band_rank", "shown_score", "raw_mean", "review_count"]
 
 
-class ElementScoresSerializer(serializers.Serializer):
-    """The weighted mean of each element's criteria over the published reviews."""
+class CriterionExplanationSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    weight = serializers.FloatField()
+    scores = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=4),
+        help_text="The published reviews' scores, in ascending order (no reviewer is named).",
+    )
+    mean = serializers.FloatField(allow_null=True)
+    rationales = serializers.ListField(child=serializers.CharField(allow_blank=True), help_text="In the same order.")
 
-    def get_fields(self):
-        return {
-            key: serializers.FloatField(allow_null=True, read_only=True, source=f"score_{key}")
-            for key in ElementKey.values
-        }
+
+class ElementExplanationSerializer(serializers.Serializer):
+    key = element_key_field(used_for="explanation")
+    name = serializers.CharField()
+    weight = serializers.FloatField()
+    mean = serializers.FloatField(allow_null=True)
+    spread = serializers.IntegerField(help_text="Largest gap, in levels, between two reviewers on one criterion.")
+    criteria = CriterionExplanationSerializer(many=True)
 
 
-class ProgrammeRatingSerializer(RatingSummarySerializer):
-    framework_version = serializers.IntegerField(source="framework.version", read_only=True)
-    element_scores = ElementScoresSerializer(source="*", read_only=True)
+class RatingExplanationSerializer(serializers.Serializer):
+    """How a programme's rating was derived, every figure behind it (``ratings.explain``): the
+    published reviews' scores per criterion with their rationales, the element means, the
+    Bayesian average toward the framework's prior, and the band rule that applied."""
 
-    class Meta(RatingSummarySerializer.Meta):
-        fields = [*RatingSummarySerializer.Meta.fields, "framework_version", "element_scores", "computed_at"]
+    framework_name = serializers.CharField()
+    framework_version = serializers.IntegerField()
+    review_count = serializers.IntegerField()
+    raw_mean = serializers.FloatField(allow_null=True)
+    prior = serializers.FloatField(allow_null=True, help_text="The framework-wide mean overall score.")
+    prior_weight = serializers.FloatField(help_text="m in (n·mean + m·prior) / (n + m).")
+    shown_score = serializers.FloatField(allow_null=True)
+    band = serializers.CharField()
+    band_rule = serializers.CharField(help_text="The rule that gave the band, in words.")
+    min_reviews = serializers.IntegerField()
+    needs_moderation = serializers.BooleanField()
+    max_spread = serializers.IntegerField()
+    computed_at = serializers.DateTimeField(allow_null=True)
+    elements = ElementExplanationSerializer(many=True)
+
+
+class RatingHistorySerializer(serializers.ModelSerializer):
+    shown_score = serializers.FloatField(allow_null=True, read_only=True)
+
+    class Meta:
+        model = RatingHistory
+        fields = ["computed_at", "band", "shown_score", "review_count"]
+
+
+class AgreementScoreSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="A criterion code or an element key.")
+    name = serializers.CharField()
+    alpha = serializers.FloatField(allow_null=True, help_text="Krippendorff's alpha (ordinal); null if undefined.")
+    units = serializers.IntegerField()
+
+
+class AgreementReportSerializer(serializers.Serializer):
+    """Agreement between reviewers over programmes with two or more published reviews."""
+
+    framework_name = serializers.CharField()
+    framework_version = serializers.IntegerField()
+    programmes = serializers.IntegerField()
+    reviews = serializers.IntegerField()
+    criteria = AgreementScoreSerializer(many=True)
+    elements = AgreementScoreSerializer(many=True)

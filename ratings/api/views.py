@@ -1,21 +1,53 @@
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
 
-from programmes import selectors
+from programmes import selectors as programme_selectors
 from programmes.models import Programme
-from qaportal.api.base import RegisterRetrieveView
-from ratings.api.serializers import ProgrammeRatingSerializer
-from ratings.models import ProgrammeRating
+from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRetrieveView
+from qaportal.api.permissions import IsConvenor
+from ratings import selectors
+from ratings.agreement import reviewer_agreement
+from ratings.api.serializers import AgreementReportSerializer, RatingExplanationSerializer, RatingHistorySerializer
+from ratings.explain import explain_programme_rating
+from ratings.models import RatingHistory
+
+
+def public_programme(slug: str) -> Programme:
+    try:
+        return programme_selectors.programme_for_public(slug=slug)
+    except Programme.DoesNotExist as missing:
+        raise Http404("No such programme") from missing
 
 
 class ProgrammeRatingView(RegisterRetrieveView):
-    """A published or withdrawn programme's current rating: band, shown and raw score, the number
-    of published reviews, and each element's score. 404 until the programme has been rated."""
+    """A published or withdrawn programme's rating with its explanation: the evidence behind it.
+    A programme with too few published reviews says so ("Not yet rated") and why."""
 
-    serializer_class = ProgrammeRatingSerializer
+    serializer_class = RatingExplanationSerializer
 
-    def get_object(self) -> ProgrammeRating:
-        try:
-            programme = selectors.programme_for_public(slug=self.kwargs["slug"])
-            return ProgrammeRating.objects.select_related("framework").get(programme=programme)
-        except (Programme.DoesNotExist, ProgrammeRating.DoesNotExist) as missing:
-            raise Http404("No rating for this programme") from missing
+    def get_object(self):
+        return explain_programme_rating(programme_id=public_programme(self.kwargs["slug"]).pk)
+
+
+class RatingHistoryView(RegisterListView):
+    """Every rating the programme has had, oldest first; the last is the current one."""
+
+    serializer_class = RatingHistorySerializer
+    queryset = RatingHistory.objects.none()  # Tells the schema the model; get_queryset gives the rows.
+    pagination_class = None  # A programme's ratings change a few times a year: one list.
+
+    def get_queryset(self):
+        return selectors.rating_history(programme_id=public_programme(self.kwargs["slug"]).pk)
+
+
+class AgreementView(RegisterGenericView):
+    """Reviewer agreement (Krippendorff's alpha, ordinal) per criterion and per element, over the
+    register's programmes with two or more published reviews. Convenors only."""
+
+    permission_classes = [IsConvenor]
+    serializer_class = AgreementReportSerializer
+
+    @extend_schema(operation_id="agreement_retrieve")
+    def get(self, request):
+        return Response(AgreementReportSerializer(reviewer_agreement()).data)

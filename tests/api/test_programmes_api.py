@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from programmes.models import ProviderResponse
 from programmes.vocabulary import ProgrammeStatus
-from ratings.models import ProgrammeRating
-from tests.factories import make_programme
+from ratings.models import ProgrammeRating, RatingHistory
+from tests.factories import make_programme, make_review
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +48,11 @@ def test_the_programme_list_shows_published_programmes_only(anonymous, provider)
     assert listed["rating"] is None
 
 
-def test_a_rated_programme_shows_its_band_and_scores(anonymous, provider, framework):
+def test_a_rated_programme_shows_its_band_in_the_list(anonymous, provider, framework):
     programme = make_programme(provider)
     rate(programme, framework)
 
     listed = anonymous.get("/api/v1/programmes/").json()["results"][0]
-    rating = anonymous.get(f"/api/v1/programmes/{programme.slug}/rating/").json()
 
     assert listed["rating"] == {
         "band": "Secure",
@@ -62,14 +61,46 @@ def test_a_rated_programme_shows_its_band_and_scores(anonymous, provider, framew
         "raw_mean": 3.2,
         "review_count": 2,
     }
-    assert rating["framework_version"] == framework.version
-    assert rating["element_scores"] == {
-        "purpose": 3.0,
-        "governance": 3.5,
-        "process": 3.0,
-        "definitions": 2.5,
-        "value": None,
-    }
+
+
+def test_a_rating_comes_with_the_evidence_behind_it(anonymous, provider, framework, reviewer, other_reviewer):
+    programme = make_programme(provider)
+    make_review(programme, reviewer, scores={"P1": 4})
+    make_review(programme, other_reviewer, scores={"P1": 2})
+    rate(programme, framework)
+
+    explanation = anonymous.get(f"/api/v1/programmes/{programme.slug}/rating/").json()
+
+    assert (explanation["band"], explanation["shown_score"], explanation["review_count"]) == ("Secure", 3.1, 2)
+    assert explanation["framework_version"] == framework.version
+    assert "Secure" in explanation["band_rule"]
+    purpose = explanation["elements"][0]
+    assert (purpose["key"], purpose["mean"], purpose["spread"]) == ("purpose", 3.0, 2)
+    first = purpose["criteria"][0]
+    assert (first["code"], first["scores"], first["mean"]) == ("P1", [2, 4], 3.0)
+    assert first["rationales"] == ["Rationale for P1.", "Rationale for P1."]
+    assert "reviewer-rob" not in str(explanation)
+
+
+def test_the_rating_history_lists_every_rating_oldest_first(anonymous, provider):
+    programme = make_programme(provider)
+    now = timezone.now()
+    for days_ago, band, score in ((30, "Not yet rated", None), (10, "Developing", 2.4), (1, "Secure", 3.0)):
+        RatingHistory.objects.create(
+            programme=programme,
+            review_count=2,
+            shown_score=score,
+            band=band,
+            computed_at=now - timedelta(days=days_ago),
+        )
+
+    history = anonymous.get(f"/api/v1/programmes/{programme.slug}/rating/history/").json()
+
+    assert [(entry["band"], entry["shown_score"]) for entry in history] == [
+        ("Not yet rated", None),
+        ("Developing", 2.4),
+        ("Secure", 3.0),
+    ]
 
 
 def test_the_programme_list_pages_by_twenty_or_as_asked_up_to_a_hundred(anonymous, provider):
@@ -129,13 +160,20 @@ def test_a_withdrawn_programme_keeps_its_page_and_says_why(anonymous, provider):
 def test_a_programme_not_yet_published_is_not_found(anonymous, provider, status):
     programme = make_programme(provider, status=status)
 
-    for path in (f"/api/v1/programmes/{programme.slug}/", f"/api/v1/programmes/{programme.slug}/rating/"):
+    for path in (
+        f"/api/v1/programmes/{programme.slug}/",
+        f"/api/v1/programmes/{programme.slug}/rating/",
+        f"/api/v1/programmes/{programme.slug}/rating/history/",
+    ):
         response = anonymous.get(path)
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"
 
 
-def test_an_unrated_programme_has_no_rating_yet(anonymous, provider):
+def test_an_unrated_programme_says_so_and_why(anonymous, provider):
     programme = make_programme(provider)
 
-    assert anonymous.get(f"/api/v1/programmes/{programme.slug}/rating/").status_code == 404
+    explanation = anonymous.get(f"/api/v1/programmes/{programme.slug}/rating/").json()
+
+    assert (explanation["band"], explanation["shown_score"]) == ("Not yet rated", None)
+    assert "needs at least 2" in explanation["band_rule"]

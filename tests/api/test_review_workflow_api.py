@@ -4,9 +4,11 @@ rules; these tests check what the API adds — its input, its status codes and i
 import pytest
 
 from programmes.vocabulary import ProgrammeStatus
+from qaportal.roles import Role
 from ratings.models import StaleRating
 from reviews.models import Affiliation, CriterionScore, Review, ReviewState
 from tests.api.workflow_data import GOOD_RATIONALE, full_scores, make_mid_review, make_spare_reviewer
+from tests.factories import make_programme, make_review, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +278,24 @@ def test_the_reviewer_list_takes_a_fixed_number_of_queries(as_user, reviewer, mi
     client = as_user(reviewer)
     with django_assert_max_num_queries(6):
         assert client.get("/api/v1/assignments/").status_code == 200
+
+
+def test_a_convenor_sees_agreement_between_reviewers_per_criterion_and_element(as_user, convenor, provider, framework):
+    first, second = make_spare_reviewer(), make_user("reviewer-ray", role=Role.REVIEWER)
+    for number, (left, right) in enumerate([(4, 4), (2, 2), (3, 3)]):
+        programme = make_programme(provider, title=f"Agreed {number}")
+        make_review(programme, first, scores=left)
+        make_review(programme, second, scores=right)
+
+    report = as_user(convenor).get("/api/v1/agreement/").json()
+
+    assert (report["programmes"], report["reviews"]) >= (3, 6)
+    p1 = next(score for score in report["criteria"] if score["key"] == "P1")
+    assert p1["alpha"] == pytest.approx(1.0)
+    assert {score["key"] for score in report["elements"]} == {
+        "purpose",
+        "governance",
+        "process",
+        "definitions",
+        "value",
+    }
