@@ -39,7 +39,7 @@ recompute twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -50,6 +50,9 @@ from ratings.models import FrameworkPrior, ProgrammeRating
 from reviews.models import Framework, ReviewState
 
 ELEMENT_KEYS = list(ElementKey.values)
+# The statements of a recompute, in order; ``progress`` callbacks receive these names.
+RECOMPUTE_STEPS = ["scores", "prior", "bands", "history", "ratings", "withdrawn", "providers"]
+Progress = Callable[[str], object]
 # Advisory lock keys (two-int form): a namespace for this module, then the object.
 LOCK_NAMESPACE_PROGRAMME = 41_001
 LOCK_NAMESPACE_PROVIDER = 41_002
@@ -282,7 +285,7 @@ def recompute_programmes(*, programme_ids: Iterable[int]) -> int:
         return run_recompute(framework, programme_ids=ids, refresh_prior=False)
 
 
-def recompute_all() -> int:
+def recompute_all(*, progress: Progress | None = None) -> int:
     """Recompute every rating in the register, set-based; refreshes the prior first.
 
     Returns the number of programme ratings (published programmes).
@@ -292,7 +295,7 @@ def recompute_all() -> int:
         return 0
     with transaction.atomic():
         lock_whole_register()
-        return run_recompute(framework, programme_ids=None, refresh_prior=True)
+        return run_recompute(framework, programme_ids=None, refresh_prior=True, progress=progress)
 
 
 def live_framework() -> Framework | None:
@@ -306,54 +309,58 @@ def has_prior(framework: Framework) -> bool:
 # --- The steps ----------------------------------------------------------------------------------
 
 
-def run_recompute(framework: Framework, *, programme_ids: Sequence[int] | None, refresh_prior: bool) -> int:
+def run_recompute(
+    framework: Framework,
+    *,
+    programme_ids: Sequence[int] | None,
+    refresh_prior: bool,
+    progress: Progress | None = None,
+) -> int:
     """Stage the raw aggregates, (refresh the prior,) finalise, write history and ratings, then
-    the providers. Must run inside a transaction; the temporary tables are dropped at the end."""
+    the providers. Runs inside the caller's transaction; the temporary tables go at the end."""
     dialect = Dialect.current()
-    params = {
-        "framework": framework.id,
-        "min_reviews": framework.min_reviews,
-        "review_published": ReviewState.PUBLISHED,
-        "programme_published": ProgrammeStatus.PUBLISHED,
-        "now": timezone.now(),
+    scope_sql, params = id_list(programme_ids)
+    params.update(
+        framework=framework.id,
+        min_reviews=framework.min_reviews,
+        review_published=ReviewState.PUBLISHED,
+        programme_published=ProgrammeStatus.PUBLISHED,
+        now=timezone.now(),
+    )
+    statements = {
+        "scores": raw_sql(dialect, scope_sql, element_weights(framework)),
+        "prior": PRIOR_SQL if refresh_prior else None,
+        "bands": FINAL_SQL.format(exact=dialect.exact),
+        "history": HISTORY_SQL.format(exact=dialect.exact, floating=dialect.floating, distinct=dialect.distinct),
+        "ratings": upsert_sql(dialect),
+        "withdrawn": DELETE_SQL.format(rating_scope=f"AND programme_id IN ({scope_sql})" if scope_sql else ""),
+        "providers": provider_sql(dialect, scope_sql),
     }
-    scope_sql, scope_params = id_list(programme_ids)
-    params.update(scope_params)
     with connection.cursor() as cursor:
         tune_session(cursor)
         cursor.execute("DROP TABLE IF EXISTS rating_raw")
         cursor.execute("DROP TABLE IF EXISTS rating_final")
-        cursor.execute(raw_sql(dialect, scope_sql, element_weights(framework)), params)
-        if refresh_prior:
-            cursor.execute(PRIOR_SQL, params)
-        cursor.execute(FINAL_SQL.format(exact=dialect.exact), params)
-        cursor.execute(
-            HISTORY_SQL.format(exact=dialect.exact, floating=dialect.floating, distinct=dialect.distinct), params
-        )
-        cursor.execute(upsert_sql(dialect), params)
-        rating_scope = f"AND programme_id IN ({scope_sql})" if scope_sql else ""
-        cursor.execute(DELETE_SQL.format(rating_scope=rating_scope), params)
-        provider_scope = (
-            f"AND pv.id IN (SELECT provider_id FROM programmes_programme WHERE id IN ({scope_sql}))"
-            if scope_sql
-            else ""
-        )
-        if scope_sql:
-            lock_providers(cursor, params, scope_sql)
-        cursor.execute(
-            PROVIDER_SQL.format(
-                exact=dialect.exact,
-                floating=dialect.floating,
-                distinct=dialect.distinct,
-                provider_scope=provider_scope,
-            ),
-            params,
-        )
+        for step in RECOMPUTE_STEPS:
+            if step == "providers" and scope_sql:
+                lock_providers(cursor, params, scope_sql)
+            if statements[step]:
+                cursor.execute(statements[step], params)
+            if progress:
+                progress(step)
         cursor.execute("SELECT COUNT(*) FROM rating_final")
         rated = cursor.fetchone()[0]
         cursor.execute("DROP TABLE rating_raw")
         cursor.execute("DROP TABLE rating_final")
     return rated
+
+
+def provider_sql(dialect: Dialect, scope_sql: str) -> str:
+    provider_scope = (
+        f"AND pv.id IN (SELECT provider_id FROM programmes_programme WHERE id IN ({scope_sql}))" if scope_sql else ""
+    )
+    return PROVIDER_SQL.format(
+        exact=dialect.exact, floating=dialect.floating, distinct=dialect.distinct, provider_scope=provider_scope
+    )
 
 
 def tune_session(cursor) -> None:
@@ -368,7 +375,7 @@ def tune_session(cursor) -> None:
     cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
-def id_list(programme_ids: Sequence[int] | None) -> tuple[str, dict]:
+def id_list(programme_ids: Sequence[int] | None) -> tuple[str, dict[str, object]]:
     """An SQL list of named parameters (portable: no arrays on SQLite)."""
     if programme_ids is None:
         return "", {}
