@@ -1,7 +1,6 @@
 """Through a real Celery worker process (and, for the outage, a real beat process)."""
 
 import contextlib
-import importlib
 import os
 import socket
 import subprocess
@@ -11,34 +10,16 @@ import time
 
 import pytest
 from django.db import connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 
 from qaportal.celery import app
 from ratings.engine import recompute_all, recompute_programme
 from ratings.models import ProgrammeRating, RatingHistory, StaleRating
 from ratings.services import mark_programme_rating_stale
-from reviews.models import Framework, ReviewState
+from reviews.models import ReviewState
 from tests.conftest import ROOT, wait_until
 from tests.factories import make_programme, make_provider, make_review, make_user
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def live_framework_loaded(transactional_db):
-    """Transactional tests empty every table afterwards, including the framework that a data
-    migration loaded; put it back (with the immutability triggers paused while it loads)."""
-    if Framework.objects.filter(is_live=True).exists():
-        return
-    migration = "0002_load_starting_framework"
-    load = importlib.import_module(f"reviews.migrations.{migration}").load_starting_framework
-    historical_apps = MigrationExecutor(connection).loader.project_state(("reviews", migration)).apps
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        try:
-            load(historical_apps, None)
-        finally:
-            cursor.execute("SET session_replication_role = DEFAULT")
 
 
 def publish_reviews(programme, reviewers, score):
@@ -49,9 +30,7 @@ def publish_reviews(programme, reviewers, score):
         mark_programme_rating_stale(programme_id=programme.id)
 
 
-def test_publishing_reviews_makes_the_new_rating_visible_within_two_seconds(
-    celery_worker_process, live_framework_loaded
-):
+def test_publishing_reviews_makes_the_new_rating_visible_within_two_seconds(celery_worker_process):
     provider = make_provider()
     warm_up = make_programme(provider)
     publish_reviews(warm_up, [make_user(), make_user()], 3)
@@ -99,9 +78,7 @@ def beat_process(tmp_path):
         log.close()
 
 
-def test_a_broker_outage_loses_nothing_and_the_sweep_catches_up(
-    celery_worker_process, live_framework_loaded, beat_process, caplog
-):
+def test_a_broker_outage_loses_nothing_and_the_sweep_catches_up(celery_worker_process, beat_process, caplog):
     provider = make_provider()
     warm_up = make_programme(provider)
     make_review(warm_up, make_user(), scores=3)
@@ -134,7 +111,7 @@ def unreachable_broker():
         reset_producer_pools(working_url)
 
 
-def test_two_workers_recomputing_one_programme_at_once_write_one_history_row(live_framework_loaded):
+def test_two_workers_recomputing_one_programme_at_once_write_one_history_row():
     programme = make_programme(make_provider())
     make_review(programme, make_user(), scores=3)
     make_review(programme, make_user(), scores=2)
