@@ -1,10 +1,11 @@
 from django import forms
 
+from programmes.forms import ChoiceSetFormMixin
 from providers.models import Provider
 from providers.services import PROFILE_FIELDS
 
 
-class ProviderProfileForm(forms.ModelForm):
+class ProviderProfileForm(ChoiceSetFormMixin, forms.ModelForm):
     website = forms.URLField(
         label="Website (optional)",
         required=False,

@@ -25,8 +25,9 @@ def provider_update(*, provider: Provider, by: User, data: dict) -> Provider:
     """Save the profile; a new name is searched for in the provider's programmes straight away."""
     if not policies.may_edit_provider(by, provider):
         raise NotPermitted("You do not edit this provider.")
-    old_name = provider.name
     with transaction.atomic():
+        # Read from the row: a model form may already have set the new name on the instance.
+        old_name = Provider.objects.select_for_update().values_list("name", flat=True).get(pk=provider.pk)
         for name in PROFILE_FIELDS:
             if name in data:
                 setattr(provider, name, data[name])
