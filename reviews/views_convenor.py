@@ -49,6 +49,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if status not in selectors.QUEUE_STATUSES:
         status = ProgrammeStatus.SUBMITTED
     page = Paginator(selectors.convenor_queue(status=status), 25).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_review_counts(list(page.object_list))
     tabs = [(value, ProgrammeStatus(value).label) for value in selectors.QUEUE_STATUSES]
     return render(request, "reviews/convenor/queue.html", {"page": page, "status": status, "tabs": tabs})
 

@@ -9,8 +9,17 @@ from django.db import connection
 
 from qaportal.roles import Role
 from tests import factories
+from tests.reference_data import ensure_reference_data
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reference_data(django_db_setup, django_db_blocker):
+    """Role groups and the starting framework, even if an earlier run's transactional test
+    flushed them from the reused test database (see tests/reference_data.py)."""
+    with django_db_blocker.unblock():
+        ensure_reference_data()
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from ratings.models import StaleRating
 from reviews.models import Review, ReviewState
 from tests import factories
 from tests.browser.conftest import axe_violations, sign_in
+from tests.reference_data import ensure_reference_data
 from tests.workflow.conftest import add_evidence, criteria
-from tests.workflow.reference_data import ensure_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,15 +6,7 @@ from programmes.models import EvidenceStatement
 from programmes.vocabulary import ElementKey, ProgrammeStatus
 from reviews.models import Affiliation, Criterion
 from tests import factories
-from tests.workflow.reference_data import ensure_reference_data
-
-
-@pytest.fixture(scope="session", autouse=True)
-def reference_data(django_db_setup, django_db_blocker):
-    """Role groups and the starting framework, even if an earlier run's transactional test
-    flushed them from the reused test database."""
-    with django_db_blocker.unblock():
-        ensure_reference_data()
+from tests.reference_data import ensure_reference_data
 
 
 @pytest.fixture
