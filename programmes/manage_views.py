@@ -18,7 +18,7 @@ from providers import policies as provider_policies
 from providers.forms import ProviderProfileForm
 from providers.services import provider_update
 from qaportal.errors import DomainError, apply_to_form
-from reviews.selectors import published_feedback
+from reviews.selectors import evidence_of, published_feedback
 
 
 def editor_page(view):
@@ -87,7 +87,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     context = {
         "programme": programme,
-        "evidence": EvidenceStatement.objects.filter(programme=programme),
+        "evidence": evidence_of(programme=programme),
         "may_edit": policies.may_edit_programme(user, programme),
         "may_withdraw": policies.may_withdraw_programme(user, programme),
         "may_read_feedback": policies.may_read_feedback(user, programme),

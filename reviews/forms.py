@@ -61,6 +61,8 @@ class ScoringForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=f"At least {MIN_RATIONALE_LENGTH} characters: the evidence behind your level.",
             )
+        # The overall questions come after the criteria, on the page and in the error summary.
+        self.order_fields([*(name for name in self.fields if name.startswith(("score_", "rationale_")))])
 
     def clean(self):
         cleaned = super().clean()

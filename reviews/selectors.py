@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from programmes.models import EvidenceStatement, Programme
-from programmes.vocabulary import ProgrammeStatus
+from programmes.vocabulary import ElementKey, ProgrammeStatus
 from reviews.models import AuditEvent, Criterion, CriterionScore, LevelDescriptor, Review, ReviewState, ScoreLevel
 from reviews.state_machine import REVIEW_HANDED_IN
 
@@ -43,8 +43,13 @@ def scores_of(*, review: Review) -> list[CriterionScore]:
     return list(CriterionScore.objects.filter(review=review).select_related("criterion"))
 
 
+ELEMENT_ORDER = {key.value: position for position, key in enumerate(ElementKey)}
+
+
 def evidence_of(*, programme: Programme) -> list[EvidenceStatement]:
-    return list(EvidenceStatement.objects.filter(programme=programme))
+    """The evidence portfolio in the framework's order: purpose, governance, process, …"""
+    statements = EvidenceStatement.objects.filter(programme=programme)
+    return sorted(statements, key=lambda statement: ELEMENT_ORDER.get(statement.element, 99))
 
 
 def convenor_queue(*, status: str) -> QuerySet[Programme]:

@@ -82,6 +82,7 @@ def _save(request: HttpRequest, review: Review, form: ScoringForm) -> bool:
         )
     except DomainError as error:
         apply_to_form(form, error)
+        review.refresh_from_db()  # what was typed is saved as a draft even when a submit is refused
         return False
     messages.success(request, "Your review has been submitted." if submitting else "Your draft has been saved.")
     return True

@@ -8,12 +8,13 @@ from programmes.vocabulary import ProgrammeStatus
 from ratings.models import StaleRating
 from reviews.models import Review, ReviewState
 from tests import factories
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import ROOT, axe_violations, sign_in
 from tests.reference_data import ensure_reference_data
 from tests.workflow.conftest import add_evidence, criteria
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+SCREENSHOTS = ROOT / "data" / "screenshots"
 RATIONALE = "The evidence portfolio supports this level clearly."
 
 
@@ -29,6 +30,11 @@ class Journey:
         violations = axe_violations(self.page)
         assert violations == [], f"/{path}: {violations}"
         self.visited.append("/" + path)
+
+    def snapshot(self, name):
+        """A full-page screenshot in data/screenshots/ (ignored by git), for people to look at."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=SCREENSHOTS / f"workflow-{name}.png", full_page=True)
 
     def goto(self, url):
         self.page.goto(url)
@@ -97,6 +103,7 @@ def test_the_review_journey_through_the_real_pages_passes_axe_on_every_page(page
     journey.click("button", "Assign reviewer")
     summary = page.locator(".govuk-error-summary")
     assert "reviewer-connie is affiliated with Northgate Learning Trust" in summary.inner_text()
+    journey.snapshot("1-conflict-refused")
     assert page.get_by_label("Reviewer's username").input_value() == "reviewer-connie"
     for username in ("reviewer-rob", "reviewer-rita"):
         page.get_by_label("Reviewer's username").fill(username)
@@ -112,6 +119,7 @@ def test_the_review_journey_through_the_real_pages_passes_axe_on_every_page(page
     journey.click("button", "Submit review")
     assert page.locator(".govuk-error-summary").is_visible()
     assert page.locator(".govuk-error-summary__list li").count() == 2 * len(criteria()) + 1
+    journey.snapshot("2-scoring-errors")
     journey.score(rob.id, {"P1": 4})
     assert page.get_by_text("Your review has been submitted.").is_visible()
 
@@ -123,6 +131,7 @@ def test_the_review_journey_through_the_real_pages_passes_axe_on_every_page(page
     journey.as_user("convenor-cat")
     journey.goto(f"/convenor/programmes/{slug}/")
     assert page.get_by_text("Disagree: 2 levels apart").is_visible()
+    journey.snapshot("3-moderation")
     journey.click("button", "Accept review by reviewer-rob")
     journey.click("link", "Return review by reviewer-rita")
     page.get_by_label("What should the reviewer change?").fill("Please justify P1 against the portfolio.")
@@ -144,6 +153,7 @@ def test_the_review_journey_through_the_real_pages_passes_axe_on_every_page(page
     assert page.get_by_text("“Leading Maths” is published.").is_visible()
     journey.click("link", "Audit trail")
     assert page.get_by_role("cell", name="reviewer-rita").first.is_visible()
+    journey.snapshot("4-audit-trail")
 
     # The editor reads the feedback without names and replies.
     journey.as_user("editor-ann")
@@ -152,6 +162,7 @@ def test_the_review_journey_through_the_real_pages_passes_axe_on_every_page(page
     assert "reviewer-rob" not in page.content() and "reviewer-rita" not in page.content()
     page.get_by_label("Your response").fill("Thank you: we have added coaching between sessions.")
     journey.click("button", "Publish response")
+    journey.snapshot("5-feedback-and-response")
 
     cast.refresh_from_db()
     assert cast.status == ProgrammeStatus.PUBLISHED
