@@ -22,6 +22,19 @@ class Action:
     PROGRAMME_STATE = "programme-state-changed"
 
 
+# What the audit pages call each action.
+ACTION_LABELS = {
+    Action.ASSIGNED: "Reviewer assigned",
+    Action.ASSIGNMENT_REFUSED: "Assignment refused",
+    Action.STATE: "Review state",
+    Action.SCORE: "Score",
+    Action.RATIONALE: "Rationale",
+    Action.COMMENT: "Comment",
+    Action.CONFLICT: "Conflict declared",
+    Action.PROGRAMME_STATE: "Programme state",
+}
+
+
 @dataclass(frozen=True)
 class Change:
     field: str

@@ -33,3 +33,14 @@ def get_item(mapping: dict, key):
 def reviewer_letter(index: int) -> str:
     """Reviewers shown to providers and other reviewers are lettered, never named."""
     return "Reviewer " + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(int(index) - 1) % 26]
+
+
+@register.filter
+def audit_action(event) -> str:
+    """“Score: P1 score”, “Review state”, … for an AuditEvent."""
+    from reviews.audit import ACTION_LABELS
+
+    label = ACTION_LABELS.get(event.action, event.action)
+    if event.field and event.field != "state":
+        return f"{label}: {event.field}"
+    return label

@@ -90,11 +90,12 @@ def test_the_whole_journey_from_submission_to_publication(
 
     # The audit trail tells the story, per programme and per review.
     sign_in_as(client, convenor)
-    trail = client.get(f"/convenor/programmes/{slug}/audit/").content.decode()
-    for expected in ("assigned", "reviewer-rob", "submitted", "returned", "published"):
+    audit_url = f"/convenor/programmes/{slug}/audit/"
+    trail = client.get(audit_url).content.decode() + client.get(f"{audit_url}?page=2").content.decode()
+    for expected in ("Reviewer assigned", "Programme state", "reviewer-rob", "returned", "published"):
         assert expected in trail
     p1 = next(c for c in criteria() if c.code == "P1")
     change = AuditEvent.objects.get(review=rita_review, field="P1 score", new_value="3")
     assert (change.actor, change.old_value) == (other_reviewer, "2")
     review_trail = client.get(f"/convenor/reviews/{rita_review.id}/").content.decode()
-    assert "P1 score" in review_trail and p1.title in review_trail
+    assert "Score: P1 score" in review_trail and p1.title in review_trail
