@@ -13,7 +13,6 @@ from reviews.models import AuditEvent
 
 class Action:
     ASSIGNED = "assigned"
-    ASSIGNMENT_REFUSED = "assignment-refused"
     STATE = "state-changed"
     SCORE = "score-changed"
     RATIONALE = "rationale-changed"
@@ -25,7 +24,6 @@ class Action:
 # What the audit pages call each action.
 ACTION_LABELS = {
     Action.ASSIGNED: "Reviewer assigned",
-    Action.ASSIGNMENT_REFUSED: "Assignment refused",
     Action.STATE: "Review state",
     Action.SCORE: "Score",
     Action.RATIONALE: "Rationale",
