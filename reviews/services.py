@@ -246,15 +246,19 @@ def review_save_draft(
     """Save whatever the reviewer has typed, complete or not; scores must still be 1–4."""
     with transaction.atomic():
         review = _locked_own_review(review, by)
-        step = review_step(review.state, "save_draft")
-        _check_score_inputs(review, scores)
-        _write_scores(review, by, scores)
-        _write_review_fields(review, by, overall_comment, no_conflict_confirmed)
-        if not step.is_repeat:
-            review.state = step.new
-            audit.record_state(actor=by, programme_id=review.programme_id, review_id=review.id, **_old_new(step))
-        review.save()
+        _save_draft_locked(review, by, scores, overall_comment, no_conflict_confirmed)
     return review
+
+
+def _save_draft_locked(review: Review, by: User, scores, overall_comment: str, no_conflict_confirmed: bool) -> None:
+    step = review_step(review.state, "save_draft")
+    _check_score_inputs(review, scores)
+    _write_scores(review, by, scores)
+    _write_review_fields(review, by, overall_comment, no_conflict_confirmed)
+    if not step.is_repeat:
+        review.state = step.new
+        audit.record_state(actor=by, programme_id=review.programme_id, review_id=review.id, **_old_new(step))
+    review.save()
 
 
 def _old_new(step) -> dict:
@@ -329,28 +333,23 @@ def review_submit(
     no_conflict_confirmed: bool = False,
 ) -> Review:
     """Hand the review in. Whatever was typed is saved first, so a refused submission loses
-    nothing; a second submission of a review already handed in changes nothing."""
-    if review.reviewer_id == by.id and review.state in REVIEW_HANDED_IN:
-        review_step(review.state, "submit")  # refuses (409) anything but a repeat
-        return review
-    review_save_draft(
-        review=review,
-        by=by,
-        scores=scores,
-        overall_comment=overall_comment,
-        no_conflict_confirmed=no_conflict_confirmed,
-    )
+    nothing; a second submission of a review already handed in (a double click, a resent
+    form) changes nothing, because the state is read under the row lock."""
     with transaction.atomic():
         review = _locked_own_review(review, by)
-        step = review_step(review.state, "submit")
-        if step.is_repeat:
+        if review.state in REVIEW_HANDED_IN:
+            review_step(review.state, "submit")  # refuses (409) anything but a repeat
             return review
+        _save_draft_locked(review, by, scores, overall_comment, no_conflict_confirmed)
         errors = completeness_errors(review, review.no_conflict_confirmed)
-        if errors:
-            raise ValidationFailed(errors)
-        review.state, review.submitted_at = step.new, timezone.now()
-        review.save(update_fields=["state", "submitted_at", "updated_at"])
-        audit.record_state(actor=by, programme_id=review.programme_id, review_id=review.id, **_old_new(step))
+        if not errors:
+            step = review_step(review.state, "submit")
+            review.state, review.submitted_at = step.new, timezone.now()
+            review.save(update_fields=["state", "submitted_at", "updated_at"])
+            audit.record_state(actor=by, programme_id=review.programme_id, review_id=review.id, **_old_new(step))
+    # Raised after the commit, so the draft typed so far is kept.
+    if errors:
+        raise ValidationFailed(errors)
     return review
 
 

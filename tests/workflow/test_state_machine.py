@@ -5,7 +5,7 @@ import pytest
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.errors import InvalidTransition
 from reviews import services
-from reviews.models import ReviewState
+from reviews.models import Review, ReviewState
 from reviews.state_machine import programme_step, review_step
 from tests import factories
 
@@ -67,6 +67,20 @@ def test_a_double_submission_through_the_service_changes_nothing(reviewer, submi
     again = services.review_submit(review=first, by=reviewer, scores=inputs, no_conflict_confirmed=True)
     assert again.state == ReviewState.SUBMITTED and again.submitted_at == first.submitted_at
     assert review.audit_events.filter(action="state-changed", new_value="submitted").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_second_submission_from_a_stale_page_is_harmless_too(reviewer, submitted_programme):
+    """A double click: the second request still holds the review as it was before the first."""
+    review = factories.make_review(submitted_programme, reviewer, state=ReviewState.IN_PROGRESS, scores=3)
+    stale = Review.objects.get(pk=review.pk)
+    inputs = {
+        row.criterion_id: services.ScoreInput(3, "Clear, consistent evidence here.") for row in review.scores.all()
+    }
+    services.review_submit(review=review, by=reviewer, scores=inputs, no_conflict_confirmed=True)
+    again = services.review_submit(review=stale, by=reviewer, scores=inputs, no_conflict_confirmed=True)
+    assert again.state == ReviewState.SUBMITTED
+    assert review.audit_events.filter(new_value="submitted").count() == 1
 
 
 @pytest.mark.django_db
