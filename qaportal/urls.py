@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from qaportal import views
+from reviews.urls import convenor_patterns, reviewer_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +10,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("providers/", include("providers.urls")),
     path("programmes/", include("programmes.urls")),
+    path("provider/", include("programmes.manage_urls")),
+    path("reviewer/", include(reviewer_patterns)),
+    path("convenor/", include(convenor_patterns)),
     path("api/", include("qaportal.api.urls")),
     path("admin/", admin.site.urls),
 ]
