@@ -25,12 +25,21 @@ class MonthCountSerializer(serializers.Serializer):
     reviews = serializers.IntegerField()
 
 
-class AgreementSerializer(serializers.Serializer):
+class AgreementRowSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=["criterion", "element"])
     code = serializers.CharField()
     label = serializers.CharField()
-    alpha = serializers.FloatField(allow_null=True, help_text="Krippendorff's alpha (ordinal).")
-    programmes = serializers.IntegerField()
+    alpha = serializers.FloatField(allow_null=True, help_text="Krippendorff's alpha (ordinal); null if undefined.")
+    units = serializers.IntegerField(
+        help_text="Criterion: programmes reviewed twice or more; element: (programme, criterion) pairs pooled."
+    )
+
+
+class AgreementSerializer(serializers.Serializer):
+    available = serializers.BooleanField()
+    programmes = serializers.IntegerField(help_text="Programmes in the selection with two or more published reviews.")
+    reviews = serializers.IntegerField()
+    rows = AgreementRowSerializer(many=True)
 
 
 class FilterDescriptionSerializer(serializers.Serializer):
@@ -52,7 +61,7 @@ class SummarySerializer(serializers.Serializer):
     reviews_by_month = MonthCountSerializer(many=True)
     weakest_criteria = StatisticSerializer(many=True)
     strongest_criteria = StatisticSerializer(many=True)
-    agreement = AgreementSerializer(many=True)
+    agreement = AgreementSerializer()
 
     def get_filters(self, tables) -> list[dict[str, str]]:
         return FilterDescriptionSerializer(

@@ -12,7 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from summaries.filters import SummaryFilterSet, summary_filterset
 from summaries.models import ExportJob, ExportStatus
-from summaries.selectors import summary_tables
+from summaries.selectors import cached_summary_tables
 
 from qaportal.api.base import RegisterGenericView, RegisterListView
 from qaportal.api.directory import filterset_parameters
@@ -47,7 +47,7 @@ class SummaryView(RegisterGenericView):
         filterset = summary_filterset(request.query_params)
         if not filterset.is_valid():
             raise exceptions.ValidationError({name: list(messages) for name, messages in filterset.errors.items()})
-        return Response(SummarySerializer(summary_tables(scope=filterset.scope())).data)
+        return Response(SummarySerializer(cached_summary_tables(scope=filterset.scope())).data)
 
 
 def download_url_for(request):

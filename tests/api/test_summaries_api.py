@@ -47,6 +47,9 @@ def test_a_convenor_gets_the_summary_tables_for_the_register(as_user, convenor, 
     assert overall[0]["mean"] == pytest.approx(3.0)
     assert sum(month["reviews"] for month in body["reviews_by_month"]) == 6
     assert {"label": "Programme status", "value": "Published (the register)"} in body["filters"]
+    assert (body["agreement"]["available"], body["agreement"]["programmes"]) == (True, 3)
+    p1 = next(row for row in body["agreement"]["rows"] if row["code"] == "P1")
+    assert p1["alpha"] == pytest.approx(1.0)
 
 
 def test_summaries_are_filtered_like_the_summaries_page(as_user, convenor, rated_register):
