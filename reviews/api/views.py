@@ -275,6 +275,10 @@ class ModerationQueueView(RegisterListView):
         chosen.is_valid(raise_exception=True)
         return selectors.convenor_queue(status=chosen.validated_data["status"])
 
+    def paginate_queryset(self, queryset):
+        # Reviews are counted for the page only (one grouped query), as on the convenors' page.
+        return selectors.with_review_counts(super().paginate_queryset(queryset))
+
     @extend_schema(parameters=[QueueFilterSerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

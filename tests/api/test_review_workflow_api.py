@@ -37,10 +37,10 @@ def test_a_reviewer_reads_their_review_and_the_evidence_portfolio(as_user, revie
 
     assert review["scores"][0] == {"criterion": "P1", "score": 2, "rationale": "Rationale for P1."}
     assert [statement["element"] for statement in portfolio["evidence"]] == [
-        "definitions",
+        "purpose",
         "governance",
         "process",
-        "purpose",
+        "definitions",
         "value",
     ]
     assert portfolio["evidence"][0]["links"] == ["https://example.org/a", "https://example.org/b"]
