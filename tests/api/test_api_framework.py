@@ -213,3 +213,21 @@ def test_a_malformed_authorization_header_is_a_401(anonymous, header):
     assert response.status_code in {200, 401}
     if header.startswith("Token"):
         assert response.status_code == 401
+
+
+def test_a_body_over_the_upload_limit_is_a_400_in_the_error_shape(anonymous):
+    huge = '{"username": "' + "x" * 3_000_000 + '", "password": "x"}'
+
+    response = anonymous.post("/api/v1/auth/token/", data=huge, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+
+
+def test_too_many_query_parameters_are_a_400(anonymous):
+    query = "&".join(f"p{number}=1" for number in range(1200))
+
+    response = anonymous.get(f"/api/v1/programmes/?{query}")
+
+    assert response.status_code == 400
+    assert set(response.json()) == ERROR_KEYS
