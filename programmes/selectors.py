@@ -1,7 +1,23 @@
-from django.db.models import QuerySet
+"""Reads behind the programme directory, programme pages and the compare page."""
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import QuerySet
+from django.http import QueryDict
+
+from programmes.facets import DirectorySnapshot, snapshots
+from programmes.filters import SORTS, ConditionFilter, ProgrammeFilter
 from programmes.models import Programme
+from programmes.querystrings import query_without
+from programmes.search_query import PREFIX_QUERY_SQL, simple_match_condition
 from programmes.vocabulary import ProgrammeStatus
+from reviews.models import Band, Framework
+
+PER_PAGE_CHOICES = (20, 50, 100)
 
 
 def published_programmes() -> QuerySet[Programme]:
@@ -15,3 +31,241 @@ def programme_for_public(*, slug: str) -> Programme:
         .select_related("provider", "rating", "provider_response")
         .get(slug=slug)
     )
+
+
+def live_framework() -> Framework | None:
+    return Framework.objects.filter(is_live=True).first()
+
+
+def live_bands() -> list[Band]:
+    """The live framework's bands, best first (one query)."""
+    return list(Band.objects.filter(framework__is_live=True).order_by("rank"))
+
+
+def programmes_in_order(ids: Iterable[int]) -> list[Programme]:
+    """Published programmes with these ids, with provider and rating, in the order given (one query)."""
+    ids = [int(programme_id) for programme_id in ids]
+    found = published_programmes().in_bulk(ids)
+    return [found[programme_id] for programme_id in ids if programme_id in found]
+
+
+# --- The directory ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """For an empty result: what removing one filter would give."""
+
+    name: str
+    label: str
+    count: int
+    remove_query: str
+
+
+class OrderedResults:
+    """The filtered programmes' positions in display order; slicing fetches only that page's rows."""
+
+    def __init__(self, snapshot: DirectorySnapshot, positions: np.ndarray):
+        self.snapshot, self.positions = snapshot, positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def ids(self, start: int = 0, stop: int | None = None) -> list[int]:
+        return self.snapshot.ids[self.positions[start:stop]].tolist()
+
+    def __getitem__(self, window: slice) -> list[Programme]:
+        return programmes_in_order(self.ids(window.start or 0, window.stop))
+
+
+@dataclass
+class Directory:
+    filterset: ProgrammeFilter
+    results: OrderedResults
+    page: Page
+    facets: dict[str, list[FacetOption]]
+    relaxations: list[Relaxation]
+    sort: str
+
+    @property
+    def total(self) -> int:
+        return len(self.results)
+
+
+def matching_ids(text: str, *, ranked: bool) -> list[int]:
+    """Ids of published programmes matching the search, best match first when ``ranked`` (one query)."""
+    if connection.vendor != "postgresql":
+        matches = published_programmes().filter(simple_match_condition(text)).order_by("title", "id")
+        return list(matches.values_list("id", flat=True))
+    order = f"ORDER BY ts_rank(search_vector, {PREFIX_QUERY_SQL}) DESC, id" if ranked else ""
+    sql = (
+        f"SELECT string_agg(id::text, ',' {order}) FROM programmes_programme "
+        f"WHERE status = %s AND search_vector @@ {PREFIX_QUERY_SQL}"
+    )
+    params = [text, ProgrammeStatus.PUBLISHED, text] if ranked else [ProgrammeStatus.PUBLISHED, text]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        joined = cursor.fetchone()[0]
+    return [int(value) for value in joined.split(",")] if joined else []
+
+
+def _all_of(masks: Iterable[np.ndarray], size: int) -> np.ndarray:
+    combined = np.ones(size, dtype=bool)
+    for mask in masks:
+        combined &= mask
+    return combined
+
+
+def facet_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np.ndarray, selected) -> list:
+    """Each option of one facet with how many programmes it would give, the other filters applied."""
+    choices = list(filter_.extra.get("choices") or [("1", filter_.label)])
+    if filter_.facet_kind == "choice":
+        codes = snapshot.columns[filter_.column][rows]
+        tally = np.bincount(codes[codes >= 0], minlength=len(choices))
+        counts = [int(tally[snapshot.codes(filter_.column, [value])[0]]) for value, _ in choices]
+    elif filter_.facet_kind == "mask":
+        column = snapshot.columns[filter_.column][rows]
+        counts = [int(np.count_nonzero(column & snapshot.bits(filter_.column, [value]))) for value, _ in choices]
+    elif filter_.facet_kind == "band":
+        ranks = snapshot.columns["band_rank"][rows]
+        counts = [int(np.count_nonzero((ranks > 0) & (ranks <= int(value)))) for value, _ in choices]
+    else:
+        counts = [int(np.count_nonzero(filter_.mask(True, snapshot) & rows))]
+    chosen = {str(value) for value in selected} if isinstance(selected, list | tuple) else {str(selected)}
+    return [
+        FacetOption(str(value), str(label), count, str(value) in chosen or (selected is True))
+        for (value, label), count in zip(choices, counts, strict=True)
+    ]
+
+
+def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20) -> Directory:
+    """The directory for these URL parameters: one page of results, every facet's counts and, when
+    nothing matches, what relaxing each filter would give. Two queries at most (search, page rows)
+    beyond the snapshot's fingerprint."""
+    filterset = ProgrammeFilter(params)
+    active = filterset.active_filters()
+    sort = filterset.sort_name()
+    snapshot = snapshots.current()
+    masks = {name: filterset.filters[name].mask(value, snapshot) for name, value in active.items() if name != "q"}
+    search_positions = None
+    if "q" in active:
+        search_positions = snapshot.positions_of(matching_ids(active["q"], ranked=sort == "relevance"))
+        masks["q"] = np.zeros(len(snapshot), dtype=bool)
+        masks["q"][search_positions] = True
+    matching = _all_of(masks.values(), len(snapshot))
+    facets = {}
+    for name in ProgrammeFilter.FACETS:
+        others = _all_of((mask for other, mask in masks.items() if other != name), len(snapshot))
+        facets[name] = facet_counts(filterset.filters[name], snapshot, others, active.get(name, []))
+    order = search_positions if sort == "relevance" else snapshot.orders[SORTS[sort][2]]
+    results = OrderedResults(snapshot, order[matching[order]])
+    page = Paginator(results, per_page).get_page(page_number)
+    relaxations = [] if len(results) else _relaxations(filterset, masks, len(snapshot), params)
+    return Directory(filterset, results, page, facets, relaxations, sort)
+
+
+def _relaxations(filterset: ProgrammeFilter, masks: dict, size: int, params: Mapping) -> list[Relaxation]:
+    found = []
+    for name in masks:
+        count = int(np.count_nonzero(_all_of((m for other, m in masks.items() if other != name), size)))
+        label = "your search words" if name == "q" else filterset.filters[name].label
+        removed = (name, "element", "page") if name == "element_min" else (name, "page")
+        found.append(Relaxation(name, str(label), count, query_without(_as_querydict(params), *removed)))
+    return sorted(found, key=lambda relaxation: -relaxation.count)
+
+
+def _as_querydict(params: Mapping) -> QueryDict:
+    if isinstance(params, QueryDict):
+        return params
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        query.setlist(name, value if isinstance(value, list | tuple) else [value])
+    return query
+
+
+def directory_ids(*, params: Mapping) -> list[int]:
+    """Every matching programme's id in display order (for the CSV export)."""
+    directory = programme_directory(params=params)
+    return directory.results.ids()
+
+
+# --- The evidence behind a rating ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriterionEvidence:
+    code: str
+    title: str
+    weight: float
+    mean: float | None
+    scores: list[int]
+    rationales: list[str]
+
+
+@dataclass(frozen=True)
+class ElementEvidence:
+    key: str
+    name: str
+    weight: float
+    mean: float | None
+    criteria: list[CriterionEvidence]
+
+
+def criterion_evidence(*, programme_ids: list[int], framework: Framework | None) -> dict[int, list[ElementEvidence]]:
+    """Per programme, per element and criterion of the framework: the published reviews' scores,
+    their mean and the reviewers' rationales, anonymous (no reviewer is named). Two queries."""
+    from reviews.models import Criterion, CriterionScore, ReviewState
+
+    if framework is None or not programme_ids:
+        return {}
+    criteria = list(Criterion.objects.filter(element__framework=framework).select_related("element"))
+    published_scores = CriterionScore.objects.filter(
+        review__programme_id__in=programme_ids,
+        review__state=ReviewState.PUBLISHED,
+        review__framework=framework,
+        score__isnull=False,
+    ).order_by("review_id")
+    collected: dict[tuple[int, int], tuple[list[int], list[str]]] = {}
+    for programme_id, criterion_id, score, rationale in published_scores.values_list(
+        "review__programme_id", "criterion_id", "score", "rationale"
+    ):
+        scores, rationales = collected.setdefault((programme_id, criterion_id), ([], []))
+        scores.append(score)
+        if rationale.strip():
+            rationales.append(rationale.strip())
+    return {programme_id: _elements_for(programme_id, criteria, collected) for programme_id in programme_ids}
+
+
+def _elements_for(programme_id: int, criteria: list, collected: dict) -> list[ElementEvidence]:
+    by_element: dict = {}
+    for criterion in criteria:
+        scores, rationales = collected.get((programme_id, criterion.id), ([], []))
+        mean = sum(scores) / len(scores) if scores else None
+        by_element.setdefault(criterion.element, []).append(
+            CriterionEvidence(criterion.code, criterion.title, float(criterion.weight), mean, scores, rationales)
+        )
+    return [
+        ElementEvidence(element.key, element.name, float(element.weight), _weighted_mean(items), items)
+        for element, items in sorted(by_element.items(), key=lambda pair: pair[0].position)
+    ]
+
+
+def _weighted_mean(criteria: list[CriterionEvidence]) -> float | None:
+    scored = [(item.mean, item.weight) for item in criteria if item.mean is not None]
+    if not scored:
+        return None
+    return sum(mean * weight for mean, weight in scored) / sum(weight for _, weight in scored)
+
+
+def rating_trend(*, programme_id: int) -> list:
+    from ratings.models import RatingHistory
+
+    return list(RatingHistory.objects.filter(programme_id=programme_id).order_by("computed_at"))
