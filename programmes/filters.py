@@ -57,6 +57,10 @@ class ChoicesFilter(ConditionFilter, django_filters.MultipleChoiceFilter):
 
     facet_kind = "choice"
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        super().__init__(*args, **kwargs)
+
     def condition(self, value) -> Q:
         return Q(**{f"{self.field_name}__in": list(value)})
 

@@ -20,8 +20,12 @@ PREFIX_QUERY_SQL = (
 class PrefixWebSearchQuery(SearchQuery):
     """A ``SearchQuery`` whose every term also matches longer words that start with its stem."""
 
+    def __init__(self, value: str, **kwargs):
+        self.text = value
+        super().__init__(value, **kwargs)
+
     def as_sql(self, compiler, connection, **extra):
-        return PREFIX_QUERY_SQL, [self.value]
+        return PREFIX_QUERY_SQL, [self.text]
 
 
 def has_search_terms(text: str) -> bool:

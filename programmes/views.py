@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from programmes import compare, selectors
 from programmes.models import Programme
 from programmes.querystrings import active_tags, query_without
-from programmes.vocabulary import ProgrammeStatus
+from programmes.vocabulary import ElementKey, ProgrammeStatus
 from providers.badge import badge_etag, badge_svg
 from reviews.models import ScoreLevel
 
@@ -235,7 +235,8 @@ def _compare_row(programme: Programme, elements: list) -> dict:
         "programme": programme,
         "rating": rating,
         "shown_score": rating.shown_score if rating else None,
-        "elements": {element.key: element.mean for element in elements},
+        # The element scores the rating itself was computed with; the criteria come from the reviews.
+        "elements": {key: getattr(rating, f"score_{key}", None) for key in ElementKey.values} if rating else {},
         "element_list": elements,
     }
 
