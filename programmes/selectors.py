@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from programmes.facets import DirectorySnapshot, snapshots
+from programmes.facets import CODED_COLUMNS, DirectorySnapshot, snapshots
 from programmes.filters import SORTS, ConditionFilter, ProgrammeFilter
 from programmes.models import Programme
 from programmes.querystrings import query_without
@@ -18,6 +18,7 @@ from programmes.vocabulary import ProgrammeStatus
 from reviews.models import Band, Framework
 
 PER_PAGE_CHOICES = (20, 50, 100)
+CODED_VOCABULARY_SIZES = {column: vocabulary.values for column, (_, vocabulary) in CODED_COLUMNS.items()}
 
 
 def published_programmes() -> QuerySet[Programme]:
@@ -58,6 +59,10 @@ class FacetOption:
     label: str
     count: int
     selected: bool
+
+    @property
+    def count_text(self) -> str:
+        return f"{self.count:,}"
 
 
 @dataclass(frozen=True)
@@ -117,28 +122,38 @@ def matching_ids(text: str, *, ranked: bool) -> list[int]:
     return [int(value) for value in joined.split(",")] if joined else []
 
 
-def _all_of(masks: Iterable[np.ndarray], size: int) -> np.ndarray:
-    combined = np.ones(size, dtype=bool)
+def _all_of(masks: Iterable[np.ndarray], size: int) -> np.ndarray | None:
+    """The rows passing every mask; None when there is no mask (every row), which saves copying."""
+    combined = None
     for mask in masks:
-        combined &= mask
+        combined = mask.copy() if combined is None else np.logical_and(combined, mask, out=combined)
     return combined
+
+
+def _rows_of(column: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+    return column if rows is None else column[rows]
+
+
+def _option_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np.ndarray, values: list) -> list:
+    if filter_.facet_kind == "choice":
+        codes = _rows_of(snapshot.columns[filter_.column], rows)
+        tally = np.bincount(codes[codes >= 0], minlength=len(CODED_VOCABULARY_SIZES[filter_.column]))
+        return tally[snapshot.codes(filter_.column, values)].tolist()
+    if filter_.facet_kind == "mask":
+        column = _rows_of(snapshot.columns[filter_.column], rows)
+        return [int(np.count_nonzero(column & snapshot.bit_of(filter_.column, value))) for value in values]
+    if filter_.facet_kind == "band":
+        ranks = _rows_of(snapshot.columns["band_rank"], rows)
+        at_least = np.cumsum(np.bincount(ranks[ranks > 0], minlength=max([int(v) for v in values], default=0) + 1))
+        return [int(at_least[int(value)]) for value in values]
+    ticked = filter_.mask(True, snapshot)
+    return [int(np.count_nonzero(ticked if rows is None else ticked & rows))]
 
 
 def facet_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np.ndarray, selected) -> list:
     """Each option of one facet with how many programmes it would give, the other filters applied."""
     choices = list(filter_.extra.get("choices") or [("1", filter_.label)])
-    if filter_.facet_kind == "choice":
-        codes = snapshot.columns[filter_.column][rows]
-        tally = np.bincount(codes[codes >= 0], minlength=len(choices))
-        counts = [int(tally[snapshot.codes(filter_.column, [value])[0]]) for value, _ in choices]
-    elif filter_.facet_kind == "mask":
-        column = snapshot.columns[filter_.column][rows]
-        counts = [int(np.count_nonzero(column & snapshot.bits(filter_.column, [value]))) for value, _ in choices]
-    elif filter_.facet_kind == "band":
-        ranks = snapshot.columns["band_rank"][rows]
-        counts = [int(np.count_nonzero((ranks > 0) & (ranks <= int(value)))) for value, _ in choices]
-    else:
-        counts = [int(np.count_nonzero(filter_.mask(True, snapshot) & rows))]
+    counts = _option_counts(filter_, snapshot, rows, [value for value, _ in choices])
     chosen = {str(value) for value in selected} if isinstance(selected, list | tuple) else {str(selected)}
     return [
         FacetOption(str(value), str(label), count, str(value) in chosen or (selected is True))
@@ -157,7 +172,9 @@ def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20) -
     masks = {name: filterset.filters[name].mask(value, snapshot) for name, value in active.items() if name != "q"}
     search_positions = None
     if "q" in active:
-        search_positions = snapshot.positions_of(matching_ids(active["q"], ranked=sort == "relevance"))
+        text, ranked = active["q"], sort == "relevance"
+        found = snapshots.search_ids(text, ranked=ranked, fetch=lambda: matching_ids(text, ranked=ranked))
+        search_positions = snapshot.positions_of(found)
         masks["q"] = np.zeros(len(snapshot), dtype=bool)
         masks["q"][search_positions] = True
     matching = _all_of(masks.values(), len(snapshot))
@@ -166,7 +183,7 @@ def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20) -
         others = _all_of((mask for other, mask in masks.items() if other != name), len(snapshot))
         facets[name] = facet_counts(filterset.filters[name], snapshot, others, active.get(name, []))
     order = search_positions if sort == "relevance" else snapshot.orders[SORTS[sort][2]]
-    results = OrderedResults(snapshot, order[matching[order]])
+    results = OrderedResults(snapshot, order if matching is None else order[matching[order]])
     page = Paginator(results, per_page).get_page(page_number)
     relaxations = [] if len(results) else _relaxations(filterset, masks, len(snapshot), params)
     return Directory(filterset, results, page, facets, relaxations, sort)
@@ -175,7 +192,8 @@ def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20) -
 def _relaxations(filterset: ProgrammeFilter, masks: dict, size: int, params: Mapping) -> list[Relaxation]:
     found = []
     for name in masks:
-        count = int(np.count_nonzero(_all_of((m for other, m in masks.items() if other != name), size)))
+        others = _all_of((m for other, m in masks.items() if other != name), size)
+        count = size if others is None else int(np.count_nonzero(others))
         label = "your search words" if name == "q" else filterset.filters[name].label
         removed = (name, "element", "page") if name == "element_min" else (name, "page")
         found.append(Relaxation(name, str(label), count, query_without(_as_querydict(params), *removed)))
