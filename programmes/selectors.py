@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from programmes.facets import CODED_COLUMNS, DirectorySnapshot, snapshots
+from programmes.facets import DirectorySnapshot, pack, popcount, snapshots, unpack
 from programmes.filters import SORTS, ConditionFilter, ProgrammeFilter
 from programmes.models import Programme
 from programmes.querystrings import query_without
@@ -18,7 +18,6 @@ from programmes.vocabulary import ProgrammeStatus
 from reviews.models import Band, Framework
 
 PER_PAGE_CHOICES = (20, 50, 100)
-CODED_VOCABULARY_SIZES = {column: vocabulary.values for column, (_, vocabulary) in CODED_COLUMNS.items()}
 
 
 def published_programmes() -> QuerySet[Programme]:
@@ -122,35 +121,27 @@ def matching_ids(text: str, *, ranked: bool) -> list[int]:
     return [int(value) for value in joined.split(",")] if joined else []
 
 
-def _all_of(masks: Iterable[np.ndarray], size: int) -> np.ndarray | None:
-    """The rows passing every mask; None when there is no mask (every row), which saves copying."""
+def _all_of(masks: Iterable[np.ndarray]) -> np.ndarray | None:
+    """The rows (packed) passing every mask; None when there is no mask, meaning every row."""
     combined = None
     for mask in masks:
-        combined = mask.copy() if combined is None else np.logical_and(combined, mask, out=combined)
+        combined = mask.copy() if combined is None else np.bitwise_and(combined, mask, out=combined)
     return combined
 
 
-def _rows_of(column: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
-    return column if rows is None else column[rows]
+def _count(plane: np.ndarray, rows: np.ndarray | None) -> int:
+    return popcount(plane if rows is None else plane & rows)
 
 
-def _option_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np.ndarray, values: list) -> list:
-    if filter_.facet_kind == "choice":
-        codes = _rows_of(snapshot.columns[filter_.column], rows)
-        tally = np.bincount(codes[codes >= 0], minlength=len(CODED_VOCABULARY_SIZES[filter_.column]))
-        return tally[snapshot.codes(filter_.column, values)].tolist()
-    if filter_.facet_kind == "mask":
-        column = _rows_of(snapshot.columns[filter_.column], rows)
-        return [int(np.count_nonzero(column & snapshot.bit_of(filter_.column, value))) for value in values]
+def _option_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np.ndarray | None, values) -> list:
+    if filter_.facet_kind in ("choice", "mask"):
+        return [_count(snapshot.plane(filter_.column, value), rows) for value in values]
     if filter_.facet_kind == "band":
-        ranks = _rows_of(snapshot.columns["band_rank"], rows)
-        at_least = np.cumsum(np.bincount(ranks[ranks > 0], minlength=max([int(v) for v in values], default=0) + 1))
-        return [int(at_least[int(value)]) for value in values]
-    ticked = filter_.mask(True, snapshot)
-    return [int(np.count_nonzero(ticked if rows is None else ticked & rows))]
+        return [_count(snapshot.rated_at_least(int(value)), rows) for value in values]
+    return [_count(filter_.packed_mask(True, snapshot), rows)]
 
 
-def facet_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np.ndarray, selected) -> list:
+def facet_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np.ndarray | None, selected) -> list:
     """Each option of one facet with how many programmes it would give, the other filters applied."""
     choices = list(filter_.extra.get("choices") or [("1", filter_.label)])
     counts = _option_counts(filter_, snapshot, rows, [value for value, _ in choices])
@@ -163,27 +154,32 @@ def facet_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np
 
 def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20) -> Directory:
     """The directory for these URL parameters: one page of results, every facet's counts and, when
-    nothing matches, what relaxing each filter would give. Two queries at most (search, page rows)
-    beyond the snapshot's fingerprint."""
+    nothing matches, what relaxing each filter would give. Besides the snapshot's fingerprint, at
+    most three queries: the live bands, the search (unless cached) and one page of rows."""
     filterset = ProgrammeFilter(params)
     active = filterset.active_filters()
     sort = filterset.sort_name()
     snapshot = snapshots.current()
-    masks = {name: filterset.filters[name].mask(value, snapshot) for name, value in active.items() if name != "q"}
+    masks = {
+        name: filterset.filters[name].packed_mask(value, snapshot) for name, value in active.items() if name != "q"
+    }
     search_positions = None
     if "q" in active:
         text, ranked = active["q"], sort == "relevance"
         found = snapshots.search_ids(text, ranked=ranked, fetch=lambda: matching_ids(text, ranked=ranked))
         search_positions = snapshot.positions_of(found)
-        masks["q"] = np.zeros(len(snapshot), dtype=bool)
-        masks["q"][search_positions] = True
-    matching = _all_of(masks.values(), len(snapshot))
+        matched = np.zeros(len(snapshot), dtype=bool)
+        matched[search_positions] = True
+        masks["q"] = pack(matched)
     facets = {}
     for name in ProgrammeFilter.FACETS:
-        others = _all_of((mask for other, mask in masks.items() if other != name), len(snapshot))
+        others = _all_of(mask for other, mask in masks.items() if other != name)
         facets[name] = facet_counts(filterset.filters[name], snapshot, others, active.get(name, []))
+    matching = _all_of(masks.values())
     order = search_positions if sort == "relevance" else snapshot.orders[SORTS[sort][2]]
-    results = OrderedResults(snapshot, order if matching is None else order[matching[order]])
+    if matching is not None:
+        order = order[unpack(matching, len(snapshot))[order]]
+    results = OrderedResults(snapshot, order)
     page = Paginator(results, per_page).get_page(page_number)
     relaxations = [] if len(results) else _relaxations(filterset, masks, len(snapshot), params)
     return Directory(filterset, results, page, facets, relaxations, sort)
@@ -192,8 +188,8 @@ def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20) -
 def _relaxations(filterset: ProgrammeFilter, masks: dict, size: int, params: Mapping) -> list[Relaxation]:
     found = []
     for name in masks:
-        others = _all_of((m for other, m in masks.items() if other != name), size)
-        count = size if others is None else int(np.count_nonzero(others))
+        others = _all_of(m for other, m in masks.items() if other != name)
+        count = size if others is None else popcount(others)
         label = "your search words" if name == "q" else filterset.filters[name].label
         removed = (name, "element", "page") if name == "element_min" else (name, "page")
         found.append(Relaxation(name, str(label), count, query_without(_as_querydict(params), *removed)))
