@@ -8,7 +8,7 @@ import os
 import random
 import subprocess
 
-from locust import HttpUser, constant_throughput, events, task
+from locust import FastHttpUser, constant_throughput, events, task
 
 REGIONS = ["north-east", "north-west", "yorkshire-humber", "east-midlands", "west-midlands", "east-of-england",
            "london", "south-east", "south-west"]  # fmt: skip
@@ -38,7 +38,7 @@ def some(values, most=2):
     return random.sample(values, random.randint(1, most))
 
 
-class SchoolLeader(HttpUser):
+class SchoolLeader(FastHttpUser):
     wait_time = constant_throughput(1)
 
     def directory(self, params: list[tuple[str, str]], name: str):
@@ -79,7 +79,9 @@ class SchoolLeader(HttpUser):
 
     @task(1)
     def deep_page(self):
-        self.directory([("sort", random.choice(SORTS)), ("page", str(random.randint(500, 7000)))], "directory: deep page")
+        self.directory(
+            [("sort", random.choice(SORTS)), ("page", str(random.randint(500, 7000)))], "directory: deep page"
+        )
 
     @task(3)
     def programme_page(self):
