@@ -51,7 +51,8 @@ FINGERPRINT_SQL = """
 SELECT array_agg(pg_stat_get_tuples_inserted(t) + pg_stat_get_tuples_updated(t) + pg_stat_get_tuples_deleted(t)
                  + pg_stat_get_xact_tuples_inserted(t) + pg_stat_get_xact_tuples_updated(t)
                  + pg_stat_get_xact_tuples_deleted(t) ORDER BY n),
-       (SELECT max(id) FROM programmes_programme), (SELECT max(id) FROM providers_provider)
+       (SELECT max(id) FROM programmes_programme), (SELECT max(id) FROM providers_provider),
+       (SELECT id FROM reviews_framework WHERE is_live)
 FROM unnest(%(tables)s::regclass[]) WITH ORDINALITY AS tables(t, n)
 """
 SNAPSHOT_TABLES = ["programmes_programme", "providers_provider", "ratings_programmerating"]
@@ -223,6 +224,7 @@ class Fingerprint:
     rating_writes: int
     max_programme_id: int | None
     max_provider_id: int | None
+    live_framework_id: int | None
 
     @property
     def text_version(self) -> tuple:
@@ -235,8 +237,8 @@ def database_fingerprint() -> Fingerprint | None:
         return None
     with connection.cursor() as cursor:
         cursor.execute(FINGERPRINT_SQL, {"tables": SNAPSHOT_TABLES})
-        writes, max_programme_id, max_provider_id = cursor.fetchone()
-    return Fingerprint(*writes, max_programme_id, max_provider_id)
+        writes, max_programme_id, max_provider_id, live_framework_id = cursor.fetchone()
+    return Fingerprint(*writes, max_programme_id, max_provider_id, live_framework_id)
 
 
 class SearchResultCache:
@@ -283,6 +285,7 @@ class SnapshotHolder:
         self._fingerprint: Fingerprint | None = None
         self.searches = SearchResultCache()
         self.built_at = 0.0
+        self._bands: dict[int, list] = {}
 
     def reusing(self) -> bool:
         return getattr(settings, "DIRECTORY_SNAPSHOT_REUSE", True)
@@ -294,6 +297,19 @@ class SnapshotHolder:
             if not (reuse and self._snapshot is not None and fingerprint == self._fingerprint):
                 self._snapshot, self._fingerprint, self.built_at = build_snapshot(), fingerprint, time.time()
             return self._snapshot
+
+    def live_bands(self) -> list:
+        """The live framework's bands, best first. A published framework never changes (models and
+        database triggers refuse it), so they are kept per framework id, which the fingerprint
+        carries: a newly live framework is picked up with no query of its own."""
+        from reviews.models import Band
+
+        framework_id = self._fingerprint.live_framework_id if self._fingerprint else None
+        if framework_id is None or not self.reusing():
+            return list(Band.objects.filter(framework__is_live=True).order_by("rank"))
+        if framework_id not in self._bands:
+            self._bands[framework_id] = list(Band.objects.filter(framework_id=framework_id).order_by("rank"))
+        return self._bands[framework_id]
 
     def search_ids(self, text: str, *, ranked: bool, fetch) -> np.ndarray:
         """Ids matching a search, from the cache while programmes and providers are unchanged."""

@@ -155,11 +155,11 @@ def facet_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np
 def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20) -> Directory:
     """The directory for these URL parameters: one page of results, every facet's counts and, when
     nothing matches, what relaxing each filter would give. Besides the snapshot's fingerprint, at
-    most three queries: the live bands, the search (unless cached) and one page of rows."""
-    filterset = ProgrammeFilter(params)
+    most two queries: the search (unless cached) and one page of rows."""
+    snapshot = snapshots.current()
+    filterset = ProgrammeFilter(params, bands=snapshots.live_bands())
     active = filterset.active_filters()
     sort = filterset.sort_name()
-    snapshot = snapshots.current()
     masks = {
         name: filterset.filters[name].packed_mask(value, snapshot) for name, value in active.items() if name != "q"
     }
@@ -246,9 +246,11 @@ def criterion_evidence(*, programme_ids: list[int], framework: Framework | None)
         review__state=ReviewState.PUBLISHED,
         review__framework=framework,
         score__isnull=False,
-    ).order_by("review_id")
+    )
     collected: dict[tuple[int, int], tuple[list[int], list[str]]] = {}
-    for programme_id, criterion_id, score, rationale in published_scores.values_list(
+    # Ascending by score (rationales with their scores), never in review order: one reviewer's scores
+    # must not be lined up across criteria.
+    for programme_id, criterion_id, score, rationale in published_scores.order_by("score", "rationale").values_list(
         "review__programme_id", "criterion_id", "score", "rationale"
     ):
         scores, rationales = collected.setdefault((programme_id, criterion_id), ([], []))
