@@ -258,6 +258,11 @@ class SearchResultCache:
         self._held = 0
         self._lock = threading.Lock()
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._held = 0
+
     def get(self, version, key: tuple, fetch) -> np.ndarray:
         with self._lock:
             if version != self._version or version is None:
