@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from programmes import views as programme_views
 from qaportal import views
+from reviews.urls import convenor_patterns, reviewer_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,5 +12,8 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("programmes/", include("programmes.urls")),
     path("how-ratings-work/", programme_views.how_ratings_work, name="how-ratings-work"),
+    path("provider/", include("programmes.manage_urls")),
+    path("reviewer/", include(reviewer_patterns)),
+    path("convenor/", include(convenor_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,8 @@ CLEAN_ENV = {
         "DEBUG",
         "DJANGO_SETTINGS_MODULE",
         "ALLOWED_HOSTS",
+        # Set by tests/browser/conftest.py for Playwright; it must not leak into the deploy check.
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
 }
 REPORT = (
