@@ -12,7 +12,8 @@ from programmes.models import Programme
 from programmes.querystrings import active_tags, query_without
 from programmes.vocabulary import ElementKey, ProgrammeStatus
 from providers.badge import badge_etag, badge_svg
-from reviews.models import ScoreLevel
+from ratings.explain import explain_programme_rating
+from ratings.selectors import rating_history
 
 EXPORT_CHUNK = 1000
 
@@ -123,18 +124,15 @@ def _public_programme(slug: str) -> Programme:
 
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _public_programme(slug)
-    rating = getattr(programme, "rating", None)
-    framework = rating.framework if rating else selectors.live_framework()
-    elements = selectors.criterion_evidence(programme_ids=[programme.id], framework=framework).get(programme.id, [])
+    explanation = explain_programme_rating(programme_id=programme.id)
     context = {
         "programme": programme,
-        "rating": rating,
-        "framework": framework,
-        "elements": elements,
-        "chart": _element_chart(elements),
-        "trend": selectors.rating_trend(programme_id=programme.id),
+        "rating": getattr(programme, "rating", None),
+        "explanation": explanation,
+        "elements": explanation.elements,
+        "chart": _element_chart(explanation.elements),
+        "trend": rating_history(programme_id=programme.id),
         "response": getattr(programme, "provider_response", None),
-        "levels": list(ScoreLevel.objects.filter(framework=framework)) if framework else [],
         "in_compare": programme.id in compare.compared_ids(request.session),
         "badge_url": request.build_absolute_uri(reverse("programmes:badge", kwargs={"slug": slug})),
         "page_url": request.build_absolute_uri(programme.get_absolute_url()),
@@ -229,9 +227,9 @@ COMPARE_COLUMNS = {
 
 def compare_page(request: HttpRequest) -> HttpResponse:
     programmes = selectors.programmes_in_order(compare.compared_ids(request.session))
-    framework = selectors.live_framework()
-    evidence = selectors.criterion_evidence(programme_ids=[p.id for p in programmes], framework=framework)
-    rows = [_compare_row(programme, evidence.get(programme.id, [])) for programme in programmes]
+    # At most four programmes, each explained in a constant number of queries.
+    rows = [_compare_row(programme, explain_programme_rating(programme_id=programme.id).elements)
+            for programme in programmes]  # fmt: skip
     sort = request.GET.get("sort") if request.GET.get("sort") in COMPARE_COLUMNS else "title"
     descending = request.GET.get("dir") == "desc"
     present = [row for row in rows if COMPARE_COLUMNS[sort][1](row) is not None]
@@ -244,7 +242,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         for key, (label, _) in COMPARE_COLUMNS.items()
     ]  # fmt: skip
     criteria_rows = _criteria_rows(rows)
-    context = {"rows": rows, "headings": headings, "criteria_rows": criteria_rows, "framework": framework}
+    context = {"rows": rows, "headings": headings, "criteria_rows": criteria_rows}
     return render(request, "programmes/compare.html", context)
 
 
@@ -292,6 +290,6 @@ def how_ratings_work(request: HttpRequest) -> HttpResponse:
         context.update(
             elements=list(Element.objects.filter(framework=framework).prefetch_related("criteria")),
             bands=selectors.live_bands(),
-            levels=list(ScoreLevel.objects.filter(framework=framework)),
+            levels=list(framework.levels.all()),
         )
     return render(request, "directory/how_ratings_work.html", context)
