@@ -163,6 +163,7 @@ def naive_facet_pass(search: str | None) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--only", default="", help="measure only the requests whose label contains this")
     arguments = parser.parse_args()
     load = os.getloadavg()
     published = Programme.objects.filter(status="published").count()
@@ -180,6 +181,8 @@ def main() -> None:
     requests = representative_requests()
     requests += [(f"{label}, search not cached", url) for label, url in requests if "q=" in url]
     for label, url in requests:
+        if arguments.only not in label:
+            continue
         measured = measure(client, url, arguments.repeat, cold_search=label.endswith("search not cached"))
         floor = statistics.median(bare_sql_floor(measured["statements"], arguments.repeat))
         database = statistics.median(measured["database"])
