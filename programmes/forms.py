@@ -7,7 +7,6 @@ from django import forms
 from programmes.models import EvidenceStatement, Programme
 from programmes.services import EDITABLE_FIELDS, EvidenceInput
 from programmes.vocabulary import ElementKey
-from qaportal.fields import ChoiceSetField
 
 ELEMENT_PROMPTS = {
     ElementKey.PURPOSE: "What need does the programme meet, what outcomes does it intend, and how is impact evaluated?",
@@ -18,18 +17,7 @@ ELEMENT_PROMPTS = {
 }
 
 
-class ChoiceSetFormMixin:
-    """Skips the model-level check of ``ChoiceSetField`` values, which the form field has already
-    checked against its choices: the field inherits BigIntegerField's range validators, which
-    cannot compare a set with an integer (a foundation quirk reported to the lead)."""
-
-    def _get_validation_exclusions(self):
-        exclusions = super()._get_validation_exclusions()
-        exclusions.update(field.name for field in self._meta.model._meta.fields if isinstance(field, ChoiceSetField))
-        return exclusions
-
-
-class ProgrammeForm(ChoiceSetFormMixin, forms.ModelForm):
+class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = EDITABLE_FIELDS

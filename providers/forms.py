@@ -1,11 +1,10 @@
 from django import forms
 
-from programmes.forms import ChoiceSetFormMixin
 from providers.models import Provider
 from providers.services import PROFILE_FIELDS
 
 
-class ProviderProfileForm(ChoiceSetFormMixin, forms.ModelForm):
+class ProviderProfileForm(forms.ModelForm):
     website = forms.URLField(
         label="Website (optional)",
         required=False,

@@ -514,6 +514,17 @@ def affiliation_remove(*, affiliation: Affiliation, by: User) -> None:
 # --- Notifications, sent by the task --------------------------------------------------------
 
 
+def notifications_send_owed(*, older_than: timedelta = timedelta(minutes=2), limit: int = 500) -> int:
+    """Send e-mails whose task message never arrived (the broker was down at commit); returns how many.
+
+    Only rows older than ``older_than``, so that a message still on its way is not raced.
+    """
+    owed_ids = Notification.objects.filter(
+        sent_at__isnull=True, created_at__lt=timezone.now() - older_than
+    ).values_list("id", flat=True)[:limit]
+    return sum(notification_send(notification_id=notification_id) for notification_id in list(owed_ids))
+
+
 def notification_send(*, notification_id: int) -> bool:
     """Send one owed e-mail unless it has been sent already; True if this call sent it."""
     from reviews.notifications import deliver

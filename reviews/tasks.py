@@ -9,3 +9,11 @@ def send_notification(notification_id: int) -> bool:
     from reviews.services import notification_send
 
     return notification_send(notification_id=notification_id)
+
+
+@shared_task
+def send_owed_notifications() -> int:
+    """Periodic: e-mails whose message was lost (broker down at commit) still go out, once."""
+    from reviews.services import notifications_send_owed
+
+    return notifications_send_owed()

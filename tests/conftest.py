@@ -11,7 +11,6 @@ from django.db import connection
 from qaportal.roles import Role
 from reviews.migrations._starting_framework import load_starting_framework
 from tests import factories
-from tests.reference_data import ensure_reference_data
 
 create_role_groups = importlib.import_module("qaportal.migrations.0001_create_role_groups").create_role_groups
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,14 +36,6 @@ def data_from_migrations(request, django_db_blocker):
             create_role_groups(apps)
         if not Framework.objects.exists():
             load_starting_framework(apps)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def reference_data(django_db_setup, django_db_blocker):
-    """Role groups and the starting framework, even if an earlier run's transactional test
-    flushed them from the reused test database (see tests/reference_data.py)."""
-    with django_db_blocker.unblock():
-        ensure_reference_data()
 
 
 @pytest.fixture

@@ -27,6 +27,10 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The sweep for e-mails whose task message was lost reads only the unsent ones.
+            models.Index(fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="notification_owed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.programme_id})"

@@ -9,7 +9,6 @@ from ratings.models import StaleRating
 from reviews.models import Review, ReviewState
 from tests import factories
 from tests.browser.conftest import ROOT, axe_violations, sign_in
-from tests.reference_data import ensure_reference_data
 from tests.workflow.conftest import add_evidence, criteria
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,7 +62,6 @@ class Journey:
 def cast(transactional_db):
     from datetime import date
 
-    ensure_reference_data()
     provider = factories.make_provider(name="Northgate Learning Trust", slug="northgate-learning-trust")
     from reviews.models import Affiliation
 

@@ -16,7 +16,6 @@ CLEAN_ENV = {
         "REDIS_URL",
         "CELERY_BROKER_URL",
         "CELERY_TASK_ALWAYS_EAGER",
-        "DJANGO_ALLOW_ASYNC_UNSAFE",
         "DJANGO_ENV",
         "SECRET_KEY",
         "DEBUG",

@@ -6,14 +6,6 @@ from programmes.models import EvidenceStatement
 from programmes.vocabulary import ElementKey, ProgrammeStatus
 from reviews.models import Affiliation, Criterion
 from tests import factories
-from tests.reference_data import ensure_reference_data
-
-
-@pytest.fixture
-def restored_reference_data(transactional_db):
-    """For transactional tests: the previous one's flush removed the migrations' data."""
-    ensure_reference_data()
-
 
 GOOD_RATIONALE = "The portfolio shows clear, consistent evidence for this."
 
