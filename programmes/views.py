@@ -11,7 +11,7 @@ from programmes import compare, selectors
 from programmes.models import Programme
 from programmes.querystrings import active_tags, query_without
 from programmes.vocabulary import ElementKey, ProgrammeStatus
-from providers.badge import badge_etag, badge_svg
+from providers.badge import badge_etag, badge_response, badge_svg
 from ratings.explain import explain_programme_rating
 from ratings.selectors import rating_history
 
@@ -159,21 +159,8 @@ def programme_badge(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         status_text, rank = (rating.band, rating.band_rank) if rating and rating.band_rank else ("Not yet rated", None)
     link = request.build_absolute_uri(programme.get_absolute_url())
-    return _badge_response(request, badge_svg(name=programme.title, status_text=status_text, band_rank=rank, link=link),
+    return badge_response(request, badge_svg(name=programme.title, status_text=status_text, band_rank=rank, link=link),
                            badge_etag(programme.id, status_text, rating.computed_at if rating else ""))  # fmt: skip
-
-
-def _badge_response(request: HttpRequest, svg: str, etag: str) -> HttpResponse:
-    quoted = f'"{etag}"'
-    if request.headers.get("If-None-Match") == quoted:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["ETag"] = quoted
-    # Short enough that a new band shows within minutes on providers' sites; revalidation is cheap.
-    response["Cache-Control"] = "public, max-age=300"
-    response["Cross-Origin-Resource-Policy"] = "cross-origin"
-    return response
 
 
 # --- Compare ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ page. Its ETag changes whenever the rating changes, so caches revalidate and pic
 
 import hashlib
 
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 BAND_COLOURS = {1: "#00703c", 2: "#1d70b8", 3: "#6f3800", 4: "#942514"}
@@ -33,3 +34,16 @@ def badge_svg(*, name: str, status_text: str, band_rank: int | None, link: str) 
 
 def badge_etag(*parts) -> str:
     return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
+
+
+def badge_response(request: HttpRequest, svg: str, etag: str) -> HttpResponse:
+    quoted = f'"{etag}"'
+    if request.headers.get("If-None-Match") == quoted:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["ETag"] = quoted
+    # Short enough that a new band shows within minutes on providers' sites; revalidation is cheap.
+    response["Cache-Control"] = "public, max-age=300"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response

@@ -3,10 +3,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from programmes.querystrings import active_tags, query_without
-from programmes.views import _badge_response
 from programmes.vocabulary import ProgrammeStatus
 from providers import selectors
-from providers.badge import badge_etag, badge_svg
+from providers.badge import badge_etag, badge_response, badge_svg
 from providers.models import Provider
 
 
@@ -56,4 +55,4 @@ def provider_badge(request: HttpRequest, slug: str) -> HttpResponse:
         status_text, rank = "Not yet rated", None
     link = request.build_absolute_uri(provider.get_absolute_url())
     svg = badge_svg(name=provider.name, status_text=status_text, band_rank=rank, link=link)
-    return _badge_response(request, svg, badge_etag(provider.id, status_text, rating.computed_at if rating else ""))
+    return badge_response(request, svg, badge_etag(provider.id, status_text, rating.computed_at if rating else ""))
