@@ -287,6 +287,7 @@ class SnapshotHolder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._snapshot: DirectorySnapshot | None = None
+        self._rebuilding = False
         self._fingerprint: Fingerprint | None = None
         self.searches = SearchResultCache()
         self.built_at = 0.0
@@ -296,12 +297,40 @@ class SnapshotHolder:
         return getattr(settings, "DIRECTORY_SNAPSHOT_REUSE", True)
 
     def current(self) -> DirectorySnapshot:
+        """The snapshot to answer this request from.
+
+        Only the first request of a process waits for a build. After that a change is picked up
+        by a rebuild in a background thread while requests go on being answered from the previous
+        snapshot, and at most once per ``DIRECTORY_SNAPSHOT_REFRESH_SECONDS``: at national scale
+        reviews are published all day, and rebuilding in the request path after every one would
+        stall the directory for everyone. So facets lag a write by that interval plus a build (a
+        few seconds); the rows shown are always read from the database as they are now.
+        """
         fingerprint = database_fingerprint()
-        reuse = self.reusing() and fingerprint is not None
+        if not (self.reusing() and fingerprint is not None):
+            return build_snapshot()
         with self._lock:
-            if not (reuse and self._snapshot is not None and fingerprint == self._fingerprint):
-                self._snapshot, self._fingerprint, self.built_at = build_snapshot(), fingerprint, time.time()
+            if self._snapshot is None:
+                self._install(build_snapshot(), fingerprint)
+            elif fingerprint != self._fingerprint and not self._rebuilding and self._refresh_due():
+                self._rebuilding = True
+                threading.Thread(target=self._rebuild, args=(fingerprint,), daemon=True).start()
             return self._snapshot
+
+    def _refresh_due(self) -> bool:
+        return time.time() - self.built_at >= getattr(settings, "DIRECTORY_SNAPSHOT_REFRESH_SECONDS", 5)
+
+    def _install(self, snapshot: DirectorySnapshot, fingerprint: Fingerprint) -> None:
+        self._snapshot, self._fingerprint, self.built_at = snapshot, fingerprint, time.time()
+
+    def _rebuild(self, fingerprint: Fingerprint) -> None:
+        try:
+            snapshot = build_snapshot()
+            with self._lock:
+                self._install(snapshot, fingerprint)
+        finally:
+            self._rebuilding = False
+            connection.close()  # this thread's own connection
 
     def live_bands(self) -> list:
         """The live framework's bands, best first. A published framework never changes (models and
