@@ -83,7 +83,7 @@ def timed(function) -> float:
 def floor_seconds() -> float:
     def run():
         with transaction.atomic(), connection.cursor() as cursor:
-            engine.tune_session(cursor)
+            engine.tune_session(cursor, whole_register=True)
             cursor.execute(FLOOR_SQL)
             cursor.fetchone()
 

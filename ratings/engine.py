@@ -101,7 +101,7 @@ review_count AS (
 published_review AS (
     SELECT r.id, r.programme_id, rc.n
     FROM reviews_review r JOIN review_count rc ON rc.programme_id = r.programme_id
-    WHERE r.state = %(review_published)s
+    WHERE r.state = %(review_published)s {review_scope}
 ),
 per_criterion AS (
     -- The one pass over the criterion scores: the bare floor aggregate (scores joined to the
@@ -233,10 +233,9 @@ WITH setting AS (
 aggregate AS (
     SELECT pv.id AS provider_id, COUNT(pr.programme_id) AS rated, COALESCE(SUM(pr.review_count), 0) AS reviews,
            SUM(pr.review_count * CAST(pr.shown_score AS {exact})) / SUM(pr.review_count) AS shown
-    FROM providers_provider pv
+    FROM {providers} pv
     LEFT JOIN programmes_programme p ON p.provider_id = pv.id
     LEFT JOIN ratings_programmerating pr ON pr.programme_id = p.id AND pr.band_rank IS NOT NULL
-    WHERE 1 = 1 {provider_scope}
     GROUP BY pv.id
 ),"""
     + BANDS_CTE
@@ -342,7 +341,7 @@ def run_recompute(
         "providers": provider_sql(dialect, scope_sql),
     }
     with connection.cursor() as cursor:
-        tune_session(cursor)
+        tune_session(cursor, whole_register=not scope_sql)
         cursor.execute("DROP TABLE IF EXISTS rating_raw")
         cursor.execute("DROP TABLE IF EXISTS rating_final")
         for step in RECOMPUTE_STEPS:
@@ -360,15 +359,18 @@ def run_recompute(
 
 
 def provider_sql(dialect: Dialect, scope_sql: str) -> str:
-    provider_scope = (
-        f"AND pv.id IN (SELECT provider_id FROM programmes_programme WHERE id IN ({scope_sql}))" if scope_sql else ""
+    """Every provider, or (joined in this order) only the providers of the given programmes."""
+    providers = (
+        f"(SELECT DISTINCT provider_id AS id FROM programmes_programme WHERE id IN ({scope_sql}))"
+        if scope_sql
+        else "providers_provider"
     )
     return PROVIDER_SQL.format(
-        exact=dialect.exact, floating=dialect.floating, distinct=dialect.distinct, provider_scope=provider_scope
+        exact=dialect.exact, floating=dialect.floating, distinct=dialect.distinct, providers=providers
     )
 
 
-def tune_session(cursor) -> None:
+def tune_session(cursor, *, whole_register: bool) -> None:
     """Settings for this transaction only (PostgreSQL). The statements join in the order they
     are written; the whole-register aggregate keeps its 3 M groups in memory instead of
     spilling to disk; JIT compilation costs more than it saves on these plans."""
@@ -378,9 +380,11 @@ def tune_session(cursor) -> None:
     cursor.execute("SET LOCAL work_mem = '512MB'")
     cursor.execute("SET LOCAL jit = off")
     cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-    # The planner cannot estimate how many groups an aggregate of an aggregate has, guesses a
-    # handful, and sorts millions of rows to group them; hashing them is several times cheaper.
-    cursor.execute("SET LOCAL enable_sort = off")
+    if whole_register:
+        # The planner cannot estimate how many groups an aggregate of an aggregate has, guesses
+        # a handful, and sorts millions of rows to group them; hashing them is several times
+        # cheaper. (For a few programmes sorting is right, and forbidding it picks bad plans.)
+        cursor.execute("SET LOCAL enable_sort = off")
 
 
 def id_list(programme_ids: Sequence[int] | None) -> tuple[str, dict[str, object]]:
