@@ -27,8 +27,15 @@ Exactness: on PostgreSQL every step after the integer sums is done in ``numeric`
 divisions to at least 20 decimal places), so the result does not depend on the order in which
 rows are aggregated, the band thresholds compare exactly, and the per-programme and the
 whole-register recompute run literally the same statements (only the programme filter differs)
-with the same cached prior. They therefore agree to the last bit. SQLite (the embedded demo) runs
-the same statements in double precision.
+with the same cached prior. They therefore agree to the last bit (the property tests check it).
+Only planner settings differ: the whole-register transaction forbids sorts (see tune_session).
+SQLite (the embedded demo) runs the same statements in double precision.
+
+The prior moves a little whenever any programme changes. It is cached per framework version
+(``FrameworkPrior``) and refreshed only by the whole-register recompute: nightly from beat, after a
+framework version is published, and whenever a programme is recomputed while its framework has no
+prior yet. Between refreshes every recompute reads the same cached value, which is what makes the
+two paths agree exactly; a programme's shown score moves with the prior only at the next refresh.
 
 Concurrency: a whole-register recompute takes an exclusive advisory lock; programme recomputes
 take it shared plus an exclusive lock per programme and then per provider (always in that order,
@@ -75,7 +82,8 @@ class Dialect:
 
 
 # --- The statements -----------------------------------------------------------------------------
-# {scope} is "" for the whole register or "AND {column} IN (%(ids)s…)" for some programmes.
+# Each scope placeholder ({review_scope}, {programme_scope}, …) is empty for the whole register, or
+# "AND <column> IN (%(id0)s, …)" for some programmes: the only difference between the two paths.
 
 RAW_SQL = """
 CREATE TEMP TABLE rating_raw AS
