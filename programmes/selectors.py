@@ -1,7 +1,23 @@
-from django.db.models import QuerySet
+"""Reads behind the programme directory, programme pages and the compare page."""
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import QuerySet
+from django.http import QueryDict
+
+from programmes.facets import DirectorySnapshot, pack, popcount, snapshots, unpack
+from programmes.filters import SORTS, ConditionFilter, ProgrammeFilter
 from programmes.models import Programme
+from programmes.querystrings import query_without
+from programmes.search_query import PREFIX_QUERY_SQL, simple_match_condition
 from programmes.vocabulary import ProgrammeStatus
+from reviews.models import Band, Framework
+
+PER_PAGE_CHOICES = (20, 50, 100)
 
 
 def published_programmes() -> QuerySet[Programme]:
@@ -15,3 +31,181 @@ def programme_for_public(*, slug: str) -> Programme:
         .select_related("provider", "rating", "provider_response")
         .get(slug=slug)
     )
+
+
+def live_framework() -> Framework | None:
+    return Framework.objects.filter(is_live=True).first()
+
+
+def live_bands() -> list[Band]:
+    """The live framework's bands, best first (one query)."""
+    return list(Band.objects.filter(framework__is_live=True).order_by("rank"))
+
+
+def programmes_in_order(ids: Iterable[int]) -> list[Programme]:
+    """Published programmes with these ids, with provider and rating, in the order given (one query)."""
+    ids = [int(programme_id) for programme_id in ids]
+    found = published_programmes().in_bulk(ids)
+    return [found[programme_id] for programme_id in ids if programme_id in found]
+
+
+# --- The directory ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+    @property
+    def count_text(self) -> str:
+        return f"{self.count:,}"
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """For an empty result: what removing one filter would give."""
+
+    name: str
+    label: str
+    count: int
+    remove_query: str
+
+
+class OrderedResults:
+    """The filtered programmes' positions in display order; slicing fetches only that page's rows."""
+
+    def __init__(self, snapshot: DirectorySnapshot, positions: np.ndarray):
+        self.snapshot, self.positions = snapshot, positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def ids(self, start: int = 0, stop: int | None = None) -> list[int]:
+        return self.snapshot.ids[self.positions[start:stop]].tolist()
+
+    def __getitem__(self, window: slice) -> list[Programme]:
+        return programmes_in_order(self.ids(window.start or 0, window.stop))
+
+
+@dataclass
+class Directory:
+    filterset: ProgrammeFilter
+    results: OrderedResults
+    page: Page
+    facets: dict[str, list[FacetOption]]
+    relaxations: list[Relaxation]
+    sort: str
+
+    @property
+    def total(self) -> int:
+        return len(self.results)
+
+
+def matching_ids(text: str, *, ranked: bool) -> list[int]:
+    """Ids of published programmes matching the search, best match first when ``ranked`` (one query)."""
+    if connection.vendor != "postgresql":
+        matches = published_programmes().filter(simple_match_condition(text)).order_by("title", "id")
+        return list(matches.values_list("id", flat=True))
+    order = f"ORDER BY ts_rank(search_vector, {PREFIX_QUERY_SQL}) DESC, id" if ranked else ""
+    sql = (
+        f"SELECT string_agg(id::text, ',' {order}) FROM programmes_programme "
+        f"WHERE status = %s AND search_vector @@ {PREFIX_QUERY_SQL}"
+    )
+    params = [text, ProgrammeStatus.PUBLISHED, text] if ranked else [ProgrammeStatus.PUBLISHED, text]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        joined = cursor.fetchone()[0]
+    return [int(value) for value in joined.split(",")] if joined else []
+
+
+def _all_of(masks: Iterable[np.ndarray]) -> np.ndarray | None:
+    """The rows (packed) passing every mask; None when there is no mask, meaning every row."""
+    combined = None
+    for mask in masks:
+        combined = mask.copy() if combined is None else np.bitwise_and(combined, mask, out=combined)
+    return combined
+
+
+def _count(plane: np.ndarray, rows: np.ndarray | None) -> int:
+    return popcount(plane if rows is None else plane & rows)
+
+
+def _option_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np.ndarray | None, values) -> list:
+    if filter_.facet_kind in ("choice", "mask"):
+        return [_count(snapshot.plane(filter_.column, value), rows) for value in values]
+    if filter_.facet_kind == "band":
+        return [_count(snapshot.rated_at_least(int(value)), rows) for value in values]
+    return [_count(filter_.packed_mask(True, snapshot), rows)]
+
+
+def facet_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np.ndarray | None, selected) -> list:
+    """Each option of one facet with how many programmes it would give, the other filters applied."""
+    choices = list(filter_.extra.get("choices") or [("1", filter_.label)])
+    counts = _option_counts(filter_, snapshot, rows, [value for value, _ in choices])
+    chosen = {str(value) for value in selected} if isinstance(selected, list | tuple) else {str(selected)}
+    return [
+        FacetOption(str(value), str(label), count, str(value) in chosen or (selected is True))
+        for (value, label), count in zip(choices, counts, strict=True)
+    ]
+
+
+def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20) -> Directory:
+    """The directory for these URL parameters: one page of results, every facet's counts and, when
+    nothing matches, what relaxing each filter would give. Besides the snapshot's fingerprint, at
+    most two queries: the search (unless cached) and one page of rows."""
+    snapshot = snapshots.current()
+    filterset = ProgrammeFilter(params, bands=snapshots.live_bands())
+    active = filterset.active_filters()
+    sort = filterset.sort_name()
+    masks = {
+        name: filterset.filters[name].packed_mask(value, snapshot) for name, value in active.items() if name != "q"
+    }
+    search_positions = None
+    if "q" in active:
+        text, ranked = active["q"], sort == "relevance"
+        found = snapshots.search_ids(text, ranked=ranked, fetch=lambda: matching_ids(text, ranked=ranked))
+        search_positions = snapshot.positions_of(found)
+        matched = np.zeros(len(snapshot), dtype=bool)
+        matched[search_positions] = True
+        masks["q"] = pack(matched)
+    facets = {}
+    for name in ProgrammeFilter.FACETS:
+        others = _all_of(mask for other, mask in masks.items() if other != name)
+        facets[name] = facet_counts(filterset.filters[name], snapshot, others, active.get(name, []))
+    matching = _all_of(masks.values())
+    order = search_positions if sort == "relevance" else snapshot.orders[SORTS[sort][2]]
+    if matching is not None:
+        order = order[unpack(matching, len(snapshot))[order]]
+    results = OrderedResults(snapshot, order)
+    page = Paginator(results, per_page).get_page(page_number)
+    relaxations = [] if len(results) else _relaxations(filterset, masks, len(snapshot), params)
+    return Directory(filterset, results, page, facets, relaxations, sort)
+
+
+def _relaxations(filterset: ProgrammeFilter, masks: dict, size: int, params: Mapping) -> list[Relaxation]:
+    found = []
+    for name in masks:
+        others = _all_of(m for other, m in masks.items() if other != name)
+        count = size if others is None else popcount(others)
+        label = "your search words" if name == "q" else filterset.filters[name].label
+        removed = (name, "element", "page") if name == "element_min" else (name, "page")
+        found.append(Relaxation(name, str(label), count, query_without(_as_querydict(params), *removed)))
+    return sorted(found, key=lambda relaxation: -relaxation.count)
+
+
+def _as_querydict(params: Mapping) -> QueryDict:
+    if isinstance(params, QueryDict):
+        return params
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        query.setlist(name, value if isinstance(value, list | tuple) else [value])
+    return query
+
+
+def directory_ids(*, params: Mapping) -> list[int]:
+    """Every matching programme's id in display order (for the CSV export)."""
+    directory = programme_directory(params=params)
+    return directory.results.ids()

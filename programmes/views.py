@@ -1,19 +1,282 @@
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+import csv
 
-from programmes import selectors
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from programmes import compare, selectors
 from programmes.models import Programme
+from programmes.querystrings import active_tags, query_without
+from programmes.vocabulary import ElementKey, ProgrammeStatus
+from providers.badge import badge_etag, badge_response, badge_svg
+from ratings.explain import explain_programme_rating
+from ratings.selectors import rating_history
+
+EXPORT_CHUNK = 1000
+
+
+def _per_page(request: HttpRequest) -> int:
+    chosen = request.GET.get("per_page", "")
+    return int(chosen) if chosen.isdigit() and int(chosen) in selectors.PER_PAGE_CHOICES else 20
+
+
+def _result_rows(programmes, compared: list[int]) -> list[dict]:
+    """Each result's text, prepared once: rendering 20–100 results through model lookups in the
+    template cost more than finding them."""
+    rows = []
+    for programme in programmes:
+        rating = getattr(programme, "rating", None)
+        rated = bool(rating and rating.band_rank)
+        score = ""
+        if rated and rating.shown_score is not None:
+            reviews = f"{rating.review_count} review{'s' * (rating.review_count != 1)}"
+            score = f"score {rating.shown_score:.2f} from {reviews}"
+        cost = "Free" if programme.is_free else f"£{programme.cost_per_participant:,.0f} per participant"
+        facts = [programme.get_focus_level_display(), programme.get_format_display(),
+                 programme.get_delivery_mode_display(), cost]  # fmt: skip
+        rows.append({
+            "id": programme.id, "title": programme.title, "url": programme.get_absolute_url(),
+            "provider": f"{programme.provider.name} ({programme.provider.get_provider_type_display()})",
+            "band": rating.band if rated else "Not yet rated", "band_rank": rating.band_rank if rated else None,
+            "score": score,
+            "facts": " · ".join(str(fact) for fact in facts), "in_compare": programme.id in compared,
+        })  # fmt: skip
+    return rows
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.published_programmes().order_by("title", "id"), 20).get_page(request.GET.get("page"))
-    return render(request, "programmes/list.html", {"page": page})
+    directory = selectors.programme_directory(
+        params=request.GET, page_number=request.GET.get("page"), per_page=_per_page(request)
+    )
+    context = {
+        "directory": directory,
+        "form": directory.filterset.form,
+        "page": directory.page,
+        "tags": active_tags(request.GET, directory.filterset),
+        "query_string": query_without(request.GET, "page"),
+        "export_query": query_without(request.GET, "page", "per_page"),
+        "compared": compare.compared_ids(request.session),
+        "result_rows": _result_rows(directory.page, compare.compared_ids(request.session)),
+        "per_page": _per_page(request),
+        "per_page_choices": selectors.PER_PAGE_CHOICES,
+    }
+    return render(request, "programmes/list.html", context)
+
+
+EXPORT_HEADER = [
+    "Programme", "Provider", "Provider type", "For", "Format", "Delivery", "Contact hours", "Weeks",
+    "Cost per participant (£)", "Funding", "Phases", "Regions", "Band", "Shown score", "Raw mean",
+    "Published reviews", "Purpose", "Governance", "Process", "Definitions", "Value", "Page",
+]  # fmt: skip
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _export_row(programme: Programme, site: str) -> list:
+    rating = getattr(programme, "rating", None)
+    scores = [
+        getattr(rating, f"score_{key}", None) for key in ("purpose", "governance", "process", "definitions", "value")
+    ]
+    return [
+        programme.title, programme.provider.name, programme.provider.get_provider_type_display(),
+        programme.get_focus_level_display(), programme.get_format_display(), programme.get_delivery_mode_display(),
+        programme.contact_hours, programme.duration_weeks, programme.cost_per_participant, programme.funding_routes,
+        programme.phases, programme.regions, rating.band if rating else "Not yet rated",
+        _rounded(rating.shown_score if rating else None), _rounded(rating.raw_mean if rating else None),
+        rating.review_count if rating else 0, *[_rounded(score) for score in scores],
+        site + programme.get_absolute_url(),
+    ]  # fmt: skip
+
+
+def _rounded(value) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def programme_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The directory as it is filtered and sorted, every matching programme, as CSV (streamed)."""
+    ids = selectors.directory_ids(params=request.GET)
+    site = request.build_absolute_uri("/").rstrip("/")
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(EXPORT_HEADER)
+        for start in range(0, len(ids), EXPORT_CHUNK):
+            for programme in selectors.programmes_in_order(ids[start : start + EXPORT_CHUNK]):
+                yield writer.writerow(_export_row(programme, site))
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="programmes.csv"'
+    return response
+
+
+def _public_programme(slug: str) -> Programme:
+    try:
+        return selectors.programme_for_public(slug=slug)
+    except Programme.DoesNotExist as missing:
+        raise Http404("No such programme") from missing
 
 
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _public_programme(slug)
+    explanation = explain_programme_rating(programme_id=programme.id)
+    context = {
+        "programme": programme,
+        "rating": getattr(programme, "rating", None),
+        "explanation": explanation,
+        "elements": explanation.elements,
+        "chart": _element_chart(explanation.elements),
+        "trend": rating_history(programme_id=programme.id),
+        "response": getattr(programme, "provider_response", None),
+        "in_compare": programme.id in compare.compared_ids(request.session),
+        "badge_url": request.build_absolute_uri(reverse("programmes:badge", kwargs={"slug": slug})),
+        "page_url": request.build_absolute_uri(programme.get_absolute_url()),
+    }
+    return render(request, "programmes/detail.html", context)
+
+
+def _element_chart(elements: list) -> dict:
+    """Bar positions for the element chart (scores out of 4 drawn on a 400-unit scale)."""
+    bars = []
+    for index, element in enumerate(elements):
+        width = round((element.mean or 0) / 4 * 400, 1)
+        label = f"{element.mean:.2f}" if element.mean is not None else "no score"
+        bars.append({"name": element.name, "y": index * 36 + 4, "text_y": index * 36 + 21, "width": width,
+                     "value_x": 150 + width + 8, "label": label})  # fmt: skip
+    return {"bars": bars, "height": len(elements) * 36 + 8}
+
+
+def programme_badge(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _public_programme(slug)
+    rating = getattr(programme, "rating", None)
+    if programme.status == ProgrammeStatus.WITHDRAWN:
+        status_text, rank = "Withdrawn", None
+    else:
+        status_text, rank = (rating.band, rating.band_rank) if rating and rating.band_rank else ("Not yet rated", None)
+    link = request.build_absolute_uri(programme.get_absolute_url())
+    return badge_response(request, badge_svg(name=programme.title, status_text=status_text, band_rank=rank, link=link),
+                           badge_etag(programme.id, status_text, rating.computed_at if rating else ""))  # fmt: skip
+
+
+# --- Compare ------------------------------------------------------------------------------------
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def _posted_programme_id(request: HttpRequest) -> int | None:
+    value = request.POST.get("programme", "")
+    return int(value) if value.isdigit() else None
+
+
+@require_POST
+def compare_add(request: HttpRequest) -> HttpResponse:
+    programme_id = _posted_programme_id(request)
+    if programme_id is None or not selectors.published_programmes().filter(id=programme_id).exists():
+        return HttpResponseBadRequest("Choose a published programme to compare.")
     try:
-        programme = selectors.programme_for_public(slug=slug)
-    except Programme.DoesNotExist as missing:
-        raise Http404("No such programme") from missing
-    return render(request, "programmes/detail.html", {"programme": programme})
+        compare.compare_add(request.session, programme_id=programme_id)
+    except compare.CompareListFull as full:
+        messages.error(request, str(full))
+    return redirect(_safe_next(request, reverse("programmes:compare")))
+
+
+@require_POST
+def compare_remove(request: HttpRequest) -> HttpResponse:
+    programme_id = _posted_programme_id(request)
+    if programme_id is not None:
+        compare.compare_remove(request.session, programme_id=programme_id)
+    return redirect(_safe_next(request, reverse("programmes:compare")))
+
+
+COMPARE_COLUMNS = {
+    # sort key: (heading, value of a compared row)
+    "title": ("Programme", lambda row: row["programme"].title.lower()),
+    "score": ("Shown score", lambda row: row["shown_score"]),
+    "purpose": ("Purpose", lambda row: row["elements"].get("purpose")),
+    "governance": ("Governance", lambda row: row["elements"].get("governance")),
+    "process": ("Process", lambda row: row["elements"].get("process")),
+    "definitions": ("Definitions", lambda row: row["elements"].get("definitions")),
+    "value": ("Value", lambda row: row["elements"].get("value")),
+    "cost": ("Cost", lambda row: row["programme"].cost_per_participant),
+    "hours": ("Contact hours", lambda row: row["programme"].contact_hours),
+}
+
+
+def compare_page(request: HttpRequest) -> HttpResponse:
+    programmes = selectors.programmes_in_order(compare.compared_ids(request.session))
+    # At most four programmes, each explained in a constant number of queries.
+    rows = [_compare_row(programme, explain_programme_rating(programme_id=programme.id).elements)
+            for programme in programmes]  # fmt: skip
+    sort = request.GET.get("sort") if request.GET.get("sort") in COMPARE_COLUMNS else "title"
+    descending = request.GET.get("dir") == "desc"
+    present = [row for row in rows if COMPARE_COLUMNS[sort][1](row) is not None]
+    missing = [row for row in rows if COMPARE_COLUMNS[sort][1](row) is None]
+    present.sort(key=COMPARE_COLUMNS[sort][1], reverse=descending)
+    rows = present + missing
+    headings = [
+        {"key": key, "label": label, "aria_sort": _aria_sort(key, sort, descending),
+         "next_dir": "asc" if key == sort and descending else ("desc" if key == sort else "asc")}
+        for key, (label, _) in COMPARE_COLUMNS.items()
+    ]  # fmt: skip
+    criteria_rows = _criteria_rows(rows)
+    context = {"rows": rows, "headings": headings, "criteria_rows": criteria_rows}
+    return render(request, "programmes/compare.html", context)
+
+
+def _aria_sort(key: str, sort: str, descending: bool) -> str:
+    if key != sort:
+        return "none"
+    return "descending" if descending else "ascending"
+
+
+def _compare_row(programme: Programme, elements: list) -> dict:
+    rating = getattr(programme, "rating", None)
+    return {
+        "programme": programme,
+        "rating": rating,
+        "shown_score": rating.shown_score if rating else None,
+        # The element scores the rating itself was computed with; the criteria come from the reviews.
+        "elements": {key: getattr(rating, f"score_{key}", None) for key in ElementKey.values} if rating else {},
+        "element_list": elements,
+    }
+
+
+def _criteria_rows(rows: list[dict]) -> list[dict]:
+    """One row per criterion, one cell per compared programme (in the table's current order)."""
+    if not rows or not rows[0]["element_list"]:
+        return []
+    criteria_rows = []
+    for element_index, element in enumerate(rows[0]["element_list"]):
+        for criterion_index, criterion in enumerate(element.criteria):
+            cells = [row["element_list"][element_index].criteria[criterion_index].mean if row["element_list"] else None
+                     for row in rows]  # fmt: skip
+            criteria_rows.append({"element": element.name, "code": criterion.code, "title": criterion.title,
+                                  "cells": cells})  # fmt: skip
+    return criteria_rows
+
+
+# --- How ratings work -----------------------------------------------------------------------------
+
+
+def how_ratings_work(request: HttpRequest) -> HttpResponse:
+    framework = selectors.live_framework()
+    context = {"framework": framework}
+    if framework:
+        from reviews.models import Element
+
+        context.update(
+            elements=list(Element.objects.filter(framework=framework).prefetch_related("criteria")),
+            bands=selectors.live_bands(),
+            levels=list(framework.levels.all()),
+        )
+    return render(request, "directory/how_ratings_work.html", context)

@@ -1,18 +1,58 @@
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 
-from programmes.selectors import published_programmes
+from programmes.querystrings import active_tags, query_without
+from programmes.vocabulary import ProgrammeStatus
 from providers import selectors
+from providers.badge import badge_etag, badge_response, badge_svg
 from providers.models import Provider
 
 
 def provider_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.provider_list(), 20).get_page(request.GET.get("page"))
-    return render(request, "providers/list.html", {"page": page})
+    directory = selectors.provider_directory(params=request.GET, page_number=request.GET.get("page"))
+    context = {
+        "directory": directory,
+        "form": directory.filterset.form,
+        "page": directory.page,
+        "tags": active_tags(request.GET, directory.filterset),
+        "query_string": query_without(request.GET, "page"),
+    }
+    return render(request, "providers/list.html", context)
+
+
+def _public_provider(slug: str) -> Provider:
+    try:
+        return selectors.provider_for_public(slug=slug)
+    except Provider.DoesNotExist as missing:
+        raise Http404("No such provider") from missing
 
 
 def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    provider = get_object_or_404(Provider.objects.select_related("rating"), slug=slug)
-    programmes = published_programmes().filter(provider=provider).order_by("title")
-    return render(request, "providers/detail.html", {"provider": provider, "programmes": programmes})
+    provider = _public_provider(slug)
+    programmes = list(selectors.provider_programmes(provider=provider))
+    context = {
+        "provider": provider,
+        "rating": getattr(provider, "rating", None),
+        "published": [p for p in programmes if p.status == ProgrammeStatus.PUBLISHED],
+        "withdrawn": [p for p in programmes if p.status == ProgrammeStatus.WITHDRAWN],
+        "badge_url": request.build_absolute_uri(reverse("providers:badge", kwargs={"slug": slug})),
+        "page_url": request.build_absolute_uri(provider.get_absolute_url()),
+    }
+    return render(request, "providers/detail.html", context)
+
+
+def provider_badge(request: HttpRequest, slug: str) -> HttpResponse:
+    """The provider's band; "Withdrawn" once none of its programmes is published any longer."""
+    provider = _public_provider(slug)
+    rating = getattr(provider, "rating", None)
+    statuses = set(provider.programmes.values_list("status", flat=True).distinct())
+    if ProgrammeStatus.PUBLISHED not in statuses and ProgrammeStatus.WITHDRAWN in statuses:
+        status_text, rank = "Withdrawn", None
+    elif rating and rating.band_rank:
+        status_text, rank = rating.band, rating.band_rank
+    else:
+        status_text, rank = "Not yet rated", None
+    link = request.build_absolute_uri(provider.get_absolute_url())
+    svg = badge_svg(name=provider.name, status_text=status_text, band_rank=rank, link=link)
+    return badge_response(request, svg, badge_etag(provider.id, status_text, rating.computed_at if rating else ""))

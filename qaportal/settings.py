@@ -293,3 +293,7 @@ LOGGING = {
 }
 
 FORM_RENDERER = "qaportal.forms.GovukFormRenderer"
+
+# The directory's in-memory facet snapshot (programmes.facets): how often a process may rebuild it
+# after a write. Facet counts lag a write by at most this plus one build.
+DIRECTORY_SNAPSHOT_REFRESH_SECONDS = env_int("DIRECTORY_SNAPSHOT_REFRESH_SECONDS", 5)

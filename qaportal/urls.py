@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from programmes import views as programme_views
 from qaportal import views
 from reviews.urls import convenor_patterns, reviewer_patterns
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("providers/", include("providers.urls")),
     path("programmes/", include("programmes.urls")),
+    path("how-ratings-work/", programme_views.how_ratings_work, name="how-ratings-work"),
     path("provider/", include("programmes.manage_urls")),
     path("reviewer/", include(reviewer_patterns)),
     path("convenor/", include(convenor_patterns)),

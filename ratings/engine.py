@@ -27,8 +27,15 @@ Exactness: on PostgreSQL every step after the integer sums is done in ``numeric`
 divisions to at least 20 decimal places), so the result does not depend on the order in which
 rows are aggregated, the band thresholds compare exactly, and the per-programme and the
 whole-register recompute run literally the same statements (only the programme filter differs)
-with the same cached prior. They therefore agree to the last bit. SQLite (the embedded demo) runs
-the same statements in double precision.
+with the same cached prior. They therefore agree to the last bit (the property tests check it).
+Only planner settings differ: the whole-register transaction forbids sorts (see tune_session).
+SQLite (the embedded demo) runs the same statements in double precision.
+
+The prior moves a little whenever any programme changes. It is cached per framework version
+(``FrameworkPrior``) and refreshed only by the whole-register recompute: nightly from beat, after a
+framework version is published, and whenever a programme is recomputed while its framework has no
+prior yet. Between refreshes every recompute reads the same cached value, which is what makes the
+two paths agree exactly; a programme's shown score moves with the prior only at the next refresh.
 
 Concurrency: a whole-register recompute takes an exclusive advisory lock; programme recomputes
 take it shared plus an exclusive lock per programme and then per provider (always in that order,
@@ -75,7 +82,8 @@ class Dialect:
 
 
 # --- The statements -----------------------------------------------------------------------------
-# {scope} is "" for the whole register or "AND {column} IN (%(ids)s…)" for some programmes.
+# Each scope placeholder ({review_scope}, {programme_scope}, …) is empty for the whole register, or
+# "AND <column> IN (%(id0)s, …)" for some programmes: the only difference between the two paths.
 
 RAW_SQL = """
 CREATE TEMP TABLE rating_raw AS
@@ -92,48 +100,53 @@ criterion_map AS (
     JOIN reviews_element source_element ON source_element.id = source.element_id
     JOIN live_criterion live ON live.code = source.code AND live.element_key = source_element.key
 ),
-published_review AS (
-    SELECT r.id, r.programme_id
+review_count AS (
+    SELECT r.programme_id, COUNT(*) AS n
     FROM reviews_review r JOIN programmes_programme p ON p.id = r.programme_id
     WHERE r.state = %(review_published)s AND p.status = %(programme_published)s {review_scope}
+    GROUP BY r.programme_id
 ),
-review_count AS (
-    SELECT programme_id, COUNT(*) AS n FROM published_review GROUP BY programme_id
+published_review AS (
+    SELECT r.id, r.programme_id, rc.n
+    FROM reviews_review r JOIN review_count rc ON rc.programme_id = r.programme_id
+    WHERE r.state = %(review_published)s {review_scope}
 ),
 per_criterion AS (
     -- The one pass over the criterion scores: the bare floor aggregate (scores joined to the
     -- published reviews), then a join to a few rows that maps them to the live criteria. The
     -- joins run in the order written (join_collapse_limit = 1, see run_recompute): left to
     -- itself the planner misjudges the tiny map and reads the scores once per criterion.
-    SELECT pr.programme_id, m.live_id,
+    SELECT pr.programme_id, pr.n, m.live_id,
            SUM(cs.score) AS total, COUNT(*) AS scored, MAX(cs.score) - MIN(cs.score) AS gap
     FROM reviews_criterionscore cs
     JOIN published_review pr ON pr.id = cs.review_id
     JOIN criterion_map m ON m.source_id = cs.criterion_id
     WHERE cs.score IS NOT NULL
-    GROUP BY pr.programme_id, m.live_id
+    GROUP BY pr.programme_id, pr.n, m.live_id
 ),
-per_programme AS (
+per_element AS (
     -- Per element: the sum over its criteria of weight × total / scored, split so that the
     -- usual case (every published review scored the criterion: scored = n) stays in integers
     -- and needs one exact division per element rather than one per criterion.
-    SELECT pc.programme_id, rc.n, MAX(pc.gap) AS max_spread,
-           {element_sums}
-    FROM per_criterion pc
-    JOIN live_criterion lc ON lc.id = pc.live_id
-    JOIN review_count rc ON rc.programme_id = pc.programme_id
-    GROUP BY pc.programme_id, rc.n
+    SELECT pc.programme_id, pc.n, lc.element_no,
+           -- FILTER, not CASE: an aggregate never fed a row allocates no state, and most
+           -- groups never see a "part" row. Integers stay int4 so their sums need no memory.
+           SUM(CAST(lc.weight * pc.total AS integer)) FILTER (WHERE pc.scored = pc.n) AS whole,
+           SUM(lc.weight * CAST(pc.total AS {exact}) / pc.scored) FILTER (WHERE pc.scored <> pc.n) AS part,
+           SUM(lc.weight) AS weight, MAX(pc.gap) AS gap
+    FROM per_criterion pc JOIN live_criterion lc ON lc.id = pc.live_id
+    GROUP BY pc.programme_id, pc.n, lc.element_no
 ),
-per_element AS (
-    SELECT programme_id, max_spread,
+per_programme AS (
+    SELECT programme_id, MAX(gap) AS max_spread,
            {element_scores}
-    FROM per_programme
+    FROM per_element GROUP BY programme_id
 )
 SELECT p.id AS programme_id, p.provider_id, COALESCE(rc.n, 0) AS review_count,
        {raw_mean} AS raw, COALESCE(pe.max_spread, 0) AS max_spread, {element_names}
 FROM programmes_programme p
 LEFT JOIN review_count rc ON rc.programme_id = p.id
-LEFT JOIN per_element pe ON pe.programme_id = p.id
+LEFT JOIN per_programme pe ON pe.programme_id = p.id
 WHERE p.status = %(programme_published)s {programme_scope}
 """
 
@@ -228,10 +241,9 @@ WITH setting AS (
 aggregate AS (
     SELECT pv.id AS provider_id, COUNT(pr.programme_id) AS rated, COALESCE(SUM(pr.review_count), 0) AS reviews,
            SUM(pr.review_count * CAST(pr.shown_score AS {exact})) / SUM(pr.review_count) AS shown
-    FROM providers_provider pv
+    FROM {providers} pv
     LEFT JOIN programmes_programme p ON p.provider_id = pv.id
     LEFT JOIN ratings_programmerating pr ON pr.programme_id = p.id AND pr.band_rank IS NOT NULL
-    WHERE 1 = 1 {provider_scope}
     GROUP BY pv.id
 ),"""
     + BANDS_CTE
@@ -337,7 +349,7 @@ def run_recompute(
         "providers": provider_sql(dialect, scope_sql),
     }
     with connection.cursor() as cursor:
-        tune_session(cursor)
+        tune_session(cursor, whole_register=not scope_sql)
         cursor.execute("DROP TABLE IF EXISTS rating_raw")
         cursor.execute("DROP TABLE IF EXISTS rating_final")
         for step in RECOMPUTE_STEPS:
@@ -355,15 +367,18 @@ def run_recompute(
 
 
 def provider_sql(dialect: Dialect, scope_sql: str) -> str:
-    provider_scope = (
-        f"AND pv.id IN (SELECT provider_id FROM programmes_programme WHERE id IN ({scope_sql}))" if scope_sql else ""
+    """Every provider, or (joined in this order) only the providers of the given programmes."""
+    providers = (
+        f"(SELECT DISTINCT provider_id AS id FROM programmes_programme WHERE id IN ({scope_sql}))"
+        if scope_sql
+        else "providers_provider"
     )
     return PROVIDER_SQL.format(
-        exact=dialect.exact, floating=dialect.floating, distinct=dialect.distinct, provider_scope=provider_scope
+        exact=dialect.exact, floating=dialect.floating, distinct=dialect.distinct, providers=providers
     )
 
 
-def tune_session(cursor) -> None:
+def tune_session(cursor, *, whole_register: bool) -> None:
     """Settings for this transaction only (PostgreSQL). The statements join in the order they
     are written; the whole-register aggregate keeps its 3 M groups in memory instead of
     spilling to disk; JIT compilation costs more than it saves on these plans."""
@@ -373,6 +388,11 @@ def tune_session(cursor) -> None:
     cursor.execute("SET LOCAL work_mem = '512MB'")
     cursor.execute("SET LOCAL jit = off")
     cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+    if whole_register:
+        # The planner cannot estimate how many groups an aggregate of an aggregate has, guesses
+        # a handful, and sorts millions of rows to group them; hashing them is several times
+        # cheaper. (For a few programmes sorting is right, and forbidding it picks bad plans.)
+        cursor.execute("SET LOCAL enable_sort = off")
 
 
 def id_list(programme_ids: Sequence[int] | None) -> tuple[str, dict[str, object]]:
@@ -389,20 +409,13 @@ def raw_sql(dialect: Dialect, scope_sql: str, element_weights: dict[str, int]) -
     ``element_weights`` maps element key to its weight in hundredths (an integer), read from the
     live framework; elements the framework lacks stay null.
     """
-    sums, scores = [], []
-    for number, key in enumerate(ELEMENT_KEYS):
-        sums.append(
-            f"SUM(CASE WHEN lc.element_no = {number} AND pc.scored = rc.n THEN lc.weight * pc.total END) "
-            f"AS {key}_whole, "
-            f"SUM(CASE WHEN lc.element_no = {number} AND pc.scored <> rc.n "
-            f"THEN lc.weight * CAST(pc.total AS {dialect.exact}) / pc.scored END) AS {key}_part, "
-            f"SUM(CASE WHEN lc.element_no = {number} THEN lc.weight END) AS {key}_weight"
-        )
-        scores.append(
-            f"(CAST({key}_whole AS {dialect.exact}) / n + COALESCE({key}_part, 0)) / {key}_weight AS score_{key}"
-            if key in element_weights
-            else f"CAST(NULL AS {dialect.exact}) AS score_{key}"
-        )
+    scores = [
+        f"MAX(CASE WHEN element_no = {number} "
+        f"THEN (CAST(whole AS {dialect.exact}) / n + COALESCE(part, 0)) / weight END) AS score_{key}"
+        if key in element_weights
+        else f"CAST(NULL AS {dialect.exact}) AS score_{key}"
+        for number, key in enumerate(ELEMENT_KEYS)
+    ]
     weighted = [f"COALESCE({weight} * pe.score_{key}, 0)" for key, weight in element_weights.items()]
     present = [f"CASE WHEN pe.score_{key} IS NULL THEN 0 ELSE {weight} END" for key, weight in element_weights.items()]
     raw_mean = (
@@ -410,8 +423,8 @@ def raw_sql(dialect: Dialect, scope_sql: str, element_weights: dict[str, int]) -
     )
     element_number = " ".join(f"WHEN '{key}' THEN {number}" for number, key in enumerate(ELEMENT_KEYS))
     return RAW_SQL.format(
+        exact=dialect.exact,
         element_number=f"CASE e.key {element_number} END",
-        element_sums=",\n           ".join(sums),
         element_scores=",\n           ".join(scores),
         raw_mean=raw_mean,
         element_names=", ".join(f"pe.score_{key}" for key in ELEMENT_KEYS),

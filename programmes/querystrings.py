@@ -1,0 +1,66 @@
+"""URL state of a directory page: the query string without one parameter, and the removable tags."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.http import QueryDict
+
+
+def query_without(params: QueryDict, *names: str, value: str | None = None) -> str:
+    """The query string with the named parameters removed (or only ``value`` of them, if given)."""
+    remaining = params.copy()
+    for name in names:
+        if value is None:
+            remaining.pop(name, None)
+        else:
+            remaining.setlist(name, [kept for kept in remaining.getlist(name) if kept != value])
+    return remaining.urlencode()
+
+
+@dataclass(frozen=True)
+class Tag:
+    label: str
+    remove_query: str
+
+
+@dataclass(frozen=True)
+class TagGroup:
+    heading: str
+    tags: list[Tag]
+
+
+def _label_of(filter_, value) -> str:
+    return str(dict(filter_.extra.get("choices") or []).get(str(value), value))
+
+
+def active_tags(params: QueryDict, filterset) -> list[TagGroup]:
+    """A group of removable tags for each filter in force (for the MOJ filter's "Selected filters")."""
+    groups = []
+    first_page = params.copy()
+    first_page.pop("page", None)
+    for name, value in filterset.active_filters().items():
+        filter_ = filterset.filters[name]
+        if isinstance(value, list | tuple):
+            tags = [Tag(_label_of(filter_, item), query_without(first_page, name, value=item)) for item in value]
+        else:
+            tags = [Tag(_single_label(name, filter_, value, filterset), _remove(first_page, name))]
+        groups.append(TagGroup(str(filter_.label), tags))
+    return groups
+
+
+def _remove(params: QueryDict, name: str) -> str:
+    names = (name, "element") if name == "element_min" else (name,)
+    return query_without(params, *names)
+
+
+def _single_label(name: str, filter_, value, filterset: Mapping) -> str:
+    if name == "q":
+        return f"“{value}”"
+    if name in ("min_cost", "max_cost"):
+        return f"{'From' if name == 'min_cost' else 'Up to'} £{value}"
+    if name == "element_min":
+        element = filterset.filters["element"]
+        return f"{_label_of(element, filter_.element())} at least {_label_of(filter_, value)}"
+    if name == "min_band":
+        return f"At least {_label_of(filter_, value)}"
+    return str(filter_.label)

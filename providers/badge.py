@@ -1,0 +1,49 @@
+"""The verification badge: an SVG providers embed on their own sites, at a stable URL.
+
+It shows the current band (or "Not yet rated", or "Withdrawn") and links back to the register's
+page. Its ETag changes whenever the rating changes, so caches revalidate and pick up a new band.
+"""
+
+import hashlib
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+BAND_COLOURS = {1: "#00703c", 2: "#1d70b8", 3: "#6f3800", 4: "#942514"}
+GREY = "#505a5f"
+
+
+def badge_svg(*, name: str, status_text: str, band_rank: int | None, link: str) -> str:
+    colour = BAND_COLOURS.get(band_rank or 0, GREY)
+    label_width = 170
+    status_width = max(90, 8 * len(status_text) + 20)
+    return render_to_string(
+        "directory/badge.svg",
+        {
+            "name": name,
+            "status_text": status_text,
+            "colour": colour,
+            "link": link,
+            "label_width": label_width,
+            "status_width": status_width,
+            "width": label_width + status_width,
+            "status_x": label_width + status_width / 2,
+        },
+    )
+
+
+def badge_etag(*parts) -> str:
+    return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
+
+
+def badge_response(request: HttpRequest, svg: str, etag: str) -> HttpResponse:
+    quoted = f'"{etag}"'
+    if request.headers.get("If-None-Match") == quoted:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["ETag"] = quoted
+    # Short enough that a new band shows within minutes on providers' sites; revalidation is cheap.
+    response["Cache-Control"] = "public, max-age=300"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
