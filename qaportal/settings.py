@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "programmes",
     "reviews",
     "ratings",
+    "summaries",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("providers/", include("providers.urls")),
     path("programmes/", include("programmes.urls")),
+    path("convenor/summaries/", include("summaries.urls")),
     path("admin/", admin.site.urls),
 ]
