@@ -171,8 +171,10 @@ class SummaryFilterSet(django_filters.FilterSet):
         return programmes
 
     def chosen_framework(self) -> Framework:
-        chosen = self.form.cleaned_data.get("framework") if hasattr(self.form, "cleaned_data") else None
-        return chosen or Framework.objects.get(is_live=True)
+        if getattr(self, "_framework", None) is None:
+            chosen = self.form.cleaned_data.get("framework") if hasattr(self.form, "cleaned_data") else None
+            self._framework = chosen or Framework.objects.get(is_live=True)
+        return self._framework
 
     def scope(self) -> SummaryScope:
         """The filtered part of the register; call only once ``is_valid()`` has said yes."""

@@ -81,8 +81,9 @@ PROGRAMME_FIELDS = [
     "rating__needs_moderation",
     "rating__computed_at",
 ]
-REGIONS_AT, PHASES_AT, BAND_AT, RANK_AT = 6, 7, 11, 12
-DATETIMES_AT = (9, 21)
+_POSITION = {column.name: position for position, column in enumerate(PROGRAMME_COLUMNS)}
+REGIONS_AT, PHASES_AT, BAND_AT, RANK_AT = (_POSITION[name] for name in ("regions", "phases", "band", "band_rank"))
+DATETIMES_AT = [position for position, column in enumerate(PROGRAMME_COLUMNS) if column.kind == "datetime"]
 NOT_RATED = "Not yet rated"
 
 

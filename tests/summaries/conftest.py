@@ -54,7 +54,7 @@ def at(year: int, month: int, day: int) -> datetime.datetime:
 def register(db, reviewer, other_reviewer):
     """Two rated programmes, one unrated, one draft.
 
-    trust (MAT, London + South East, middle leaders): reviews 4 and 2 on P1 (others 3), Secure,
+    trust (MAT, London + South East, middle leaders): reviews 4 and 2 on P1, 3 and 4 on V4 (others 3), Secure,
       purpose 3.5, value 2.5; published January and February 2026.
     hub (hub, North East, headteachers): reviews 3 and 3 on every criterion, Exemplary, purpose 3.0,
       value 4.0; published February 2026.
@@ -75,7 +75,7 @@ def register(db, reviewer, other_reviewer):
     unrated = factories.make_programme(trust, title="Subject leadership", regions=[Region.LONDON])
     draft = factories.make_programme(hub, title="A draft", status=ProgrammeStatus.DRAFT)
     publish(factories.make_review(trust_programme, reviewer, scores={"P1": 4}), at(2026, 1, 15))
-    publish(factories.make_review(trust_programme, other_reviewer, scores={"P1": 2}), at(2026, 2, 10))
+    publish(factories.make_review(trust_programme, other_reviewer, scores={"P1": 2, "V4": 4}), at(2026, 2, 10))
     publish(factories.make_review(hub_programme, reviewer, scores=3), at(2026, 2, 11))
     publish(factories.make_review(hub_programme, other_reviewer, scores=3), at(2026, 2, 12))
     publish(factories.make_review(unrated, reviewer, scores=1), at(2026, 3, 3))
