@@ -13,8 +13,9 @@ run: setup ## Set up, migrate, seed the demo if empty, and serve on 127.0.0.1:$(
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo --if-empty
 	@if [ -n "$$REDIS_URL" ]; then \
-		echo "Starting a Celery worker beside the web server (REDIS_URL is set)"; \
-		$(BIN)/celery -A qaportal worker --beat --loglevel=INFO --concurrency=2 & \
+		echo "Starting a Celery worker (with beat) beside the web server, as REDIS_URL is set"; \
+		$(BIN)/celery -A qaportal worker --beat --loglevel=INFO --concurrency=2 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	fi; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

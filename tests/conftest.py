@@ -1,3 +1,4 @@
+import importlib
 import os
 import subprocess
 import sys
@@ -8,9 +9,33 @@ import pytest
 from django.db import connection
 
 from qaportal.roles import Role
+from reviews.migrations._starting_framework import load_starting_framework
 from tests import factories
 
+create_role_groups = importlib.import_module("qaportal.migrations.0001_create_role_groups").create_role_groups
 ROOT = Path(__file__).resolve().parent.parent
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def data_from_migrations(request, django_db_blocker):
+    """Put back the rows that data migrations made (role groups, the starting framework).
+
+    A transactional test (browser, worker) ends by flushing every table, which also empties the
+    rows those migrations wrote; the next test must still find the register as migrate left it.
+    """
+    if not (DB_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db")):
+        return
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from reviews.models import Framework
+
+    with django_db_blocker.unblock():
+        if not Group.objects.exists():
+            create_role_groups(apps)
+        if not Framework.objects.exists():
+            load_starting_framework(apps)
 
 
 @pytest.fixture

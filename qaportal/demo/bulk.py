@@ -1,6 +1,7 @@
 """Fast bulk writes for the demo generator: COPY on PostgreSQL, executemany on SQLite."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from io import StringIO
@@ -65,3 +66,33 @@ def reset_sequences(tables: Sequence[str]) -> None:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}"
             )
+
+
+@contextmanager
+def foreign_keys_validated_in_bulk(tables: Sequence[str]) -> Iterator[None]:
+    """Drop the tables' foreign keys for a bulk load and add them back afterwards.
+
+    Django's foreign keys are deferred, so a load of millions of rows would otherwise queue one
+    check per row and run them all at COMMIT (minutes at national scale). Adding a constraint back
+    validates every row in one set-based scan instead. Must run inside a transaction, which holds
+    the tables locked until the constraints are back: nobody ever sees the tables without them.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        # Checks already queued by this transaction must run before their constraints can go.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
+            [list(tables)],
+        )
+        foreign_keys = cursor.fetchall()
+        for table, name, _ in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -22,7 +22,7 @@ from programmes.search import refresh_search_vectors
 from programmes.vocabulary import DeliveryMode, FocusLevel, Format, FundingRoute, ProgrammeStatus
 from providers.vocabulary import ProviderType
 from qaportal.demo import vocabulary as words
-from qaportal.demo.bulk import insert_rows, next_id, reset_sequences
+from qaportal.demo.bulk import foreign_keys_validated_in_bulk, insert_rows, next_id, reset_sequences
 from qaportal.fields import ChoiceSetField
 from qaportal.roles import Role
 from reviews.models import Affiliation, Criterion, Framework, ReviewState
@@ -36,6 +36,7 @@ DEMO_ACCOUNTS = [
     ("editor", Role.PROVIDER_EDITOR, False),
     ("admin", None, True),
 ]
+BULK_TABLES = ["programmes_programme", "reviews_review", "reviews_criterionscore"]
 CHUNK = 2_000  # programmes per bulk write: bounded memory at national scale
 
 
@@ -90,12 +91,13 @@ def seed_demo_data(*, sizes: SeedSizes, seed: int = 1, progress: Progress | None
             conflicts=conflicts,
             report=report,
         )
-        for start in range(0, sizes.programmes, CHUNK):
-            count = min(CHUNK, sizes.programmes - start)
-            writer.write_chunk(start, count)
-            if progress:
-                progress(count)
-        reset_sequences(["providers_provider", "programmes_programme", "reviews_review", "reviews_criterionscore"])
+        with foreign_keys_validated_in_bulk(BULK_TABLES):
+            for start in range(0, sizes.programmes, CHUNK):
+                count = min(CHUNK, sizes.programmes - start)
+                writer.write_chunk(start, count)
+                if progress:
+                    progress(count)
+        reset_sequences(["providers_provider", *BULK_TABLES])
         refresh_search_vectors()
     report.reviewers = len(reviewer_ids)
     report.seconds = time.monotonic() - started

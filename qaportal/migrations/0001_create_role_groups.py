@@ -3,7 +3,7 @@ from django.db import migrations
 ROLE_GROUPS = ["provider-editor", "reviewer", "convenor"]
 
 
-def create_role_groups(apps, schema_editor):
+def create_role_groups(apps, schema_editor=None):
     Group = apps.get_model("auth", "Group")
     for name in ROLE_GROUPS:
         Group.objects.get_or_create(name=name)

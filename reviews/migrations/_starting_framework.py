@@ -4,6 +4,8 @@ Each criterion: (code, title, guidance, four level descriptors from Limited to E
 Kept beside the migration that loads it so that later edits to the app cannot change history.
 """
 
+from django.utils import timezone
+
 LEVELS = [
     (1, "Limited", "Little or no evidence; claims are unsupported."),
     (2, "Developing", "Some evidence, with significant gaps."),
@@ -302,3 +304,43 @@ ELEMENTS = [
         ],
     ),
 ]
+
+
+def load_starting_framework(apps) -> None:
+    """Create framework v1 as a draft, fill it, then publish it and make it live.
+
+    The order matters: once published, the database refuses any change to its parts.
+    """
+    Framework = apps.get_model("reviews", "Framework")
+    ScoreLevel = apps.get_model("reviews", "ScoreLevel")
+    Band = apps.get_model("reviews", "Band")
+    Element = apps.get_model("reviews", "Element")
+    Criterion = apps.get_model("reviews", "Criterion")
+    LevelDescriptor = apps.get_model("reviews", "LevelDescriptor")
+
+    framework = Framework.objects.create(
+        name="LPD/CPD Quality Framework",
+        version=1,
+        status="draft",
+        description="The five elements of quality assurance from the sources, with twenty criteria.",
+    )
+    ScoreLevel.objects.bulk_create(
+        ScoreLevel(framework=framework, level=level, name=name, meaning=meaning) for level, name, meaning in LEVELS
+    )
+    Band.objects.bulk_create(
+        Band(framework=framework, name=name, min_score=min_score, rank=rank)
+        for rank, (name, min_score) in enumerate(BANDS, start=1)
+    )
+    for position, (key, code, name, question, criteria) in enumerate(ELEMENTS, start=1):
+        element = Element.objects.create(
+            framework=framework, key=key, code=code, name=name, question=question, position=position
+        )
+        for criterion_position, (criterion_code, title, guidance, descriptors) in enumerate(criteria, start=1):
+            criterion = Criterion.objects.create(
+                element=element, code=criterion_code, title=title, guidance=guidance, position=criterion_position
+            )
+            LevelDescriptor.objects.bulk_create(
+                LevelDescriptor(criterion=criterion, level=level, descriptor=text)
+                for level, text in enumerate(descriptors, start=1)
+            )
+    Framework.objects.filter(pk=framework.pk).update(status="published", is_live=True, published_at=timezone.now())

@@ -3,6 +3,7 @@ import hashlib
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from programmes.models import Programme
@@ -79,3 +80,13 @@ def test_the_command_creates_one_demo_account_per_role_and_skips_a_full_register
     call_command("seed_demo", "--if-empty", verbosity=0)
     assert Programme.objects.count() == 30
     assert "nothing seeded" in capsys.readouterr().out
+
+
+def test_the_foreign_keys_dropped_for_the_bulk_load_are_back_and_enforced():
+    seed_demo_data(sizes=SMALL, seed=2)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO reviews_criterionscore (review_id, criterion_id, score, rationale, updated_at) "
+            "VALUES (987654321, (SELECT MIN(id) FROM reviews_criterion), 3, 'x', now())"
+        )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

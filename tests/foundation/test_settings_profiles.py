@@ -16,6 +16,7 @@ CLEAN_ENV = {
         "REDIS_URL",
         "CELERY_BROKER_URL",
         "CELERY_TASK_ALWAYS_EAGER",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
         "DJANGO_ENV",
         "SECRET_KEY",
         "DEBUG",
