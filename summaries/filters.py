@@ -15,6 +15,7 @@ from django.utils.datastructures import MultiValueDict
 from programmes.models import Programme
 from programmes.vocabulary import FocusLevel, ProgrammeStatus
 from providers.vocabulary import Phase, ProviderType, Region
+from ratings.models import ProgrammeRating
 from reviews.models import Framework, FrameworkStatus, Review, ReviewState
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
@@ -157,8 +158,12 @@ class SummaryFilterSet(django_filters.FilterSet):
             # No status chosen means the register: published programmes.
             programmes = programmes.filter(status=ProgrammeStatus.PUBLISHED)
         framework = self.chosen_framework()
-        # Programmes rated against this framework version, and those not rated yet.
-        programmes = programmes.filter(Q(rating__framework=framework) | Q(rating__isnull=True))
+        # Programmes rated against this framework version, and those not rated yet: that is, not rated
+        # against another version. Written as an anti-join (an OR across a left join misleads PostgreSQL's
+        # estimates into nested loops over millions of scores), and only when another version has ratings.
+        rated_elsewhere = ProgrammeRating.objects.exclude(framework=framework)
+        if rated_elsewhere.exists():
+            programmes = programmes.exclude(Exists(rated_elsewhere.filter(programme=OuterRef("pk"))))
         date_from, date_to = self.form.cleaned_data.get("reviewed_from"), self.form.cleaned_data.get("reviewed_to")
         if date_from or date_to:
             reviewed_in_range = Review.objects.filter(

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from django.utils import timezone
 
+from programmes.models import Programme
 from programmes.vocabulary import ElementKey, FocusLevel, ProgrammeStatus
 from providers.vocabulary import ProviderType
 from summaries.selectors import DIMENSION_LABELS, REGION_NOTE, AgreementRow, Statistic, SummaryTables
@@ -67,8 +68,8 @@ PROGRAMME_FIELDS = [
     "provider__name",
     "provider__provider_type",
     "focus_level",
-    "regions",
-    "phases",
+    "regions_mask",
+    "phases_mask",
     "status",
     "published_at",
     "rating__review_count",
@@ -87,17 +88,20 @@ DATETIMES_AT = [position for position, column in enumerate(PROGRAMME_COLUMNS) if
 NOT_RATED = "Not yet rated"
 
 
-@lru_cache(maxsize=1024)
-def _labels(choice_set: frozenset) -> str:
-    # Regions and phases repeat in a few hundred combinations across 200,000 rows: join each once.
-    return "; ".join(choice_set.labels()) if choice_set else ""
+@lru_cache(maxsize=4096)
+def _labels(field_name: str, mask: int | None) -> str:
+    # Regions and phases arrive as raw bitmasks (see programme_rows) and repeat in a few hundred
+    # combinations across 200,000 rows: each combination is turned into labels once.
+    if not mask:
+        return ""
+    return "; ".join(Programme._meta.get_field(field_name).values_of(mask).labels())
 
 
 def programme_row(values: tuple, *, datetimes: Callable[[datetime.datetime | None], object]) -> list:
     """A programme's exported values: sets as labels, datetimes via ``datetimes``, the band filled in."""
     row = list(values)
-    row[REGIONS_AT] = _labels(row[REGIONS_AT])
-    row[PHASES_AT] = _labels(row[PHASES_AT])
+    row[REGIONS_AT] = _labels("regions", row[REGIONS_AT])
+    row[PHASES_AT] = _labels("phases", row[PHASES_AT])
     if row[RANK_AT] is None:
         row[BAND_AT] = NOT_RATED
     for position in DATETIMES_AT:
