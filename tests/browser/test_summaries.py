@@ -4,9 +4,14 @@ from django.test import Client
 
 from summaries.models import ExportJob
 from tests.browser.conftest import axe_violations
-from tests.summaries.conftest import register  # noqa: F401 - the small register, shared with tests/summaries
+from tests.summaries.conftest import make_small_register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def register(reviewer, other_reviewer):
+    return make_small_register(reviewer, other_reviewer)
 
 
 def sign_in(page, user) -> None:
@@ -22,7 +27,7 @@ def page_url(page) -> str:
     return page.url.rsplit("/", 1)[0]
 
 
-def test_the_summaries_page_shows_tables_and_charts_and_passes_axe(page, convenor, register):  # noqa: F811
+def test_the_summaries_page_shows_tables_and_charts_and_passes_axe(page, convenor, register):
     sign_in(page, convenor)
     page.goto("/convenor/summaries/")
 
@@ -32,7 +37,7 @@ def test_the_summaries_page_shows_tables_and_charts_and_passes_axe(page, conveno
     assert axe_violations(page) == []
 
 
-def test_bad_filters_show_errors_that_pass_axe_and_keep_what_was_typed(page, convenor, register):  # noqa: F811
+def test_bad_filters_show_errors_that_pass_axe_and_keep_what_was_typed(page, convenor, register):
     sign_in(page, convenor)
     page.goto("/convenor/summaries/")
     page.get_by_label("Reviews published from").fill("31/2/2026")
@@ -46,7 +51,7 @@ def test_bad_filters_show_errors_that_pass_axe_and_keep_what_was_typed(page, con
 def test_without_javascript_a_convenor_starts_an_export_and_checks_its_progress(
     no_js_page,
     convenor,
-    register,  # noqa: F811
+    register,
 ):
     sign_in(no_js_page, convenor)
     no_js_page.goto("/convenor/summaries/?provider_type=hub")
@@ -65,7 +70,7 @@ def test_with_javascript_the_progress_bar_moves_until_the_download_appears(
     page,
     convenor,
     register,
-    celery_worker_process,  # noqa: F811
+    celery_worker_process,
 ):
     sign_in(page, convenor)
     page.goto("/convenor/summaries/")

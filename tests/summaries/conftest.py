@@ -1,5 +1,5 @@
-"""A small register with known figures: providers of two types, programmes in known regions, published
-reviews with chosen scores, and the ratings the engine would have written for them."""
+"""The summaries' test data: a small register with known figures (providers of two types, programmes in
+known regions, published reviews with chosen scores, and the ratings the engine would have written)."""
 
 import datetime
 from dataclasses import dataclass
@@ -52,6 +52,10 @@ def at(year: int, month: int, day: int) -> datetime.datetime:
 
 @pytest.fixture
 def register(db, reviewer, other_reviewer):
+    return make_small_register(reviewer, other_reviewer)
+
+
+def make_small_register(reviewer, other_reviewer) -> SmallRegister:
     """Two rated programmes, one unrated, one draft.
 
     trust (MAT, London + South East, middle leaders): reviews 4 and 2 on P1, 3 and 4 on V4 (others 3), Secure,
