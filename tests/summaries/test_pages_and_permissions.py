@@ -224,3 +224,12 @@ def test_the_column_page_documents_every_programme_column(client, convenor, fram
 
     for column in PROGRAMME_COLUMNS:
         assert f"<code>{column.name}</code>" in page
+
+
+def test_the_summaries_page_takes_a_fixed_number_of_queries(client, convenor, register, django_assert_max_num_queries):
+    client.force_login(convenor)
+
+    with django_assert_max_num_queries(22):
+        response = client.get(SUMMARIES, {"region": ["london", "north-east"]})
+
+    assert response.status_code == 200
