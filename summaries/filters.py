@@ -5,6 +5,7 @@ the scope in the worker) and, later, the API, so all three read the same part of
 """
 
 import datetime
+import json
 from dataclasses import dataclass, field
 
 import django_filters
@@ -32,6 +33,8 @@ class SummaryScope:
     reviewed_to: datetime.date | None = None
     # (label, value) pairs of the filters in use, for the page, the report's title page and the files.
     description: list[tuple[str, str]] = field(default_factory=list)
+    # The normalised filters as canonical JSON: equal scopes have equal keys (used to cache figures).
+    key: str = ""
 
     def published_reviews(self) -> QuerySet[Review]:
         return Review.objects.filter(
@@ -192,6 +195,7 @@ class SummaryFilterSet(django_filters.FilterSet):
             reviewed_from=cleaned.get("reviewed_from"),
             reviewed_to=cleaned.get("reviewed_to"),
             description=self.description(),
+            key=json.dumps(self.normalised(), sort_keys=True),
         )
 
     def description(self) -> list[tuple[str, str]]:

@@ -13,17 +13,20 @@ Units, stated once here and again in the output:
 """
 
 import datetime
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Count, F, Sum
+from django.db.models import BigIntegerField, Count, F, Max, Sum
 from django.db.models.functions import Cast, TruncMonth
 
 from programmes.models import Programme
 from programmes.vocabulary import ElementKey, FocusLevel
 from providers.vocabulary import ProviderType, Region
-from reviews.models import Criterion, CriterionScore, ReviewState
+from ratings.models import ProgrammeRating
+from reviews.models import Criterion, CriterionScore, Review, ReviewState
 from summaries.filters import SummaryScope, published_in
 
 DIMENSION_LABELS = {
@@ -115,6 +118,44 @@ def summary_tables(*, scope: SummaryScope) -> SummaryTables:
         strongest_criteria=strongest,
         agreement=reviewer_agreement(scope=scope),
     )
+
+
+def cached_summary_tables(*, scope: SummaryScope) -> SummaryTables:
+    """The summary tables, reused for a few minutes while the register has not changed.
+
+    On the national register the tables cost several seconds of aggregates; a convenor moving between
+    the page, a filter and back should not pay them twice. The key holds the filters and a fingerprint
+    of the data (latest published review, their number, latest rating computed), so a publication, a
+    withdrawal or a recompute shows at once.
+    """
+    key = "summaries:" + hashlib.sha256(f"{scope.key}|{data_fingerprint()}".encode()).hexdigest()
+    figures = cache.get(key)
+    if figures is None:
+        tables = summary_tables(scope=scope)
+        figures = {name: getattr(tables, name) for name in CACHED_FIELDS}
+        cache.set(key, figures, SUMMARY_CACHE_SECONDS)
+    return SummaryTables(scope=scope, **figures)
+
+
+SUMMARY_CACHE_SECONDS = 600
+CACHED_FIELDS = [
+    "programme_count",
+    "bands",
+    "element_statistics",
+    "criterion_statistics",
+    "reviews_by_month",
+    "weakest_criteria",
+    "strongest_criteria",
+    "agreement",
+]
+
+
+def data_fingerprint() -> str:
+    reviews = Review.objects.filter(state=ReviewState.PUBLISHED).aggregate(
+        latest=Max("published_at"), count=Count("pk")
+    )
+    ratings = ProgrammeRating.objects.aggregate(latest=Max("computed_at"))
+    return f"{reviews['latest']}|{reviews['count']}|{ratings['latest']}"
 
 
 def band_counts(*, scope: SummaryScope) -> list[BandCount]:

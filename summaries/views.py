@@ -19,7 +19,7 @@ from summaries.filters import summary_filterset
 from summaries.forms import ExportForm
 from summaries.models import ExportJob
 from summaries.presentation import statistic_matrices
-from summaries.selectors import summary_tables
+from summaries.selectors import cached_summary_tables, summary_tables
 
 
 def convenor_required(view):
@@ -37,7 +37,7 @@ def convenor_required(view):
 def _page(request: HttpRequest, filterset, export_form: ExportForm, status: int = 200) -> HttpResponse:
     context = {"filterset": filterset, "form": filterset.form, "export_form": export_form}
     if filterset.is_valid():
-        tables = summary_tables(scope=filterset.scope())
+        tables = cached_summary_tables(scope=filterset.scope())
         context.update(
             tables=tables,
             table_list={table.key: table for table in summary_table_list(tables)},

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from programmes.vocabulary import FocusLevel, ProgrammeStatus
@@ -12,6 +13,14 @@ from providers.vocabulary import ProviderType, Region
 from ratings.models import ProgrammeRating
 from reviews.models import Review, ReviewState
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Summary figures are cached in Redis; every test starts from a cold cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def rate(programme, *, band_rank: int | None, elements: dict[str, float] | None = None, reviews: int = 2):

@@ -233,3 +233,16 @@ def test_the_summaries_page_takes_a_fixed_number_of_queries(client, convenor, re
         response = client.get(SUMMARIES, {"region": ["london", "north-east"]})
 
     assert response.status_code == 200
+
+
+def test_the_page_shows_a_newly_published_review_at_once_despite_the_cache(client, convenor, register, other_reviewer):
+    from tests.factories import make_review
+    from tests.summaries.conftest import at, publish
+
+    client.force_login(convenor)
+    before = client.get(SUMMARIES).context["tables"].review_count
+    assert client.get(SUMMARIES).context["tables"].review_count == before  # served from the cache
+
+    publish(make_review(register.unrated_programme, other_reviewer), at(2026, 4, 1))
+
+    assert client.get(SUMMARIES).context["tables"].review_count == before + 1
