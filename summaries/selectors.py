@@ -79,7 +79,15 @@ class AgreementRow:
     code: str
     label: str
     alpha: float | None
-    programmes: int
+    units: int  # criterion: programmes reviewed twice or more; element: (programme, criterion) pairs pooled
+
+
+@dataclass(frozen=True)
+class Agreement:
+    available: bool
+    programmes: int = 0  # programmes in the selection with two or more published reviews
+    reviews: int = 0
+    rows: list[AgreementRow] = field(default_factory=list)
 
 
 @dataclass
@@ -92,7 +100,7 @@ class SummaryTables:
     reviews_by_month: list[MonthCount]
     weakest_criteria: list[Statistic]
     strongest_criteria: list[Statistic]
-    agreement: list[AgreementRow] = field(default_factory=list)
+    agreement: Agreement = field(default_factory=lambda: Agreement(available=False))
 
     @property
     def review_count(self) -> int:
@@ -304,8 +312,13 @@ def reviews_by_month(*, scope: SummaryScope) -> list[MonthCount]:
     return [MonthCount(month=month.date(), reviews=reviews) for month, reviews in months]
 
 
-def reviewer_agreement(*, scope: SummaryScope) -> list[AgreementRow]:
-    return []
+def reviewer_agreement(*, scope: SummaryScope) -> Agreement:
+    """Krippendorff's alpha between reviewers, from the ratings engine's measure (ratings.agreement).
+
+    That measure is not part of this build yet, so the summaries say plainly that agreement is not
+    available rather than show an empty table as if no programme had been reviewed twice.
+    """
+    return Agreement(available=False)
 
 
 def programme_rows(*, scope: SummaryScope) -> Iterator[tuple]:

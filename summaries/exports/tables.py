@@ -15,7 +15,7 @@ from django.utils import timezone
 from programmes.models import Programme
 from programmes.vocabulary import ElementKey, FocusLevel, ProgrammeStatus
 from providers.vocabulary import ProviderType
-from summaries.selectors import DIMENSION_LABELS, REGION_NOTE, AgreementRow, Statistic, SummaryTables
+from summaries.selectors import DIMENSION_LABELS, REGION_NOTE, Agreement, Statistic, SummaryTables
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,12 @@ AGREEMENT_COLUMNS = [
     Column("code", "The criterion's code or the element's key."),
     Column("label", "The criterion's or element's name."),
     Column("alpha", "Krippendorff's alpha (ordinal): 1 = full agreement, 0 = no better than chance.", "decimal"),
-    Column("programmes", "Programmes with two or more published reviews behind alpha.", "integer"),
+    Column(
+        "units",
+        "Units behind alpha: for a criterion, programmes with two or more published reviews; for an element, "
+        "those programmes' criteria of the element, pooled.",
+        "integer",
+    ),
 ]
 FILTER_COLUMNS = [Column("filter", "The filter."), Column("value", "What it was set to.")]
 
@@ -259,12 +264,16 @@ CODE_VOCABULARIES = {
 DIMENSIONS = DIMENSION_LABELS
 
 
-def agreement_table(rows: list[AgreementRow]) -> Table:
-    return Table(
-        "reviewer_agreement",
-        "Reviewer agreement",
-        "Krippendorff's alpha (ordinal) between reviewers of the same programme, over programmes in the "
-        "selection with two or more published reviews.",
-        AGREEMENT_COLUMNS,
-        [(row.level, row.code, row.label, row.alpha, row.programmes) for row in rows],
-    )
+AGREEMENT_NOTE = (
+    "Krippendorff's alpha (ordinal) between reviewers of the same programme, over the programmes in the "
+    "selection with two or more published reviews."
+)
+AGREEMENT_UNAVAILABLE = "Reviewer agreement is not available in this version of the register yet."
+
+
+def agreement_table(agreement: Agreement) -> Table:
+    if not agreement.available:
+        return Table("reviewer_agreement", "Reviewer agreement", AGREEMENT_UNAVAILABLE, AGREEMENT_COLUMNS, [])
+    note = f"{AGREEMENT_NOTE} {agreement.programmes:,} programmes, {agreement.reviews:,} reviews."
+    rows = [(row.level, row.code, row.label, row.alpha, row.units) for row in agreement.rows]
+    return Table("reviewer_agreement", "Reviewer agreement", note, AGREEMENT_COLUMNS, rows)

@@ -246,3 +246,12 @@ def test_the_page_shows_a_newly_published_review_at_once_despite_the_cache(clien
     publish(make_review(register.unrated_programme, other_reviewer), at(2026, 4, 1))
 
     assert client.get(SUMMARIES).context["tables"].review_count == before + 1
+
+
+def test_reviewer_agreement_says_plainly_when_it_is_not_available(client, convenor, register):
+    client.force_login(convenor)
+
+    page = client.get(SUMMARIES).content.decode()
+
+    assert "Reviewer agreement is not available in this version of the register yet." in page
+    assert "No programme in the selection has two or more published reviews" not in page
