@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -157,7 +158,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must never hang on a broker that is down: the stale marker and the sweep catch up.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BEAT_SCHEDULE: dict = {}
+# Beat: the stale-rating sweep repairs anything a lost or unsent message left stale; the nightly
+# whole-register recompute refreshes each framework's prior (see ratings.engine).
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-stale-ratings": {
+        "task": "ratings.tasks.sweep_stale_ratings",
+        "schedule": env_int("RATINGS_SWEEP_SECONDS", 60),
+        "options": {"expires": env_int("RATINGS_SWEEP_SECONDS", 60)},
+    },
+    "recompute-all-ratings-nightly": {
+        "task": "ratings.tasks.recompute_all_ratings",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

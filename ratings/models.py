@@ -75,10 +75,41 @@ class RatingHistory(models.Model):
 
 class StaleRating(models.Model):
     """A programme whose rating must be recomputed: written in the transaction that made it stale,
-    so a lost task message never loses the change; the periodic sweep clears what is left."""
+    so a lost task message never loses the change; the periodic sweep clears what is left.
+
+    A marker is cleared only if ``marked_at`` is still the value the recompute read before it
+    started: a programme marked again meanwhile stays marked. ``claimed_until`` lets concurrent
+    sweeps take disjoint batches without holding row locks that would block a publisher.
+    """
 
     programme = models.OneToOneField(Programme, on_delete=models.CASCADE, primary_key=True, related_name="+")
     marked_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The sweep takes the oldest unclaimed markers first.
+            models.Index(fields=["marked_at"], name="stale_rating_oldest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.programme_id} stale since {self.marked_at:%Y-%m-%d %H:%M}"
+
+
+class FrameworkPrior(models.Model):
+    """The prior of the Bayesian average for one framework version, as of the last full recompute.
+
+    prior = the mean raw overall score of every rated programme (at least ``min_reviews`` published
+    reviews), each programme counted once. It moves a little whenever any programme changes, so it
+    is fixed here by the full recompute (nightly, and when a framework is published) and read by
+    every per-programme recompute: both paths then compute every rating from the same numbers and
+    agree exactly. Kept as an exact decimal so that the band thresholds compare exactly.
+    """
+
+    framework = models.OneToOneField(Framework, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    prior = models.DecimalField(max_digits=40, decimal_places=30, null=True)
+    rated_programmes = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.framework_id}: {self.prior}"

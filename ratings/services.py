@@ -1,21 +1,56 @@
-"""Writes that keep ratings in step with the reviews behind them."""
+"""Writes that keep ratings in step with the reviews behind them.
 
+The stale marker (``StaleRating``) is the promise: it is written in the transaction that changes
+what a rating is computed from, so a broker outage or a lost message never loses the change.
+Tasks are only the fast path; ``stale_ratings_sweep`` (run by beat) repairs whatever is left.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ratings.models import StaleRating
+from programmes.vocabulary import ProgrammeStatus
+from ratings import engine
+from ratings.models import ProgrammeRating, StaleRating
+
+logger = logging.getLogger(__name__)
 
 
 def mark_programme_rating_stale(*, programme_id: int) -> None:
     """Record, in the caller's transaction, that a programme's rating must be recomputed, and
     enqueue the recompute once that transaction commits.
 
-    The marker is the promise: if the broker is down or the message is lost, the periodic sweep
-    still finds the programme. Call this from every service that publishes or withdraws a review,
-    withdraws a programme, or otherwise changes what a rating is computed from.
+    Call this from every service that publishes or withdraws a review, withdraws a programme, or
+    otherwise changes what a rating is computed from. Marking again moves ``marked_at`` on and
+    releases any sweep's claim, so a recompute already running will not clear the new marker.
     """
-    StaleRating.objects.update_or_create(programme_id=programme_id, defaults={"marked_at": timezone.now()})
+    StaleRating.objects.bulk_create(
+        [StaleRating(programme_id=programme_id, marked_at=timezone.now(), claimed_until=None)],
+        update_conflicts=True,
+        unique_fields=["programme"],
+        update_fields=["marked_at", "claimed_until"],
+    )
     transaction.on_commit(lambda: enqueue_recompute(programme_id), using=connection.alias)
+
+
+def mark_all_ratings_stale() -> int:
+    """Mark every published programme's rating stale (set-based) and enqueue one whole-register
+    recompute after commit: for a change that affects every rating, such as a new framework
+    version. Returns how many programmes were marked."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ratings_stalerating (programme_id, marked_at, claimed_until) "
+            "SELECT id, %s, NULL FROM programmes_programme WHERE status = %s "
+            "ON CONFLICT (programme_id) DO UPDATE SET marked_at = EXCLUDED.marked_at, claimed_until = NULL",
+            [now, ProgrammeStatus.PUBLISHED],
+        )
+        marked = cursor.rowcount
+    transaction.on_commit(enqueue_full_recompute, using=connection.alias)
+    return marked
 
 
 def enqueue_recompute(programme_id: int) -> None:
@@ -24,6 +59,94 @@ def enqueue_recompute(programme_id: int) -> None:
     try:
         recompute_programme_rating.delay(programme_id)
     except Exception:  # noqa: BLE001 - a broker outage must not fail the user's request; the sweep repairs it.
-        import logging
+        logger.warning("Could not enqueue rating recompute for programme %s; the sweep will", programme_id)
 
-        logging.getLogger(__name__).warning("Could not enqueue rating recompute for programme %s", programme_id)
+
+def enqueue_full_recompute() -> None:
+    from ratings.tasks import recompute_all_ratings
+
+    try:
+        recompute_all_ratings.delay()
+    except Exception:  # noqa: BLE001 - as above: the stale markers stay and the sweep recomputes them.
+        logger.warning("Could not enqueue the whole-register rating recompute; the sweep will")
+
+
+def programme_rating_refresh(*, programme_id: int) -> ProgrammeRating | None:
+    """Recompute one programme's rating and clear its stale marker unless it was marked again
+    while the recompute ran."""
+    seen = stale_markers_seen([programme_id])
+    rating = engine.recompute_programme(programme_id=programme_id)
+    clear_stale_markers(seen)
+    return rating
+
+
+def ratings_refresh_all(*, progress: engine.Progress | None = None) -> int:
+    """Recompute the whole register and clear every marker it has covered."""
+    seen = stale_markers_seen(None)
+    rated = engine.recompute_all(progress=progress)
+    clear_stale_markers(seen)
+    return rated
+
+
+def stale_ratings_sweep(*, batch_size: int = 500, max_batches: int | None = None) -> int:
+    """Recompute stale ratings in claimed batches until none are left; returns how many.
+
+    A claim is a short committed update (``claimed_until``), so concurrent sweeps take disjoint
+    batches without holding locks that would block a publisher, and a sweep that dies releases
+    its batch when the claim expires.
+    """
+    done, batches = 0, 0
+    while max_batches is None or batches < max_batches:
+        claimed = claim_stale_batch(batch_size=batch_size)
+        if not claimed:
+            break
+        engine.recompute_programmes(programme_ids=list(claimed))
+        clear_stale_markers(claimed)
+        done += len(claimed)
+        batches += 1
+    return done
+
+
+def claim_stale_batch(*, batch_size: int) -> dict[int, datetime]:
+    """Claim up to ``batch_size`` unclaimed (or expired) markers, oldest first."""
+    now = timezone.now()
+    claim_until = now + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    skip_locked = "FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ratings_stalerating SET claimed_until = %s WHERE programme_id IN ("
+            "  SELECT programme_id FROM ratings_stalerating"
+            "  WHERE claimed_until IS NULL OR claimed_until < %s"
+            f"  ORDER BY marked_at LIMIT %s {skip_locked}"
+            ") RETURNING programme_id, marked_at",
+            [claim_until, now, batch_size],
+        )
+        return dict(cursor.fetchall())
+
+
+def stale_markers_seen(programme_ids: list[int] | None) -> dict[int, datetime]:
+    """The markers as they are before a recompute reads the data (all of them for None)."""
+    markers = StaleRating.objects.all()
+    if programme_ids is not None:
+        markers = markers.filter(programme_id__in=programme_ids)
+    return dict(markers.values_list("programme_id", "marked_at"))
+
+
+def clear_stale_markers(seen: dict[int, datetime]) -> int:
+    """Delete the markers a recompute has covered: only those still carrying the ``marked_at``
+    it saw before reading the data. A programme marked again meanwhile stays marked."""
+    if not seen:
+        return 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM ratings_stalerating AS marker "
+                "USING unnest(%s::bigint[], %s::timestamptz[]) AS seen (programme_id, marked_at) "
+                "WHERE marker.programme_id = seen.programme_id AND marker.marked_at = seen.marked_at",
+                [list(seen), list(seen.values())],
+            )
+            return cursor.rowcount
+    cleared = 0
+    for programme_id, marked_at in seen.items():
+        cleared += StaleRating.objects.filter(programme_id=programme_id, marked_at=marked_at).delete()[0]
+    return cleared

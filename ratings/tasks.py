@@ -1,9 +1,31 @@
+"""Celery tasks: take ids, call one service, safe to run twice or concurrently.
+
+Every task here is idempotent (a recompute that finds nothing changed writes nothing), so the
+project's late acknowledgement applies: a worker that dies mid-task only causes a rerun.
+"""
+
 from celery import shared_task
 
 
 @shared_task
 def recompute_programme_rating(programme_id: int) -> None:
-    """Recompute one programme's rating (and its provider's) from its published reviews."""
-    from ratings.engine import recompute_programme
+    """Recompute one programme's rating (and its provider's) and clear its stale marker."""
+    from ratings.services import programme_rating_refresh
 
-    recompute_programme(programme_id=programme_id)
+    programme_rating_refresh(programme_id=programme_id)
+
+
+@shared_task
+def recompute_all_ratings() -> int:
+    """Recompute every rating in the register (a new framework version; nightly, to refresh the prior)."""
+    from ratings.services import ratings_refresh_all
+
+    return ratings_refresh_all()
+
+
+@shared_task
+def sweep_stale_ratings() -> int:
+    """Recompute whatever is still marked stale: the repair path for lost or unsent messages."""
+    from ratings.services import stale_ratings_sweep
+
+    return stale_ratings_sweep()
