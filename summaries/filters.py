@@ -76,6 +76,7 @@ def date_errors(which: str) -> dict[str, str]:
 class SummaryFilterSet(django_filters.FilterSet):
     region = django_filters.MultipleChoiceFilter(
         choices=Region.choices,
+        distinct=False,
         method="filter_region",
         label="Region",
         help_text="Programmes delivered in any of these regions.",
@@ -85,18 +86,21 @@ class SummaryFilterSet(django_filters.FilterSet):
     provider_type = django_filters.MultipleChoiceFilter(
         field_name="provider__provider_type",
         choices=ProviderType.choices,
+        distinct=False,
         label="Provider type",
         widget=forms.CheckboxSelectMultiple,
         error_messages=choice_errors("provider types"),
     )
     focus_level = django_filters.MultipleChoiceFilter(
         choices=FocusLevel.choices,
+        distinct=False,
         label="Focus level",
         widget=forms.CheckboxSelectMultiple,
         error_messages=choice_errors("focus levels"),
     )
     phase = django_filters.MultipleChoiceFilter(
         choices=Phase.choices,
+        distinct=False,
         method="filter_phase",
         label="Phase",
         help_text="Programmes for any of these phases.",
@@ -105,6 +109,7 @@ class SummaryFilterSet(django_filters.FilterSet):
     )
     status = django_filters.MultipleChoiceFilter(
         choices=ProgrammeStatus.choices,
+        distinct=False,
         method="filter_status",
         label="Programme status",
         help_text="Leave empty for published programmes only (the register).",
@@ -190,7 +195,8 @@ class SummaryFilterSet(django_filters.FilterSet):
             raise ValueError("The summary filters are not valid; show filterset.errors instead")
         cleaned = self.form.cleaned_data
         return SummaryScope(
-            programmes=self.qs,
+            # No ordering: the selectors aggregate or order for themselves, and subqueries need none.
+            programmes=self.qs.order_by(),
             framework=self.chosen_framework(),
             reviewed_from=cleaned.get("reviewed_from"),
             reviewed_to=cleaned.get("reviewed_to"),

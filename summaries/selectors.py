@@ -25,6 +25,7 @@ from django.db.models.functions import Cast, TruncMonth
 from programmes.models import Programme
 from programmes.vocabulary import ElementKey, FocusLevel
 from providers.vocabulary import ProviderType, Region
+from ratings.agreement import reviewer_agreement as agreement_report
 from ratings.models import ProgrammeRating
 from reviews.models import Criterion, CriterionScore, Review, ReviewState
 from summaries.filters import SummaryScope, published_in
@@ -313,12 +314,23 @@ def reviews_by_month(*, scope: SummaryScope) -> list[MonthCount]:
 
 
 def reviewer_agreement(*, scope: SummaryScope) -> Agreement:
-    """Krippendorff's alpha between reviewers, from the ratings engine's measure (ratings.agreement).
+    """Krippendorff's alpha (ordinal) between reviewers of the selection's programmes, per criterion and
+    per element, from the ratings engine's measure (one definition of agreement in the register)."""
+    report = agreement_report(programmes=scope.programmes)
+    rows = [
+        AgreementRow(
+            "criterion", score.key, score.name.removeprefix(f"{score.key} "), _rounded(score.alpha), score.units
+        )
+        for score in report.criteria
+    ]
+    rows += [
+        AgreementRow("element", score.key, score.name, _rounded(score.alpha), score.units) for score in report.elements
+    ]
+    return Agreement(available=True, programmes=report.programmes, reviews=report.reviews, rows=rows)
 
-    That measure is not part of this build yet, so the summaries say plainly that agreement is not
-    available rather than show an empty table as if no programme had been reviewed twice.
-    """
-    return Agreement(available=False)
+
+def _rounded(alpha: float | None) -> float | None:
+    return None if alpha is None else round(alpha, 4)
 
 
 def programme_rows(*, scope: SummaryScope) -> Iterator[tuple]:

@@ -108,6 +108,9 @@ def test_the_workbook_has_a_sheet_per_table_with_bold_frozen_headers_and_numbers
     assert hub["band"] == "Exemplary"
     assert hub["score_value"] == 4.0
     assert isinstance(hub["review_count"], int)
+    agreement = {row[1]: row for row in workbook["Reviewer agreement"].iter_rows(min_row=2, values_only=True)}
+    assert agreement["P1"][:3] == ("criterion", "P1", "Identified need")
+    assert isinstance(agreement["P1"][3], float) and agreement["P1"][4] == 2
     criteria = workbook["Criterion scores by group"]
     p1 = [row for row in criteria.iter_rows(min_row=2, values_only=True) if row[0] == "all" and row[3] == "P1"]
     assert p1 == [("all", None, "All programmes", "P1", "Identified need", 5, 2.6, pytest.approx(1.14, abs=0.001))]
@@ -127,6 +130,7 @@ def test_the_pdf_report_holds_the_filters_the_tables_and_the_charts(register, tm
     assert "Element scores by provider type" in text
     assert "Criterion scores by region" in text
     assert "Reviews published by month" in text and "February 2026" in text
+    assert "Krippendorff's alpha by criterion and element" in text
     # Chart labels are real text in the PDF: the band chart writes each count and share.
     assert "1 (33.3%)" in text
     chart_page = next(i for i, page in enumerate(reader.pages, 1) if "Programmes by band" in page.extract_text())
@@ -139,3 +143,13 @@ def test_the_pdf_report_holds_the_filters_the_tables_and_the_charts(register, tm
     dark = sum(image.histogram()[:100])
     # The bars (solid and hatched) put real ink on the page, well beyond the text alone.
     assert dark > 1500, dark
+
+
+def test_the_reviewer_agreement_table_downloads_as_csv(client, convenor, register):
+    client.force_login(convenor)
+
+    response = client.get("/convenor/summaries/download.csv", {"table": "reviewer_agreement"})
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert list(rows[0]) == ["level", "code", "label", "alpha", "units"]
+    assert {row["code"] for row in rows} >= {"P1", "V4", "purpose", "value"}

@@ -229,7 +229,7 @@ def test_the_column_page_documents_every_programme_column(client, convenor, fram
 def test_the_summaries_page_takes_a_fixed_number_of_queries(client, convenor, register, django_assert_max_num_queries):
     client.force_login(convenor)
 
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(26):
         response = client.get(SUMMARIES, {"region": ["london", "north-east"]})
 
     assert response.status_code == 200
@@ -248,10 +248,22 @@ def test_the_page_shows_a_newly_published_review_at_once_despite_the_cache(clien
     assert client.get(SUMMARIES).context["tables"].review_count == before + 1
 
 
-def test_reviewer_agreement_says_plainly_when_it_is_not_available(client, convenor, register):
+def test_reviewer_agreement_is_shown_per_criterion_and_element(client, convenor, register):
     client.force_login(convenor)
 
-    page = client.get(SUMMARIES).content.decode()
+    tables = client.get(SUMMARIES).context["tables"]
 
-    assert "Reviewer agreement is not available in this version of the register yet." in page
-    assert "No programme in the selection has two or more published reviews" not in page
+    agreement = tables.agreement
+    assert agreement.available
+    # Two programmes have two published reviews; the unrated one has only one.
+    assert (agreement.programmes, agreement.reviews) == (2, 4)
+    p1 = next(row for row in agreement.rows if row.code == "P1")
+    assert (p1.level, p1.label, p1.units) == ("criterion", "Identified need", 2)
+    assert p1.alpha is not None and p1.alpha < 1  # the trust's reviewers gave 4 and 2
+    assert {row.code for row in agreement.rows if row.level == "element"} == {
+        "purpose",
+        "governance",
+        "process",
+        "definitions",
+        "value",
+    }
