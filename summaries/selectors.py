@@ -135,15 +135,20 @@ def cached_summary_tables(*, scope: SummaryScope) -> SummaryTables:
     On the national register the tables cost several seconds of aggregates; a convenor moving between
     the page, a filter and back should not pay them twice. The key holds the filters and a fingerprint
     of the data (latest published review, their number, latest rating computed), so a publication, a
-    withdrawal or a recompute shows at once.
+    withdrawal or a recompute shows at once. Export jobs use it too, so a file holds the figures the
+    convenor was looking at when they asked for it.
     """
-    key = "summaries:" + hashlib.sha256(f"{scope.key}|{data_fingerprint()}".encode()).hexdigest()
+    key = summary_cache_key(scope=scope)
     figures = cache.get(key)
     if figures is None:
         tables = summary_tables(scope=scope)
         figures = {name: getattr(tables, name) for name in CACHED_FIELDS}
         cache.set(key, figures, SUMMARY_CACHE_SECONDS)
     return SummaryTables(scope=scope, **figures)
+
+
+def summary_cache_key(*, scope: SummaryScope) -> str:
+    return "summaries:" + hashlib.sha256(f"{scope.key}|{data_fingerprint()}".encode()).hexdigest()
 
 
 SUMMARY_CACHE_SECONDS = 600

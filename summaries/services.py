@@ -12,7 +12,7 @@ from django.utils import timezone
 from summaries.exports.tables import summary_table_list
 from summaries.filters import summary_filterset
 from summaries.models import ExportFormat, ExportJob, ExportStatus
-from summaries.selectors import summary_tables
+from summaries.selectors import cached_summary_tables
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def _build(job: ExportJob, path: str) -> None:
         csv.write_programme_csv(path, scope=scope, progress=_row_progress(job, total, start=2, end=99))
         return
     export_report_progress(job_id=job.pk, percent=2, note="Computing the summary tables")
-    tables = summary_tables(scope=scope)
+    tables = cached_summary_tables(scope=scope)
     table_list = summary_table_list(tables)
     if job.format == ExportFormat.XLSX:
         total = tables.programme_count
