@@ -86,6 +86,8 @@ class AgreementRow:
 @dataclass(frozen=True)
 class Agreement:
     available: bool
+    # Being computed by a worker for the page (it takes up to a minute on the national register).
+    pending: bool = False
     programmes: int = 0  # programmes in the selection with two or more published reviews
     reviews: int = 0
     rows: list[AgreementRow] = field(default_factory=list)
@@ -112,7 +114,7 @@ class SummaryTables:
         return sum(band.programmes for band in self.bands if band.rank is not None)
 
 
-def summary_tables(*, scope: SummaryScope) -> SummaryTables:
+def summary_tables(*, scope: SummaryScope, with_agreement: bool = True) -> SummaryTables:
     bands = band_counts(scope=scope)
     criteria = criterion_statistics(scope=scope)
     weakest, strongest = weakest_and_strongest_criteria(criterion_statistics=criteria)
@@ -125,11 +127,11 @@ def summary_tables(*, scope: SummaryScope) -> SummaryTables:
         reviews_by_month=reviews_by_month(scope=scope),
         weakest_criteria=weakest,
         strongest_criteria=strongest,
-        agreement=reviewer_agreement(scope=scope),
+        agreement=reviewer_agreement(scope=scope) if with_agreement else Agreement(available=False, pending=True),
     )
 
 
-def cached_summary_tables(*, scope: SummaryScope) -> SummaryTables:
+def cached_summary_tables(*, scope: SummaryScope, wait_for_agreement: bool = True) -> SummaryTables:
     """The summary tables, reused for a few minutes while the register has not changed.
 
     On the national register the tables cost several seconds of aggregates; a convenor moving between
@@ -137,14 +139,30 @@ def cached_summary_tables(*, scope: SummaryScope) -> SummaryTables:
     of the data (latest published review, their number, latest rating computed), so a publication, a
     withdrawal or a recompute shows at once. Export jobs use it too, so a file holds the figures the
     convenor was looking at when they asked for it.
+
+    Reviewer agreement is cached on its own: it can take a minute on the whole register, longer than a
+    web request should wait. With ``wait_for_agreement=False`` (the page) a missing one comes back
+    as pending, and the caller queues ``summaries.tasks.compute_agreement`` to fill the cache.
     """
     key = summary_cache_key(scope=scope)
     figures = cache.get(key)
     if figures is None:
-        tables = summary_tables(scope=scope)
+        tables = summary_tables(scope=scope, with_agreement=False)
         figures = {name: getattr(tables, name) for name in CACHED_FIELDS}
         cache.set(key, figures, SUMMARY_CACHE_SECONDS)
-    return SummaryTables(scope=scope, **figures)
+    agreement = cached_agreement(scope=scope, compute=wait_for_agreement, key=f"{key}:agreement")
+    return SummaryTables(scope=scope, agreement=agreement, **figures)
+
+
+def cached_agreement(*, scope: SummaryScope, compute: bool, key: str | None = None) -> Agreement:
+    key = key or f"{summary_cache_key(scope=scope)}:agreement"
+    agreement = cache.get(key)
+    if agreement is None:
+        if not compute:
+            return Agreement(available=False, pending=True)
+        agreement = reviewer_agreement(scope=scope)
+        cache.set(key, agreement, SUMMARY_CACHE_SECONDS)
+    return agreement
 
 
 def summary_cache_key(*, scope: SummaryScope) -> str:
@@ -160,7 +178,6 @@ CACHED_FIELDS = [
     "reviews_by_month",
     "weakest_criteria",
     "strongest_criteria",
-    "agreement",
 ]
 
 

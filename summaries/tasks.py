@@ -11,6 +11,18 @@ def build_export(job_id: str) -> None:
     export_run(job_id=job_id)
 
 
+@shared_task(soft_time_limit=900, time_limit=1000)
+def compute_agreement(filters: dict) -> None:
+    """Fill the cache with reviewer agreement for one selection (the page shows it once it is there).
+    Running it twice only recomputes the same figures."""
+    from summaries.filters import summary_filterset
+    from summaries.selectors import cached_agreement
+
+    filterset = summary_filterset(filters)
+    if filterset.is_valid():
+        cached_agreement(scope=filterset.scope(), compute=True)
+
+
 @shared_task
 def delete_expired_exports() -> int:
     from summaries.services import exports_delete_expired

@@ -1,5 +1,6 @@
 """Thin views over the summaries' selectors and services; every permission answer is in policies."""
 
+import logging
 from functools import wraps
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from kombu.exceptions import OperationalError
 
 from summaries import charts, policies, services
 from summaries.exports.csv import programme_csv_chunks, table_csv_chunks
@@ -19,7 +21,10 @@ from summaries.filters import summary_filterset
 from summaries.forms import ExportForm
 from summaries.models import ExportJob
 from summaries.presentation import statistic_matrices
-from summaries.selectors import cached_summary_tables, summary_tables
+from summaries.selectors import cached_summary_tables
+from summaries.tasks import compute_agreement
+
+logger = logging.getLogger(__name__)
 
 
 def convenor_required(view):
@@ -37,7 +42,9 @@ def convenor_required(view):
 def _page(request: HttpRequest, filterset, export_form: ExportForm, status: int = 200) -> HttpResponse:
     context = {"filterset": filterset, "form": filterset.form, "export_form": export_form}
     if filterset.is_valid():
-        tables = cached_summary_tables(scope=filterset.scope())
+        tables = cached_summary_tables(scope=filterset.scope(), wait_for_agreement=False)
+        if tables.agreement.pending:
+            _queue_agreement(filterset.normalised())
         context.update(
             tables=tables,
             table_list={table.key: table for table in summary_table_list(tables)},
@@ -48,6 +55,15 @@ def _page(request: HttpRequest, filterset, export_form: ExportForm, status: int 
         )
     context["recent_exports"] = ExportJob.objects.filter(requested_by=request.user)[:5]
     return render(request, "summaries/index.html", context, status=status)
+
+
+def _queue_agreement(filters: dict) -> None:
+    try:
+        compute_agreement.delay(filters)
+    except OperationalError:
+        # The broker is down: the page still shows every other table, and agreement stays "being
+        # calculated" until a later visit can queue it.
+        logger.warning("Could not queue reviewer agreement for %s", filters)
 
 
 @convenor_required
@@ -68,7 +84,7 @@ def download_csv(request: HttpRequest) -> HttpResponse:
     if table_key == "programmes":
         chunks = programme_csv_chunks(scope=scope)
     else:
-        tables = {table.key: table for table in summary_table_list(summary_tables(scope=scope))}
+        tables = {table.key: table for table in summary_table_list(cached_summary_tables(scope=scope))}
         chunks = table_csv_chunks(tables[table_key])
     response = StreamingHttpResponse((chunk.encode("utf-8") for chunk in chunks), content_type="text/csv")
     stamp = timezone.localtime().strftime("%Y-%m-%d")

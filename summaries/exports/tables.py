@@ -268,12 +268,15 @@ AGREEMENT_NOTE = (
     "Krippendorff's alpha (ordinal) between reviewers of the same programme, over the programmes in the "
     "selection with two or more published reviews."
 )
-AGREEMENT_UNAVAILABLE = "Reviewer agreement is not available in this version of the register yet."
+AGREEMENT_PENDING = (
+    "Reviewer agreement for this selection is being calculated (it can take a minute on the whole "
+    "register). Refresh the page to see it."
+)
 
 
 def agreement_table(agreement: Agreement) -> Table:
     if not agreement.available:
-        return Table("reviewer_agreement", "Reviewer agreement", AGREEMENT_UNAVAILABLE, AGREEMENT_COLUMNS, [])
+        return Table("reviewer_agreement", "Reviewer agreement", AGREEMENT_PENDING, AGREEMENT_COLUMNS, [])
     note = f"{AGREEMENT_NOTE} {agreement.programmes:,} programmes, {agreement.reviews:,} reviews."
     rows = [(row.level, row.code, row.label, row.alpha, row.units) for row in agreement.rows]
     return Table("reviewer_agreement", "Reviewer agreement", note, AGREEMENT_COLUMNS, rows)
