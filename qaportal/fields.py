@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Lookup
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
 
@@ -47,6 +48,11 @@ class ChoiceSetField(models.BigIntegerField):
         if kwargs.get("default") == 0:
             del kwargs["default"]
         return name, path, args, kwargs
+
+    @cached_property
+    def validators(self):
+        # Not BigIntegerField's range validators: the Python value is a set, never compared with numbers.
+        return list(self._validators)
 
     def bit_of(self, value: str) -> int:
         for position, member in enumerate(self.choices_class):

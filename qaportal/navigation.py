@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from qaportal.roles import has_role
+from qaportal.roles import Role, has_role
 
 
 @dataclass(frozen=True)
@@ -14,7 +14,13 @@ class NavLink:
 
 
 # (role, label, URL name); a role's pages add their entry here.
-ROLE_PAGES: list[tuple[str, str, str]] = []
+ROLE_PAGES: list[tuple[str, str, str]] = [
+    (Role.PROVIDER_EDITOR, "Your programmes", "manage:dashboard"),
+    (Role.REVIEWER, "My assignments", "reviewer:assignments"),
+    (Role.REVIEWER, "Affiliations", "reviewer:affiliations"),
+    (Role.CONVENOR, "Review queue", "convenor:queue"),
+    (Role.CONVENOR, "Upload assignments", "convenor:upload"),
+]
 
 
 def role_links(user) -> list[NavLink]:

@@ -166,6 +166,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env_int("RATINGS_SWEEP_SECONDS", 60),
         "options": {"expires": env_int("RATINGS_SWEEP_SECONDS", 60)},
     },
+    "send-owed-notifications": {
+        "task": "reviews.tasks.send_owed_notifications",
+        "schedule": env_int("NOTIFICATIONS_SWEEP_SECONDS", 300),
+        "options": {"expires": env_int("NOTIFICATIONS_SWEEP_SECONDS", 300)},
+    },
     "recompute-all-ratings-nightly": {
         "task": "ratings.tasks.recompute_all_ratings",
         "schedule": crontab(hour=2, minute=30),

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from qaportal import views
+from reviews.urls import convenor_patterns, reviewer_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,5 +11,8 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("programmes/", include("programmes.urls")),
     path("convenor/summaries/", include("summaries.urls")),
+    path("provider/", include("programmes.manage_urls")),
+    path("reviewer/", include(reviewer_patterns)),
+    path("convenor/", include(convenor_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from reviews.models import (
     Element,
     Framework,
     LevelDescriptor,
+    Notification,
     Review,
     ScoreLevel,
 )
@@ -99,3 +100,16 @@ class AuditEventAdmin(admin.ModelAdmin):
 admin.site.register(ScoreLevel)
 admin.site.register(Band)
 admin.site.register(LevelDescriptor)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: the outbox of workflow e-mails, for checking what was sent to whom."""
+
+    list_display = ("kind", "programme", "review", "created_at", "sent_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("programme", "review")
+    readonly_fields = ("kind", "programme", "review", "created_at", "sent_at", "recipients")
+
+    def has_add_permission(self, request):
+        return False

@@ -1,5 +1,6 @@
 from reviews.models.audit import AuditEvent
 from reviews.models.framework import Band, Criterion, Element, Framework, FrameworkStatus, LevelDescriptor, ScoreLevel
+from reviews.models.notification import Notification, NotificationKind
 from reviews.models.review import Affiliation, CriterionScore, Review, ReviewState
 
 __all__ = [
@@ -12,6 +13,8 @@ __all__ = [
     "Framework",
     "FrameworkStatus",
     "LevelDescriptor",
+    "Notification",
+    "NotificationKind",
     "Review",
     "ReviewState",
     "ScoreLevel",

@@ -16,12 +16,13 @@ CLEAN_ENV = {
         "REDIS_URL",
         "CELERY_BROKER_URL",
         "CELERY_TASK_ALWAYS_EAGER",
-        "DJANGO_ALLOW_ASYNC_UNSAFE",
         "DJANGO_ENV",
         "SECRET_KEY",
         "DEBUG",
         "DJANGO_SETTINGS_MODULE",
         "ALLOWED_HOSTS",
+        # Set by tests/browser/conftest.py for Playwright; it must not leak into the deploy check.
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
 }
 REPORT = (

@@ -10,6 +10,7 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from kombu import pools as kombu_pools
 
 from qaportal.celery import app
 from ratings.engine import recompute_all, recompute_programme
@@ -47,10 +48,13 @@ def test_publishing_reviews_makes_the_new_rating_visible_within_two_seconds(cele
 
 
 def reset_producer_pools(broker_url):
+    """Forget every pooled broker connection, including kombu's process-wide producer pools,
+    so that the next message goes to ``broker_url`` (and later tests get working pools back)."""
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    kombu_pools.reset()
     app.conf.broker_url = broker_url
 
 

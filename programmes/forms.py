@@ -1,0 +1,122 @@
+"""The provider editor's forms: a programme, its evidence portfolio, withdrawal, right of reply."""
+
+from __future__ import annotations
+
+from django import forms
+
+from programmes.models import EvidenceStatement, Programme
+from programmes.services import EDITABLE_FIELDS, EvidenceInput
+from programmes.vocabulary import ElementKey
+
+ELEMENT_PROMPTS = {
+    ElementKey.PURPOSE: "What need does the programme meet, what outcomes does it intend, and how is impact evaluated?",
+    ElementKey.GOVERNANCE: "Who is accountable for quality, how are facilitators checked, and how does it improve?",
+    ElementKey.PROCESS: "How is learning sustained, collaborative, practised with feedback and embedded in school?",
+    ElementKey.DEFINITIONS: "What evidence is the content based on, and how are standards and assessment defined?",
+    ElementKey.VALUE: "What does it cost in full, how is it funded, and how is learning shared beyond the school?",
+}
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = EDITABLE_FIELDS
+        labels = {
+            "title": "Programme title",
+            "focus_level": "Who is it for?",
+            "format": "Format",
+            "delivery_mode": "How is it delivered?",
+            "cost_per_participant": "Cost per participant (£)",
+            "funding_routes": "Funding routes (optional)",
+            "target_staff": "Which staff is it for? (optional)",
+        }
+        help_texts = {"intended_outcomes": "What participants, and through them pupils, will gain."}
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "intended_outcomes": forms.Textarea(attrs={"rows": 4}),
+            "evidence_base": forms.Textarea(attrs={"rows": 4}),
+            "focus_level": forms.RadioSelect,
+            "format": forms.RadioSelect,
+            "delivery_mode": forms.RadioSelect,
+        }
+        error_messages = {
+            "title": {"required": "Enter the programme's title."},
+            "summary": {"required": "Enter a short summary."},
+            "focus_level": {"required": "Select who the programme is for."},
+            "format": {"required": "Select the programme's format."},
+            "delivery_mode": {"required": "Select how the programme is delivered."},
+            "contact_hours": {"required": "Enter the hours of contact time.", "invalid": "Enter a whole number."},
+            "duration_weeks": {"required": "Enter the length in weeks.", "invalid": "Enter a whole number."},
+            "cost_per_participant": {
+                "required": "Enter the cost per participant; enter 0 if it is free.",
+                "invalid": "Enter the cost as a number of pounds, for example 450 or 450.00.",
+            },
+            "intended_outcomes": {"required": "Enter the intended outcomes."},
+            "evidence_base": {"required": "Enter the evidence the programme draws on."},
+            "phases": {"required": "Select at least one phase."},
+            "regions": {"required": "Select at least one region."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Radio buttons have no empty choice: a value must be picked on purpose.
+        for name in ("focus_level", "format", "delivery_mode"):
+            self.fields[name].choices = [choice for choice in self.fields[name].choices if choice[0]]
+
+
+class EvidenceForm(forms.Form):
+    """The evidence portfolio: a statement and links for each of the five elements."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for element in ElementKey:
+            self.fields[f"statement_{element.value}"] = forms.CharField(
+                label=f"{element.label}: evidence statement",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text=ELEMENT_PROMPTS[element],
+            )
+            self.fields[f"links_{element.value}"] = forms.CharField(
+                label=f"{element.label}: supporting links (optional)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="One web address per line, starting https://",
+            )
+
+    @staticmethod
+    def initial_from(statements: list[EvidenceStatement]) -> dict:
+        initial = {}
+        for statement in statements:
+            initial[f"statement_{statement.element}"] = statement.statement
+            initial[f"links_{statement.element}"] = statement.links
+        return initial
+
+    def element_groups(self):
+        return [(element, self[f"statement_{element.value}"], self[f"links_{element.value}"]) for element in ElementKey]
+
+    def evidence(self) -> dict[str, EvidenceInput]:
+        return {
+            element.value: EvidenceInput(
+                statement=self.cleaned_data[f"statement_{element.value}"],
+                links=self.cleaned_data[f"links_{element.value}"],
+            )
+            for element in ElementKey
+        }
+
+
+class ProgrammeWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing this programme?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, “We no longer run this programme”. Recorded in the audit trail.",
+        error_messages={"required": "Give the reason for withdrawing the programme."},
+    )
+
+
+class ResponseForm(forms.Form):
+    text = forms.CharField(
+        label="Your response",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Shown beside the rating on the public page. At least 20 characters.",
+        error_messages={"required": "Write your response."},
+    )

@@ -1,0 +1,19 @@
+"""The provider editor's pages, under /provider/."""
+
+from django.urls import path
+
+from programmes import manage_views as views
+
+app_name = "manage"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("providers/<slug:provider_slug>/profile/", views.provider_edit, name="provider-edit"),
+    path("providers/<slug:provider_slug>/programmes/new/", views.programme_new, name="programme-new"),
+    path("programmes/<slug:slug>/", views.programme_detail, name="programme"),
+    path("programmes/<slug:slug>/edit/", views.programme_edit, name="programme-edit"),
+    path("programmes/<slug:slug>/evidence/", views.evidence, name="evidence"),
+    path("programmes/<slug:slug>/submit/", views.submit, name="submit"),
+    path("programmes/<slug:slug>/withdraw/", views.withdraw, name="withdraw"),
+    path("programmes/<slug:slug>/feedback/", views.feedback, name="feedback"),
+]

@@ -1,0 +1,182 @@
+"""The provider editor's pages under /provider/: profile, programmes, evidence, submission,
+withdrawal, feedback (without reviewer names) and the right of reply."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from programmes import policies, services
+from programmes.forms import EvidenceForm, ProgrammeForm, ProgrammeWithdrawForm, ResponseForm
+from programmes.models import EvidenceStatement, Programme, ProviderResponse
+from providers import policies as provider_policies
+from providers.forms import ProviderProfileForm
+from providers.services import provider_update
+from qaportal.errors import DomainError, apply_to_form
+from reviews.selectors import evidence_of, published_feedback
+
+
+def editor_page(view):
+    """Signed-in provider editors only: anonymous users are sent to sign in, others refused."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not policies.is_editor(request.user):
+            raise PermissionDenied("This page is for provider editors.")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _own_programme(request: HttpRequest, slug: str) -> Programme:
+    # Another provider's programme is "not found": editors cannot even probe for one.
+    programmes = policies.programmes_for_editor(request.user).select_related("provider")
+    return get_object_or_404(programmes, slug=slug)
+
+
+@editor_page
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The providers this editor keeps, each with its programmes and their status (two queries)."""
+    programmes = Programme.objects.only("id", "title", "slug", "status", "provider_id", "updated_at")
+    providers = provider_policies.providers_for_editor(request.user).prefetch_related(
+        Prefetch("programmes", queryset=programmes.order_by("title"))
+    )
+    return render(request, "manage/dashboard.html", {"providers": providers})
+
+
+@editor_page
+def provider_edit(request: HttpRequest, provider_slug: str) -> HttpResponse:
+    provider = get_object_or_404(provider_policies.providers_for_editor(request.user), slug=provider_slug)
+    form = ProviderProfileForm(request.POST or None, instance=provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider_update(provider=provider, by=request.user, data=form.cleaned_data)
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            messages.success(request, "Your provider profile has been saved.")
+            return redirect("manage:dashboard")
+    return render(request, "manage/provider_form.html", {"form": form, "provider": provider})
+
+
+@editor_page
+def programme_new(request: HttpRequest, provider_slug: str) -> HttpResponse:
+    provider = get_object_or_404(provider_policies.providers_for_editor(request.user), slug=provider_slug)
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(provider=provider, by=request.user, data=form.cleaned_data)
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            messages.success(request, "Programme saved as a draft. Add its evidence portfolio next.")
+            return redirect("manage:evidence", slug=programme.slug)
+    return render(request, "manage/programme_form.html", {"form": form, "provider": provider, "programme": None})
+
+
+@editor_page
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _own_programme(request, slug)
+    user = request.user
+    context = {
+        "programme": programme,
+        "evidence": evidence_of(programme=programme),
+        "may_edit": policies.may_edit_programme(user, programme),
+        "may_withdraw": policies.may_withdraw_programme(user, programme),
+        "may_read_feedback": policies.may_read_feedback(user, programme),
+    }
+    return render(request, "manage/programme.html", context)
+
+
+@editor_page
+def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _own_programme(request, slug)
+    if not policies.may_edit_programme(request.user, programme):
+        messages.error(request, f"This programme is {programme.get_status_display().lower()}; only drafts can change.")
+        return redirect("manage:programme", slug=programme.slug)
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(programme=programme, by=request.user, data=form.cleaned_data)
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            messages.success(request, "Your changes have been saved.")
+            return redirect("manage:programme", slug=programme.slug)
+    context = {"form": form, "provider": programme.provider, "programme": programme}
+    return render(request, "manage/programme_form.html", context)
+
+
+@editor_page
+def evidence(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _own_programme(request, slug)
+    if not policies.may_edit_programme(request.user, programme):
+        messages.error(request, "The evidence portfolio can change only while the programme is a draft.")
+        return redirect("manage:programme", slug=programme.slug)
+    statements = list(EvidenceStatement.objects.filter(programme=programme))
+    form = EvidenceForm(request.POST or None, initial=EvidenceForm.initial_from(statements))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_save(programme=programme, by=request.user, evidence=form.evidence())
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            messages.success(request, "Your evidence portfolio has been saved.")
+            return redirect("manage:programme", slug=programme.slug)
+    return render(request, "manage/evidence_form.html", {"form": form, "programme": programme})
+
+
+@require_POST
+@editor_page
+def submit(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _own_programme(request, slug)
+    try:
+        services.programme_submit(programme=programme, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Submitted for review. A convenor will assign independent reviewers.")
+    return redirect("manage:programme", slug=programme.slug)
+
+
+@editor_page
+def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _own_programme(request, slug)
+    form = ProgrammeWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_withdraw(programme=programme, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            messages.success(request, f"“{programme.title}” has been withdrawn.")
+            return redirect("manage:programme", slug=programme.slug)
+    return render(request, "manage/withdraw.html", {"form": form, "programme": programme})
+
+
+@editor_page
+def feedback(request: HttpRequest, slug: str) -> HttpResponse:
+    """The published reviews' scores and comments, numbered, never named; and the response form."""
+    programme = _own_programme(request, slug)
+    if not policies.may_read_feedback(request.user, programme):
+        messages.error(request, "Feedback is available once the programme's reviews are published.")
+        return redirect("manage:programme", slug=programme.slug)
+    existing = ProviderResponse.objects.filter(programme=programme).first()
+    form = ResponseForm(request.POST or None, initial={"text": existing.text if existing else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_publish(programme=programme, by=request.user, text=form.cleaned_data["text"])
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            messages.success(request, "Your response is published beside the rating.")
+            return redirect("manage:feedback", slug=programme.slug)
+    context = {"programme": programme, "reviews": published_feedback(programme=programme), "form": form}
+    return render(request, "manage/feedback.html", {**context, "response": existing})

@@ -1,0 +1,60 @@
+"""Who may do what to a programme: the only place these questions are answered.
+
+A provider editor works on their own providers' programmes only; every lookup goes through
+``programmes_for_editor`` so another provider's programme is simply not found (404).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from programmes.models import Programme
+from programmes.vocabulary import ProgrammeStatus
+from qaportal.roles import Role, has_role
+
+# What an editor may still change: once submitted, reviewers assess what was submitted.
+EDITABLE_STATUSES = frozenset({ProgrammeStatus.DRAFT})
+WITHDRAWABLE_BY_EDITOR = frozenset(
+    {ProgrammeStatus.DRAFT, ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW, ProgrammeStatus.PUBLISHED}
+)
+
+
+def is_editor(user) -> bool:
+    return has_role(user, Role.PROVIDER_EDITOR)
+
+
+def programmes_for_editor(user) -> QuerySet[Programme]:
+    if not is_editor(user):
+        return Programme.objects.none()
+    return Programme.objects.filter(provider__editors=user)
+
+
+def edits_provider_of(user, programme: Programme) -> bool:
+    return is_editor(user) and programme.provider.editors.filter(pk=user.pk).exists()
+
+
+def may_edit_programme(user, programme: Programme) -> bool:
+    return programme.status in EDITABLE_STATUSES and edits_provider_of(user, programme)
+
+
+def may_submit_programme(user, programme: Programme) -> bool:
+    return may_edit_programme(user, programme)
+
+
+def may_withdraw_programme(user, programme: Programme) -> bool:
+    """Editors withdraw their own programmes; convenors withdraw any published one."""
+    if has_role(user, Role.CONVENOR) and programme.status == ProgrammeStatus.PUBLISHED:
+        return True
+    return programme.status in WITHDRAWABLE_BY_EDITOR and edits_provider_of(user, programme)
+
+
+def may_read_feedback(user, programme: Programme) -> bool:
+    return programme.status == ProgrammeStatus.PUBLISHED and edits_provider_of(user, programme)
+
+
+def may_respond(user, programme: Programme) -> bool:
+    return may_read_feedback(user, programme)
+
+
+def may_create_programme_for(user, provider) -> bool:
+    return is_editor(user) and provider.editors.filter(pk=user.pk).exists()

@@ -1,0 +1,181 @@
+"""Writes on programmes by their provider's editors (and withdrawal by convenors).
+
+Every write that changes text in the search vector refreshes it in the same transaction, so
+the directory never shows a programme under words it no longer has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from programmes import policies
+from programmes.models import EvidenceStatement, Programme, ProviderResponse
+from programmes.search import refresh_search_vectors
+from programmes.vocabulary import ElementKey
+from providers.models import Provider
+from qaportal.errors import NotPermitted, ValidationFailed
+from ratings.services import mark_programme_rating_stale
+from reviews import audit
+from reviews.audit import Action, Change
+from reviews.state_machine import programme_step
+
+# The programme fields an editor types; everything else (status, stamps, search) is ours.
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "focus_level",
+    "phases",
+    "regions",
+    "format",
+    "delivery_mode",
+    "contact_hours",
+    "duration_weeks",
+    "cost_per_participant",
+    "funding_routes",
+    "target_staff",
+    "intended_outcomes",
+    "evidence_base",
+)
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:200] or "programme"
+    slug, number = base, 1
+    while Programme.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def programme_create(*, provider: Provider, by: User, data: dict) -> Programme:
+    """A new draft programme of ``provider``; ``data`` holds the editable fields, already cleaned."""
+    if not policies.may_create_programme_for(by, provider):
+        raise NotPermitted("You do not edit this provider.")
+    fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
+    with transaction.atomic():
+        programme = Programme.objects.create(provider=provider, slug=_unique_slug(fields["title"]), **fields)
+        refresh_search_vectors(programme_ids=[programme.id])
+    return programme
+
+
+def programme_update(*, programme: Programme, by: User, data: dict) -> Programme:
+    if not policies.may_edit_programme(by, programme):
+        raise NotPermitted("Only a draft programme of your own provider can be edited.")
+    with transaction.atomic():
+        for name in EDITABLE_FIELDS:
+            if name in data:
+                setattr(programme, name, data[name])
+        programme.save()
+        refresh_search_vectors(programme_ids=[programme.id])
+    return programme
+
+
+@dataclass(frozen=True)
+class EvidenceInput:
+    statement: str
+    links: str
+
+
+def _link_errors(key: str, links: str) -> list[str]:
+    validate = URLValidator(schemes=["http", "https"])
+    errors = []
+    for line in (line.strip() for line in links.splitlines()):
+        if not line:
+            continue
+        try:
+            validate(line)
+        except ValidationError:
+            errors.append(f"“{line}” is not a web address; start each link with https://")
+    return errors
+
+
+def evidence_save(*, programme: Programme, by: User, evidence: dict[str, EvidenceInput]) -> None:
+    """Save the evidence portfolio: one statement per element; an empty statement removes it."""
+    if not policies.may_edit_programme(by, programme):
+        raise NotPermitted("Only a draft programme of your own provider can be edited.")
+    errors = {}
+    for key, typed in evidence.items():
+        link_errors = _link_errors(key, typed.links)
+        if link_errors:
+            errors[f"links_{key}"] = link_errors
+        if typed.links.strip() and not typed.statement.strip():
+            errors[f"statement_{key}"] = ["Write a statement to go with these links."]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        for key, typed in evidence.items():
+            if typed.statement.strip():
+                EvidenceStatement.objects.update_or_create(
+                    programme=programme,
+                    element=key,
+                    defaults={"statement": typed.statement.strip(), "links": typed.links.strip()},
+                )
+            else:
+                EvidenceStatement.objects.filter(programme=programme, element=key).delete()
+
+
+def programme_submit(*, programme: Programme, by: User) -> Programme:
+    """Submit a draft for review; it needs an evidence statement for every element first."""
+    if not policies.edits_provider_of(by, programme):
+        raise NotPermitted("You do not edit this programme's provider.")
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        step = programme_step(programme.status, "submit")
+        if step.is_repeat:
+            return programme
+        present = set(programme.evidence_statements.values_list("element", flat=True))
+        missing = [element.label for element in ElementKey if element.value not in present]
+        if missing:
+            raise ValidationFailed(
+                f"Add an evidence statement for {', '.join(missing)} before submitting the programme."
+            )
+        programme.status, programme.submitted_at = step.new, timezone.now()
+        programme.save(update_fields=["status", "submitted_at", "updated_at"])
+        audit.record_state(actor=by, programme_id=programme.id, review_id=None, old=step.old, new=step.new)
+    return programme
+
+
+def programme_withdraw(*, programme: Programme, by: User, reason: str) -> Programme:
+    """Take a programme off the register (or out of review), with its reviews and its rating."""
+    from reviews.services import reviews_withdraw_for_programme
+
+    if not policies.may_withdraw_programme(by, programme):
+        raise NotPermitted("You may not withdraw this programme.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Give the reason for withdrawing the programme."]})
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        step = programme_step(programme.status, "withdraw")
+        if step.is_repeat:
+            return programme
+        reviews_withdraw_for_programme(programme=programme, by=by)
+        programme.status, programme.withdrawn_reason = step.new, reason
+        programme.save(update_fields=["status", "withdrawn_reason", "updated_at"])
+        audit.record_state(actor=by, programme_id=programme.id, review_id=None, old=step.old, new=step.new)
+        audit.record(
+            actor=by,
+            programme_id=programme.id,
+            action=Action.COMMENT,
+            change=Change("withdrawal reason", "", reason),
+        )
+        mark_programme_rating_stale(programme_id=programme.id)
+    return programme
+
+
+def response_publish(*, programme: Programme, by: User, text: str) -> ProviderResponse:
+    """The provider's right of reply, shown beside the rating; publishing again replaces it."""
+    if not policies.may_respond(by, programme):
+        raise NotPermitted("You can respond only to your own provider's published programmes.")
+    text = text.strip()
+    if len(text) < 20:
+        raise ValidationFailed({"text": ["Write a response of at least 20 characters."]})
+    response, _ = ProviderResponse.objects.update_or_create(programme=programme, defaults={"text": text, "author": by})
+    return response

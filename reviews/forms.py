@@ -1,0 +1,185 @@
+"""Forms of the review workflow. They parse and show; the services decide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+
+from reviews.models import Criterion, CriterionScore, Review
+from reviews.services import MIN_RATIONALE_LENGTH, ScoreInput, rationale_field, score_field
+
+LEVELS = (1, 2, 3, 4)
+
+
+@dataclass
+class CriterionRow:
+    """One criterion on the scoring form: its framework text and its two bound fields."""
+
+    criterion: Criterion
+    score: forms.BoundField
+    rationale: forms.BoundField
+    options: list[dict]
+
+
+class ScoringForm(forms.Form):
+    """Every criterion of the review's framework: a level (1–4) and a rationale.
+
+    Nothing is required here: a draft may be partial. The level must still be 1–4, and a
+    criterion the framework does not have is refused; completeness is the submit service's rule.
+    """
+
+    overall_comment = forms.CharField(
+        label="Overall comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Your summary of the programme's strengths and what would improve it. Providers read this.",
+    )
+    no_conflict_confirmed = forms.BooleanField(
+        label="I confirm I have no conflict of interest with this provider",
+        required=False,
+        help_text="If you do, declare it instead of submitting.",
+    )
+
+    def __init__(self, *args, criteria: list[Criterion], levels: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        self.levels = levels
+        level_choices = [(str(level), f"{level} {levels.get(level, '')}") for level in LEVELS]
+        for criterion in criteria:
+            self.fields[score_field(criterion.id)] = forms.TypedChoiceField(
+                label=f"{criterion.code} {criterion.title}",
+                choices=level_choices,
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": f"Select a level from 1 to 4 for {criterion.code}."},
+            )
+            self.fields[rationale_field(criterion.id)] = forms.CharField(
+                label=f"Rationale for {criterion.code}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=f"At least {MIN_RATIONALE_LENGTH} characters: the evidence behind your level.",
+            )
+        # The overall questions come after the criteria, on the page and in the error summary.
+        self.order_fields([*(name for name in self.fields if name.startswith(("score_", "rationale_")))])
+
+    def clean(self):
+        cleaned = super().clean()
+        forged = self.forged_criterion_ids()
+        if forged:
+            raise forms.ValidationError(
+                "The form contained a criterion that is not part of this review's framework "
+                f"(id {', '.join(forged)}). Nothing was saved; check your scores and try again."
+            )
+        return cleaned
+
+    def forged_criterion_ids(self) -> list[str]:
+        posted = {key.split("_", 1)[1] for key in self.data if key.startswith(("score_", "rationale_"))}
+        known = {str(criterion.id) for criterion in self.criteria}
+        return sorted(posted - known)
+
+    def score_inputs(self) -> dict[int, ScoreInput]:
+        return {
+            criterion.id: ScoreInput(
+                score=self.cleaned_data.get(score_field(criterion.id)) or None,
+                rationale=self.cleaned_data.get(rationale_field(criterion.id), ""),
+            )
+            for criterion in self.criteria
+        }
+
+    def rows(self) -> list[CriterionRow]:
+        """The criteria in order with their descriptors, ready for the template."""
+        rows = []
+        for criterion in self.criteria:
+            score = self[score_field(criterion.id)]
+            descriptors = {d.level: d.descriptor for d in criterion.descriptors.all()}
+            options = [
+                {
+                    "id": f"{score.auto_id}_{index}",
+                    "value": str(level),
+                    "name": self.levels.get(level, ""),
+                    "descriptor": descriptors.get(level, ""),
+                    "checked": str(score.value()) == str(level),
+                }
+                for index, level in enumerate(LEVELS)
+            ]
+            rows.append(CriterionRow(criterion, score, self[rationale_field(criterion.id)], options))
+        return rows
+
+    @classmethod
+    def initial_for(cls, review: Review, scores: list[CriterionScore]) -> dict:
+        initial = {"overall_comment": review.overall_comment, "no_conflict_confirmed": review.no_conflict_confirmed}
+        for row in scores:
+            initial[score_field(row.criterion_id)] = row.score
+            initial[rationale_field(row.criterion_id)] = row.rationale
+        return initial
+
+
+class ConflictForm(forms.Form):
+    conflict_note = forms.CharField(
+        label="Describe your conflict of interest",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, “I was a trustee of this provider until 2024”. The convenor reads this.",
+        error_messages={"required": "Describe the conflict of interest."},
+    )
+
+
+class AffiliationForm(forms.Form):
+    organisation_name = forms.CharField(
+        label="Organisation",
+        max_length=200,
+        help_text="The trust, hub, local authority, university, company or other organisation, as it is named.",
+        error_messages={"required": "Enter the organisation's name."},
+    )
+    role = forms.CharField(label="Your role there (optional)", max_length=200, required=False)
+    ended_on = forms.DateField(
+        label="When did you leave? (optional)",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"],
+        help_text="For example, 31/7/2024. Leave empty if you still work there.",
+        error_messages={"invalid": "Enter the date you left as day/month/year, for example 31/7/2024."},
+    )
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.CharField(
+        label="Reviewer's username",
+        max_length=150,
+        help_text="The reviewer is refused if they are affiliated with this provider.",
+        error_messages={"required": "Enter the reviewer's username."},
+    )
+
+
+class AssignmentsUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a CSV file",
+        help_text="One assignment per line: programme slug, reviewer username. A header line is optional.",
+        error_messages={"required": "Choose a CSV file to upload."},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 1_000_000:
+            raise forms.ValidationError("The file must be smaller than 1 MB.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError("The file must be a CSV file saved as UTF-8 text.") from error
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="What should the reviewer change?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what the reviewer should change."},
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for withdrawing",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Recorded in the audit trail.",
+        error_messages={"required": "Give the reason for withdrawing."},
+    )

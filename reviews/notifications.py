@@ -1,0 +1,70 @@
+"""The e-mails the workflow sends: who receives each kind, and what it says.
+
+Reviewer identities never reach providers: the publication e-mail names no reviewer.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from qaportal.roles import Role
+from reviews.models import Notification, NotificationKind
+
+
+def _link(url_name: str, **kwargs) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs=kwargs)
+
+
+def _convenor_addresses() -> list[str]:
+    convenors = User.objects.filter(groups__name=Role.CONVENOR, is_active=True).exclude(email="")
+    return list(convenors.values_list("email", flat=True))
+
+
+def _editor_addresses(notification: Notification) -> list[str]:
+    editors = notification.programme.provider.editors.filter(is_active=True).exclude(email="")
+    return list(editors.values_list("email", flat=True))
+
+
+def compose(notification: Notification) -> tuple[str, str, list[str]]:
+    """Subject, body and recipients of one notification."""
+    programme, review = notification.programme, notification.review
+    if notification.kind == NotificationKind.ASSIGNED:
+        return (
+            f"Please review “{programme.title}”",
+            f"You have been assigned to review “{programme.title}”.\n\n"
+            f"If you have a conflict of interest, declare it on the review page.\n\n"
+            f"{_link('reviewer:review', review_id=review.id)}\n",
+            [review.reviewer.email],
+        )
+    if notification.kind == NotificationKind.RETURNED:
+        return (
+            f"Your review of “{programme.title}” has been returned",
+            f"The convenor has returned your review with this comment:\n\n{review.return_comment}\n\n"
+            f"Please make the changes and submit it again.\n\n{_link('reviewer:review', review_id=review.id)}\n",
+            [review.reviewer.email],
+        )
+    if notification.kind == NotificationKind.PUBLISHED:
+        return (
+            f"“{programme.title}” has been published on the register",
+            f"The independent reviews of “{programme.title}” have been published. You can read the "
+            f"feedback and publish a response.\n\n{_link('manage:programme', slug=programme.slug)}\n",
+            _editor_addresses(notification),
+        )
+    return (
+        f"Conflict of interest declared on “{programme.title}”",
+        f"{review.reviewer.username} has declared a conflict of interest and released their assignment:\n\n"
+        f"{review.conflict_note}\n\nPlease assign another reviewer.\n\n"
+        f"{_link('convenor:programme', slug=programme.slug)}\n",
+        _convenor_addresses(),
+    )
+
+
+def deliver(notification: Notification) -> list[str]:
+    subject, body, recipients = compose(notification)
+    recipients = [address for address in recipients if address]
+    if recipients:
+        send_mail(subject, body, None, recipients)
+    return recipients

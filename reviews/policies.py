@@ -1,0 +1,65 @@
+"""Who may do what in the review workflow: the only place these questions are answered.
+
+Views use the ``*_for`` querysets to look objects up, so anything a user may not see is simply
+not found (404) rather than forbidden: a reviewer cannot even learn that another review exists.
+Services call the ``may_*`` answers again, so the API and tasks obey the same rules.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from qaportal.roles import Role, has_role
+from reviews.models import Affiliation, Review
+from reviews.state_machine import REVIEW_EDITABLE, REVIEW_HANDED_IN
+
+
+def is_convenor(user) -> bool:
+    return has_role(user, Role.CONVENOR)
+
+
+def is_reviewer(user) -> bool:
+    return has_role(user, Role.REVIEWER)
+
+
+def reviews_for_reviewer(user) -> QuerySet[Review]:
+    """The reviews a reviewer may open: their own assignments, nobody else's."""
+    if not is_reviewer(user):
+        return Review.objects.none()
+    return Review.objects.filter(reviewer=user)
+
+
+def may_edit_review(user, review: Review) -> bool:
+    return review.reviewer_id == user.id and is_reviewer(user) and review.state in REVIEW_EDITABLE
+
+
+def may_see_other_reviews(user, review: Review) -> bool:
+    """Blind review: the other reviewers' scores only once this reviewer has handed in their own."""
+    return review.reviewer_id == user.id and review.state in REVIEW_HANDED_IN
+
+
+def may_declare_conflict(user, review: Review) -> bool:
+    return may_edit_review(user, review)
+
+
+def may_assign(user) -> bool:
+    return is_convenor(user)
+
+
+def may_moderate(user) -> bool:
+    return is_convenor(user)
+
+
+def may_see_reviewer_identities(user) -> bool:
+    """Only convenors see who reviewed what; providers, other reviewers and the public never do."""
+    return is_convenor(user)
+
+
+def may_be_assigned(user) -> bool:
+    return user.is_active and is_reviewer(user)
+
+
+def affiliations_for(user) -> QuerySet[Affiliation]:
+    if not is_reviewer(user):
+        return Affiliation.objects.none()
+    return Affiliation.objects.filter(reviewer=user)

@@ -1,0 +1,164 @@
+"""Reads for the review workflow pages; each list is one or two queries however long it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from programmes.models import EvidenceStatement, Programme
+from programmes.vocabulary import ElementKey, ProgrammeStatus
+from reviews.models import AuditEvent, Criterion, CriterionScore, LevelDescriptor, Review, ReviewState, ScoreLevel
+from reviews.state_machine import REVIEW_HANDED_IN
+
+# Reviews whose scores a convenor compares (a returned review was handed in once, too).
+COMPARED_STATES = (*REVIEW_HANDED_IN, ReviewState.RETURNED)
+QUEUE_STATUSES = (ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW, ProgrammeStatus.PUBLISHED)
+
+
+def my_assignments(*, reviewer) -> QuerySet[Review]:
+    return (
+        Review.objects.filter(reviewer=reviewer)
+        .select_related("programme__provider")
+        .annotate(scored=Count("scores", filter=Q(scores__score__isnull=False)))
+        .order_by("-assigned_at", "-id")
+    )
+
+
+def framework_criteria(*, framework_id: int) -> list[Criterion]:
+    """A framework's criteria in order, with their level descriptors (two queries)."""
+    return list(
+        Criterion.objects.filter(element__framework_id=framework_id)
+        .select_related("element")
+        .prefetch_related(Prefetch("descriptors", queryset=LevelDescriptor.objects.order_by("level")))
+        .order_by("element__position", "position")
+    )
+
+
+def level_names(*, framework_id: int) -> dict[int, str]:
+    return dict(ScoreLevel.objects.filter(framework_id=framework_id).values_list("level", "name"))
+
+
+def scores_of(*, review: Review) -> list[CriterionScore]:
+    return list(CriterionScore.objects.filter(review=review).select_related("criterion"))
+
+
+ELEMENT_ORDER = {key.value: position for position, key in enumerate(ElementKey)}
+
+
+def evidence_of(*, programme: Programme) -> list[EvidenceStatement]:
+    """The evidence portfolio in the framework's order: purpose, governance, process, …"""
+    statements = EvidenceStatement.objects.filter(programme=programme)
+    return sorted(statements, key=lambda statement: ELEMENT_ORDER.get(statement.element, 99))
+
+
+def convenor_queue(*, status: str) -> QuerySet[Programme]:
+    """Programmes in one stage: waiting longest first; published ones newest first (an index
+    on (status, -published_at) serves that). Count reviews per page with ``with_review_counts``."""
+    order = ("-published_at", "-id") if status == ProgrammeStatus.PUBLISHED else ("submitted_at", "id")
+    return Programme.objects.filter(status=status).select_related("provider").order_by(*order)
+
+
+def with_review_counts(programmes: list[Programme]) -> list[Programme]:
+    """Sets ``reviews_<state>`` on each programme of one page, from one grouped query.
+
+    Counting for the page only, not inside the paginated query, keeps the page count a plain
+    index count even with 160,000 published programmes."""
+    counts = (
+        Review.objects.filter(programme__in=programmes)
+        .values_list("programme_id", "state")
+        .annotate(number=Count("id"))
+        .order_by()
+    )
+    by_programme: dict[int, dict[str, int]] = {}
+    for programme_id, state, number in counts:
+        by_programme.setdefault(programme_id, {})[state] = number
+    for programme in programmes:
+        found = by_programme.get(programme.id, {})
+        for state in ReviewState:
+            setattr(programme, f"reviews_{state.name.lower()}", found.get(state.value, 0))
+    return programmes
+
+
+@dataclass
+class ComparedRow:
+    criterion: Criterion
+    scores: list[int | None]
+    disagreement: bool = False
+
+    @property
+    def spread(self) -> int | None:
+        present = [score for score in self.scores if score is not None]
+        return max(present) - min(present) if len(present) > 1 else None
+
+
+@dataclass
+class Comparison:
+    """The reviews of one programme side by side, one row per criterion."""
+
+    reviews: list[Review]
+    rows: list[ComparedRow] = field(default_factory=list)
+
+    @property
+    def disagreements(self) -> int:
+        return sum(row.disagreement for row in self.rows)
+
+
+def side_by_side(*, programme: Programme, reviews: list[Review], disagreement_levels: int) -> Comparison:
+    """Handed-in reviews' scores per criterion; rows where reviewers are ``disagreement_levels`` or
+    more apart are flagged."""
+    compared = [review for review in reviews if review.state in COMPARED_STATES]
+    comparison = Comparison(reviews=compared)
+    if not compared:
+        return comparison
+    scores = {
+        (row.review_id, row.criterion_id): row.score
+        for row in CriterionScore.objects.filter(review__in=compared).only("review_id", "criterion_id", "score")
+    }
+    framework_id = compared[0].framework_id
+    for criterion in Criterion.objects.filter(element__framework_id=framework_id).order_by(
+        "element__position", "position"
+    ):
+        row = ComparedRow(criterion, [scores.get((review.id, criterion.id)) for review in compared])
+        row.disagreement = row.spread is not None and row.spread >= disagreement_levels
+        comparison.rows.append(row)
+    return comparison
+
+
+def programme_reviews(*, programme: Programme) -> list[Review]:
+    return list(
+        Review.objects.filter(programme=programme).select_related("reviewer", "framework").order_by("assigned_at", "id")
+    )
+
+
+def other_handed_in_reviews(*, review: Review) -> list[Review]:
+    """The other reviewers' handed-in reviews of the same programme (for blind review, after one's own)."""
+    return list(
+        Review.objects.filter(programme_id=review.programme_id, state__in=REVIEW_HANDED_IN)
+        .exclude(pk=review.pk)
+        .order_by("id")
+    )
+
+
+def published_feedback(*, programme: Programme) -> list[Review]:
+    """The published reviews of a programme, for its provider: scores and comments, no names."""
+    return list(
+        Review.objects.filter(programme=programme, state=ReviewState.PUBLISHED)
+        .only("id", "overall_comment", "published_at", "programme_id")
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=CriterionScore.objects.select_related("criterion").order_by(
+                    "criterion__element__position", "criterion__position"
+                ),
+            )
+        )
+        .order_by("id")
+    )
+
+
+def audit_trail(*, programme: Programme | None = None, review: Review | None = None) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.select_related("actor", "review__reviewer").order_by("-created_at", "-id")
+    if review is not None:
+        return events.filter(review=review)
+    return events.filter(programme=programme)

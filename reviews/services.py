@@ -1,0 +1,543 @@
+"""Writes in the review workflow: assign, score, submit, declare a conflict, moderate, publish.
+
+Every function is keyword-only, checks the caller against ``reviews.policies``, changes state
+only through ``reviews.state_machine``, writes the audit trail in the same transaction, and
+leaves e-mails and rating recomputes to run after that transaction commits.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from programmes.models import Programme
+from programmes.vocabulary import ProgrammeStatus
+from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
+from ratings.services import mark_programme_rating_stale
+from reviews import audit, policies
+from reviews.audit import Action, Change
+from reviews.models import (
+    Affiliation,
+    Criterion,
+    CriterionScore,
+    Framework,
+    Notification,
+    NotificationKind,
+    Review,
+    ReviewState,
+)
+from reviews.state_machine import REVIEW_ACTIVE, REVIEW_HANDED_IN, programme_step, review_step
+
+MIN_RATIONALE_LENGTH = 20
+CONFLICT_YEARS = 3
+MAX_IMPORT_LINES = 2000
+# Reviews still being worked on when a programme is published: they no longer count.
+OUTSTANDING_STATES = (ReviewState.ASSIGNED, ReviewState.IN_PROGRESS, ReviewState.RETURNED, ReviewState.SUBMITTED)
+
+
+@dataclass(frozen=True)
+class ScoreInput:
+    """What a reviewer typed for one criterion; ``score`` is None while undecided."""
+
+    score: int | None
+    rationale: str
+
+
+def score_field(criterion_id: int) -> str:
+    return f"score_{criterion_id}"
+
+
+def rationale_field(criterion_id: int) -> str:
+    return f"rationale_{criterion_id}"
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+def notify(*, kind: str, programme_id: int, review_id: int | None = None) -> Notification:
+    """Owe an e-mail: the row is written now, the task that sends it runs after commit."""
+    notification = Notification.objects.create(kind=kind, programme_id=programme_id, review_id=review_id)
+    transaction.on_commit(lambda: _enqueue_notification(notification.id))
+    return notification
+
+
+def _enqueue_notification(notification_id: int) -> None:
+    from reviews.tasks import send_notification
+
+    try:
+        send_notification.delay(notification_id)
+    except Exception:  # noqa: BLE001 - a broker outage must not fail the request; the row stays unsent.
+        import logging
+
+        logging.getLogger(__name__).warning("Could not enqueue notification %s", notification_id)
+
+
+# --- Conflicts and assignment ---------------------------------------------------------------
+
+
+def conflict_reason(*, reviewer: User, programme: Programme) -> str | None:
+    """Why this reviewer may not review this programme, or None if they may."""
+    if Review.objects.filter(programme=programme, reviewer=reviewer, state=ReviewState.RELEASED).exists():
+        return f"{reviewer.username} has declared a conflict of interest on this programme."
+    provider = programme.provider
+    since = date.today() - timedelta(days=365 * CONFLICT_YEARS)
+    affiliation = (
+        Affiliation.objects.filter(reviewer=reviewer)
+        .filter(_affiliated_with(provider))
+        .exclude(ended_on__lt=since)
+        .first()
+    )
+    if affiliation is None:
+        return None
+    period = f"until {affiliation.ended_on:%-d %B %Y}" if affiliation.ended_on else "currently"
+    return (
+        f"{reviewer.username} is affiliated with {provider.name} ({period}), "
+        f"within the last {CONFLICT_YEARS} years: a conflict of interest."
+    )
+
+
+def _affiliated_with(provider):
+    from django.db.models import Q
+
+    return Q(provider=provider) | Q(organisation_name__iexact=provider.name)
+
+
+def live_framework() -> Framework:
+    framework = Framework.objects.filter(is_live=True).first()
+    if framework is None:
+        raise InvalidTransition("There is no live framework to review against; a convenor must publish one.")
+    return framework
+
+
+def review_assign(*, programme: Programme, reviewer: User, by: User) -> Review:
+    """Assign a reviewer to a submitted or in-review programme, refusing any conflict of interest."""
+    if not policies.may_assign(by):
+        raise NotPermitted("Only convenors assign reviewers.")
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().select_related("provider").get(pk=programme.pk)
+        if programme.status not in (ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW):
+            raise InvalidTransition(
+                f"This programme is {programme.get_status_display().lower()}, so reviewers cannot be assigned."
+            )
+        _refuse_unassignable(programme, reviewer)
+        review = Review.objects.create(
+            programme=programme, reviewer=reviewer, framework=live_framework(), assigned_by=by
+        )
+        audit.record(
+            actor=by,
+            programme_id=programme.id,
+            review_id=review.id,
+            action=Action.ASSIGNED,
+            change=Change("reviewer", "", reviewer.username),
+        )
+        _programme_transition(programme, "start_review", by)
+        notify(kind=NotificationKind.ASSIGNED, programme_id=programme.id, review_id=review.id)
+    return review
+
+
+def _refuse_unassignable(programme: Programme, reviewer: User) -> None:
+    if not policies.may_be_assigned(reviewer):
+        raise ValidationFailed({"reviewer": [f"{reviewer.username} is not an active reviewer."]})
+    reason = conflict_reason(reviewer=reviewer, programme=programme)
+    if reason:
+        raise ValidationFailed({"reviewer": [reason]})
+    existing = Review.objects.filter(programme=programme, reviewer=reviewer).exclude(state=ReviewState.RELEASED)
+    if existing.exists():
+        raise ValidationFailed({"reviewer": [f"{reviewer.username} is already assigned to this programme."]})
+
+
+def _programme_transition(programme: Programme, action: str, by: User, **stamps) -> bool:
+    step = programme_step(programme.status, action)
+    if step.is_repeat:
+        return False
+    Programme.objects.filter(pk=programme.pk).update(status=step.new, **stamps)
+    programme.status = step.new
+    for name, value in stamps.items():
+        setattr(programme, name, value)
+    audit.record_state(actor=by, programme_id=programme.id, review_id=None, old=step.old, new=step.new)
+    return True
+
+
+@dataclass(frozen=True)
+class ImportLine:
+    number: int
+    programme_slug: str
+    reviewer_username: str
+    assigned: bool
+    message: str
+
+
+def assignments_import(*, csv_text: str, by: User) -> list[ImportLine]:
+    """Assign reviewers from CSV lines of ``programme-slug,reviewer-username``; each line stands
+    alone, so one refusal never undoes another line's assignment. Returns a report per line."""
+    if not policies.may_assign(by):
+        raise NotPermitted("Only convenors assign reviewers.")
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    if len(rows) > MAX_IMPORT_LINES:
+        raise ValidationFailed({"file": [f"The file has {len(rows)} lines; upload at most {MAX_IMPORT_LINES}."]})
+    report = []
+    for number, row in enumerate(rows, start=1):
+        cells = [cell.strip() for cell in row]
+        if not any(cells) or (number == 1 and [c.lower() for c in cells[:2]] == ["programme", "reviewer"]):
+            continue
+        report.append(_import_line(number, cells, by))
+    return report
+
+
+def _import_line(number: int, cells: list[str], by: User) -> ImportLine:
+    if len(cells) != 2 or not all(cells):
+        return ImportLine(number, ",".join(cells), "", False, "Expected two values: programme slug, reviewer username.")
+    slug, username = cells
+    programme = Programme.objects.filter(slug=slug).first()
+    reviewer = User.objects.filter(username=username).first()
+    if programme is None:
+        return ImportLine(number, slug, username, False, f"No programme has the slug “{slug}”.")
+    if reviewer is None:
+        return ImportLine(number, slug, username, False, f"No user has the username “{username}”.")
+    try:
+        review_assign(programme=programme, reviewer=reviewer, by=by)
+    except (ValidationFailed, InvalidTransition) as refused:
+        return ImportLine(number, slug, username, False, refused.message)
+    return ImportLine(number, slug, username, True, "Assigned.")
+
+
+# --- Scoring --------------------------------------------------------------------------------
+
+
+def _locked_own_review(review: Review, by: User) -> Review:
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if locked.reviewer_id != by.id or not policies.is_reviewer(by):
+        raise NotPermitted("This is not your review.")
+    return locked
+
+
+def _check_score_inputs(review: Review, scores: dict[int, ScoreInput]) -> dict[int, Criterion]:
+    criteria = {c.id: c for c in Criterion.objects.filter(element__framework_id=review.framework_id)}
+    forged = sorted(set(scores) - set(criteria))
+    errors: dict[str, list[str]] = {}
+    if forged:
+        errors["__all__"] = [
+            "The form contained a criterion that is not part of this review's framework "
+            f"(id {', '.join(map(str, forged))}). Nothing was saved; check your scores and try again."
+        ]
+    for criterion_id, typed in scores.items():
+        if typed.score is not None and typed.score not in (1, 2, 3, 4) and criterion_id in criteria:
+            code = criteria[criterion_id].code
+            errors[score_field(criterion_id)] = [f"Select a level from 1 to 4 for {code}."]
+    if errors:
+        raise ValidationFailed(errors)
+    return criteria
+
+
+def review_save_draft(
+    *,
+    review: Review,
+    by: User,
+    scores: dict[int, ScoreInput],
+    overall_comment: str = "",
+    no_conflict_confirmed: bool = False,
+) -> Review:
+    """Save whatever the reviewer has typed, complete or not; scores must still be 1–4."""
+    with transaction.atomic():
+        review = _locked_own_review(review, by)
+        _save_draft_locked(review, by, scores, overall_comment, no_conflict_confirmed)
+    return review
+
+
+def _save_draft_locked(review: Review, by: User, scores, overall_comment: str, no_conflict_confirmed: bool) -> None:
+    step = review_step(review.state, "save_draft")
+    _check_score_inputs(review, scores)
+    _write_scores(review, by, scores)
+    _write_review_fields(review, by, overall_comment, no_conflict_confirmed)
+    if not step.is_repeat:
+        review.state = step.new
+        audit.record_state(actor=by, programme_id=review.programme_id, review_id=review.id, **_old_new(step))
+    review.save()
+
+
+def _old_new(step) -> dict:
+    return {"old": step.old, "new": step.new}
+
+
+def _write_scores(review: Review, by: User, scores: dict[int, ScoreInput]) -> None:
+    existing = {row.criterion_id: row for row in CriterionScore.objects.filter(review=review)}
+    codes = dict(Criterion.objects.filter(id__in=scores).values_list("id", "code"))
+    to_create, to_update, changes = [], [], {"score": [], "rationale": []}
+    for criterion_id, typed in scores.items():
+        row = existing.get(criterion_id) or CriterionScore(review=review, criterion_id=criterion_id)
+        rationale = typed.rationale.strip()
+        if row.pk and row.score == typed.score and row.rationale == rationale:
+            continue
+        if row.score != typed.score:
+            changes["score"].append(Change(f"{codes[criterion_id]} score", row.score, typed.score))
+        if row.rationale != rationale:
+            changes["rationale"].append(Change(f"{codes[criterion_id]} rationale", row.rationale, rationale))
+        row.score, row.rationale = typed.score, rationale
+        (to_update if row.pk else to_create).append(row)
+    CriterionScore.objects.bulk_create(to_create)
+    CriterionScore.objects.bulk_update(to_update, ["score", "rationale", "updated_at"])
+    for action, field_changes in ((Action.SCORE, changes["score"]), (Action.RATIONALE, changes["rationale"])):
+        audit.record_changes(
+            actor=by, programme_id=review.programme_id, review_id=review.id, action=action, changes=field_changes
+        )
+
+
+def _write_review_fields(review: Review, by: User, overall_comment: str, no_conflict_confirmed: bool) -> None:
+    overall_comment = overall_comment.strip()
+    if overall_comment != review.overall_comment:
+        audit.record(
+            actor=by,
+            programme_id=review.programme_id,
+            review_id=review.id,
+            action=Action.COMMENT,
+            change=Change("overall comment", review.overall_comment, overall_comment),
+        )
+    review.overall_comment = overall_comment
+    review.no_conflict_confirmed = no_conflict_confirmed
+
+
+def completeness_errors(review: Review, no_conflict_confirmed: bool) -> dict[str, list[str]]:
+    """What stands between this review's saved scores and a submission, per form field."""
+    errors: dict[str, list[str]] = {}
+    saved = {row.criterion_id: row for row in CriterionScore.objects.filter(review=review)}
+    for criterion in Criterion.objects.filter(element__framework_id=review.framework_id):
+        row = saved.get(criterion.id)
+        if row is None or row.score is None:
+            errors[score_field(criterion.id)] = [f"Select a level for {criterion.code} {criterion.title}."]
+        rationale = row.rationale if row else ""
+        if not rationale:
+            errors[rationale_field(criterion.id)] = [f"Enter a rationale for {criterion.code}."]
+        elif len(rationale) < MIN_RATIONALE_LENGTH:
+            errors[rationale_field(criterion.id)] = [
+                f"The rationale for {criterion.code} must be at least {MIN_RATIONALE_LENGTH} characters."
+            ]
+    if not no_conflict_confirmed:
+        errors["no_conflict_confirmed"] = [
+            "Confirm that you have no conflict of interest, or declare one instead of submitting."
+        ]
+    return errors
+
+
+def review_submit(
+    *,
+    review: Review,
+    by: User,
+    scores: dict[int, ScoreInput],
+    overall_comment: str = "",
+    no_conflict_confirmed: bool = False,
+) -> Review:
+    """Hand the review in. Whatever was typed is saved first, so a refused submission loses
+    nothing; a second submission of a review already handed in (a double click, a resent
+    form) changes nothing, because the state is read under the row lock."""
+    with transaction.atomic():
+        review = _locked_own_review(review, by)
+        if review.state in REVIEW_HANDED_IN:
+            review_step(review.state, "submit")  # refuses (409) anything but a repeat
+            return review
+        _save_draft_locked(review, by, scores, overall_comment, no_conflict_confirmed)
+        errors = completeness_errors(review, review.no_conflict_confirmed)
+        if not errors:
+            step = review_step(review.state, "submit")
+            review.state, review.submitted_at = step.new, timezone.now()
+            review.save(update_fields=["state", "submitted_at", "updated_at"])
+            audit.record_state(actor=by, programme_id=review.programme_id, review_id=review.id, **_old_new(step))
+    # Raised after the commit, so the draft typed so far is kept.
+    if errors:
+        raise ValidationFailed(errors)
+    return review
+
+
+def review_declare_conflict(*, review: Review, by: User, note: str) -> Review:
+    """The reviewer has a conflict: release the assignment and tell the convenors."""
+    note = note.strip()
+    if not note:
+        raise ValidationFailed({"conflict_note": ["Describe the conflict of interest."]})
+    with transaction.atomic():
+        review = _locked_own_review(review, by)
+        step = review_step(review.state, "release")
+        if step.is_repeat:
+            return review
+        review.state, review.conflict_note = step.new, note
+        review.save(update_fields=["state", "conflict_note", "updated_at"])
+        audit.record(
+            actor=by,
+            programme_id=review.programme_id,
+            review_id=review.id,
+            action=Action.CONFLICT,
+            change=Change("state", step.old, step.new),
+        )
+        notify(kind=NotificationKind.CONFLICT, programme_id=review.programme_id, review_id=review.id)
+    return review
+
+
+# --- Moderation -----------------------------------------------------------------------------
+
+
+def _locked_review_for_moderation(review: Review, by: User) -> Review:
+    if not policies.may_moderate(by):
+        raise NotPermitted("Only convenors moderate reviews.")
+    return Review.objects.select_for_update().get(pk=review.pk)
+
+
+def review_accept(*, review: Review, by: User) -> Review:
+    with transaction.atomic():
+        review = _locked_review_for_moderation(review, by)
+        step = review_step(review.state, "accept")
+        if not step.is_repeat:
+            review.state = step.new
+            review.save(update_fields=["state", "updated_at"])
+            audit.record_state(actor=by, programme_id=review.programme_id, review_id=review.id, **_old_new(step))
+    return review
+
+
+def review_return(*, review: Review, by: User, comment: str) -> Review:
+    """Send a review back to its reviewer with the convenor's reason; they fix and resubmit."""
+    comment = comment.strip()
+    if not comment:
+        raise ValidationFailed({"comment": ["Say what the reviewer should change."]})
+    with transaction.atomic():
+        review = _locked_review_for_moderation(review, by)
+        step = review_step(review.state, "return")
+        if step.is_repeat:
+            return review
+        review.state, review.return_comment = step.new, comment
+        review.save(update_fields=["state", "return_comment", "updated_at"])
+        audit.record_state(actor=by, programme_id=review.programme_id, review_id=review.id, **_old_new(step))
+        audit.record(
+            actor=by,
+            programme_id=review.programme_id,
+            review_id=review.id,
+            action=Action.COMMENT,
+            change=Change("return comment", "", comment),
+        )
+        notify(kind=NotificationKind.RETURNED, programme_id=review.programme_id, review_id=review.id)
+    return review
+
+
+def programme_publish(*, programme: Programme, by: User) -> Programme:
+    """Publish a programme once enough reviews are accepted: they become its published reviews,
+    reviews still outstanding are withdrawn, and its rating is recomputed after commit."""
+    if not policies.may_moderate(by):
+        raise NotPermitted("Only convenors publish programmes.")
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        if programme.status == ProgrammeStatus.PUBLISHED:
+            return programme
+        accepted = list(Review.objects.select_for_update().filter(programme=programme, state=ReviewState.ACCEPTED))
+        needed = live_framework().min_reviews
+        if len(accepted) < needed:
+            raise InvalidTransition(
+                f"This programme has {len(accepted)} accepted review{'s' if len(accepted) != 1 else ''}; "
+                f"it needs {needed} before it can be published."
+            )
+        now = timezone.now()
+        _programme_transition(programme, "publish", by, published_at=now)
+        for review in accepted:
+            _review_transition(review, "publish", by, published_at=now)
+        for review in Review.objects.select_for_update().filter(programme=programme, state__in=OUTSTANDING_STATES):
+            _review_transition(review, "withdraw", by)
+        mark_programme_rating_stale(programme_id=programme.id)
+        notify(kind=NotificationKind.PUBLISHED, programme_id=programme.id)
+    return programme
+
+
+def _review_transition(review: Review, action: str, by: User, **stamps) -> None:
+    step = review_step(review.state, action)
+    if step.is_repeat:
+        return
+    Review.objects.filter(pk=review.pk).update(state=step.new, updated_at=timezone.now(), **stamps)
+    review.state = step.new
+    audit.record_state(actor=by, programme_id=review.programme_id, review_id=review.id, **_old_new(step))
+
+
+def review_withdraw(*, review: Review, by: User, reason: str) -> Review:
+    """Withdraw one published review (for example, a conflict found later); the rating follows."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Give the reason for withdrawing this review."]})
+    with transaction.atomic():
+        review = _locked_review_for_moderation(review, by)
+        if review.state != ReviewState.PUBLISHED and review.state != ReviewState.WITHDRAWN:
+            raise InvalidTransition(
+                f"This review is {review.get_state_display().lower()}; only a published review can be withdrawn."
+            )
+        _review_transition(review, "withdraw", by)
+        audit.record(
+            actor=by,
+            programme_id=review.programme_id,
+            review_id=review.id,
+            action=Action.COMMENT,
+            change=Change("withdrawal reason", "", reason),
+        )
+        mark_programme_rating_stale(programme_id=review.programme_id)
+    return review
+
+
+def reviews_withdraw_for_programme(*, programme: Programme, by: User) -> None:
+    """Withdraw every live review of a programme that is itself being withdrawn."""
+    for review in Review.objects.select_for_update().filter(programme=programme, state__in=REVIEW_ACTIVE):
+        _review_transition(review, "withdraw", by)
+
+
+# --- Affiliations ---------------------------------------------------------------------------
+
+
+def affiliation_add(
+    *, reviewer: User, organisation_name: str, role: str = "", ended_on: date | None = None
+) -> Affiliation:
+    """Record an organisation the reviewer works or worked for; linked to the provider of that name."""
+    if not policies.is_reviewer(reviewer):
+        raise NotPermitted("Only reviewers record affiliations.")
+    organisation_name = organisation_name.strip()
+    if ended_on and ended_on > date.today():
+        raise ValidationFailed({"ended_on": ["The end date must be today or in the past; leave it empty if current."]})
+    from providers.models import Provider
+
+    provider = Provider.objects.filter(name__iexact=organisation_name).first()
+    return Affiliation.objects.create(
+        reviewer=reviewer, provider=provider, organisation_name=organisation_name, role=role.strip(), ended_on=ended_on
+    )
+
+
+def affiliation_remove(*, affiliation: Affiliation, by: User) -> None:
+    if affiliation.reviewer_id != by.id:
+        raise NotPermitted("This is not your affiliation.")
+    affiliation.delete()
+
+
+# --- Notifications, sent by the task --------------------------------------------------------
+
+
+def notifications_send_owed(*, older_than: timedelta = timedelta(minutes=2), limit: int = 500) -> int:
+    """Send e-mails whose task message never arrived (the broker was down at commit); returns how many.
+
+    Only rows older than ``older_than``, so that a message still on its way is not raced.
+    """
+    owed_ids = Notification.objects.filter(
+        sent_at__isnull=True, created_at__lt=timezone.now() - older_than
+    ).values_list("id", flat=True)[:limit]
+    return sum(notification_send(notification_id=notification_id) for notification_id in list(owed_ids))
+
+
+def notification_send(*, notification_id: int) -> bool:
+    """Send one owed e-mail unless it has been sent already; True if this call sent it."""
+    from reviews.notifications import deliver
+
+    claimed = Notification.objects.filter(pk=notification_id, sent_at__isnull=True).update(sent_at=timezone.now())
+    if claimed != 1:
+        return False
+    notification = Notification.objects.select_related("programme", "review__reviewer").get(pk=notification_id)
+    try:
+        recipients = deliver(notification)
+    except Exception:
+        # Un-claim, so that the retry sends it.
+        Notification.objects.filter(pk=notification_id).update(sent_at=None)
+        raise
+    Notification.objects.filter(pk=notification_id).update(recipients="\n".join(recipients))
+    return True

@@ -1,0 +1,218 @@
+"""The convenor's pages: the queue, assignment (by hand and by CSV), moderation, publication,
+withdrawal and the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from programmes.models import Programme
+from programmes.services import programme_withdraw
+from programmes.vocabulary import ProgrammeStatus
+from qaportal.errors import DomainError, apply_to_form
+from reviews import policies, selectors, services
+from reviews.forms import AssignForm, AssignmentsUploadForm, ReturnForm, WithdrawForm
+from reviews.models import Review, ReviewState
+
+
+def convenor_page(view):
+    """Signed-in convenors only: anonymous users are sent to sign in, others refused."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not policies.may_moderate(request.user):
+            raise PermissionDenied("This page is for convenors.")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _programme(slug: str) -> Programme:
+    return get_object_or_404(Programme.objects.select_related("provider"), slug=slug)
+
+
+def _review(review_id: int) -> Review:
+    return get_object_or_404(Review.objects.select_related("programme__provider", "reviewer"), pk=review_id)
+
+
+@convenor_page
+def queue(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", ProgrammeStatus.SUBMITTED)
+    if status not in selectors.QUEUE_STATUSES:
+        status = ProgrammeStatus.SUBMITTED
+    page = Paginator(selectors.convenor_queue(status=status), 25).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_review_counts(list(page.object_list))
+    tabs = [(value, ProgrammeStatus(value).label) for value in selectors.QUEUE_STATUSES]
+    return render(request, "reviews/convenor/queue.html", {"page": page, "status": status, "tabs": tabs})
+
+
+@convenor_page
+def programme(request: HttpRequest, slug: str) -> HttpResponse:
+    return _render_programme(request, _programme(slug), AssignForm())
+
+
+def _render_programme(request: HttpRequest, programme: Programme, assign_form: AssignForm, status: int = 200):
+    reviews = selectors.programme_reviews(programme=programme)
+    framework = reviews[0].framework if reviews else services.live_framework()
+    comparison = selectors.side_by_side(
+        programme=programme, reviews=reviews, disagreement_levels=framework.disagreement_levels
+    )
+    accepted = sum(review.state == ReviewState.ACCEPTED for review in reviews)
+    context = {
+        "programme": programme,
+        "reviews": reviews,
+        "comparison": comparison,
+        "assign_form": assign_form,
+        "accepted": accepted,
+        "min_reviews": services.live_framework().min_reviews,
+        "can_assign": programme.status in (ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW),
+        "can_publish": programme.status == ProgrammeStatus.IN_REVIEW,
+        "can_withdraw": programme.status == ProgrammeStatus.PUBLISHED,
+        "disagreement_levels": framework.disagreement_levels,
+    }
+    return render(request, "reviews/convenor/programme.html", context, status=status)
+
+
+@require_POST
+@convenor_page
+def assign(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(slug)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        reviewer = User.objects.filter(username=form.cleaned_data["reviewer"].strip()).first()
+        if reviewer is None:
+            form.add_error("reviewer", f"No user has the username “{form.cleaned_data['reviewer']}”.")
+        else:
+            try:
+                services.review_assign(programme=programme, reviewer=reviewer, by=request.user)
+            except DomainError as error:
+                apply_to_form(form, error)
+            else:
+                messages.success(request, f"{reviewer.username} has been assigned and e-mailed.")
+                return redirect("convenor:programme", slug=programme.slug)
+    return _render_programme(request, programme, form, status=400)
+
+
+@convenor_page
+def upload(request: HttpRequest) -> HttpResponse:
+    form = AssignmentsUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.assignments_import(csv_text=form.cleaned_data["file"], by=request.user)
+        except DomainError as error:
+            apply_to_form(form, error)
+    context = {"form": form, "report": report}
+    if report is not None:
+        context["assigned"] = sum(line.assigned for line in report)
+        context["refused"] = len(report) - context["assigned"]
+    return render(request, "reviews/convenor/upload.html", context)
+
+
+def _act(request: HttpRequest, action, success: str, **kwargs) -> None:
+    """Run a one-click moderation action; a refusal becomes a message the convenor can read."""
+    try:
+        action(by=request.user, **kwargs)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+
+
+@require_POST
+@convenor_page
+def accept(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = _review(review_id)
+    _act(request, services.review_accept, f"Review by {review.reviewer.username} accepted.", review=review)
+    return redirect("convenor:programme", slug=review.programme.slug)
+
+
+@require_POST
+@convenor_page
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(slug)
+    _act(request, services.programme_publish, f"“{programme.title}” is published.", programme=programme)
+    return redirect("convenor:programme", slug=programme.slug)
+
+
+def _comment_page(request, *, template: str, form, context: dict, run) -> HttpResponse | None:
+    """GET shows the form; a valid POST runs ``run(cleaned_data)`` and returns None on success."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            return None
+    return render(request, template, {"form": form, **context})
+
+
+@convenor_page
+def return_review(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = _review(review_id)
+    response = _comment_page(
+        request,
+        template="reviews/convenor/return.html",
+        form=ReturnForm(request.POST or None),
+        context={"review": review},
+        run=lambda data: services.review_return(review=review, by=request.user, comment=data["comment"]),
+    )
+    if response is not None:
+        return response
+    messages.success(request, f"Review returned to {review.reviewer.username} with your comment.")
+    return redirect("convenor:programme", slug=review.programme.slug)
+
+
+@convenor_page
+def withdraw_review(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = _review(review_id)
+    response = _comment_page(
+        request,
+        template="reviews/convenor/withdraw_review.html",
+        form=WithdrawForm(request.POST or None),
+        context={"review": review},
+        run=lambda data: services.review_withdraw(review=review, by=request.user, reason=data["reason"]),
+    )
+    if response is not None:
+        return response
+    messages.success(request, "Review withdrawn; the programme's rating will be recomputed.")
+    return redirect("convenor:programme", slug=review.programme.slug)
+
+
+@convenor_page
+def withdraw_programme(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(slug)
+    response = _comment_page(
+        request,
+        template="reviews/convenor/withdraw_programme.html",
+        form=WithdrawForm(request.POST or None),
+        context={"programme": programme},
+        run=lambda data: programme_withdraw(programme=programme, by=request.user, reason=data["reason"]),
+    )
+    if response is not None:
+        return response
+    messages.success(request, f"“{programme.title}” has been withdrawn from the register.")
+    return redirect("convenor:programme", slug=programme.slug)
+
+
+@convenor_page
+def programme_audit(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(slug)
+    page = Paginator(selectors.audit_trail(programme=programme), 50).get_page(request.GET.get("page"))
+    return render(request, "reviews/convenor/audit.html", {"programme": programme, "page": page, "review": None})
+
+
+@convenor_page
+def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = _review(review_id)
+    page = Paginator(selectors.audit_trail(review=review), 50).get_page(request.GET.get("page"))
+    context = {"review": review, "programme": review.programme, "scores": selectors.scores_of(review=review)}
+    return render(request, "reviews/convenor/review.html", {**context, "page": page})
