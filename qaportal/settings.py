@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "programmes",
     "reviews",
     "ratings",
+    "summaries",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("programmes/", include("programmes.urls")),
     path("how-ratings-work/", programme_views.how_ratings_work, name="how-ratings-work"),
+    path("convenor/summaries/", include("summaries.urls")),
     path("provider/", include("programmes.manage_urls")),
     path("reviewer/", include(reviewer_patterns)),
     path("convenor/", include(convenor_patterns)),

@@ -65,7 +65,7 @@ reviewed_twice AS (
     SELECT programme_id, COUNT(*) AS reviews FROM published_review GROUP BY programme_id HAVING COUNT(*) >= 2
 ),
 unit AS (
-    SELECT live.code, pr.programme_id,
+    SELECT map.code, pr.programme_id,
            SUM(CASE WHEN cs.score = 1 THEN 1 ELSE 0 END) AS level_1,
            SUM(CASE WHEN cs.score = 2 THEN 1 ELSE 0 END) AS level_2,
            SUM(CASE WHEN cs.score = 3 THEN 1 ELSE 0 END) AS level_3,
@@ -73,13 +73,10 @@ unit AS (
     FROM reviews_criterionscore cs
     JOIN published_review pr ON pr.id = cs.review_id
     JOIN reviewed_twice twice ON twice.programme_id = pr.programme_id
-    JOIN reviews_criterion source ON source.id = cs.criterion_id
-    JOIN reviews_element source_element ON source_element.id = source.element_id
-    JOIN reviews_element live_element
-        ON live_element.key = source_element.key AND live_element.framework_id = %(framework)s
-    JOIN reviews_criterion live ON live.element_id = live_element.id AND live.code = source.code
+    JOIN unnest(%(criterion_ids)s::bigint[], %(criterion_codes)s::text[]) AS map (criterion_id, code)
+        ON map.criterion_id = cs.criterion_id
     WHERE cs.score IS NOT NULL
-    GROUP BY live.code, pr.programme_id
+    GROUP BY map.code, pr.programme_id
 )
 SELECT code, level_1, level_2, level_3, level_4, COUNT(*) AS units FROM unit
 GROUP BY code, level_1, level_2, level_3, level_4
@@ -100,8 +97,12 @@ def reviewer_agreement(*, programmes: QuerySet | None = None) -> AgreementReport
     over those in ``programmes`` (a Programme queryset, e.g. a convenor's filtered summary)."""
     framework = Framework.objects.get(is_live=True)
     programme_filter, params = restriction(programmes)
+    criterion_codes = live_codes_by_criterion_id(framework)
     params.update(
-        framework=framework.id, review_published=ReviewState.PUBLISHED, programme_published=ProgrammeStatus.PUBLISHED
+        criterion_ids=list(criterion_codes),
+        criterion_codes=list(criterion_codes.values()),
+        review_published=ReviewState.PUBLISHED,
+        programme_published=ProgrammeStatus.PUBLISHED,
     )
     with connection.cursor() as cursor:
         cursor.execute(UNITS_SQL.format(programme_filter=programme_filter), params)
@@ -120,6 +121,26 @@ def reviewer_agreement(*, programmes: QuerySet | None = None) -> AgreementReport
         criteria=[agreement_of(c.code, f"{c.code} {c.title}", by_code[c.code]) for c in criteria],
         elements=element_agreements(criteria, by_code),
     )
+
+
+def live_codes_by_criterion_id(framework: Framework) -> dict[int, str]:
+    """Every framework version's criterion ids, mapped to the live version's criterion code.
+
+    Resolved here (a few hundred rows at most) rather than joined in the big aggregate: the
+    planner cannot estimate that join and chose a nested loop over all scores (a minute at
+    national scale instead of seconds).
+    """
+    live = {
+        (element_key, code)
+        for element_key, code in Criterion.objects.filter(element__framework=framework).values_list(
+            "element__key", "code"
+        )
+    }
+    return {
+        criterion_id: code
+        for criterion_id, element_key, code in Criterion.objects.values_list("id", "element__key", "code")
+        if (element_key, code) in live
+    }
 
 
 def restriction(programmes: QuerySet | None) -> tuple[str, dict]:

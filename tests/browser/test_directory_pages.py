@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 from tests.directory import conftest as directory_fixtures
@@ -131,7 +132,7 @@ def test_the_directory_works_without_javascript(no_js_page, catalogue):
 
 def test_with_javascript_the_sort_applies_on_change_and_is_announced(page, catalogue):
     page.goto("/programmes/")
-    assert not page.get_by_role("button", name="Sort").is_visible()
+    expect(page.get_by_role("button", name="Sort")).to_be_hidden()  # the script hides it once it runs
     page.get_by_label("Sort by").select_option("cost")
     page.wait_for_url(re.compile(r"sort=cost"))
     assert page.locator(".app-result h3").first.inner_text() == catalogue.mentor.title

@@ -1,0 +1,40 @@
+from celery import shared_task
+
+CLEANUP_ENTRY = "summaries-delete-expired-exports"
+
+
+@shared_task(soft_time_limit=900, time_limit=1000)
+def build_export(job_id: str) -> None:
+    """Build one export file; the service leaves a finished job alone, so running twice is harmless."""
+    from summaries.services import export_run
+
+    export_run(job_id=job_id)
+
+
+@shared_task(soft_time_limit=900, time_limit=1000)
+def compute_agreement(filters: dict) -> None:
+    """Fill the cache with reviewer agreement for one selection (the page shows it once it is there).
+    Running it twice only recomputes the same figures."""
+    from summaries.filters import summary_filterset
+    from summaries.selectors import cached_agreement
+
+    filterset = summary_filterset(filters)
+    if filterset.is_valid():
+        cached_agreement(scope=filterset.scope(), compute=True)
+
+
+@shared_task
+def delete_expired_exports() -> int:
+    from summaries.services import exports_delete_expired
+
+    return exports_delete_expired()
+
+
+def register_periodic_cleanup() -> None:
+    """Add the hourly clean-up of expired export files to Celery beat's schedule (from AppConfig.ready)."""
+    from qaportal.celery import app
+
+    app.conf.beat_schedule = {
+        **(app.conf.beat_schedule or {}),
+        CLEANUP_ENTRY: {"task": "summaries.tasks.delete_expired_exports", "schedule": 3600.0},
+    }

@@ -1,0 +1,197 @@
+"""Thin views over the summaries' selectors and services; every permission answer is in policies."""
+
+import logging
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from kombu.exceptions import OperationalError
+
+from summaries import charts, policies, services
+from summaries.exports.csv import programme_csv_chunks, table_csv_chunks
+from summaries.exports.tables import PROGRAMME_COLUMNS, TABLE_KEYS, summary_table_list
+from summaries.filters import summary_filterset
+from summaries.forms import ExportForm
+from summaries.models import ExportJob
+from summaries.presentation import statistic_matrices
+from summaries.selectors import cached_summary_tables
+from summaries.tasks import compute_agreement
+
+logger = logging.getLogger(__name__)
+
+
+def convenor_required(view):
+    @wraps(view)
+    def guarded(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not policies.may_view_summaries(request.user):
+            raise PermissionDenied("Only convenors may see the summaries.")
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def _page(request: HttpRequest, filterset, export_form: ExportForm, status: int = 200) -> HttpResponse:
+    context = {"filterset": filterset, "form": filterset.form, "export_form": export_form}
+    if filterset.is_valid():
+        tables = cached_summary_tables(scope=filterset.scope(), wait_for_agreement=False)
+        if tables.agreement.pending:
+            _queue_agreement(filterset.normalised())
+        context.update(
+            tables=tables,
+            table_list={table.key: table for table in summary_table_list(tables)},
+            matrices=statistic_matrices(tables),
+            query_string=request.GET.urlencode(),
+            charts=charts.summary_charts(tables),
+            filters_json=filterset.normalised(),
+        )
+    context["recent_exports"] = ExportJob.objects.filter(requested_by=request.user)[:5]
+    return render(request, "summaries/index.html", context, status=status)
+
+
+def _queue_agreement(filters: dict) -> None:
+    try:
+        compute_agreement.delay(filters)
+    except OperationalError:
+        # The broker is down: the page still shows every other table, and agreement stays "being
+        # calculated" until a later visit can queue it.
+        logger.warning("Could not queue reviewer agreement for %s", filters)
+
+
+@convenor_required
+def index(request: HttpRequest) -> HttpResponse:
+    filterset = summary_filterset(request.GET)
+    return _page(request, filterset, ExportForm(), status=200 if filterset.is_valid() else 400)
+
+
+@convenor_required
+def download_csv(request: HttpRequest) -> HttpResponse:
+    """Streamed CSV: the programmes (default) or one summary table, for the filters in the query string."""
+    filterset = summary_filterset(request.GET)
+    table_key = request.GET.get("table", "programmes")
+    if table_key not in TABLE_KEYS or not filterset.is_valid():
+        messages.error(request, "The download could not be made: check the filters and try again.")
+        return redirect(f"{reverse('summaries:index')}?{request.GET.urlencode()}")
+    scope = filterset.scope()
+    if table_key == "programmes":
+        chunks = programme_csv_chunks(scope=scope)
+    else:
+        tables = {table.key: table for table in summary_table_list(cached_summary_tables(scope=scope))}
+        chunks = table_csv_chunks(tables[table_key])
+    response = StreamingHttpResponse((chunk.encode("utf-8") for chunk in chunks), content_type="text/csv")
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="register-{table_key.replace("_", "-")}-{stamp}.csv"'
+    return response
+
+
+@require_POST
+@convenor_required
+def export_create(request: HttpRequest) -> HttpResponse:
+    export_form = ExportForm(request.POST)
+    filterset = summary_filterset(request.GET)
+    if not export_form.is_valid() or not filterset.is_valid():
+        return _page(request, filterset, export_form, status=400)
+    job = services.export_start(
+        requested_by=request.user, export_format=export_form.cleaned_data["format"], filters=filterset.normalised()
+    )
+    return redirect("summaries:export_detail", pk=job.pk)
+
+
+def _visible_job(request: HttpRequest, pk) -> ExportJob:
+    try:
+        job = ExportJob.objects.select_related("requested_by").get(pk=pk)
+    except ExportJob.DoesNotExist as missing:
+        raise Http404("No such export") from missing
+    if not policies.may_see_export(request.user, job):
+        # Another convenor's export: as if it did not exist.
+        raise Http404("No such export")
+    return job
+
+
+@convenor_required
+def export_list(request: HttpRequest) -> HttpResponse:
+    jobs = ExportJob.objects.filter(requested_by=request.user).select_related("requested_by")[:50]
+    return render(request, "summaries/export_list.html", {"jobs": jobs})
+
+
+@never_cache
+@convenor_required
+def export_detail(request: HttpRequest, pk) -> HttpResponse:
+    job = _visible_job(request, pk)
+    return render(
+        request,
+        "summaries/export_detail.html",
+        {"job": job, "downloadable": policies.export_is_downloadable(job), "filters": _described(job)},
+    )
+
+
+def _described(job: ExportJob) -> list[tuple[str, str]]:
+    filterset = summary_filterset(job.filters)
+    return filterset.description() if filterset.is_valid() else []
+
+
+@never_cache
+@convenor_required
+def export_status(request: HttpRequest, pk) -> JsonResponse:
+    job = _visible_job(request, pk)
+    downloadable = policies.export_is_downloadable(job)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "progress": job.progress,
+            "note": job.progress_note,
+            "finished": job.is_finished,
+            "download_url": reverse("summaries:export_download", args=[job.pk]) if downloadable else None,
+        }
+    )
+
+
+@never_cache
+@convenor_required
+def export_download(request: HttpRequest, pk) -> HttpResponse:
+    job = _visible_job(request, pk)
+    if not policies.export_is_downloadable(job):
+        status = 410 if job.status in ("ready", "expired") else 409
+        return render(request, "summaries/export_unavailable.html", {"job": job}, status=status)
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError as gone:
+        raise Http404("The file has been deleted") from gone
+    return FileResponse(handle, as_attachment=True, filename=job.download_name)
+
+
+@convenor_required
+def columns(request: HttpRequest) -> HttpResponse:
+    from summaries.exports import tables as table_definitions
+
+    documented = [
+        ("programmes", "Programmes", "One row per programme in the selection.", PROGRAMME_COLUMNS),
+        ("filters", "Filters used", "", table_definitions.FILTER_COLUMNS),
+        ("bands", "Programmes by band", "", table_definitions.BAND_COLUMNS),
+        (
+            "element_statistics",
+            "Element scores by group",
+            table_definitions.STATISTIC_NOTE["element"],
+            table_definitions.statistic_columns("element", "programmes"),
+        ),
+        (
+            "criterion_statistics",
+            "Criterion scores by group",
+            table_definitions.STATISTIC_NOTE["criterion"],
+            table_definitions.statistic_columns("criterion", "scores"),
+        ),
+        ("reviews_by_month", "Reviews published by month", "", table_definitions.MONTH_COLUMNS),
+        ("weakest_criteria", "Weakest criteria", "", table_definitions.RANKED_COLUMNS),
+        ("strongest_criteria", "Strongest criteria", "", table_definitions.RANKED_COLUMNS),
+        ("reviewer_agreement", "Reviewer agreement", "", table_definitions.AGREEMENT_COLUMNS),
+    ]
+    return render(request, "summaries/columns.html", {"documented": documented})
