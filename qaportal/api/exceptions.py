@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
-from summaries.services import ExportNotAvailable, InvalidFilters, SummariesError
 
 from qaportal.errors import NON_FIELD, DomainError, InvalidTransition, NotPermitted, ValidationFailed
+from summaries.services import ExportNotAvailable, InvalidFilters, SummariesError
 
 NON_FIELD_ERRORS = "non_field_errors"
 

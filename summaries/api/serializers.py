@@ -1,4 +1,5 @@
 from rest_framework import serializers
+
 from summaries.models import ExportFormat, ExportJob, ExportStatus
 
 

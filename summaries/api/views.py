@@ -10,15 +10,15 @@ from rest_framework import exceptions, status
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from summaries.filters import SummaryFilterSet, summary_filterset
-from summaries.models import ExportJob, ExportStatus
-from summaries.selectors import cached_summary_tables
 
 from qaportal.api.base import RegisterGenericView, RegisterListView
 from qaportal.api.directory import filterset_parameters
 from qaportal.api.schema import error_response
 from summaries import policies, services
 from summaries.api.serializers import ExportJobSerializer, ExportStartSerializer, SummarySerializer
+from summaries.filters import SummaryFilterSet, summary_filterset
+from summaries.models import ExportJob, ExportStatus
+from summaries.selectors import cached_summary_tables
 
 FILE_TYPES = {
     "csv": "text/csv",
