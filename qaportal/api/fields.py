@@ -48,3 +48,16 @@ def element_key_field(*, used_for: str) -> serializers.CharField:
         pass
 
     return ElementKeyField(read_only=True)
+
+
+def inline_choice_field(choices_class, **kwargs) -> serializers.ChoiceField:
+    """A choice field whose enum stays inline in the schema instead of becoming a shared named
+    enum. drf-spectacular names shared enums after the field ("format", "status") and warns — in
+    ``check --deploy`` too — when one name would cover two choice sets (a programme's format and
+    an export's); the exports' fields use this so each name keeps one meaning."""
+
+    @extend_schema_field({"type": "string", "allOf": [{"enum": list(choices_class.values)}]})
+    class InlineChoiceField(serializers.ChoiceField):
+        pass
+
+    return InlineChoiceField(choices=choices_class.choices, **kwargs)

@@ -2,9 +2,7 @@
 each comes in the one error shape (``qaportal.api.exceptions.ErrorSerializer``)."""
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import _load_enum_name_overrides
 from drf_spectacular.utils import OpenApiResponse
-from drf_spectacular.views import SpectacularAPIView
 
 from qaportal.api.exceptions import ErrorSerializer
 
@@ -40,28 +38,3 @@ class RegisterAutoSchema(AutoSchema):
             if code not in responses:
                 responses[code] = self._get_response_for_code(error_response(code), code, direction=direction)
         return responses
-
-
-# Names for choice sets that share a field name across resources ("format" of a programme and of
-# an export, "status" of a programme and of an export job): without them drf-spectacular invents
-# names like Format25bEnum.
-ENUM_NAMES = {
-    "ProgrammeFormatEnum": "programmes.vocabulary.Format",
-    "ProgrammeStatusEnum": "programmes.vocabulary.ProgrammeStatus",
-    "ExportFormatEnum": "summaries.models.ExportFormat",
-    "ExportStatusEnum": "summaries.models.ExportStatus",
-}
-
-
-class RegisterSchemaView(SpectacularAPIView):
-    """The OpenAPI 3 schema of API v1, with the register's enum names."""
-
-    custom_settings = {"ENUM_NAME_OVERRIDES": ENUM_NAMES}
-
-    def _get_schema_response(self, request):
-        # drf-spectacular caches the overrides it has read once per process; read ours.
-        _load_enum_name_overrides.cache_clear()
-        try:
-            return super()._get_schema_response(request)
-        finally:
-            _load_enum_name_overrides.cache_clear()

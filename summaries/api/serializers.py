@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from qaportal.api.fields import inline_choice_field
 from summaries.models import ExportFormat, ExportJob, ExportStatus
 
 
@@ -71,7 +72,7 @@ class SummarySerializer(serializers.Serializer):
 
 
 class ExportStartSerializer(serializers.Serializer):
-    format = serializers.ChoiceField(choices=ExportFormat.choices)
+    format = inline_choice_field(ExportFormat)
     filters = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField(max_length=100), max_length=20),
         required=False,
@@ -82,8 +83,8 @@ class ExportStartSerializer(serializers.Serializer):
 
 
 class ExportJobSerializer(serializers.ModelSerializer):
-    format = serializers.ChoiceField(choices=ExportFormat.choices, read_only=True)
-    status = serializers.ChoiceField(choices=ExportStatus.choices, read_only=True)
+    format = inline_choice_field(ExportFormat, read_only=True)
+    status = inline_choice_field(ExportStatus, read_only=True)
     filters = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), read_only=True)
     download_url = serializers.SerializerMethodField(help_text="Where to fetch the file once it is ready.")
 
