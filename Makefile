@@ -70,7 +70,7 @@ beat: setup ## Celery beat: the periodic sweeps.
 	$(BIN)/celery -A qaportal beat --loglevel=INFO
 
 bench: setup services ## National-scale benchmarks (see BENCHMARKS.md); takes a while.
-	$(BIN)/python bench/run_all.py
+	bash bench/run_all.sh
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles data

@@ -130,17 +130,9 @@ def live_codes_by_criterion_id(framework: Framework) -> dict[int, str]:
     planner cannot estimate that join and chose a nested loop over all scores (a minute at
     national scale instead of seconds).
     """
-    live = {
-        (element_key, code)
-        for element_key, code in Criterion.objects.filter(element__framework=framework).values_list(
-            "element__key", "code"
-        )
-    }
-    return {
-        criterion_id: code
-        for criterion_id, element_key, code in Criterion.objects.values_list("id", "element__key", "code")
-        if (element_key, code) in live
-    }
+    every_version = list(Criterion.objects.values_list("id", "element__key", "code", "element__framework_id"))
+    live = {(element_key, code) for _, element_key, code, framework_id in every_version if framework_id == framework.id}
+    return {criterion_id: code for criterion_id, element_key, code, _ in every_version if (element_key, code) in live}
 
 
 def restriction(programmes: QuerySet | None) -> tuple[str, dict]:

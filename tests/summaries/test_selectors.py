@@ -99,5 +99,5 @@ def test_a_date_range_restricts_the_review_figures(register):
 
 
 def test_the_summary_tables_take_a_fixed_number_of_queries(register, django_assert_max_num_queries):
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         tables_for()
