@@ -19,6 +19,12 @@ def fresh_directory_snapshot(settings):
     settings.DIRECTORY_SNAPSHOT_REUSE = False
 
 
+@pytest.fixture(autouse=True)
+def exports_in_a_temporary_folder(settings, tmp_path):
+    # Export files built by these tests go where pytest cleans up, not into the data folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def anonymous():
     return APIClient()
