@@ -183,3 +183,12 @@ class WithdrawForm(forms.Form):
         help_text="Recorded in the audit trail.",
         error_messages={"required": "Give the reason for withdrawing."},
     )
+
+
+class ReleaseForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for releasing the reviewer",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Recorded in the audit trail.",
+        error_messages={"required": "Give the reason for releasing this reviewer."},
+    )

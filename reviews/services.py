@@ -479,6 +479,30 @@ def review_withdraw(*, review: Review, by: User, reason: str) -> Review:
     return review
 
 
+def review_release(*, review: Review, by: User, reason: str) -> Review:
+    """A convenor takes an unfinished assignment back from its reviewer (for example, a conflict
+    found by the convenor, or a reviewer who cannot finish); another reviewer can then be assigned."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Give the reason for releasing this reviewer."]})
+    with transaction.atomic():
+        review = _locked_review_for_moderation(review, by)
+        step = review_step(review.state, "release")
+        if step.is_repeat:
+            return review
+        review.state, review.conflict_note = step.new, reason
+        review.save(update_fields=["state", "conflict_note", "updated_at"])
+        audit.record_state(actor=by, programme_id=review.programme_id, review_id=review.id, **_old_new(step))
+        audit.record(
+            actor=by,
+            programme_id=review.programme_id,
+            review_id=review.id,
+            action=Action.COMMENT,
+            change=Change("release reason", "", reason),
+        )
+    return review
+
+
 def reviews_withdraw_for_programme(*, programme: Programme, by: User) -> None:
     """Withdraw every live review of a programme that is itself being withdrawn."""
     for review in Review.objects.select_for_update().filter(programme=programme, state__in=REVIEW_ACTIVE):

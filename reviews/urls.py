@@ -29,6 +29,7 @@ convenor_patterns = (
         path("reviews/<int:review_id>/accept/", views_convenor.accept, name="accept"),
         path("reviews/<int:review_id>/return/", views_convenor.return_review, name="return"),
         path("reviews/<int:review_id>/withdraw/", views_convenor.withdraw_review, name="withdraw-review"),
+        path("reviews/<int:review_id>/release/", views_convenor.release_review, name="release-review"),
     ],
     "convenor",
 )

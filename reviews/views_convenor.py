@@ -17,7 +17,7 @@ from programmes.services import programme_withdraw
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.errors import DomainError, apply_to_form
 from reviews import policies, selectors, services
-from reviews.forms import AssignForm, AssignmentsUploadForm, ReturnForm, WithdrawForm
+from reviews.forms import AssignForm, AssignmentsUploadForm, ReleaseForm, ReturnForm, WithdrawForm
 from reviews.models import Review, ReviewState
 
 
@@ -168,6 +168,22 @@ def return_review(request: HttpRequest, review_id: int) -> HttpResponse:
     if response is not None:
         return response
     messages.success(request, f"Review returned to {review.reviewer.username} with your comment.")
+    return redirect("convenor:programme", slug=review.programme.slug)
+
+
+@convenor_page
+def release_review(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = _review(review_id)
+    response = _comment_page(
+        request,
+        template="reviews/convenor/release_review.html",
+        form=ReleaseForm(request.POST or None),
+        context={"review": review},
+        run=lambda data: services.review_release(review=review, by=request.user, reason=data["reason"]),
+    )
+    if response is not None:
+        return response
+    messages.success(request, f"{review.reviewer.username} has been released from this review.")
     return redirect("convenor:programme", slug=review.programme.slug)
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reviews/<int:review_id>/accept/", views.ReviewAcceptView.as_view(), name="review-accept"),
     path("reviews/<int:review_id>/return/", views.ReviewReturnView.as_view(), name="review-return"),
     path("reviews/<int:review_id>/withdraw/", views.ReviewWithdrawView.as_view(), name="review-withdraw"),
+    path("reviews/<int:review_id>/release/", views.ReviewReleaseView.as_view(), name="review-release"),
     path("programmes/<slug:slug>/reviews/", views.ProgrammeReviewListView.as_view(), name="programme-review-list"),
     path("programmes/<slug:slug>/reviewers/", views.ProgrammeAssignView.as_view(), name="programme-assign"),
     path("programmes/<slug:slug>/publish/", views.ProgrammePublishView.as_view(), name="programme-publish"),

@@ -255,6 +255,19 @@ class ReviewWithdrawView(ModerationAction):
         return review_response(review)
 
 
+class ReviewReleaseView(ModerationAction):
+    """Release a reviewer from an unfinished assignment (assigned, in progress or returned). 409 otherwise."""
+
+    serializer_class = ReasonInputSerializer
+
+    @extend_schema(request=ReasonInputSerializer, responses=ReviewSerializer, operation_id="review_release")
+    def post(self, request, review_id: int):
+        typed = ReasonInputSerializer(data=request.data)
+        typed.is_valid(raise_exception=True)
+        review = services.review_release(review=self.review(), by=request.user, reason=typed.validated_data["reason"])
+        return review_response(review)
+
+
 class QueueFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[(value, ProgrammeStatus(value).label) for value in selectors.QUEUE_STATUSES],

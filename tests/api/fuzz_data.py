@@ -1,14 +1,14 @@
 """A small register for the fuzzer to find things in: every kind of row an endpoint can show."""
 
 from django.utils import timezone
-from summaries.models import ExportJob
-from summaries.services import export_run
 
 from programmes.models import ProviderResponse
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.roles import Role
 from ratings.models import ProgrammeRating, ProviderRating
 from reviews.models import ReviewState
+from summaries.models import ExportJob
+from summaries.services import export_run
 from tests.factories import live_framework, make_programme, make_provider, make_review, make_user
 
 

@@ -6,9 +6,9 @@ so its existence does not leak. Where a role is allowed, the request is the endp
 """
 
 import pytest
+
 from summaries.models import ExportJob
 from summaries.services import export_run
-
 from tests.api.workflow_data import full_scores, make_mid_review, make_spare_reviewer
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,7 @@ MATRIX = [
     ("post", "/api/v1/reviews/{submitted_review}/accept/", None, CONVENOR_ONLY),
     ("post", "/api/v1/reviews/{submitted_review}/return/", {"comment": "Say more about G2."}, CONVENOR_ONLY),
     ("post", "/api/v1/reviews/{published_review}/withdraw/", {"reason": "A conflict found later."}, CONVENOR_ONLY),
+    ("post", "/api/v1/reviews/{own_review}/release/", {"reason": "Cannot finish in time."}, CONVENOR_ONLY),
     ("get", "/api/v1/programmes/{in_review}/reviews/", None, CONVENOR_ONLY),
     (
         "post",

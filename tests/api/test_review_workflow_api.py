@@ -299,3 +299,14 @@ def test_a_convenor_sees_agreement_between_reviewers_per_criterion_and_element(a
         "definitions",
         "value",
     }
+
+
+def test_a_convenor_releases_a_reviewer_and_a_finished_review_cannot_be_released(as_user, convenor, mid):
+    client = as_user(convenor)
+    released = client.post(f"/api/v1/reviews/{mid.own_review.id}/release/", {"reason": "Unwell."}, format="json")
+    again = client.post(f"/api/v1/reviews/{mid.published_review.id}/release/", {"reason": "x"}, format="json")
+    missing = client.post(f"/api/v1/reviews/{mid.published_review.id}/release/", {}, format="json")
+
+    assert (released.status_code, released.json()["state"]) == (200, "released")
+    assert again.status_code == 409
+    assert missing.status_code == 400 and "reason" in missing.json()["errors"]

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from summaries.models import ExportJob, ExportStatus
 
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.roles import Role
 from ratings.models import ProgrammeRating
 from reviews.models import ReviewState
 from summaries import services
+from summaries.models import ExportJob, ExportStatus
 from tests.factories import make_programme, make_review, make_user
 
 pytestmark = pytest.mark.django_db

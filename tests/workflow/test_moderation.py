@@ -135,3 +135,28 @@ def test_the_queue_and_the_moderation_page_have_bounded_queries(
         client.get(f"/convenor/programmes/{programme.slug}/")
     with django_assert_max_num_queries(8):
         client.get(f"/convenor/programmes/{programme.slug}/audit/")
+
+
+def test_a_convenor_releases_an_unfinished_assignment_with_a_reason_and_can_assign_someone_else(
+    client, convenor, reviewer, other_reviewer, in_review
+):
+    review = factories.make_review(in_review, reviewer, state=ReviewState.IN_PROGRESS, scores=None)
+    client.force_login(convenor)
+
+    empty = client.post(f"/convenor/reviews/{review.id}/release/", {"reason": ""})
+    assert "Give the reason for releasing this reviewer." in empty.content.decode()
+
+    page = client.post(f"/convenor/reviews/{review.id}/release/", {"reason": "Cannot finish in time."}, follow=True)
+
+    assert "reviewer-rob has been released from this review." in page.content.decode()
+    review.refresh_from_db()
+    assert review.state == ReviewState.RELEASED
+    audit = client.get(f"/convenor/programmes/{in_review.slug}/audit/").content.decode()
+    assert "Cannot finish in time." in audit
+    services.review_assign(programme=in_review, reviewer=other_reviewer, by=convenor)
+
+
+def test_a_submitted_review_cannot_be_released(convenor, reviewer, in_review):
+    review = factories.make_review(in_review, reviewer, state=ReviewState.SUBMITTED)
+    with pytest.raises(InvalidTransition):
+        services.review_release(review=review, by=convenor, reason="Too late.")
