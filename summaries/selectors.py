@@ -325,6 +325,9 @@ def weakest_and_strongest_criteria(
 def reviews_by_month(*, scope: SummaryScope) -> list[MonthCount]:
     months = (
         scope.published_reviews()
+        # The publish service always stamps the time; a review published by other means (an import,
+        # the admin) without one has no month to count in, rather than breaking the summary.
+        .filter(published_at__isnull=False)
         .order_by()
         .annotate(month=TruncMonth("published_at"))
         .values("month")

@@ -101,3 +101,12 @@ def test_a_date_range_restricts_the_review_figures(register):
 def test_the_summary_tables_take_a_fixed_number_of_queries(register, django_assert_max_num_queries):
     with django_assert_max_num_queries(19):
         tables_for()
+
+
+def test_a_published_review_without_a_publication_time_is_left_out_of_the_months(register):
+    from reviews.models import Review, ReviewState
+
+    before = tables_for().reviews_by_month
+    Review.objects.filter(state=ReviewState.PUBLISHED).update(published_at=None)
+    assert tables_for().reviews_by_month == []
+    assert before  # the register fixture's reviews did have months
