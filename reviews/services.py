@@ -402,22 +402,35 @@ def review_return(*, review: Review, by: User, comment: str) -> Review:
     if not comment:
         raise ValidationFailed({"comment": ["Say what the reviewer should change."]})
     with transaction.atomic():
-        review = _locked_review_for_moderation(review, by)
-        step = review_step(review.state, "return")
-        if step.is_repeat:
-            return review
-        review.state, review.return_comment = step.new, comment
-        review.save(update_fields=["state", "return_comment", "updated_at"])
-        audit.record_state(actor=by, programme_id=review.programme_id, review_id=review.id, **_old_new(step))
-        audit.record(
-            actor=by,
-            programme_id=review.programme_id,
-            review_id=review.id,
-            action=Action.COMMENT,
-            change=Change("return comment", "", comment),
+        review, changed = _moderate_with_comment(
+            review, by, transition="return", field="return_comment", comment=comment, label="return comment"
         )
-        notify(kind=NotificationKind.RETURNED, programme_id=review.programme_id, review_id=review.id)
+        if changed:
+            notify(kind=NotificationKind.RETURNED, programme_id=review.programme_id, review_id=review.id)
     return review
+
+
+def _moderate_with_comment(
+    review: Review, by: User, *, transition: str, field: str, comment: str, label: str
+) -> tuple[Review, bool]:
+    """One convenor step that carries a comment: the new state, the comment on the review, and
+    both in the audit trail. Returns the review and whether anything changed (a repeat does not)."""
+    review = _locked_review_for_moderation(review, by)
+    step = review_step(review.state, transition)
+    if step.is_repeat:
+        return review, False
+    review.state = step.new
+    setattr(review, field, comment)
+    review.save(update_fields=["state", field, "updated_at"])
+    audit.record_state(actor=by, programme_id=review.programme_id, review_id=review.id, **_old_new(step))
+    audit.record(
+        actor=by,
+        programme_id=review.programme_id,
+        review_id=review.id,
+        action=Action.COMMENT,
+        change=Change(label, "", comment),
+    )
+    return review, True
 
 
 def programme_publish(*, programme: Programme, by: User) -> Programme:
@@ -486,19 +499,8 @@ def review_release(*, review: Review, by: User, reason: str) -> Review:
     if not reason:
         raise ValidationFailed({"reason": ["Give the reason for releasing this reviewer."]})
     with transaction.atomic():
-        review = _locked_review_for_moderation(review, by)
-        step = review_step(review.state, "release")
-        if step.is_repeat:
-            return review
-        review.state, review.conflict_note = step.new, reason
-        review.save(update_fields=["state", "conflict_note", "updated_at"])
-        audit.record_state(actor=by, programme_id=review.programme_id, review_id=review.id, **_old_new(step))
-        audit.record(
-            actor=by,
-            programme_id=review.programme_id,
-            review_id=review.id,
-            action=Action.COMMENT,
-            change=Change("release reason", "", reason),
+        review, _ = _moderate_with_comment(
+            review, by, transition="release", field="conflict_note", comment=reason, label="release reason"
         )
     return review
 
