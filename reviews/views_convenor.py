@@ -155,52 +155,57 @@ def _comment_page(request, *, template: str, form, context: dict, run) -> HttpRe
     return render(request, template, {"form": form, **context})
 
 
-@convenor_page
-def return_review(request: HttpRequest, review_id: int) -> HttpResponse:
+def _review_comment_action(request: HttpRequest, review_id: int, *, template: str, form_class, act, success):
+    """A convenor's action on one review that needs a comment or reason: the form, the service
+    call (its domain errors shown beside the field), then back to the programme with a message."""
     review = _review(review_id)
     response = _comment_page(
         request,
-        template="reviews/convenor/return.html",
-        form=ReturnForm(request.POST or None),
+        template=template,
+        form=form_class(request.POST or None),
         context={"review": review},
-        run=lambda data: services.review_return(review=review, by=request.user, comment=data["comment"]),
+        run=lambda data: act(review, data),
     )
     if response is not None:
         return response
-    messages.success(request, f"Review returned to {review.reviewer.username} with your comment.")
+    messages.success(request, success(review))
     return redirect("convenor:programme", slug=review.programme.slug)
+
+
+@convenor_page
+def return_review(request: HttpRequest, review_id: int) -> HttpResponse:
+    return _review_comment_action(
+        request,
+        review_id,
+        template="reviews/convenor/return.html",
+        form_class=ReturnForm,
+        act=lambda review, data: services.review_return(review=review, by=request.user, comment=data["comment"]),
+        success=lambda review: f"Review returned to {review.reviewer.username} with your comment.",
+    )
 
 
 @convenor_page
 def release_review(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = _review(review_id)
-    response = _comment_page(
+    return _review_comment_action(
         request,
+        review_id,
         template="reviews/convenor/release_review.html",
-        form=ReleaseForm(request.POST or None),
-        context={"review": review},
-        run=lambda data: services.review_release(review=review, by=request.user, reason=data["reason"]),
+        form_class=ReleaseForm,
+        act=lambda review, data: services.review_release(review=review, by=request.user, reason=data["reason"]),
+        success=lambda review: f"{review.reviewer.username} has been released from this review.",
     )
-    if response is not None:
-        return response
-    messages.success(request, f"{review.reviewer.username} has been released from this review.")
-    return redirect("convenor:programme", slug=review.programme.slug)
 
 
 @convenor_page
 def withdraw_review(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = _review(review_id)
-    response = _comment_page(
+    return _review_comment_action(
         request,
+        review_id,
         template="reviews/convenor/withdraw_review.html",
-        form=WithdrawForm(request.POST or None),
-        context={"review": review},
-        run=lambda data: services.review_withdraw(review=review, by=request.user, reason=data["reason"]),
+        form_class=WithdrawForm,
+        act=lambda review, data: services.review_withdraw(review=review, by=request.user, reason=data["reason"]),
+        success=lambda review: "Review withdrawn; the programme's rating will be recomputed.",
     )
-    if response is not None:
-        return response
-    messages.success(request, "Review withdrawn; the programme's rating will be recomputed.")
-    return redirect("convenor:programme", slug=review.programme.slug)
 
 
 @convenor_page

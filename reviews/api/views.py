@@ -7,7 +7,7 @@ import re
 from django.contrib.auth.models import User
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -229,43 +229,55 @@ class ReviewAcceptView(ModerationAction):
         return review_response(review)
 
 
-class ReviewReturnView(ModerationAction):
+class ModerationActionWithText(ModerationAction):
+    """A convenor's action that carries a comment or reason: validate it, call the one service."""
+
+    text_field = "reason"
+
+    def act(self, review: Review, text: str) -> Review:
+        raise NotImplementedError
+
+    def post(self, request, review_id: int):
+        typed = self.serializer_class(data=request.data)
+        typed.is_valid(raise_exception=True)
+        return review_response(self.act(self.review(), typed.validated_data[self.text_field]))
+
+
+@extend_schema_view(
+    post=extend_schema(request=ReturnInputSerializer, responses=ReviewSerializer, operation_id="review_return")
+)
+class ReviewReturnView(ModerationActionWithText):
     """Return a submitted or accepted review to its reviewer with a comment."""
 
     serializer_class = ReturnInputSerializer
+    text_field = "comment"
 
-    @extend_schema(request=ReturnInputSerializer, responses=ReviewSerializer, operation_id="review_return")
-    def post(self, request, review_id: int):
-        typed = ReturnInputSerializer(data=request.data)
-        typed.is_valid(raise_exception=True)
-        review = services.review_return(review=self.review(), by=request.user, comment=typed.validated_data["comment"])
-        return review_response(review)
+    def act(self, review: Review, text: str) -> Review:
+        return services.review_return(review=review, by=self.request.user, comment=text)
 
 
-class ReviewWithdrawView(ModerationAction):
+@extend_schema_view(
+    post=extend_schema(request=ReasonInputSerializer, responses=ReviewSerializer, operation_id="review_withdraw")
+)
+class ReviewWithdrawView(ModerationActionWithText):
     """Withdraw a published review; the programme's rating is recomputed."""
 
     serializer_class = ReasonInputSerializer
 
-    @extend_schema(request=ReasonInputSerializer, responses=ReviewSerializer, operation_id="review_withdraw")
-    def post(self, request, review_id: int):
-        typed = ReasonInputSerializer(data=request.data)
-        typed.is_valid(raise_exception=True)
-        review = services.review_withdraw(review=self.review(), by=request.user, reason=typed.validated_data["reason"])
-        return review_response(review)
+    def act(self, review: Review, text: str) -> Review:
+        return services.review_withdraw(review=review, by=self.request.user, reason=text)
 
 
-class ReviewReleaseView(ModerationAction):
+@extend_schema_view(
+    post=extend_schema(request=ReasonInputSerializer, responses=ReviewSerializer, operation_id="review_release")
+)
+class ReviewReleaseView(ModerationActionWithText):
     """Release a reviewer from an unfinished assignment (assigned, in progress or returned). 409 otherwise."""
 
     serializer_class = ReasonInputSerializer
 
-    @extend_schema(request=ReasonInputSerializer, responses=ReviewSerializer, operation_id="review_release")
-    def post(self, request, review_id: int):
-        typed = ReasonInputSerializer(data=request.data)
-        typed.is_valid(raise_exception=True)
-        review = services.review_release(review=self.review(), by=request.user, reason=typed.validated_data["reason"])
-        return review_response(review)
+    def act(self, review: Review, text: str) -> Review:
+        return services.review_release(review=review, by=self.request.user, reason=text)
 
 
 class QueueFilterSerializer(serializers.Serializer):
