@@ -8,9 +8,7 @@ PSQL="psql -h 127.0.0.1 -U postgres -qAt"
 url() { echo "postgres://postgres@127.0.0.1:5432/$1"; }
 
 if [ "$($PSQL -c "SELECT 1 FROM pg_database WHERE datname = 'qaportal_bench'")" != "1" ]; then
-  $PSQL -c "CREATE DATABASE qaportal_bench"
-  DATABASE_URL=$(url qaportal_bench) .venv/bin/python manage.py migrate -v0
-  DATABASE_URL=$(url qaportal_bench) .venv/bin/python bench/seed.py
+  .venv/bin/python bench/seed.py --database qaportal_bench --keep
 fi
 DATABASE_URL=$(url qaportal_bench) .venv/bin/python manage.py migrate -v0
 for copy in ratings directory summaries; do
