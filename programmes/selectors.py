@@ -104,11 +104,14 @@ class Directory:
         return len(self.results)
 
 
+# Ids and ranks come back packed as binary (big-endian int8 and float4, concatenated): a broad
+# term matches ~60,000 programmes, and parsing that many numbers from text took 30 ms of the 100.
 SEARCH_SQL = (
-    f"SELECT array_agg(programme_id) FROM programmes_publishedsearchdocument WHERE document @@ {PREFIX_QUERY_SQL}"
+    "SELECT string_agg(int8send(programme_id), '') "
+    f"FROM programmes_publishedsearchdocument WHERE document @@ {PREFIX_QUERY_SQL}"
 )
 RANKED_SEARCH_SQL = (
-    f"SELECT array_agg(programme_id), array_agg(ts_rank(document, {PREFIX_QUERY_SQL})) "
+    f"SELECT string_agg(int8send(programme_id), ''), string_agg(float4send(ts_rank(document, {PREFIX_QUERY_SQL})), '') "
     f"FROM programmes_publishedsearchdocument WHERE document @@ {PREFIX_QUERY_SQL}"
 )
 
@@ -117,8 +120,8 @@ def matching_ids(text: str, *, ranked: bool) -> np.ndarray:
     """Ids of published programmes matching the search, best match first when ``ranked`` (one query).
 
     Reads the narrow search table (``PublishedSearchDocument``). Ties in rank go by id, as in the
-    API's ordering. The ranks come back unsorted and are ordered here: sorting the ~60,000 matches
-    of a broad term in PostgreSQL cost as much as finding them.
+    API's ordering. The ranks come back unsorted and are ordered here: sorting the matches of a
+    broad term in PostgreSQL cost as much as finding them.
     """
     if connection.vendor != "postgresql":
         matches = published_programmes().filter(simple_match_condition(text)).order_by("title", "id")
@@ -126,11 +129,16 @@ def matching_ids(text: str, *, ranked: bool) -> np.ndarray:
     with connection.cursor() as cursor:
         if not ranked:
             cursor.execute(SEARCH_SQL, [text])
-            return np.array(cursor.fetchone()[0] or [], dtype=np.int64)
+            return _unpack(cursor.fetchone()[0], ">i8")
         cursor.execute(RANKED_SEARCH_SQL, [text, text])
-        ids, ranks = cursor.fetchone()
-    ids = np.array(ids or [], dtype=np.int64)
-    return ids[np.lexsort((ids, -np.array(ranks or [], dtype=np.float64)))]
+        packed_ids, packed_ranks = cursor.fetchone()
+    ids, ranks = _unpack(packed_ids, ">i8"), _unpack(packed_ranks, ">f4")
+    return ids[np.lexsort((ids, -ranks))]
+
+
+def _unpack(packed, dtype: str) -> np.ndarray:
+    native = np.int64 if dtype.endswith("i8") else np.float64
+    return np.frombuffer(packed, dtype=dtype).astype(native) if packed else np.empty(0, dtype=native)
 
 
 def _all_of(masks: Iterable[np.ndarray]) -> np.ndarray | None:
