@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from programmes.facets import DirectorySnapshot, pack, popcount, snapshots, unpack
+from programmes.facets import DirectorySnapshot, popcount, snapshots, unpack
 from programmes.filters import SORTS, ConditionFilter, ProgrammeFilter
 from programmes.models import Programme
 from programmes.querystrings import query_without
@@ -129,14 +129,14 @@ def matching_ids(text: str, *, ranked: bool) -> np.ndarray:
     with connection.cursor() as cursor:
         if not ranked:
             cursor.execute(SEARCH_SQL, [text])
-            return _unpack(cursor.fetchone()[0], ">i8")
+            return _from_binary(cursor.fetchone()[0], ">i8")
         cursor.execute(RANKED_SEARCH_SQL, [text, text])
         packed_ids, packed_ranks = cursor.fetchone()
-    ids, ranks = _unpack(packed_ids, ">i8"), _unpack(packed_ranks, ">f4")
+    ids, ranks = _from_binary(packed_ids, ">i8"), _from_binary(packed_ranks, ">f4")
     return ids[np.lexsort((ids, -ranks))]
 
 
-def _unpack(packed, dtype: str) -> np.ndarray:
+def _from_binary(packed, dtype: str) -> np.ndarray:
     native = np.int64 if dtype.endswith("i8") else np.float64
     return np.frombuffer(packed, dtype=dtype).astype(native) if packed else np.empty(0, dtype=native)
 
@@ -187,10 +187,7 @@ def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20) -
     if "q" in active:
         text, ranked = active["q"], sort == "relevance"
         found = snapshots.search_ids(text, ranked=ranked, fetch=lambda: matching_ids(text, ranked=ranked))
-        search_positions = snapshot.positions_of(found)
-        matched = np.zeros(len(snapshot), dtype=bool)
-        matched[search_positions] = True
-        masks["q"] = pack(matched)
+        search_positions, masks["q"] = snapshot.search_rows(found)
     facets = {}
     for name in ProgrammeFilter.FACETS:
         others = _all_of(mask for other, mask in masks.items() if other != name)

@@ -3,6 +3,8 @@
 import pytest
 
 from programmes.facets import snapshots
+from programmes.models import Programme
+from programmes.search import refresh_search_vectors
 from programmes.selectors import programme_directory
 from programmes.vocabulary import ProgrammeStatus
 from ratings.models import ProgrammeRating
@@ -47,3 +49,21 @@ def test_committed_changes_by_any_writer_reach_the_directory_within_seconds(reus
     wait_until(lambda: programme_directory(params={"min_band": "4"}).facets["min_band"][3].count == 1, timeout=15)
     programme.__class__.objects.filter(id=programme.id).update(status=ProgrammeStatus.WITHDRAWN)
     wait_until(lambda: programme_directory(params={}).total == 0, timeout=15)
+
+
+def _found(params: dict) -> list[int]:
+    return programme_directory(params=params).results.ids()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_repeated_search_answers_the_same_and_follows_a_changed_title(reuse):
+    oracy = make_programme(title="Oracy in the early years")
+    maths = make_programme(title="Maths mastery")
+    refresh_search_vectors()
+    assert _found({"q": "oracy"}) == _found({"q": "oracy"}) == [oracy.id]
+    assert _found({"q": "maths", "sort": "title"}) == [maths.id]
+
+    Programme.objects.filter(id=oracy.id).update(title="Oracy and maths")
+    refresh_search_vectors(programme_ids=[oracy.id])
+    wait_until(lambda: _found({"q": "maths", "sort": "title"}) == [maths.id, oracy.id], timeout=15)
+    assert _found({"q": "oracy"}) == [oracy.id]
