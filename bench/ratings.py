@@ -90,9 +90,18 @@ def floor_seconds() -> float:
     return timed(run)
 
 
+def vacuum_ratings() -> None:
+    """Every rewrite below is rolled back and leaves 160,000 dead rows (and index entries) behind;
+    autovacuum is off on the development server, so without this each run would scan and extend
+    the garbage of the runs before it. Not timed; the floor reads none of these tables."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ratings_programmerating, ratings_providerrating")
+
+
 def full_recompute_seconds(*, rewrite_everything: bool) -> float:
     """The whole-register recompute; with ``rewrite_everything`` every rating differs first (as
     after a new framework version), in a transaction rolled back afterwards."""
+    vacuum_ratings()
     with transaction.atomic():
         if rewrite_everything:
             with connection.cursor() as cursor:

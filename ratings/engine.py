@@ -23,6 +23,18 @@ Which reviews count: published reviews of published programmes, whichever framew
 were scored on; their scores are matched to the live version's criteria by element key and
 criterion code, so a new version's weights and thresholds apply to every existing review.
 
+How (RAW_SQL): one pass over the criterion scores, grouped per review, not per programme and
+criterion. Usually every published review of a programme scored every live criterion once; then
+each review's scores are packed into integers (a fixed field per live criterion), summed per
+programme field by field, and each element's integer sum of weight × score is read off the
+fields; the spread comes from the same scores written as "thermometers" (score s sets s − 1 bits):
+OR over the reviews keeps each criterion's highest score, AND its lowest. Programmes for which
+that would not be exact (a criterion unscored or scored twice by a review, e.g. after a version
+dropped or recoded it, or too many reviews for a field) are flagged and computed by the
+per-criterion statement (PER_CRITERION_SQL), restricted to them. Both paths end in the same
+expression on the same integers, so the path never changes a rating (a property test checks it).
+Bitwise aggregates are PostgreSQL's: on SQLite every programme takes the per-criterion path.
+
 Exactness: on PostgreSQL every step after the integer sums is done in ``numeric`` (exact sums,
 divisions to at least 20 decimal places), so the result does not depend on the order in which
 rows are aggregated, the band thresholds compare exactly, and the per-programme and the
@@ -40,8 +52,8 @@ two paths agree exactly; a programme's shown score moves with the prior only at 
 Concurrency: a whole-register recompute takes an exclusive advisory lock; programme recomputes
 take it shared plus an exclusive lock per programme and then per provider (always in that order,
 each set sorted), so two workers never interleave on one rating and a provider aggregate always
-reads its programmes' committed ratings. Unchanged ratings are not rewritten, so running a
-recompute twice changes nothing.
+reads its programmes' committed ratings. Unchanged ratings are not rewritten (nor locked): a
+recompute compares first and writes only the differences, so running it twice changes nothing.
 """
 
 from __future__ import annotations
@@ -54,7 +66,7 @@ from django.utils import timezone
 
 from programmes.vocabulary import ElementKey, ProgrammeStatus
 from ratings.models import FrameworkPrior, ProgrammeRating
-from reviews.models import Framework, ReviewState
+from reviews.models import Criterion, Framework, ReviewState
 
 ELEMENT_KEYS = list(ElementKey.values)
 # The statements of a recompute, in order; ``progress`` callbacks receive these names.
@@ -73,81 +85,146 @@ class Dialect:
     exact: str  # a number type for exact arithmetic
     floating: str
     distinct: str  # row-value "is distinct from"
+    shortcut: bool  # bitwise aggregates (BIT_OR, BIT_AND) for the packed shortcut
 
     @classmethod
     def current(cls) -> Dialect:
         if connection.vendor == "postgresql":
-            return cls(exact="numeric(40, 20)", floating="double precision", distinct="IS DISTINCT FROM")
-        return cls(exact="REAL", floating="REAL", distinct="IS NOT")
+            return cls(exact="numeric(40, 20)", floating="double precision", distinct="IS DISTINCT FROM", shortcut=True)
+        return cls(exact="REAL", floating="REAL", distinct="IS NOT", shortcut=False)
 
 
 # --- The statements -----------------------------------------------------------------------------
 # Each scope placeholder ({review_scope}, {programme_scope}, …) is empty for the whole register, or
 # "AND <column> IN (%(id0)s, …)" for some programmes: the only difference between the two paths.
 
-RAW_SQL = """
-CREATE TEMP TABLE rating_raw AS
-WITH live_criterion AS (
+CRITERIA_CTES = """
+live_criterion AS (
     SELECT c.id, c.code, e.key AS element_key, {element_number} AS element_no,
            CAST(c.weight * 100 AS integer) AS weight
     FROM reviews_criterion c JOIN reviews_element e ON e.id = c.element_id
     WHERE e.framework_id = %(framework)s
 ),
-criterion_map AS (
+criterion_map AS {materialized}(
     -- Every version's criteria onto the live version's, by element key and code.
-    SELECT source.id AS source_id, live.id AS live_id
+    SELECT source.id AS source_id, live.id AS live_id{units}
     FROM reviews_criterion source
     JOIN reviews_element source_element ON source_element.id = source.element_id
     JOIN live_criterion live ON live.code = source.code AND live.element_key = source_element.key
-),
-review_count AS (
-    SELECT r.programme_id, COUNT(*) AS n
-    FROM reviews_review r JOIN programmes_programme p ON p.id = r.programme_id
-    WHERE r.state = %(review_published)s AND p.status = %(programme_published)s {review_scope}
+)"""
+
+# The scores of every programme whose published reviews each scored every live criterion exactly
+# once (the usual case), in one pass over the criterion scores without a row per criterion. Per
+# review, one aggregate packs its scores into integers, a fixed field per live criterion (OR,
+# because each field is written once); per programme those are summed, field by field, and the
+# fields then give each element's integer sum of weight × score directly. The spread comes from
+# each score written as a "thermometer" (score s sets the s − 1 lowest bits of its field): OR over
+# the reviews keeps the highest score of each criterion, AND the lowest, and the bits between them
+# count the levels apart. A review is complete when it has as many scores as there are live
+# criteria and every criterion's field is set: then no criterion was scored twice. Programmes that
+# are not complete, or have so many reviews that a field could overflow, are flagged
+# ``per_criterion`` and computed by PER_CRITERION_SQL. The element score is the same expression
+# on the same integers as there, so both give the same bits.
+RAW_SQL = """
+CREATE TEMP TABLE rating_raw AS
+WITH {criteria_ctes},
+published_programme AS (
+    SELECT id, provider_id FROM programmes_programme
+    WHERE status = %(programme_published)s {programme_scope}
+),{per_review}
+per_programme AS (
+    -- One row per published programme with published reviews: n counts them all, scored or not.
+    SELECT r.programme_id, COUNT(*) AS n{programme_words}
+    FROM reviews_review r JOIN published_programme pp ON pp.id = r.programme_id{review_join}
+    WHERE r.state = %(review_published)s {review_scope}
     GROUP BY r.programme_id
 ),
-published_review AS (
-    SELECT r.id, r.programme_id, rc.n
-    FROM reviews_review r JOIN review_count rc ON rc.programme_id = r.programme_id
-    WHERE r.state = %(review_published)s {review_scope}
-),
-per_criterion AS (
-    -- The one pass over the criterion scores: the bare floor aggregate (scores joined to the
-    -- published reviews), then a join to a few rows that maps them to the live criteria. The
-    -- joins run in the order written (join_collapse_limit = 1, see run_recompute): left to
-    -- itself the planner misjudges the tiny map and reads the scores once per criterion.
-    SELECT pr.programme_id, pr.n, m.live_id,
-           SUM(cs.score) AS total, COUNT(*) AS scored, MAX(cs.score) - MIN(cs.score) AS gap
-    FROM reviews_criterionscore cs
-    JOIN published_review pr ON pr.id = cs.review_id
-    JOIN criterion_map m ON m.source_id = cs.criterion_id
-    WHERE cs.score IS NOT NULL
-    GROUP BY pr.programme_id, pr.n, m.live_id
+{per_element}
+SELECT p.id AS programme_id, p.provider_id, COALESCE(pg.n, 0) AS review_count,
+       {raw_mean} AS raw, COALESCE(pe.max_spread, 0) AS max_spread, {element_names},
+       pg.n IS NOT NULL AND pe.programme_id IS NULL AS per_criterion
+FROM published_programme p
+LEFT JOIN per_programme pg ON pg.programme_id = p.id
+LEFT JOIN per_element pe ON pe.programme_id = p.id
+"""
+
+PER_REVIEW_CTE = """
+per_review AS (
+    -- Scores joined to the map before their reviews: grouping by review needs no join per score.
+    -- LEFT JOIN so that the planner hashes the map (it cannot estimate its size) rather than
+    -- reading the scores once per criterion; unmapped scores count nowhere.
+    SELECT cs.review_id, COUNT(m.live_id) AS scored, {review_words}
+    FROM (
+        SELECT review_id, criterion_id, score FROM reviews_criterionscore
+        WHERE score IS NOT NULL {score_scope}
+    ) AS cs
+    LEFT JOIN criterion_map m ON m.source_id = cs.criterion_id
+    GROUP BY cs.review_id
+),"""
+
+SHORTCUT_CTES = """
+shortcut AS (
+    SELECT programme_id, n, {decoded_words}
+    FROM per_programme
+    WHERE reviews = n AND complete = n AND n * {top_score} < {field_size}
 ),
 per_element AS (
-    -- Per element: the sum over its criteria of weight × total / scored, split so that the
-    -- usual case (every published review scored the criterion: scored = n) stays in integers
-    -- and needs one exact division per element rather than one per criterion.
-    SELECT pc.programme_id, pc.n, lc.element_no,
-           -- FILTER, not CASE: an aggregate never fed a row allocates no state, and most
-           -- groups never see a "part" row. Integers stay int4 so their sums need no memory.
-           SUM(CAST(lc.weight * pc.total AS integer)) FILTER (WHERE pc.scored = pc.n) AS whole,
-           SUM(lc.weight * CAST(pc.total AS {exact}) / pc.scored) FILTER (WHERE pc.scored <> pc.n) AS part,
-           SUM(lc.weight) AS weight, MAX(pc.gap) AS gap
-    FROM per_criterion pc JOIN live_criterion lc ON lc.id = pc.live_id
-    GROUP BY pc.programme_id, pc.n, lc.element_no
-),
-per_programme AS (
-    SELECT programme_id, MAX(gap) AS max_spread,
+    SELECT programme_id, {max_spread} AS max_spread,
            {element_scores}
-    FROM per_element GROUP BY programme_id
-)
-SELECT p.id AS programme_id, p.provider_id, COALESCE(rc.n, 0) AS review_count,
-       {raw_mean} AS raw, COALESCE(pe.max_spread, 0) AS max_spread, {element_names}
-FROM programmes_programme p
-LEFT JOIN review_count rc ON rc.programme_id = p.id
-LEFT JOIN per_programme pe ON pe.programme_id = p.id
-WHERE p.status = %(programme_published)s {programme_scope}
+    FROM shortcut
+)"""
+
+# Without bitwise aggregates (SQLite) every programme with published reviews takes the
+# per-criterion path.
+NO_SHORTCUT_CTES = """
+per_element AS (
+    SELECT programme_id, 0 AS max_spread, {element_nulls}
+    FROM per_programme WHERE 1 = 0
+)"""
+
+# The method step by step, one row per programme and live criterion, for the programmes the
+# shortcut leaves out: the statement that computed every programme before the shortcut.
+PER_CRITERION_SQL = """
+UPDATE rating_raw
+SET raw = f.raw, max_spread = f.max_spread, {assign_elements}
+FROM (
+    WITH {criteria_ctes},
+    published_review AS (
+        SELECT r.id, r.programme_id, u.review_count AS n
+        FROM rating_raw u JOIN reviews_review r ON r.programme_id = u.programme_id
+        WHERE u.per_criterion AND r.state = %(review_published)s
+    ),
+    per_criterion AS (
+        SELECT pr.programme_id, pr.n, m.live_id,
+               SUM(cs.score) AS total, COUNT(*) AS scored, MAX(cs.score) - MIN(cs.score) AS gap
+        FROM published_review pr
+        JOIN reviews_criterionscore cs ON cs.review_id = pr.id
+        -- LEFT JOIN, so the map (whose size the planner cannot estimate) is never the outer
+        -- side; unmapped scores form groups with no live criterion, which per_element drops.
+        LEFT JOIN criterion_map m ON m.source_id = cs.criterion_id
+        WHERE cs.score IS NOT NULL
+        GROUP BY pr.programme_id, pr.n, m.live_id
+    ),
+    per_element AS (
+        -- Per element: the sum over its criteria of weight × total / scored, split so that the
+        -- criteria every published review scored (scored = n) stay in integers and need one
+        -- exact division per element rather than one per criterion.
+        SELECT pc.programme_id, pc.n, lc.element_no,
+               SUM(CAST(lc.weight * pc.total AS integer)) FILTER (WHERE pc.scored = pc.n) AS whole,
+               SUM(lc.weight * CAST(pc.total AS {exact}) / pc.scored) FILTER (WHERE pc.scored <> pc.n) AS part,
+               SUM(lc.weight) AS weight, MAX(pc.gap) AS gap
+        FROM per_criterion pc JOIN live_criterion lc ON lc.id = pc.live_id
+        GROUP BY pc.programme_id, pc.n, lc.element_no
+    ),
+    per_programme AS (
+        SELECT programme_id, MAX(gap) AS max_spread,
+               {element_scores}
+        FROM per_element GROUP BY programme_id
+    )
+    SELECT pe.programme_id, {raw_mean} AS raw, pe.max_spread, {element_names}
+    FROM per_programme pe
+) AS f
+WHERE rating_raw.programme_id = f.programme_id
 """
 
 PRIOR_SQL = """
@@ -170,15 +247,22 @@ BAND_JOIN = """
 LEFT JOIN band_range b ON {score} IS NOT NULL
     AND ({score} >= b.lower OR b.from_bottom = 1) AND (b.upper IS NULL OR {score} < b.upper)"""
 
-FINAL_SQL = (
+# Shrinkage and bands, then only the ratings that differ from the stored ones: nothing is written
+# (and no stored row is even locked) for a rating that has not changed. The same pass finds the
+# stored ratings of programmes no longer published (``withdrawn``). ``visible`` marks the
+# changes a reader sees, which get a history row: the band, the number of reviews or the shown
+# score to the two decimals shown. (The prior moves by tiny amounts at every full recompute; that
+# is not a change in a programme's rating.) MATERIALIZED: the band join then compares the shown
+# score once computed instead of computing it again for every band.
+CHANGES_SQL = (
     """
-CREATE TEMP TABLE rating_final AS
+CREATE TEMP TABLE rating_change AS
 WITH setting AS (
     SELECT fp.prior, f.prior_weight AS m, f.min_reviews, f.disagreement_levels, f.not_rated_label
     FROM reviews_framework f LEFT JOIN ratings_frameworkprior fp ON fp.framework_id = f.id
     WHERE f.id = %(framework)s
 ),
-shrunk AS (
+shrunk AS MATERIALIZED (
     SELECT r.*,
            CASE WHEN r.review_count >= s.min_reviews AND r.raw IS NOT NULL
                 THEN (r.review_count * r.raw + s.m * s.prior) / (r.review_count + s.m) END AS shown,
@@ -186,22 +270,30 @@ shrunk AS (
     FROM rating_raw r CROSS JOIN setting s
 ),"""
     + BANDS_CTE
-    + """
-SELECT sh.*, COALESCE(b.name, s.not_rated_label) AS band, b.rank AS band_rank
-FROM shrunk sh CROSS JOIN setting s"""
+    + """,
+final AS (
+    SELECT sh.programme_id, sh.review_count, CAST(sh.raw AS {floating}) AS raw_mean,
+           CAST(sh.shown AS {floating}) AS shown_score, COALESCE(b.name, s.not_rated_label) AS band,
+           b.rank AS band_rank, {element_values}, sh.max_spread, sh.needs_moderation
+    FROM shrunk sh CROSS JOIN setting s"""
     + BAND_JOIN.format(score="sh.shown")
+    + """
+)
+SELECT COALESCE(f.programme_id, old.programme_id) AS programme_id, {final_columns},
+       old.programme_id IS NULL AS is_new, f.programme_id IS NULL AS withdrawn,
+       old.programme_id IS NULL
+       OR (old.band, old.review_count, ROUND(CAST(old.shown_score AS {exact}), 2))
+          {distinct} (f.band, f.review_count, ROUND(CAST(f.shown_score AS {exact}), 2)) AS visible
+FROM final f
+FULL JOIN (SELECT * FROM ratings_programmerating WHERE 1 = 1 {rating_scope}) AS old
+    ON old.programme_id = f.programme_id
+WHERE old.programme_id IS NULL OR f.programme_id IS NULL OR ({current}) {distinct} ({computed})
+"""
 )
 
-# A history row whenever what a reader sees changes: the band, the number of reviews or the
-# shown score to the two decimals shown. (The prior moves by tiny amounts at every full
-# recompute; that is not a change in a programme's rating.)
 HISTORY_SQL = """
 INSERT INTO ratings_ratinghistory (programme_id, review_count, shown_score, band, computed_at)
-SELECT f.programme_id, f.review_count, CAST(f.shown AS {floating}), f.band, %(now)s
-FROM rating_final f LEFT JOIN ratings_programmerating old ON old.programme_id = f.programme_id
-WHERE old.programme_id IS NULL
-   OR (old.band, old.review_count, ROUND(CAST(old.shown_score AS {exact}), 2))
-      {distinct} (f.band, f.review_count, ROUND(CAST(CAST(f.shown AS {floating}) AS {exact}), 2))
+SELECT programme_id, review_count, shown_score, band, %(now)s FROM rating_change WHERE visible AND NOT withdrawn
 """
 
 RATING_COLUMNS = [
@@ -215,20 +307,22 @@ RATING_COLUMNS = [
     "max_spread",
     "needs_moderation",
 ]
-UPSERT_SQL = """
+# A plain UPDATE and INSERT rather than INSERT … ON CONFLICT: the advisory locks already keep two
+# recomputes off one programme, and ON CONFLICT locks every row it meets, changed or not.
+UPDATE_SQL = """
+UPDATE ratings_programmerating
+SET {assignments}, computed_at = %(now)s
+FROM rating_change c
+WHERE c.programme_id = ratings_programmerating.programme_id AND NOT c.is_new AND NOT c.withdrawn
+"""
+INSERT_SQL = """
 INSERT INTO ratings_programmerating (programme_id, {columns}, computed_at)
-SELECT programme_id, %(framework)s, review_count, CAST(raw AS {floating}), CAST(shown AS {floating}), band,
-       band_rank, {element_values}, max_spread, needs_moderation, %(now)s
-FROM rating_final WHERE 1 = 1
-ON CONFLICT (programme_id) DO UPDATE
-SET {assignments}, computed_at = EXCLUDED.computed_at
-WHERE ({current}) {distinct} ({excluded})
+SELECT programme_id, {values}, %(now)s FROM rating_change WHERE is_new
 """
 
 DELETE_SQL = """
 DELETE FROM ratings_programmerating
-WHERE NOT EXISTS (SELECT 1 FROM rating_final f WHERE f.programme_id = ratings_programmerating.programme_id)
-{rating_scope}
+WHERE programme_id IN (SELECT programme_id FROM rating_change WHERE withdrawn)
 """
 
 PROVIDER_SQL = (
@@ -339,30 +433,36 @@ def run_recompute(
         programme_published=ProgrammeStatus.PUBLISHED,
         now=timezone.now(),
     )
+    layout = Layout.of(framework)
     statements = {
-        "scores": raw_sql(dialect, scope_sql, element_weights(framework)),
-        "prior": PRIOR_SQL if refresh_prior else None,
-        "bands": FINAL_SQL.format(exact=dialect.exact),
-        "history": HISTORY_SQL.format(exact=dialect.exact, floating=dialect.floating, distinct=dialect.distinct),
-        "ratings": upsert_sql(dialect),
-        "withdrawn": DELETE_SQL.format(rating_scope=f"AND programme_id IN ({scope_sql})" if scope_sql else ""),
-        "providers": provider_sql(dialect, scope_sql),
+        "scores": [
+            raw_sql(dialect, scope_sql, layout),
+            # The planner needs to know how few programmes (usually none) the shortcut left.
+            f"ANALYZE rating_raw{' (per_criterion)' if dialect.shortcut else ''}",
+            per_criterion_sql(dialect, layout),
+        ],
+        "prior": [PRIOR_SQL] if refresh_prior else [],
+        "bands": [changes_sql(dialect, scope_sql)],
+        "history": [HISTORY_SQL],
+        "ratings": rating_sql(dialect),
+        "withdrawn": [DELETE_SQL],
+        "providers": [provider_sql(dialect, scope_sql)],
     }
     with connection.cursor() as cursor:
         tune_session(cursor, whole_register=not scope_sql)
         cursor.execute("DROP TABLE IF EXISTS rating_raw")
-        cursor.execute("DROP TABLE IF EXISTS rating_final")
+        cursor.execute("DROP TABLE IF EXISTS rating_change")
         for step in RECOMPUTE_STEPS:
             if step == "providers" and scope_sql:
                 lock_providers(cursor, params, scope_sql)
-            if statements[step]:
-                cursor.execute(statements[step], params)
+            for statement in statements[step]:
+                cursor.execute(statement, params)
             if progress:
                 progress(step)
-        cursor.execute("SELECT COUNT(*) FROM rating_final")
+        cursor.execute("SELECT COUNT(*) FROM rating_raw")
         rated = cursor.fetchone()[0]
         cursor.execute("DROP TABLE rating_raw")
-        cursor.execute("DROP TABLE rating_final")
+        cursor.execute("DROP TABLE rating_change")
     return rated
 
 
@@ -380,8 +480,8 @@ def provider_sql(dialect: Dialect, scope_sql: str) -> str:
 
 def tune_session(cursor, *, whole_register: bool) -> None:
     """Settings for this transaction only (PostgreSQL). The statements join in the order they
-    are written; the whole-register aggregate keeps its 3 M groups in memory instead of
-    spilling to disk; JIT compilation costs more than it saves on these plans."""
+    are written; the whole-register aggregates keep their groups in memory instead of spilling
+    to disk; JIT compilation costs more than it saves on these plans."""
     if connection.vendor != "postgresql":
         return
     cursor.execute("SET LOCAL join_collapse_limit = 1")
@@ -403,53 +503,219 @@ def id_list(programme_ids: Sequence[int] | None) -> tuple[str, dict[str, object]
     return ", ".join(f"%({name})s" for name in names), names
 
 
-def raw_sql(dialect: Dialect, scope_sql: str, element_weights: dict[str, int]) -> str:
-    """The staging statement, with one column per element of the live framework.
+@dataclass(frozen=True)
+class Layout:
+    """The live framework as the statements need it: element weights in hundredths (in the order
+    of ``ELEMENT_KEYS``), and its criteria in id order, each with its element and weight in
+    hundredths. A criterion's place in that order is its field in the shortcut's packed integers."""
 
-    ``element_weights`` maps element key to its weight in hundredths (an integer), read from the
-    live framework; elements the framework lacks stay null.
-    """
+    element_weights: dict[str, int]
+    criteria: list[tuple[int, str, int]]
+
+    @classmethod
+    def of(cls, framework: Framework) -> Layout:
+        weights = {key: int(weight * 100) for key, weight in framework.elements.values_list("key", "weight")}
+        criteria = Criterion.objects.filter(element__framework=framework).order_by("id")
+        return cls(
+            element_weights={key: weights[key] for key in ELEMENT_KEYS if key in weights},
+            criteria=[
+                (id_, key, int(weight * 100))
+                for id_, key, weight in criteria.values_list("id", "element__key", "weight")
+            ],
+        )
+
+
+# The shortcut's packing. Scores are 1 to 4 (the CriterionScore check constraint). A score field
+# holds one review's score, then the sum over a programme's reviews: SCORE_BITS bits hold the
+# sum of up to 15 reviews (programmes with more take the per-criterion path). A level field holds
+# a thermometer of TOP_SCORE - 1 bits. Fields never reach a word's sign bit.
+TOP_SCORE = 4
+SCORE_BITS = 6
+LEVEL_BITS = TOP_SCORE - 1
+WORD_BITS = 63
+
+
+def fields(count: int, width: int) -> list[list[int]]:
+    """Slot numbers 0…count-1 grouped into 63-bit words of ``width``-bit fields."""
+    per_word = WORD_BITS // width
+    return [list(range(start, min(count, start + per_word))) for start in range(0, count, per_word)]
+
+
+def field_mask(slots: list[int], width: int, bits: Iterable[int]) -> int:
+    """A word with the given bits set in each field of the given slots."""
+    first = slots[0]
+    return sum(1 << ((slot - first) * width + bit) for slot in slots for bit in bits)
+
+
+def element_score(dialect: Dialect, whole: str, part: str, n: str, weight: str) -> str:
+    """An element's score from the integer sum of weight × score over the criteria every review
+    scored (``whole``), the exact sum of weight × mean over the others (``part``) and the weight
+    of the scored criteria: one expression for both paths, so they give the same bits."""
+    return f"(CAST({whole} AS {dialect.exact}) / {n} + COALESCE({part}, 0)) / {weight}"
+
+
+def raw_mean_sql(layout: Layout) -> str:
+    weights = layout.element_weights
+    weighted = [f"COALESCE({weight} * pe.score_{key}, 0)" for key, weight in weights.items()]
+    present = [f"CASE WHEN pe.score_{key} IS NULL THEN 0 ELSE {weight} END" for key, weight in weights.items()]
+    return f"({' + '.join(weighted)}) / NULLIF({' + '.join(present)}, 0)" if weights else "CAST(NULL AS REAL)"
+
+
+def criteria_ctes(layout: Layout, *, shortcut: bool) -> str:
+    """The live criteria and the map onto them; for the shortcut, the map also carries each
+    criterion's unit in its score word and its level word (zero in the other words)."""
+    element_number = " ".join(f"WHEN '{key}' THEN {number}" for number, key in enumerate(ELEMENT_KEYS))
+    units = ""
+    if shortcut:
+        slot_of = {criterion_id: slot for slot, (criterion_id, _, _) in enumerate(layout.criteria)}
+        for kind, width in (("score", SCORE_BITS), ("level", LEVEL_BITS)):
+            for word, slots in enumerate(fields(len(layout.criteria), width)):
+                cases = " ".join(
+                    f"WHEN {criterion_id} THEN {1 << ((slot_of[criterion_id] - slots[0]) * width)}"
+                    for criterion_id, _, _ in layout.criteria
+                    if slot_of[criterion_id] in slots
+                )
+                units += f",\n           CAST(CASE live.id {cases} ELSE 0 END AS bigint) AS {kind}_unit_{word}"
+    return CRITERIA_CTES.format(
+        element_number=f"CASE e.key {element_number} END",
+        # Computed once: inlined, the units would be computed again for every score.
+        materialized="MATERIALIZED " if shortcut else "",
+        units=units,
+    )
+
+
+def raw_sql(dialect: Dialect, scope_sql: str, layout: Layout) -> str:
+    """The staging statement: every published programme in scope, with one column per element of
+    the live framework (elements the framework lacks stay null), computed by the shortcut where
+    it applies."""
+    shortcut = dialect.shortcut and bool(layout.criteria)
+    parts = {"per_review": "", "programme_words": "", "review_join": ""}
+    if shortcut:
+        parts = shortcut_parts(dialect, layout)
+        score_scope = (
+            f"AND review_id IN (SELECT r.id FROM reviews_review r WHERE r.programme_id IN ({scope_sql}))"
+            if scope_sql
+            else ""
+        )
+        parts["per_review"] = PER_REVIEW_CTE.format(review_words=parts["review_words"], score_scope=score_scope)
+        parts["review_join"] = "\n    LEFT JOIN per_review v ON v.review_id = r.id"
+        per_element = SHORTCUT_CTES.format(**parts)
+    else:
+        nulls = ", ".join(f"CAST(NULL AS {dialect.exact}) AS score_{key}" for key in ELEMENT_KEYS)
+        per_element = NO_SHORTCUT_CTES.format(element_nulls=nulls)
+    return RAW_SQL.format(
+        criteria_ctes=criteria_ctes(layout, shortcut=shortcut),
+        per_review=parts["per_review"],
+        programme_words=parts["programme_words"],
+        review_join=parts["review_join"],
+        per_element=per_element,
+        raw_mean=raw_mean_sql(layout),
+        element_names=", ".join(f"pe.score_{key}" for key in ELEMENT_KEYS),
+        review_scope=f"AND r.programme_id IN ({scope_sql})" if scope_sql else "",
+        programme_scope=f"AND id IN ({scope_sql})" if scope_sql else "",
+    )
+
+
+def shortcut_parts(dialect: Dialect, layout: Layout) -> dict[str, object]:
+    """The packing and unpacking expressions for the live framework's criteria."""
+    count = len(layout.criteria)
+    score_words, level_words = fields(count, SCORE_BITS), fields(count, LEVEL_BITS)
+    review_words = [f"BIT_OR(cs.score * m.score_unit_{word}) AS scores_{word}" for word in range(len(score_words))]
+    review_words += [
+        f"BIT_OR((m.level_unit_{word} << (cs.score - 1)) - m.level_unit_{word}) AS levels_{word}"
+        for word in range(len(level_words))
+    ]
+    # Every field of a complete review is set: with as many scores as criteria, none was scored twice.
+    set_checks = []
+    for word, slots in enumerate(score_words):
+        ones = field_mask(slots, SCORE_BITS, [0])
+        spread = " | ".join(f"(v.scores_{word} >> {bit})" for bit in range(TOP_SCORE.bit_length()))
+        set_checks.append(f"(({spread}) & {ones}) = {ones}")
+    programme_words = ["COUNT(v.review_id) AS reviews"]
+    programme_words += [f"COUNT(*) FILTER (WHERE v.scored = {count} AND {' AND '.join(set_checks)}) AS complete"]
+    programme_words += [f"SUM(v.scores_{word}) AS totals_{word}" for word in range(len(score_words))]
+    for word in range(len(level_words)):
+        programme_words += [f"BIT_OR(v.levels_{word}) AS highest_{word}", f"BIT_AND(v.levels_{word}) AS lowest_{word}"]
+    decoded_words = [f"CAST(totals_{word} AS bigint) AS totals_{word}" for word in range(len(score_words))]
+    # The lowest thermometer's bits are a subset of the highest's: the difference is the bits between.
+    decoded_words += [f"highest_{word} - lowest_{word} AS apart_{word}" for word in range(len(level_words))]
+    # The largest gap: the longest run of set bits in any level field.
+    gaps = []
+    for gap in range(LEVEL_BITS, 0, -1):
+        runs = [
+            f"(({' & '.join(f'(apart_{word} >> {bit})' for bit in range(gap))}) & "
+            f"{field_mask(slots, LEVEL_BITS, range(LEVEL_BITS - gap + 1))}) <> 0"
+            for word, slots in enumerate(level_words)
+        ]
+        gaps.append(f"WHEN {' OR '.join(runs)} THEN {gap}")
+    slot_word = {slot: (word, slot - slots[0]) for word, slots in enumerate(score_words) for slot in slots}
+    element_scores = []
+    for key in ELEMENT_KEYS:
+        terms = [
+            f"{weight} * ((totals_{slot_word[slot][0]} >> {slot_word[slot][1] * SCORE_BITS}) & {(1 << SCORE_BITS) - 1})"
+            for slot, (_, element, weight) in enumerate(layout.criteria)
+            if element == key
+        ]
+        total_weight = sum(weight for _, element, weight in layout.criteria if element == key)
+        if terms and key in layout.element_weights:
+            score = element_score(dialect, " + ".join(terms), f"CAST(NULL AS {dialect.exact})", "n", str(total_weight))
+        else:
+            score = f"CAST(NULL AS {dialect.exact})"
+        element_scores.append(f"{score} AS score_{key}")
+    return {
+        "review_words": ", ".join(review_words),
+        "programme_words": "".join(f",\n           {word}" for word in programme_words),
+        "decoded_words": ", ".join(decoded_words),
+        "max_spread": f"CASE {' '.join(gaps)} ELSE 0 END",
+        "element_scores": ",\n           ".join(element_scores),
+        "top_score": TOP_SCORE,
+        "field_size": 1 << SCORE_BITS,
+    }
+
+
+def per_criterion_sql(dialect: Dialect, layout: Layout) -> str:
     scores = [
-        f"MAX(CASE WHEN element_no = {number} "
-        f"THEN (CAST(whole AS {dialect.exact}) / n + COALESCE(part, 0)) / weight END) AS score_{key}"
-        if key in element_weights
+        f"MAX(CASE WHEN element_no = {number} THEN {element_score(dialect, 'whole', 'part', 'n', 'weight')} END)"
+        f" AS score_{key}"
+        if key in layout.element_weights
         else f"CAST(NULL AS {dialect.exact}) AS score_{key}"
         for number, key in enumerate(ELEMENT_KEYS)
     ]
-    weighted = [f"COALESCE({weight} * pe.score_{key}, 0)" for key, weight in element_weights.items()]
-    present = [f"CASE WHEN pe.score_{key} IS NULL THEN 0 ELSE {weight} END" for key, weight in element_weights.items()]
-    raw_mean = (
-        f"({' + '.join(weighted)}) / NULLIF({' + '.join(present)}, 0)" if element_weights else "CAST(NULL AS REAL)"
-    )
-    element_number = " ".join(f"WHEN '{key}' THEN {number}" for number, key in enumerate(ELEMENT_KEYS))
-    return RAW_SQL.format(
+    return PER_CRITERION_SQL.format(
+        criteria_ctes=criteria_ctes(layout, shortcut=False),
         exact=dialect.exact,
-        element_number=f"CASE e.key {element_number} END",
-        element_scores=",\n           ".join(scores),
-        raw_mean=raw_mean,
+        element_scores=",\n               ".join(scores),
+        raw_mean=raw_mean_sql(layout),
         element_names=", ".join(f"pe.score_{key}" for key in ELEMENT_KEYS),
-        review_scope=f"AND r.programme_id IN ({scope_sql})" if scope_sql else "",
-        programme_scope=f"AND p.id IN ({scope_sql})" if scope_sql else "",
+        assign_elements=", ".join(f"score_{key} = f.score_{key}" for key in ELEMENT_KEYS),
     )
 
 
-def element_weights(framework: Framework) -> dict[str, int]:
-    """The live framework's element weights in hundredths, in the order of ``ELEMENT_KEYS``."""
-    weights = {key: int(weight * 100) for key, weight in framework.elements.values_list("key", "weight")}
-    return {key: weights[key] for key in ELEMENT_KEYS if key in weights}
-
-
-def upsert_sql(dialect: Dialect) -> str:
-    element_values = ", ".join(f"CAST(score_{key} AS {dialect.floating})" for key in ELEMENT_KEYS)
-    return UPSERT_SQL.format(
-        columns=", ".join(RATING_COLUMNS),
+def changes_sql(dialect: Dialect, scope_sql: str) -> str:
+    computed = [f"f.{column}" if column != "framework_id" else "%(framework)s" for column in RATING_COLUMNS]
+    return CHANGES_SQL.format(
+        final_columns=", ".join(f"f.{column}" for column in RATING_COLUMNS if column != "framework_id"),
+        rating_scope=f"AND programme_id IN ({scope_sql})" if scope_sql else "",
         floating=dialect.floating,
-        element_values=element_values,
-        assignments=", ".join(f"{column} = EXCLUDED.{column}" for column in RATING_COLUMNS),
+        exact=dialect.exact,
         distinct=dialect.distinct,
-        current=", ".join(f"ratings_programmerating.{column}" for column in RATING_COLUMNS),
-        excluded=", ".join(f"EXCLUDED.{column}" for column in RATING_COLUMNS),
+        element_values=", ".join(f"CAST(sh.score_{key} AS {dialect.floating}) AS score_{key}" for key in ELEMENT_KEYS),
+        current=", ".join(f"old.{column}" for column in RATING_COLUMNS),
+        computed=", ".join(computed),
     )
+
+
+def rating_sql(dialect: Dialect) -> list[str]:
+    values = {column: "%(framework)s" if column == "framework_id" else column for column in RATING_COLUMNS}
+    return [
+        UPDATE_SQL.format(
+            assignments=", ".join(
+                f"{column} = {'%(framework)s' if column == 'framework_id' else 'c.' + column}"
+                for column in RATING_COLUMNS
+            )
+        ),
+        INSERT_SQL.format(columns=", ".join(RATING_COLUMNS), values=", ".join(values.values())),
+    ]
 
 
 # --- Locks (PostgreSQL; SQLite serialises writers by itself) -----------------------------------

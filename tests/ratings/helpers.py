@@ -1,8 +1,11 @@
 """Shared set-up for the ratings tests: framework versions with chosen weights, and snapshots."""
 
+import dataclasses
+from contextlib import contextmanager
 from decimal import Decimal
 
 from qaportal.roles import Role
+from ratings import engine
 from ratings.models import ProgrammeRating, ProviderRating
 from reviews.frameworks import framework_new_draft, framework_publish
 from reviews.models import Criterion, Element, Framework
@@ -49,3 +52,19 @@ def programme_ratings() -> dict[int, tuple]:
 def provider_ratings() -> dict[int, tuple]:
     fields = ["rated_programmes", "review_count", "shown_score", "band", "band_rank"]
     return {row[0]: row[1:] for row in ProviderRating.objects.values_list("provider_id", *fields)}
+
+
+@contextmanager
+def per_criterion_only():
+    """Every programme through the per-criterion statement instead of the packed shortcut, as on
+    a database without bitwise aggregates."""
+    current = engine.Dialect.current
+
+    def without_shortcut():
+        return dataclasses.replace(current(), shortcut=False)
+
+    engine.Dialect.current = without_shortcut
+    try:
+        yield
+    finally:
+        engine.Dialect.current = current
