@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 from django.core.paginator import Page, Paginator
@@ -74,11 +75,46 @@ class Relaxation:
     remove_query: str
 
 
-class OrderedResults:
-    """The filtered programmes' positions in display order; slicing fetches only that page's rows."""
+@dataclass(frozen=True)
+class ResultRow:
+    """What a directory result shows, read as plain values: building a page of model instances with
+    their provider and rating cost three times as much as the query."""
 
-    def __init__(self, snapshot: DirectorySnapshot, positions: np.ndarray):
-        self.snapshot, self.positions = snapshot, positions
+    id: int
+    title: str
+    slug: str
+    focus_level: str
+    format: str
+    delivery_mode: str
+    cost_per_participant: Decimal
+    provider_name: str
+    provider_type: str
+    band: str | None
+    band_rank: int | None
+    shown_score: float | None
+    review_count: int | None
+
+
+RESULT_ROW_PATHS = [
+    "id", "title", "slug", "focus_level", "format", "delivery_mode", "cost_per_participant", "provider__name",
+    "provider__provider_type", "rating__band", "rating__band_rank", "rating__shown_score", "rating__review_count",
+]  # fmt: skip
+
+
+def result_rows(ids: Iterable[int]) -> list[ResultRow]:
+    """Published programmes' result rows, in the order given (one query)."""
+    ids = [int(programme_id) for programme_id in ids]
+    published = Programme.objects.filter(id__in=ids, status=ProgrammeStatus.PUBLISHED)
+    found = {row[0]: ResultRow(*row) for row in published.values_list(*RESULT_ROW_PATHS)}
+    return [found[programme_id] for programme_id in ids if programme_id in found]
+
+
+class OrderedResults:
+    """The filtered programmes' positions in display order; slicing fetches only that page's rows
+    (``fetch``: programmes with provider and rating by default, or ``result_rows``)."""
+
+    def __init__(self, snapshot: DirectorySnapshot, positions: np.ndarray, fetch=programmes_in_order):
+        self.snapshot, self.positions, self.fetch = snapshot, positions, fetch
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -86,8 +122,8 @@ class OrderedResults:
     def ids(self, start: int = 0, stop: int | None = None) -> list[int]:
         return self.snapshot.ids[self.positions[start:stop]].tolist()
 
-    def __getitem__(self, window: slice) -> list[Programme]:
-        return programmes_in_order(self.ids(window.start or 0, window.stop))
+    def __getitem__(self, window: slice) -> list:
+        return self.fetch(self.ids(window.start or 0, window.stop))
 
 
 @dataclass
@@ -172,10 +208,10 @@ def facet_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np
     ]
 
 
-def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20) -> Directory:
-    """The directory for these URL parameters: one page of results, every facet's counts and, when
-    nothing matches, what relaxing each filter would give. Besides the snapshot's fingerprint, at
-    most two queries: the search (unless cached) and one page of rows."""
+def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20, fetch=programmes_in_order) -> Directory:
+    """The directory for these URL parameters: one page of results (as ``fetch`` reads them), every
+    facet's counts and, when nothing matches, what relaxing each filter would give. Besides the
+    snapshot's fingerprint, at most two queries: the search (unless cached) and one page of rows."""
     snapshot = snapshots.current()
     filterset = ProgrammeFilter(params, bands=snapshots.live_bands())
     active = filterset.active_filters()
@@ -196,7 +232,7 @@ def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20) -
     order = search_positions if sort == "relevance" else snapshot.orders[SORTS[sort][2]]
     if matching is not None:
         order = order[unpack(matching, len(snapshot))[order]]
-    results = OrderedResults(snapshot, order)
+    results = OrderedResults(snapshot, order, fetch)
     page = Paginator(results, per_page).get_page(page_number)
     relaxations = [] if len(results) else _relaxations(filterset, masks, len(snapshot), params)
     return Directory(filterset, results, page, facets, relaxations, sort)

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 from programmes import compare, selectors
 from programmes.models import Programme
 from programmes.querystrings import active_tags, query_without
-from programmes.vocabulary import ElementKey, ProgrammeStatus
+from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, ProgrammeStatus
 from providers.badge import badge_etag, badge_response, badge_svg
+from providers.vocabulary import ProviderType
 from ratings.explain import explain_programme_rating
 from ratings.selectors import rating_history
 
@@ -23,33 +24,39 @@ def _per_page(request: HttpRequest) -> int:
     return int(chosen) if chosen.isdigit() and int(chosen) in selectors.PER_PAGE_CHOICES else 20
 
 
-def _result_rows(programmes, compared: list[int]) -> list[dict]:
-    """Each result's text, prepared once: rendering 20–100 results through model lookups in the
-    template cost more than finding them."""
-    rows = []
-    for programme in programmes:
-        rating = getattr(programme, "rating", None)
-        rated = bool(rating and rating.band_rank)
+FOCUS_LABELS, FORMAT_LABELS, MODE_LABELS = (
+    dict(vocabulary.choices) for vocabulary in (FocusLevel, Format, DeliveryMode)
+)
+PROVIDER_TYPE_LABELS = dict(ProviderType.choices)
+
+
+def _result_rows(rows: list[selectors.ResultRow], compared: list[int]) -> list[dict]:
+    """Each result's text, prepared once: rendering 20–100 results through lookups in the template
+    cost more than finding them."""
+    prepared = []
+    for row in rows:
+        rated = bool(row.band_rank)
         score = ""
-        if rated and rating.shown_score is not None:
-            reviews = f"{rating.review_count} review{'s' * (rating.review_count != 1)}"
-            score = f"score {rating.shown_score:.2f} from {reviews}"
-        cost = "Free" if programme.is_free else f"£{programme.cost_per_participant:,.0f} per participant"
-        facts = [programme.get_focus_level_display(), programme.get_format_display(),
-                 programme.get_delivery_mode_display(), cost]  # fmt: skip
-        rows.append({
-            "id": programme.id, "title": programme.title, "url": programme.get_absolute_url(),
-            "provider": f"{programme.provider.name} ({programme.provider.get_provider_type_display()})",
-            "band": rating.band if rated else "Not yet rated", "band_rank": rating.band_rank if rated else None,
-            "score": score,
-            "facts": " · ".join(str(fact) for fact in facts), "in_compare": programme.id in compared,
+        if rated and row.shown_score is not None:
+            score = f"score {row.shown_score:.2f} from {row.review_count} review{'s' * (row.review_count != 1)}"
+        cost = "Free" if row.cost_per_participant == 0 else f"£{row.cost_per_participant:,.0f} per participant"
+        facts = [FOCUS_LABELS.get(row.focus_level, row.focus_level), FORMAT_LABELS.get(row.format, row.format),
+                 MODE_LABELS.get(row.delivery_mode, row.delivery_mode), cost]  # fmt: skip
+        prepared.append({
+            "id": row.id, "title": row.title, "url": reverse("programmes:detail", kwargs={"slug": row.slug}),
+            "provider": f"{row.provider_name} ({PROVIDER_TYPE_LABELS.get(row.provider_type, row.provider_type)})",
+            "band": row.band if rated else "Not yet rated", "band_rank": row.band_rank if rated else None,
+            "score": score, "facts": " · ".join(str(fact) for fact in facts), "in_compare": row.id in compared,
         })  # fmt: skip
-    return rows
+    return prepared
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
     directory = selectors.programme_directory(
-        params=request.GET, page_number=request.GET.get("page"), per_page=_per_page(request)
+        params=request.GET,
+        page_number=request.GET.get("page"),
+        per_page=_per_page(request),
+        fetch=selectors.result_rows,
     )
     context = {
         "directory": directory,
