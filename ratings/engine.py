@@ -118,24 +118,21 @@ criterion_map AS {materialized}(
 # review, one aggregate packs its scores into integers, a fixed field per live criterion (OR,
 # because each field is written once); per programme those are summed, field by field, and the
 # fields then give each element's integer sum of weight × score directly. The spread comes from
-# each score written as a "thermometer" (score s sets the s − 1 lowest bits of its field): OR over
-# the reviews keeps the highest score of each criterion, AND the lowest, and the bits between them
-# count the levels apart. A review is complete when it has as many scores as there are live
+# each review's scores rewritten as "thermometers" (score s sets the s − 1 lowest bits of its
+# field): OR over the reviews keeps the highest score of each criterion, AND the lowest, and the
+# bits between them count the levels apart. A review is complete when it has as many scores as there are live
 # criteria and every criterion's field is set: then no criterion was scored twice. Programmes that
 # are not complete, or have so many reviews that a field could overflow, are flagged
 # ``per_criterion`` and computed by PER_CRITERION_SQL. The element score is the same expression
 # on the same integers as there, so both give the same bits.
 RAW_SQL = """
 CREATE TEMP TABLE rating_raw AS
-WITH {criteria_ctes},
-published_programme AS (
-    SELECT id, provider_id FROM programmes_programme
-    WHERE status = %(programme_published)s {programme_scope}
-),{per_review}
+WITH {criteria_ctes},{per_review}
 per_programme AS (
-    -- One row per published programme with published reviews: n counts them all, scored or not.
+    -- One row per programme with published reviews: n counts them all, scored or not. (The
+    -- programmes that are not published are left out at the end, more cheaply than here.)
     SELECT r.programme_id, COUNT(*) AS n{programme_words}
-    FROM reviews_review r JOIN published_programme pp ON pp.id = r.programme_id{review_join}
+    FROM reviews_review r{review_join}
     WHERE r.state = %(review_published)s {review_scope}
     GROUP BY r.programme_id
 ),
@@ -143,9 +140,10 @@ per_programme AS (
 SELECT p.id AS programme_id, p.provider_id, COALESCE(pg.n, 0) AS review_count,
        {raw_mean} AS raw, COALESCE(pe.max_spread, 0) AS max_spread, {element_names},
        pg.n IS NOT NULL AND pe.programme_id IS NULL AS per_criterion
-FROM published_programme p
+FROM programmes_programme p
 LEFT JOIN per_programme pg ON pg.programme_id = p.id
 LEFT JOIN per_element pe ON pe.programme_id = p.id
+WHERE p.status = %(programme_published)s {programme_scope}
 """
 
 PER_REVIEW_CTE = """
@@ -525,10 +523,10 @@ class Layout:
         )
 
 
-# The shortcut's packing. Scores are 1 to 4 (the CriterionScore check constraint). A score field
-# holds one review's score, then the sum over a programme's reviews: SCORE_BITS bits hold the
-# sum of up to 15 reviews (programmes with more take the per-criterion path). A level field holds
-# a thermometer of TOP_SCORE - 1 bits. Fields never reach a word's sign bit.
+# The shortcut's packing. Scores are 1 to 4 (the CriterionScore check constraint). A field holds
+# one review's score, then the sum over a programme's reviews: SCORE_BITS bits hold the sum of up
+# to 15 reviews (programmes with more take the per-criterion path); or the score's thermometer in
+# its lowest LEVEL_BITS bits. Fields never reach a word's sign bit.
 TOP_SCORE = 4
 SCORE_BITS = 6
 LEVEL_BITS = TOP_SCORE - 1
@@ -547,6 +545,14 @@ def field_mask(slots: list[int], width: int, bits: Iterable[int]) -> int:
     return sum(1 << ((slot - first) * width + bit) for slot in slots for bit in bits)
 
 
+def thermometer(word: str, slots: list[int]) -> str:
+    """The thermometers of a word of scores 1 to 4 (bits b2 b1 b0), all fields at once: score s
+    sets its field's s - 1 lowest bits, so b1|b2, b2|(b1&b0) and b2."""
+    ones = field_mask(slots, SCORE_BITS, [0])
+    b0, b1, b2 = (f"(({word} >> {bit}) & {ones})" for bit in range(3))
+    return f"({b1} | {b2} | (({b2} | ({b1} & {b0})) << 1) | ({b2} << 2))"
+
+
 def element_score(dialect: Dialect, whole: str, part: str, n: str, weight: str) -> str:
     """An element's score from the integer sum of weight × score over the criteria every review
     scored (``whole``), the exact sum of weight × mean over the others (``part``) and the weight
@@ -563,19 +569,18 @@ def raw_mean_sql(layout: Layout) -> str:
 
 def criteria_ctes(layout: Layout, *, shortcut: bool) -> str:
     """The live criteria and the map onto them; for the shortcut, the map also carries each
-    criterion's unit in its score word and its level word (zero in the other words)."""
+    criterion's unit in its word (zero in the other words)."""
     element_number = " ".join(f"WHEN '{key}' THEN {number}" for number, key in enumerate(ELEMENT_KEYS))
     units = ""
     if shortcut:
         slot_of = {criterion_id: slot for slot, (criterion_id, _, _) in enumerate(layout.criteria)}
-        for kind, width in (("score", SCORE_BITS), ("level", LEVEL_BITS)):
-            for word, slots in enumerate(fields(len(layout.criteria), width)):
-                cases = " ".join(
-                    f"WHEN {criterion_id} THEN {1 << ((slot_of[criterion_id] - slots[0]) * width)}"
-                    for criterion_id, _, _ in layout.criteria
-                    if slot_of[criterion_id] in slots
-                )
-                units += f",\n           CAST(CASE live.id {cases} ELSE 0 END AS bigint) AS {kind}_unit_{word}"
+        for word, slots in enumerate(fields(len(layout.criteria), SCORE_BITS)):
+            cases = " ".join(
+                f"WHEN {criterion_id} THEN {1 << ((slot_of[criterion_id] - slots[0]) * SCORE_BITS)}"
+                for criterion_id, _, _ in layout.criteria
+                if slot_of[criterion_id] in slots
+            )
+            units += f",\n           CAST(CASE live.id {cases} ELSE 0 END AS bigint) AS score_unit_{word}"
     return CRITERIA_CTES.format(
         element_number=f"CASE e.key {element_number} END",
         # Computed once: inlined, the units would be computed again for every score.
@@ -612,18 +617,19 @@ def raw_sql(dialect: Dialect, scope_sql: str, layout: Layout) -> str:
         raw_mean=raw_mean_sql(layout),
         element_names=", ".join(f"pe.score_{key}" for key in ELEMENT_KEYS),
         review_scope=f"AND r.programme_id IN ({scope_sql})" if scope_sql else "",
-        programme_scope=f"AND id IN ({scope_sql})" if scope_sql else "",
+        programme_scope=f"AND p.id IN ({scope_sql})" if scope_sql else "",
     )
 
 
 def shortcut_parts(dialect: Dialect, layout: Layout) -> dict[str, object]:
     """The packing and unpacking expressions for the live framework's criteria."""
     count = len(layout.criteria)
-    score_words, level_words = fields(count, SCORE_BITS), fields(count, LEVEL_BITS)
+    score_words = fields(count, SCORE_BITS)
     review_words = [f"BIT_OR(cs.score * m.score_unit_{word}) AS scores_{word}" for word in range(len(score_words))]
+    # Per review, not per score: one more aggregate over every score costs more than this.
     review_words += [
-        f"BIT_OR((m.level_unit_{word} << (cs.score - 1)) - m.level_unit_{word}) AS levels_{word}"
-        for word in range(len(level_words))
+        f"{thermometer(f'BIT_OR(cs.score * m.score_unit_{word})', slots)} AS levels_{word}"
+        for word, slots in enumerate(score_words)
     ]
     # Every field of a complete review is set: with as many scores as criteria, none was scored twice.
     set_checks = []
@@ -634,18 +640,18 @@ def shortcut_parts(dialect: Dialect, layout: Layout) -> dict[str, object]:
     programme_words = ["COUNT(v.review_id) AS reviews"]
     programme_words += [f"COUNT(*) FILTER (WHERE v.scored = {count} AND {' AND '.join(set_checks)}) AS complete"]
     programme_words += [f"SUM(v.scores_{word}) AS totals_{word}" for word in range(len(score_words))]
-    for word in range(len(level_words)):
+    for word in range(len(score_words)):
         programme_words += [f"BIT_OR(v.levels_{word}) AS highest_{word}", f"BIT_AND(v.levels_{word}) AS lowest_{word}"]
     decoded_words = [f"CAST(totals_{word} AS bigint) AS totals_{word}" for word in range(len(score_words))]
     # The lowest thermometer's bits are a subset of the highest's: the difference is the bits between.
-    decoded_words += [f"highest_{word} - lowest_{word} AS apart_{word}" for word in range(len(level_words))]
+    decoded_words += [f"highest_{word} - lowest_{word} AS apart_{word}" for word in range(len(score_words))]
     # The largest gap: the longest run of set bits in any level field.
     gaps = []
     for gap in range(LEVEL_BITS, 0, -1):
         runs = [
             f"(({' & '.join(f'(apart_{word} >> {bit})' for bit in range(gap))}) & "
-            f"{field_mask(slots, LEVEL_BITS, range(LEVEL_BITS - gap + 1))}) <> 0"
-            for word, slots in enumerate(level_words)
+            f"{field_mask(slots, SCORE_BITS, range(LEVEL_BITS - gap + 1))}) <> 0"
+            for word, slots in enumerate(score_words)
         ]
         gaps.append(f"WHEN {' OR '.join(runs)} THEN {gap}")
     slot_word = {slot: (word, slot - slots[0]) for word, slots in enumerate(score_words) for slot in slots}
