@@ -29,9 +29,9 @@ each review's scores are packed into integers (a fixed field per live criterion)
 programme field by field, and each element's integer sum of weight × score is read off the
 fields; the spread comes from the same scores written as "thermometers" (score s sets s − 1 bits):
 OR over the reviews keeps each criterion's highest score, AND its lowest. Programmes for which
-that would not be exact (a criterion unscored or scored twice by a review, e.g. after a version
-dropped or recoded it, or too many reviews for a field) are flagged and computed by the
-per-criterion statement (PER_CRITERION_SQL), restricted to them. Both paths end in the same
+that would not be exact (a live criterion some review left unscored, e.g. one a newer version
+added or recoded, or scored twice, or too many reviews for a field) are flagged and computed by
+the per-criterion statement (PER_CRITERION_SQL), restricted to them. Both paths end in the same
 expression on the same integers, so the path never changes a rating (a property test checks it).
 Bitwise aggregates are PostgreSQL's: on SQLite every programme takes the per-criterion path.
 
@@ -120,11 +120,11 @@ criterion_map AS {materialized}(
 # fields then give each element's integer sum of weight × score directly. The spread comes from
 # each review's scores rewritten as "thermometers" (score s sets the s − 1 lowest bits of its
 # field): OR over the reviews keeps the highest score of each criterion, AND the lowest, and the
-# bits between them count the levels apart. A review is complete when it has as many scores as there are live
-# criteria and every criterion's field is set: then no criterion was scored twice. Programmes that
-# are not complete, or have so many reviews that a field could overflow, are flagged
-# ``per_criterion`` and computed by PER_CRITERION_SQL. The element score is the same expression
-# on the same integers as there, so both give the same bits.
+# bits between them count the levels apart. A review is complete when it has as many mapped scores
+# as there are live criteria and every criterion's field is set: then none was scored twice.
+# Programmes with a review that is not complete, or so many reviews that a field could overflow,
+# are flagged ``per_criterion`` and computed by PER_CRITERION_SQL. The element score is the same
+# expression on the same integers as there, so both give the same bits.
 RAW_SQL = """
 CREATE TEMP TABLE rating_raw AS
 WITH {criteria_ctes},{per_review}
