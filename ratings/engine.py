@@ -556,8 +556,9 @@ def thermometer(word: str, slots: list[int]) -> str:
 def element_score(dialect: Dialect, whole: str, part: str, n: str, weight: str) -> str:
     """An element's score from the integer sum of weight × score over the criteria every review
     scored (``whole``), the exact sum of weight × mean over the others (``part``) and the weight
-    of the scored criteria: one expression for both paths, so they give the same bits."""
-    return f"(CAST({whole} AS {dialect.exact}) / {n} + COALESCE({part}, 0)) / {weight}"
+    of the scored criteria: one expression for both paths, so they give the same bits. Either sum
+    may be missing (an element whose every criterion some review left unscored has no ``whole``)."""
+    return f"(COALESCE(CAST({whole} AS {dialect.exact}) / {n}, 0) + COALESCE({part}, 0)) / {weight}"
 
 
 def raw_mean_sql(layout: Layout) -> str:

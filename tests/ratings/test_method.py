@@ -87,3 +87,22 @@ def test_a_hand_worked_example_with_two_and_three_reviewers_gives_the_exact_rati
     for programme in (a, b, c):
         recompute_programme(programme_id=programme.id)
     assert programme_ratings() == before
+
+
+@pytest.mark.parametrize("path", ["packed shortcut", "per criterion"])
+def test_an_element_scored_by_only_some_reviewers_still_has_a_score(path):
+    """Two reviewers; the first left every Governance criterion unscored, the second gave each 2.
+    Each Governance criterion's mean is then 2 (from the one score it has), so Governance is 2
+    whatever the weights, and it counts in the raw mean like any other element."""
+    programme = make_programme()
+    first, second = make_user(), make_user()
+    make_review(programme, first, scores=uniform({"P": 3, "G": None, "R": 3, "D": 3, "V": 3}))
+    make_review(programme, second, scores=uniform({"P": 3, "G": 2, "R": 3, "D": 3, "V": 3}))
+
+    with per_criterion_only() if path == "per criterion" else nullcontext():
+        recompute_all()
+
+    rating = ProgrammeRating.objects.get(programme=programme)
+    assert rating.score_governance == 2.0
+    assert (rating.score_purpose, rating.score_process, rating.review_count) == (3.0, 3.0, 2)
+    assert 2.0 < rating.raw_mean < 3.0
