@@ -45,8 +45,13 @@ def live_bands() -> list[Band]:
 
 def programmes_in_order(ids: Iterable[int]) -> list[Programme]:
     """Published programmes with these ids, with provider and rating, in the order given (one query)."""
+    return in_order(ids, lambda wanted: published_programmes().in_bulk(wanted))
+
+
+def in_order(ids: Iterable[int], find) -> list:
+    """What ``find`` returns (a dict by id) for these ids, in the order given; missing ids dropped."""
     ids = [int(programme_id) for programme_id in ids]
-    found = published_programmes().in_bulk(ids)
+    found = find(ids)
     return [found[programme_id] for programme_id in ids if programme_id in found]
 
 
@@ -103,10 +108,12 @@ RESULT_ROW_PATHS = [
 
 def result_rows(ids: Iterable[int]) -> list[ResultRow]:
     """Published programmes' result rows, in the order given (one query)."""
-    ids = [int(programme_id) for programme_id in ids]
-    published = Programme.objects.filter(id__in=ids, status=ProgrammeStatus.PUBLISHED)
-    found = {row[0]: ResultRow(*row) for row in published.values_list(*RESULT_ROW_PATHS)}
-    return [found[programme_id] for programme_id in ids if programme_id in found]
+
+    def find(wanted: list[int]) -> dict[int, ResultRow]:
+        published = Programme.objects.filter(id__in=wanted, status=ProgrammeStatus.PUBLISHED)
+        return {row[0]: ResultRow(*row) for row in published.values_list(*RESULT_ROW_PATHS)}
+
+    return in_order(ids, find)
 
 
 class OrderedResults:

@@ -14,11 +14,8 @@ from programmes.vocabulary import ProgrammeStatus
 from qaportal.api.base import RegisterGenericView, RegisterRetrieveView
 from qaportal.api.directory import (
     FacetOptionSerializer,
-    facets_data,
+    directory_response,
     filterset_parameters,
-    page_links,
-    refuse_invalid_filters,
-    refuse_missing_page,
     requested_page,
 )
 from reviews import policies as review_policies
@@ -54,16 +51,8 @@ class ProgrammeListView(RegisterGenericView):
         directory = selectors.programme_directory(
             params=request.query_params, page_number=page_number, per_page=page_size
         )
-        refuse_invalid_filters(directory.filterset)
-        refuse_missing_page(directory.page, page_number)
-        return Response(
-            {
-                "count": directory.total,
-                **page_links(request, directory.page),
-                "sort": directory.sort,
-                "results": ProgrammeSerializer(directory.page.object_list, many=True).data,
-                "facets": facets_data(directory.facets),
-            }
+        return directory_response(
+            request, directory, page_number=page_number, sort=directory.sort, serializer_class=ProgrammeSerializer
         )
 
 

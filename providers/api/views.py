@@ -1,7 +1,6 @@
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.response import Response
 
 from programmes.api.serializers import ProgrammeSerializer
 from programmes.models import Programme
@@ -12,11 +11,8 @@ from providers.models import Provider
 from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRetrieveView
 from qaportal.api.directory import (
     FacetOptionSerializer,
-    facets_data,
+    directory_response,
     filterset_parameters,
-    page_links,
-    refuse_invalid_filters,
-    refuse_missing_page,
     requested_page,
 )
 
@@ -47,16 +43,12 @@ class ProviderListView(RegisterGenericView):
         directory = selectors.provider_directory(
             params=request.query_params, page_number=page_number, per_page=page_size
         )
-        refuse_invalid_filters(directory.filterset)
-        refuse_missing_page(directory.page, page_number)
-        return Response(
-            {
-                "count": directory.total,
-                **page_links(request, directory.page),
-                "sort": directory.filterset.sort_name(),
-                "results": ProviderSerializer(directory.page.object_list, many=True).data,
-                "facets": facets_data(directory.facets),
-            }
+        return directory_response(
+            request,
+            directory,
+            page_number=page_number,
+            sort=directory.filterset.sort_name(),
+            serializer_class=ProviderSerializer,
         )
 
 

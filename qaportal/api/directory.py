@@ -13,6 +13,7 @@ from django.core.paginator import Page
 from django_filters import FilterSet
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers
+from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from qaportal.api.pagination import RegisterPagination
@@ -57,6 +58,22 @@ def page_links(request, page: Page) -> dict[str, str | None]:
     else:
         preceding = replace_query_param(url, "page", page.previous_page_number())
     return {"next": following, "previous": preceding}
+
+
+def directory_response(request, directory, *, page_number: int, sort: str, serializer_class) -> Response:
+    """One page of a directory (programmes or providers) with its facet counts; a filter value
+    that is not valid is a 400 naming the parameter, a page past the end a 404."""
+    refuse_invalid_filters(directory.filterset)
+    refuse_missing_page(directory.page, page_number)
+    return Response(
+        {
+            "count": directory.total,
+            **page_links(request, directory.page),
+            "sort": sort,
+            "results": serializer_class(directory.page.object_list, many=True).data,
+            "facets": facets_data(directory.facets),
+        }
+    )
 
 
 def facets_data(facets: dict) -> dict:
