@@ -113,3 +113,45 @@ class FrameworkPrior(models.Model):
 
     def __str__(self) -> str:
         return f"{self.framework_id}: {self.prior}"
+
+
+class RatingValidity(models.Model):
+    """How long a programme's published rating is valid: from its publication for the framework's
+    validity period. Written when the reviews are published (and replaced by a re-review's); the
+    expiry task stamps ``expired_at``. An expired rating is kept and shown as expired, and no longer
+    counts toward its provider's aggregate."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, primary_key=True, related_name="validity")
+    valid_from = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    expired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "rating validities"
+        indexes = [
+            # The expiry task and the reminders read the ratings still valid, by expiry date.
+            models.Index(fields=["expires_at"], condition=models.Q(expired_at__isnull=True), name="validity_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} valid until {self.expires_at:%Y-%m-%d}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expired_at is not None
+
+
+class FrameworkPublication(models.Model):
+    """One publication of a framework version and the whole-register recompute it started: what
+    the progress page reads. Steps are written as the worker finishes them."""
+
+    framework = models.OneToOneField(Framework, on_delete=models.CASCADE, related_name="publication")
+    published_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    steps_done = models.PositiveSmallIntegerField(default=0)
+    current_step = models.CharField(max_length=40, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rated_programmes = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Publication of {self.framework}"

@@ -9,12 +9,12 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from programmes.vocabulary import ProgrammeStatus
 from ratings import engine
-from ratings.models import ProgrammeRating, StaleRating
+from ratings.models import FrameworkPublication, ProgrammeRating, StaleRating
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +36,10 @@ def mark_programme_rating_stale(*, programme_id: int) -> None:
     transaction.on_commit(lambda: enqueue_recompute(programme_id), using=connection.alias)
 
 
-def mark_all_ratings_stale() -> int:
-    """Mark every published programme's rating stale (set-based) and enqueue one whole-register
-    recompute after commit: for a change that affects every rating, such as a new framework
-    version. Returns how many programmes were marked."""
+def mark_all_ratings_stale(*, recompute: bool = True) -> int:
+    """Mark every published programme's rating stale (set-based) and, unless the caller starts
+    its own (``recompute=False``), enqueue one whole-register recompute after commit: for a change
+    that affects every rating, such as a new framework version. Returns how many were marked."""
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -49,7 +49,8 @@ def mark_all_ratings_stale() -> int:
             [now, ProgrammeStatus.PUBLISHED],
         )
         marked = cursor.rowcount
-    transaction.on_commit(enqueue_full_recompute, using=connection.alias)
+    if recompute:
+        transaction.on_commit(enqueue_full_recompute, using=connection.alias)
     return marked
 
 
@@ -69,6 +70,43 @@ def enqueue_full_recompute() -> None:
         recompute_all_ratings.delay()
     except Exception:  # noqa: BLE001 - as above: the stale markers stay and the sweep recomputes them.
         logger.warning("Could not enqueue the whole-register rating recompute; the sweep will")
+
+
+def enqueue_publication_recompute(publication_id: int) -> None:
+    from ratings.tasks import recompute_for_publication
+
+    try:
+        recompute_for_publication.delay(publication_id)
+    except Exception:  # noqa: BLE001 - as above; the progress page says the recompute is waiting.
+        logger.warning("Could not enqueue the recompute of publication %s; the sweep will", publication_id)
+
+
+def publication_recompute(*, publication_id: int) -> int:
+    """The whole-register recompute after a framework is published, recording each step as it
+    finishes. Steps are written on a connection of their own: the recompute is one transaction,
+    and the progress page must see them before it commits. Safe to run twice."""
+    publication = FrameworkPublication.objects.get(pk=publication_id)
+    if publication.finished_at is not None:
+        return publication.rated_programmes or 0
+    progress_connection = connections.create_connection(DEFAULT_DB_ALIAS)
+    done = []
+
+    def record_step(step: str) -> None:
+        done.append(step)
+        with progress_connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE ratings_frameworkpublication SET steps_done = %s, current_step = %s WHERE framework_id = %s",
+                [len(done), step, publication.framework_id],
+            )
+
+    try:
+        rated = ratings_refresh_all(progress=record_step)
+    finally:
+        progress_connection.close()
+    FrameworkPublication.objects.filter(pk=publication_id).update(
+        finished_at=timezone.now(), rated_programmes=rated, steps_done=len(engine.RECOMPUTE_STEPS)
+    )
+    return rated
 
 
 def programme_rating_refresh(*, programme_id: int) -> ProgrammeRating | None:

@@ -29,3 +29,11 @@ def sweep_stale_ratings() -> int:
     from ratings.services import stale_ratings_sweep
 
     return stale_ratings_sweep()
+
+
+@shared_task
+def recompute_for_publication(publication_id: int) -> int:
+    """Recompute the register after a framework version is published, recording progress."""
+    from ratings.services import publication_recompute
+
+    return publication_recompute(publication_id=publication_id)

@@ -15,36 +15,65 @@ from reviews.models import (
 )
 
 
-class ElementInline(admin.TabularInline):
+def _published(obj) -> bool:
+    """Whether ``obj`` (a framework or one of its parts) belongs to a published version."""
+    if obj is None:
+        return False
+    framework = obj if isinstance(obj, Framework) else obj.owning_framework()
+    return framework.is_published
+
+
+class FrameworkPartGuard:
+    """A published version is read-only in the admin as everywhere else; a draft's parts may be
+    edited here, but publishing (which recomputes the register) happens only on the convenor pages."""
+
+    def has_change_permission(self, request, obj=None):
+        return not _published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _published(obj) and super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        if _published(obj):
+            return False
+        return super().has_add_permission(request, obj) if obj is not None else super().has_add_permission(request)
+
+
+class GuardedInline(FrameworkPartGuard, admin.TabularInline):
+    extra = 0
+
+
+class ElementInline(GuardedInline):
     model = Element
-    extra = 0
 
 
-class BandInline(admin.TabularInline):
+class BandInline(GuardedInline):
     model = Band
-    extra = 0
 
 
-class ScoreLevelInline(admin.TabularInline):
+class ScoreLevelInline(GuardedInline):
     model = ScoreLevel
-    extra = 0
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(FrameworkPartGuard, admin.ModelAdmin):
     list_display = ["name", "version", "status", "is_live", "published_at", "min_reviews", "prior_weight"]
     list_filter = ["status", "is_live"]
     search_fields = ["name"]
+    # The life cycle moves only through the publishing service, which recomputes every rating.
+    readonly_fields = ["status", "is_live", "published_at"]
     inlines = [ElementInline, ScoreLevelInline, BandInline]
 
+    def has_add_permission(self, request):
+        return False  # drafts start from a published version on the convenor pages
 
-class LevelDescriptorInline(admin.TabularInline):
+
+class LevelDescriptorInline(GuardedInline):
     model = LevelDescriptor
-    extra = 0
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(FrameworkPartGuard, admin.ModelAdmin):
     list_display = ["code", "title", "element", "weight"]
     list_filter = ["element__framework", "element__key"]
     search_fields = ["code", "title", "guidance"]
@@ -53,7 +82,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Element)
-class ElementAdmin(admin.ModelAdmin):
+class ElementAdmin(FrameworkPartGuard, admin.ModelAdmin):
     list_display = ["name", "framework", "key", "weight", "position"]
     list_filter = ["framework", "key"]
 
@@ -97,9 +126,13 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(ScoreLevel)
-admin.site.register(Band)
-admin.site.register(LevelDescriptor)
+class GuardedPartAdmin(FrameworkPartGuard, admin.ModelAdmin):
+    pass
+
+
+admin.site.register(ScoreLevel, GuardedPartAdmin)
+admin.site.register(Band, GuardedPartAdmin)
+admin.site.register(LevelDescriptor, GuardedPartAdmin)
 
 
 @admin.register(Notification)

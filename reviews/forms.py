@@ -9,8 +9,6 @@ from django import forms
 from reviews.models import Criterion, CriterionScore, Review
 from reviews.services import MIN_RATIONALE_LENGTH, ScoreInput, rationale_field, score_field
 
-LEVELS = (1, 2, 3, 4)
-
 
 @dataclass
 class CriterionRow:
@@ -23,9 +21,10 @@ class CriterionRow:
 
 
 class ScoringForm(forms.Form):
-    """Every criterion of the review's framework: a level (1–4) and a rationale.
+    """Every criterion of the review's framework: a level (1 to the framework's top level) and a
+    rationale.
 
-    Nothing is required here: a draft may be partial. The level must still be 1–4, and a
+    Nothing is required here: a draft may be partial. The level must still be one of them, and a
     criterion the framework does not have is refused; completeness is the submit service's rule.
     """
 
@@ -45,7 +44,10 @@ class ScoringForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         self.levels = levels
-        level_choices = [(str(level), f"{level} {levels.get(level, '')}") for level in LEVELS]
+        # The framework's own levels, 1 to N (four in the starting framework).
+        self.level_numbers = sorted(levels) or [1, 2, 3, 4]
+        top = self.level_numbers[-1]
+        level_choices = [(str(level), f"{level} {levels.get(level, '')}") for level in self.level_numbers]
         for criterion in criteria:
             self.fields[score_field(criterion.id)] = forms.TypedChoiceField(
                 label=f"{criterion.code} {criterion.title}",
@@ -53,7 +55,7 @@ class ScoringForm(forms.Form):
                 coerce=int,
                 required=False,
                 widget=forms.RadioSelect,
-                error_messages={"invalid_choice": f"Select a level from 1 to 4 for {criterion.code}."},
+                error_messages={"invalid_choice": f"Select a level from 1 to {top} for {criterion.code}."},
             )
             self.fields[rationale_field(criterion.id)] = forms.CharField(
                 label=f"Rationale for {criterion.code}",
@@ -102,7 +104,7 @@ class ScoringForm(forms.Form):
                     "descriptor": descriptors.get(level, ""),
                     "checked": str(score.value()) == str(level),
                 }
-                for index, level in enumerate(LEVELS)
+                for index, level in enumerate(self.level_numbers)
             ]
             rows.append(CriterionRow(criterion, score, self[rationale_field(criterion.id)], options))
         return rows

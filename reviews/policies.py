@@ -63,3 +63,26 @@ def affiliations_for(user) -> QuerySet[Affiliation]:
     if not is_reviewer(user):
         return Affiliation.objects.none()
     return Affiliation.objects.filter(reviewer=user)
+
+
+def may_manage_frameworks(user) -> bool:
+    """Convenors draft, edit and publish framework versions (staff too, as in the admin)."""
+    return bool(user.is_authenticated and (user.is_staff or is_convenor(user)))
+
+
+def may_triage_concerns(user) -> bool:
+    return is_convenor(user)
+
+
+def may_resubmit(user, programme) -> bool:
+    """A provider's editors resubmit their own programme for reaccreditation."""
+    return bool(user.is_authenticated and programme.provider.editors.filter(pk=user.pk).exists())
+
+
+def concerns_for_provider_editor(user):
+    """The concerns a provider editor may read and answer: those about their providers' programmes."""
+    from reviews.models import Concern
+
+    if not user.is_authenticated:
+        return Concern.objects.none()
+    return Concern.objects.filter(programme__provider__editors=user)

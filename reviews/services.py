@@ -31,6 +31,7 @@ from reviews.models import (
     NotificationKind,
     Review,
     ReviewState,
+    ScoreLevel,
 )
 from reviews.state_machine import REVIEW_ACTIVE, REVIEW_HANDED_IN, programme_step, review_step
 
@@ -219,6 +220,8 @@ def _locked_own_review(review: Review, by: User) -> Review:
 
 def _check_score_inputs(review: Review, scores: dict[int, ScoreInput]) -> dict[int, Criterion]:
     criteria = {c.id: c for c in Criterion.objects.filter(element__framework_id=review.framework_id)}
+    levels = set(ScoreLevel.objects.filter(framework_id=review.framework_id).values_list("level", flat=True))
+    top = max(levels, default=4)
     forged = sorted(set(scores) - set(criteria))
     errors: dict[str, list[str]] = {}
     if forged:
@@ -227,9 +230,9 @@ def _check_score_inputs(review: Review, scores: dict[int, ScoreInput]) -> dict[i
             f"(id {', '.join(map(str, forged))}). Nothing was saved; check your scores and try again."
         ]
     for criterion_id, typed in scores.items():
-        if typed.score is not None and typed.score not in (1, 2, 3, 4) and criterion_id in criteria:
+        if typed.score is not None and typed.score not in levels and criterion_id in criteria:
             code = criteria[criterion_id].code
-            errors[score_field(criterion_id)] = [f"Select a level from 1 to 4 for {code}."]
+            errors[score_field(criterion_id)] = [f"Select a level from 1 to {top} for {code}."]
     if errors:
         raise ValidationFailed(errors)
     return criteria
@@ -243,7 +246,7 @@ def review_save_draft(
     overall_comment: str = "",
     no_conflict_confirmed: bool = False,
 ) -> Review:
-    """Save whatever the reviewer has typed, complete or not; scores must still be 1–4."""
+    """Save whatever the reviewer has typed, complete or not; scores must be levels of its framework."""
     with transaction.atomic():
         review = _locked_own_review(review, by)
         _save_draft_locked(review, by, scores, overall_comment, no_conflict_confirmed)

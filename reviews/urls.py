@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reviews import views_convenor, views_reviewer
+from reviews import views_convenor, views_frameworks, views_reviewer
 
 reviewer_patterns = (
     [
@@ -14,6 +14,36 @@ reviewer_patterns = (
     ],
     "reviewer",
 )
+
+F = views_frameworks
+framework_patterns = [
+    path("frameworks/", F.versions, name="frameworks"),
+    path("frameworks/diff/", F.diff, name="framework-diff"),
+    path("frameworks/<int:framework_id>/", F.framework, name="framework"),
+    path("frameworks/<int:framework_id>/new-draft/", F.new_draft, name="framework-new-draft"),
+    path("frameworks/<int:framework_id>/settings/", F.edit_settings, name="framework-settings"),
+    path("frameworks/<int:framework_id>/levels/", F.edit_levels, name="framework-levels"),
+    path("frameworks/<int:framework_id>/bands/", F.edit_bands, name="framework-bands"),
+    path("frameworks/<int:framework_id>/elements/<int:element_id>/", F.edit_element, name="framework-element"),
+    path(
+        "frameworks/<int:framework_id>/elements/<int:element_id>/criteria/new/",
+        F.edit_criterion,
+        name="framework-criterion-new",
+    ),
+    path(
+        "frameworks/<int:framework_id>/elements/<int:element_id>/criteria/<int:criterion_id>/",
+        F.edit_criterion,
+        name="framework-criterion",
+    ),
+    path(
+        "frameworks/<int:framework_id>/elements/<int:element_id>/criteria/<int:criterion_id>/delete/",
+        F.delete_criterion,
+        name="framework-criterion-delete",
+    ),
+    path("frameworks/<int:framework_id>/preview/", F.preview, name="framework-preview"),
+    path("frameworks/<int:framework_id>/publish/", F.publish, name="framework-publish"),
+    path("frameworks/<int:framework_id>/progress/", F.progress, name="framework-progress"),
+]
 
 # /convenor/summaries/ belongs to the summaries app; nothing here starts with it.
 convenor_patterns = (
@@ -30,6 +60,7 @@ convenor_patterns = (
         path("reviews/<int:review_id>/return/", views_convenor.return_review, name="return"),
         path("reviews/<int:review_id>/withdraw/", views_convenor.withdraw_review, name="withdraw-review"),
         path("reviews/<int:review_id>/release/", views_convenor.release_review, name="release-review"),
+        *framework_patterns,
     ],
     "convenor",
 )

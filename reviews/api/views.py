@@ -175,7 +175,7 @@ class ScoringView(OwnReviewAction):
 
 
 class ReviewDraftView(ScoringView):
-    """Save a draft: whatever is sent is kept, complete or not (scores must still be 1–4).
+    """Save a draft: whatever is sent is kept, complete or not (scores must be levels of its framework).
     409 once the review has been handed in."""
 
     service = services.review_save_draft

@@ -343,4 +343,13 @@ def load_starting_framework(apps) -> None:
                 LevelDescriptor(criterion=criterion, level=level, descriptor=text)
                 for level, text in enumerate(descriptors, start=1)
             )
+    try:
+        apps.get_model("reviews", "CrosswalkTag")
+    except LookupError:
+        pass  # Before the crosswalk existed (migration 0002); its own migration tags version 1.
+    else:
+        from reviews.crosswalk import load_crosswalk_vocabulary, tag_starting_criteria
+
+        load_crosswalk_vocabulary(apps)
+        tag_starting_criteria(apps, framework)
     Framework.objects.filter(pk=framework.pk).update(status="published", is_live=True, published_at=timezone.now())

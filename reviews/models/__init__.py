@@ -1,20 +1,48 @@
 from reviews.models.audit import AuditEvent
-from reviews.models.framework import Band, Criterion, Element, Framework, FrameworkStatus, LevelDescriptor, ScoreLevel
+from reviews.models.cycle import (
+    CONCERN_OPEN_STATUSES,
+    Concern,
+    ConcernStatus,
+    ExpiryReminder,
+    ReReview,
+    ReReviewReason,
+)
+from reviews.models.framework import (
+    MAX_LEVELS,
+    Band,
+    Criterion,
+    CrosswalkScheme,
+    CrosswalkTag,
+    Element,
+    Framework,
+    FrameworkStatus,
+    LevelDescriptor,
+    ScoreLevel,
+)
 from reviews.models.notification import Notification, NotificationKind
 from reviews.models.review import Affiliation, CriterionScore, Review, ReviewState
 
 __all__ = [
+    "CONCERN_OPEN_STATUSES",
+    "MAX_LEVELS",
     "Affiliation",
     "AuditEvent",
     "Band",
+    "Concern",
+    "ConcernStatus",
     "Criterion",
     "CriterionScore",
+    "CrosswalkScheme",
+    "CrosswalkTag",
     "Element",
+    "ExpiryReminder",
     "Framework",
     "FrameworkStatus",
     "LevelDescriptor",
     "Notification",
     "NotificationKind",
+    "ReReview",
+    "ReReviewReason",
     "Review",
     "ReviewState",
     "ScoreLevel",

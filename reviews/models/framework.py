@@ -14,7 +14,10 @@ from django.db.models import Q
 
 from programmes.vocabulary import ElementKey
 
-LEVEL_RANGE = Q(level__gte=1) & Q(level__lte=4)
+# A framework defines its own score levels, 1 to N (the starting framework has four); the rubric
+# of every criterion has a descriptor for each of them.
+MAX_LEVELS = 9
+LEVEL_RANGE = Q(level__gte=1) & Q(level__lte=MAX_LEVELS)
 
 
 class FrameworkStatus(models.TextChoices):
@@ -45,6 +48,11 @@ class Framework(models.Model):
         default=2, help_text="Reviewers this many levels apart on an element flag a programme for moderation."
     )
     not_rated_label = models.CharField(max_length=40, default="Not yet rated")
+    validity_months = models.PositiveSmallIntegerField(
+        default=36,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="How long a rating stays valid after it is published, in months.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -88,10 +96,10 @@ class FrameworkPart(models.Model):
 
 
 class ScoreLevel(FrameworkPart):
-    """The meaning of a score (1–4) in this framework: Limited, Developing, Secure, Exemplary."""
+    """The meaning of a score (1 to the framework's number of levels): Limited, Developing, Secure, Exemplary."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="levels")
-    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVELS)])
     name = models.CharField(max_length=40)
     meaning = models.CharField(max_length=300)
 
@@ -165,6 +173,9 @@ class Criterion(FrameworkPart):
         max_digits=5, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
     )
     position = models.PositiveSmallIntegerField()
+    crosswalk_tags = models.ManyToManyField(
+        "CrosswalkTag", blank=True, related_name="criteria", help_text="The parts of other frameworks it evidences."
+    )
 
     class Meta:
         ordering = ["element__position", "position"]
@@ -185,7 +196,7 @@ class LevelDescriptor(FrameworkPart):
     """What a criterion looks like at one level: what reviewers read beside the radio buttons."""
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="descriptors")
-    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVELS)])
     descriptor = models.TextField()
 
     class Meta:
@@ -200,3 +211,27 @@ class LevelDescriptor(FrameworkPart):
 
     def owning_framework(self) -> Framework:
         return self.criterion.element.framework
+
+
+class CrosswalkScheme(models.TextChoices):
+    DFE_STANDARD = "dfe-2016", "DfE Standard for teachers' professional development (2016)"
+    EEF_MECHANISMS = "eef-2021", "EEF effective professional development mechanisms (2021)"
+
+
+class CrosswalkTag(models.Model):
+    """One part of another public framework that a criterion can evidence: a vocabulary loaded as
+    data (``reviews.crosswalk``), shared by every framework version."""
+
+    scheme = models.CharField(max_length=16, choices=CrosswalkScheme.choices)
+    code = models.CharField(max_length=40)
+    label = models.CharField(max_length=200)
+    # The EEF's four groups of mechanisms; empty for the DfE Standard's parts.
+    group = models.CharField(max_length=60, blank=True)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["scheme", "position"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="crosswalk_tag_unique")]
+
+    def __str__(self) -> str:
+        return self.label

@@ -9,6 +9,8 @@ class NotificationKind(models.TextChoices):
     RETURNED = "returned", "Review returned"
     PUBLISHED = "published", "Programme published"
     CONFLICT = "conflict", "Conflict of interest declared"
+    EXPIRING = "expiring", "Rating expiring"
+    CONCERN_QUESTION = "concern-question", "Concern: question for the provider"
 
 
 class Notification(models.Model):
@@ -18,7 +20,7 @@ class Notification(models.Model):
     duplicated task message never sends the same e-mail twice.
     """
 
-    kind = models.CharField(max_length=16, choices=NotificationKind.choices)
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
     review = models.ForeignKey(Review, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from programmes.models import Programme
 from providers.models import Provider
-from reviews.models.framework import Criterion, Framework
+from reviews.models.framework import MAX_LEVELS, Criterion, Framework
 
 
 class ReviewState(models.TextChoices):
@@ -20,6 +20,8 @@ class ReviewState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
     # A reviewer who declares a conflict of interest releases the assignment.
     RELEASED = "released", "Released (conflict declared)"
+    # A published review whose programme has been re-reviewed: kept for the history, no longer counted.
+    SUPERSEDED = "superseded", "Superseded by a re-review"
 
 
 class Affiliation(models.Model):
@@ -82,9 +84,10 @@ class Review(models.Model):
 class CriterionScore(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
-    # Empty while the review is a draft; the submit service requires every score.
+    # Empty while the review is a draft; the submit service requires every score, and each one
+    # within its framework's levels.
     score = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVELS)]
     )
     rationale = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -94,7 +97,8 @@ class CriterionScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion_per_review"),
             models.CheckConstraint(
-                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=4)), name="score_between_1_and_4"
+                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=MAX_LEVELS)),
+                name="score_within_the_levels",
             ),
         ]
 

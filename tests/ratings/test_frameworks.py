@@ -1,11 +1,11 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from programmes.models import Programme
+from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from programmes.vocabulary import ProgrammeStatus
 from ratings.engine import recompute_all
 from ratings.models import ProgrammeRating, StaleRating
@@ -56,21 +56,21 @@ def test_publishing_a_draft_retires_the_live_version_and_marks_every_rating_stal
 
 
 def test_a_published_version_cannot_be_published_again_or_changed(live, convenor):
-    with pytest.raises(ValidationError, match="Only a draft version can be published"):
+    with pytest.raises(InvalidTransition, match="Only a draft version can be published"):
         framework_publish(framework=live, by=convenor)
     with pytest.raises(IntegrityError), transaction.atomic():
         Criterion.objects.filter(element__framework=live, code="P1").update(weight=Decimal("3"))
 
 
 def test_only_convenors_manage_framework_versions(live, reviewer):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         framework_new_draft(source=live, by=reviewer)
 
 
 def test_an_incomplete_draft_cannot_go_live(live, convenor):
     draft = framework_new_draft(source=live, by=convenor)
     draft.bands.all().delete()
-    with pytest.raises(ValidationError, match="it has no bands"):
+    with pytest.raises(ValidationFailed, match="it has no bands"):
         framework_publish(framework=draft, by=convenor)
 
 
