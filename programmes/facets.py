@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import BigIntegerField, F
+from django.db.models import BigIntegerField, BooleanField, ExpressionWrapper, F, Q
 from django.db.models.functions import Cast
 
 from programmes.models import Programme
@@ -56,7 +56,7 @@ SELECT array_agg(pg_stat_get_tuples_inserted(t) + pg_stat_get_tuples_updated(t) 
 FROM unnest(%(tables)s::regclass[]) WITH ORDINALITY AS tables(t, n)
 """
 SEARCH_ROWS_KEPT = 32  # searches whose row positions a snapshot keeps (≤ 0.5 MB each)
-SNAPSHOT_TABLES = ["programmes_programme", "providers_provider", "ratings_programmerating"]
+SNAPSHOT_TABLES = ["programmes_programme", "providers_provider", "ratings_programmerating", "ratings_ratingvalidity"]
 
 
 def pack(mask: np.ndarray) -> np.ndarray:
@@ -178,6 +178,7 @@ def _load_rows():
         "review_count": F("rating__review_count"),
         "published_at": F("published_at"),
         **{column: F(f"rating__{column}") for column in ELEMENT_COLUMNS},
+        "expired": ExpressionWrapper(Q(validity__expired_at__isnull=False), output_field=BooleanField()),
     }
     published = Programme.objects.filter(status=ProgrammeStatus.PUBLISHED).order_by("title", "id")
     return list(values), list(published.values_list(*values.values()))
@@ -191,22 +192,24 @@ SELECT array_agg(id), array_agg(focus_level), array_agg(format), array_agg(deliv
        array_agg(provider_type), array_agg(phases), array_agg(regions), array_agg(funding_routes),
        array_agg(cost_pence), array_agg(band_rank), array_agg(shown_score), array_agg(review_count),
        array_agg(published_at), array_agg(score_purpose), array_agg(score_governance), array_agg(score_process),
-       array_agg(score_definitions), array_agg(score_value)
+       array_agg(score_definitions), array_agg(score_value), array_agg(expired)
 FROM (
     SELECT p.id, p.focus_level, p.format, p.delivery_mode, v.provider_type, p.phases, p.regions,
            p.funding_routes, round(p.cost_per_participant * 100)::bigint AS cost_pence, r.band_rank,
            r.shown_score, r.review_count, extract(epoch FROM p.published_at)::float8 AS published_at,
-           r.score_purpose, r.score_governance, r.score_process, r.score_definitions, r.score_value
+           r.score_purpose, r.score_governance, r.score_process, r.score_definitions, r.score_value,
+           rv.expired_at IS NOT NULL AS expired
     FROM programmes_programme p
     JOIN providers_provider v ON v.id = p.provider_id
     LEFT JOIN ratings_programmerating r ON r.programme_id = p.id
+    LEFT JOIN ratings_ratingvalidity rv ON rv.programme_id = p.id
     WHERE p.status = %s
     ORDER BY p.title, p.id
 ) published
 """
 LOADED_COLUMNS = ["id", "focus_level", "format", "delivery_mode", "provider_type", "phases", "regions",
                   "funding_routes", "cost_pence", "band_rank", "shown_score", "review_count", "published_at",
-                  *ELEMENT_COLUMNS]  # fmt: skip
+                  *ELEMENT_COLUMNS, "expired"]  # fmt: skip
 
 
 def _load_columns_postgresql() -> dict[str, list]:
@@ -237,6 +240,7 @@ def build_snapshot() -> DirectorySnapshot:
     for column in ["published_at", "shown_score", *ELEMENT_COLUMNS]:
         columns[column] = np.array(raw[column], dtype=np.float64)  # None becomes NaN
     columns["published_at"] = np.nan_to_num(columns["published_at"], nan=-np.inf)
+    columns["expired"] = np.array([bool(expired) for expired in raw["expired"]], dtype=bool)
     return DirectorySnapshot(columns)
 
 
@@ -245,6 +249,7 @@ class Fingerprint:
     programme_writes: int
     provider_writes: int
     rating_writes: int
+    validity_writes: int  # a rating's expiry changes the "hide expired" filter, not the rating row
     max_programme_id: int | None
     max_provider_id: int | None
     live_framework_id: int | None

@@ -255,6 +255,11 @@ class ProgrammeFilter(django_filters.FilterSet):
         when_ticked=Q(rating__band_rank__isnull=False),
         mask_of=lambda snapshot: snapshot.columns["band_rank"] > 0,
     )
+    hide_expired = CheckFilter(
+        label="Hide expired ratings",
+        when_ticked=Q(validity__expired_at__isnull=True),
+        mask_of=lambda snapshot: ~snapshot.columns["expired"],
+    )
     sort = SortFilter(
         label="Sort by",
         choices=[(key, label) for key, (label, _, _) in SORTS.items()],
@@ -262,7 +267,10 @@ class ProgrammeFilter(django_filters.FilterSet):
         required=False,
     )
 
-    FACETS = ("focus", "phase", "region", "provider_type", "format", "mode", "funding", "free", "min_band", "rated")
+    FACETS = (
+        "focus", "phase", "region", "provider_type", "format", "mode", "funding", "free", "min_band", "rated",
+        "hide_expired",
+    )  # fmt: skip
 
     class Meta:
         model = Programme

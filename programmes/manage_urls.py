@@ -16,4 +16,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/submit/", views.submit, name="submit"),
     path("programmes/<slug:slug>/withdraw/", views.withdraw, name="withdraw"),
     path("programmes/<slug:slug>/feedback/", views.feedback, name="feedback"),
+    path("programmes/<slug:slug>/resubmit/", views.resubmit, name="resubmit"),
+    path("concerns/", views.concerns, name="concerns"),
+    path("concerns/<int:concern_id>/respond/", views.concern_respond, name="concern-respond"),
 ]

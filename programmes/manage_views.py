@@ -18,6 +18,10 @@ from providers import policies as provider_policies
 from providers.forms import ProviderProfileForm
 from providers.services import provider_update
 from qaportal.errors import DomainError, apply_to_form
+from reviews.accreditation import programme_resubmit, reaccreditation_context
+from reviews.concern_forms import ConcernResponseForm
+from reviews.concerns import concern_provider_respond, concerns_for_editor
+from reviews.policies import concerns_for_provider_editor
 from reviews.selectors import evidence_of, published_feedback
 
 
@@ -91,6 +95,8 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "may_edit": policies.may_edit_programme(user, programme),
         "may_withdraw": policies.may_withdraw_programme(user, programme),
         "may_read_feedback": policies.may_read_feedback(user, programme),
+        "may_submit": policies.may_submit_programme(user, programme),
+        **reaccreditation_context(programme),
     }
     return render(request, "manage/programme.html", context)
 
@@ -144,6 +150,42 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(request, "Submitted for review. A convenor will assign independent reviewers.")
     return redirect("manage:programme", slug=programme.slug)
+
+
+@require_POST
+@editor_page
+def resubmit(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _own_programme(request, slug)
+    try:
+        programme_resubmit(programme=programme, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, "Resubmitted for reaccreditation. Update the details and evidence; the current rating stands meanwhile."
+        )
+    return redirect("manage:programme", slug=programme.slug)
+
+
+@editor_page
+def concerns(request: HttpRequest) -> HttpResponse:
+    """The concerns raised about this editor's programmes, to read and respond to."""
+    return render(request, "manage/concerns.html", {"concerns": concerns_for_editor(user=request.user)})
+
+
+@editor_page
+def concern_respond(request: HttpRequest, concern_id: int) -> HttpResponse:
+    concern = get_object_or_404(concerns_for_provider_editor(request.user), pk=concern_id)
+    form = ConcernResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            concern_provider_respond(concern=concern, by=request.user, response=form.cleaned_data["response"])
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            messages.success(request, "Your response has been sent to the convenors.")
+            return redirect("manage:concerns")
+    return render(request, "manage/concern_respond.html", {"concern": concern, "form": form})
 
 
 @editor_page

@@ -34,11 +34,19 @@ def edits_provider_of(user, programme: Programme) -> bool:
 
 
 def may_edit_programme(user, programme: Programme) -> bool:
-    return programme.status in EDITABLE_STATUSES and edits_provider_of(user, programme)
+    """Drafts, and a published programme resubmitted for reaccreditation (its portfolio is carried
+    over for the editor to bring up to date while it is re-reviewed)."""
+    if not edits_provider_of(user, programme):
+        return False
+    if programme.status in EDITABLE_STATUSES:
+        return True
+    from reviews.accreditation import open_rereview
+
+    return programme.status == ProgrammeStatus.PUBLISHED and open_rereview(programme) is not None
 
 
 def may_submit_programme(user, programme: Programme) -> bool:
-    return may_edit_programme(user, programme)
+    return programme.status in EDITABLE_STATUSES and edits_provider_of(user, programme)
 
 
 def may_withdraw_programme(user, programme: Programme) -> bool:

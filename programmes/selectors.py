@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 import numpy as np
@@ -22,14 +23,14 @@ PER_PAGE_CHOICES = (20, 50, 100)
 
 
 def published_programmes() -> QuerySet[Programme]:
-    return Programme.objects.filter(status=ProgrammeStatus.PUBLISHED).select_related("provider", "rating")
+    return Programme.objects.filter(status=ProgrammeStatus.PUBLISHED).select_related("provider", "rating", "validity")
 
 
 def programme_for_public(*, slug: str) -> Programme:
     """A published or withdrawn programme (withdrawn ones keep their page and say so)."""
     return (
         Programme.objects.filter(status__in=[ProgrammeStatus.PUBLISHED, ProgrammeStatus.WITHDRAWN])
-        .select_related("provider", "rating", "provider_response")
+        .select_related("provider", "rating", "provider_response", "validity")
         .get(slug=slug)
     )
 
@@ -98,11 +99,13 @@ class ResultRow:
     band_rank: int | None
     shown_score: float | None
     review_count: int | None
+    rating_expired_at: datetime | None
 
 
 RESULT_ROW_PATHS = [
     "id", "title", "slug", "focus_level", "format", "delivery_mode", "cost_per_participant", "provider__name",
     "provider__provider_type", "rating__band", "rating__band_rank", "rating__shown_score", "rating__review_count",
+    "validity__expired_at",
 ]  # fmt: skip
 
 

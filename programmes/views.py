@@ -14,7 +14,8 @@ from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, 
 from providers.badge import badge_etag, badge_response, badge_svg
 from providers.vocabulary import ProviderType
 from ratings.explain import explain_programme_rating
-from ratings.selectors import rating_history
+from ratings.selectors import rating_has_expired, rating_history
+from reviews.programme_cycle import programme_cycle
 
 EXPORT_CHUNK = 1000
 
@@ -47,6 +48,7 @@ def _result_rows(rows: list[selectors.ResultRow], compared: list[int]) -> list[d
             "provider": f"{row.provider_name} ({PROVIDER_TYPE_LABELS.get(row.provider_type, row.provider_type)})",
             "band": row.band if rated else "Not yet rated", "band_rank": row.band_rank if rated else None,
             "score": score, "facts": " · ".join(str(fact) for fact in facts), "in_compare": row.id in compared,
+            "expired": rated and row.rating_expired_at is not None,
         })  # fmt: skip
     return prepared
 
@@ -143,6 +145,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "in_compare": programme.id in compare.compared_ids(request.session),
         "badge_url": request.build_absolute_uri(reverse("programmes:badge", kwargs={"slug": slug})),
         "page_url": request.build_absolute_uri(programme.get_absolute_url()),
+        "cycle": programme_cycle(programme=programme),
     }
     return render(request, "programmes/detail.html", context)
 
@@ -165,6 +168,8 @@ def programme_badge(request: HttpRequest, slug: str) -> HttpResponse:
         status_text, rank = "Withdrawn", None
     else:
         status_text, rank = (rating.band, rating.band_rank) if rating and rating.band_rank else ("Not yet rated", None)
+        if rank and rating_has_expired(programme_id=programme.id):
+            status_text, rank = f"{status_text} (expired)", None
     link = request.build_absolute_uri(programme.get_absolute_url())
     return badge_response(request, badge_svg(name=programme.title, status_text=status_text, band_rank=rank, link=link),
                            badge_etag(programme.id, status_text, rating.computed_at if rating else ""))  # fmt: skip

@@ -16,11 +16,14 @@ class NavLink:
 # (role, label, URL name); a role's pages add their entry here.
 ROLE_PAGES: list[tuple[str, str, str]] = [
     (Role.PROVIDER_EDITOR, "Your programmes", "manage:dashboard"),
+    (Role.PROVIDER_EDITOR, "Concerns", "manage:concerns"),
     (Role.REVIEWER, "My assignments", "reviewer:assignments"),
     (Role.REVIEWER, "Affiliations", "reviewer:affiliations"),
     (Role.CONVENOR, "Review queue", "convenor:queue"),
     (Role.CONVENOR, "Upload assignments", "convenor:upload"),
     (Role.CONVENOR, "Frameworks", "convenor:frameworks"),
+    (Role.CONVENOR, "Expiring ratings", "convenor:expiring"),
+    (Role.CONVENOR, "Concerns", "convenor:concerns"),
 ]
 
 

@@ -171,6 +171,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env_int("NOTIFICATIONS_SWEEP_SECONDS", 300),
         "options": {"expires": env_int("NOTIFICATIONS_SWEEP_SECONDS", 300)},
     },
+    "accreditation-cycle": {
+        "task": "reviews.tasks.run_accreditation_cycle",
+        "schedule": env_int("ACCREDITATION_CYCLE_SECONDS", 3600),
+        "options": {"expires": env_int("ACCREDITATION_CYCLE_SECONDS", 3600)},
+    },
     "recompute-all-ratings-nightly": {
         "task": "ratings.tasks.recompute_all_ratings",
         "schedule": crontab(hour=2, minute=30),

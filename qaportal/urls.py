@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from programmes import views as programme_views
 from qaportal import views
+from reviews import views_cycle
 from reviews.urls import convenor_patterns, reviewer_patterns
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("providers/", include("providers.urls")),
+    path("programmes/<slug:slug>/concern/", views_cycle.raise_concern, name="raise-concern"),
     path("programmes/", include("programmes.urls")),
     path("how-ratings-work/", programme_views.how_ratings_work, name="how-ratings-work"),
     path("convenor/summaries/", include("summaries.urls")),

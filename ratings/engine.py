@@ -336,6 +336,8 @@ aggregate AS (
     FROM {providers} pv
     LEFT JOIN programmes_programme p ON p.provider_id = pv.id
     LEFT JOIN ratings_programmerating pr ON pr.programme_id = p.id AND pr.band_rank IS NOT NULL
+        -- An expired rating is kept and shown as expired, but no longer counts for its provider.
+        AND pr.programme_id NOT IN (SELECT programme_id FROM ratings_ratingvalidity WHERE expired_at IS NOT NULL)
     GROUP BY pv.id
 ),"""
     + BANDS_CTE

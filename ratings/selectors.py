@@ -1,6 +1,6 @@
 """Reads of ratings for pages and the API."""
 
-from ratings.models import ProgrammeRating, RatingHistory
+from ratings.models import ProgrammeRating, RatingHistory, RatingValidity
 
 
 def rating_history(*, programme_id: int) -> list[RatingHistory]:
@@ -10,3 +10,7 @@ def rating_history(*, programme_id: int) -> list[RatingHistory]:
 
 def programme_rating(*, programme_id: int) -> ProgrammeRating | None:
     return ProgrammeRating.objects.filter(programme_id=programme_id).select_related("framework").first()
+
+
+def rating_has_expired(*, programme_id: int) -> bool:
+    return RatingValidity.objects.filter(programme_id=programme_id, expired_at__isnull=False).exists()

@@ -19,6 +19,9 @@ class Action:
     COMMENT = "comment-changed"
     CONFLICT = "conflict-declared"
     PROGRAMME_STATE = "programme-state-changed"
+    REREVIEW = "rereview"
+    RATING_EXPIRED = "rating-expired"
+    CONCERN = "concern"
 
 
 # What the audit pages call each action.
@@ -30,6 +33,9 @@ ACTION_LABELS = {
     Action.COMMENT: "Comment",
     Action.CONFLICT: "Conflict declared",
     Action.PROGRAMME_STATE: "Programme state",
+    Action.REREVIEW: "Re-review",
+    Action.RATING_EXPIRED: "Rating expired",
+    Action.CONCERN: "Concern",
 }
 
 

@@ -110,3 +110,46 @@ class ProgrammeCrosswalk:
             "eef_groups_met": self.eef_groups_met,
             "eef_balanced": self.eef_balanced,
         }
+
+
+def secure_threshold(framework) -> float:
+    """The score a criterion needs to count as met: the Secure band's minimum, or (in a version
+    without a band of that name) the level named Secure."""
+    from reviews.models import Band, ScoreLevel
+
+    band = Band.objects.filter(framework=framework, name__iexact="Secure").first()
+    if band is not None:
+        return float(band.min_score)
+    level = ScoreLevel.objects.filter(framework=framework, name__iexact="Secure").first()
+    return float(level.level) if level else 3.0
+
+
+def programme_crosswalk(*, programme_id: int, framework) -> ProgrammeCrosswalk:
+    """Each part of the two vocabularies, met when a criterion of ``framework`` tagged with it has a
+    mean published score at or above the Secure threshold. Reviews made against an earlier version
+    count through the criterion with the same element and code, as in the ratings engine."""
+    from django.db.models import Avg
+
+    from reviews.models import Criterion, CriterionScore, CrosswalkTag, ReviewState
+
+    means = {
+        (row["criterion__element__key"], row["criterion__code"]): row["mean"]
+        for row in CriterionScore.objects.filter(
+            review__programme_id=programme_id, review__state=ReviewState.PUBLISHED, score__isnull=False
+        )
+        .values("criterion__element__key", "criterion__code")
+        .annotate(mean=Avg("score"))
+    }
+    threshold = secure_threshold(framework)
+    met_tags = set()
+    tagged = Criterion.objects.filter(element__framework=framework).values_list("element__key", "code", "crosswalk_tags")
+    for key, code, tag_id in tagged:
+        mean = means.get((key, code))
+        if tag_id is not None and mean is not None and mean >= threshold:
+            met_tags.add(tag_id)
+    parts = [
+        CrosswalkPart(tag.scheme, tag.code, tag.label, tag.group, tag.pk in met_tags) for tag in CrosswalkTag.objects.all()
+    ]
+    return ProgrammeCrosswalk(
+        dfe=[p for p in parts if p.scheme == "dfe-2016"], eef=[p for p in parts if p.scheme == "eef-2021"]
+    )

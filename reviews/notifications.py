@@ -46,6 +46,19 @@ def compose(notification: Notification) -> tuple[str, str, list[str]]:
             f"Please make the changes and submit it again.\n\n{_link('reviewer:review', review_id=review.id)}\n",
             [review.reviewer.email],
         )
+    if notification.kind == NotificationKind.EXPIRING:
+        from reviews.accreditation import reminder_text
+
+        subject, body = reminder_text(notification)
+        return subject, body + f"{_link('manage:programme', slug=programme.slug)}\n", _editor_addresses(notification)
+    if notification.kind == NotificationKind.CONCERN_QUESTION:
+        return (
+            f"A question about a concern raised about “{programme.title}”",
+            "Someone has raised a concern about this programme, and the register's convenors would like "
+            "your response. Read it and respond here:\n\n"
+            f"{_link('manage:concerns')}\n",
+            _editor_addresses(notification),
+        )
     if notification.kind == NotificationKind.PUBLISHED:
         return (
             f"“{programme.title}” has been published on the register",

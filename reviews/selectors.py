@@ -12,7 +12,8 @@ from reviews.models import AuditEvent, Criterion, CriterionScore, LevelDescripto
 from reviews.state_machine import REVIEW_HANDED_IN
 
 # Reviews whose scores a convenor compares (a returned review was handed in once, too).
-COMPARED_STATES = (*REVIEW_HANDED_IN, ReviewState.RETURNED)
+# Superseded reviews belong to an earlier round: the history keeps them, moderation does not compare them.
+COMPARED_STATES = (*(s for s in REVIEW_HANDED_IN if s != ReviewState.SUPERSEDED), ReviewState.RETURNED)
 QUEUE_STATUSES = (ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW, ProgrammeStatus.PUBLISHED)
 
 

@@ -122,7 +122,7 @@ def review_assign(*, programme: Programme, reviewer: User, by: User) -> Review:
         raise NotPermitted("Only convenors assign reviewers.")
     with transaction.atomic():
         programme = Programme.objects.select_for_update().select_related("provider").get(pk=programme.pk)
-        if programme.status not in (ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW):
+        if not in_review_round(programme):
             raise InvalidTransition(
                 f"This programme is {programme.get_status_display().lower()}, so reviewers cannot be assigned."
             )
@@ -142,13 +142,25 @@ def review_assign(*, programme: Programme, reviewer: User, by: User) -> Review:
     return review
 
 
+def in_review_round(programme: Programme) -> bool:
+    """Whether reviewers may be assigned and reviews published: a submitted or in-review
+    programme, or a published one under re-review (its rating stands meanwhile)."""
+    from reviews.accreditation import open_rereview
+
+    if programme.status in (ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW):
+        return True
+    return programme.status == ProgrammeStatus.PUBLISHED and open_rereview(programme) is not None
+
+
 def _refuse_unassignable(programme: Programme, reviewer: User) -> None:
     if not policies.may_be_assigned(reviewer):
         raise ValidationFailed({"reviewer": [f"{reviewer.username} is not an active reviewer."]})
     reason = conflict_reason(reviewer=reviewer, programme=programme)
     if reason:
         raise ValidationFailed({"reviewer": [reason]})
-    existing = Review.objects.filter(programme=programme, reviewer=reviewer).exclude(state=ReviewState.RELEASED)
+    existing = Review.objects.filter(programme=programme, reviewer=reviewer).exclude(
+        state__in=(ReviewState.RELEASED, ReviewState.SUPERSEDED, ReviewState.WITHDRAWN)
+    )
     if existing.exists():
         raise ValidationFailed({"reviewer": [f"{reviewer.username} is already assigned to this programme."]})
 
@@ -438,26 +450,37 @@ def _moderate_with_comment(
 
 def programme_publish(*, programme: Programme, by: User) -> Programme:
     """Publish a programme once enough reviews are accepted: they become its published reviews,
-    reviews still outstanding are withdrawn, and its rating is recomputed after commit."""
+    reviews still outstanding are withdrawn, its rating is valid from now for the framework's
+    period, and it is recomputed after commit. For a programme under re-review, the published
+    reviews it had are superseded (kept in the history) and the new ones replace them."""
+    from reviews.accreditation import rereview_close, validity_start
+
     if not policies.may_moderate(by):
         raise NotPermitted("Only convenors publish programmes.")
     with transaction.atomic():
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
-        if programme.status == ProgrammeStatus.PUBLISHED:
-            return programme
+        if not in_review_round(programme):
+            if programme.status == ProgrammeStatus.PUBLISHED:
+                return programme
+            programme_step(programme.status, "publish")  # refuses with the reason
         accepted = list(Review.objects.select_for_update().filter(programme=programme, state=ReviewState.ACCEPTED))
-        needed = live_framework().min_reviews
-        if len(accepted) < needed:
+        framework = live_framework()
+        if len(accepted) < framework.min_reviews:
             raise InvalidTransition(
                 f"This programme has {len(accepted)} accepted review{'s' if len(accepted) != 1 else ''}; "
-                f"it needs {needed} before it can be published."
+                f"it needs {framework.min_reviews} before it can be published."
             )
         now = timezone.now()
-        _programme_transition(programme, "publish", by, published_at=now)
+        rereview = rereview_close(programme=programme, by=by)
+        if rereview is None:
+            _programme_transition(programme, "publish", by, published_at=now)
+        for review in Review.objects.select_for_update().filter(programme=programme, state=ReviewState.PUBLISHED):
+            _review_transition(review, "supersede", by)
         for review in accepted:
             _review_transition(review, "publish", by, published_at=now)
         for review in Review.objects.select_for_update().filter(programme=programme, state__in=OUTSTANDING_STATES):
             _review_transition(review, "withdraw", by)
+        validity_start(programme_id=programme.id, framework=framework, at=now)
         mark_programme_rating_stale(programme_id=programme.id)
         notify(kind=NotificationKind.PUBLISHED, programme_id=programme.id)
     return programme

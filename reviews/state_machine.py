@@ -5,7 +5,7 @@ transition raises ``InvalidTransition`` with a message a user can act on. Repeat
 has already happened (a second click on "Submit", a retried task) is harmless: ``next_state``
 reports it as a repeat and the service does nothing.
 
-Review:    assigned → in-progress → submitted → accepted → published → withdrawn
+Review:    assigned → in-progress → submitted → accepted → published → withdrawn / superseded
                          ↑              │  ↑ │
                          └── returned ←─┘  └─┘ (resubmitted)
            assigned / in-progress / returned → released (the reviewer declared a conflict)
@@ -26,7 +26,7 @@ P = ProgrammeStatus
 # The states a reviewer may still type into.
 REVIEW_EDITABLE = frozenset({R.ASSIGNED, R.IN_PROGRESS, R.RETURNED})
 # States in which the reviewer has handed in their scores (and so may see other reviewers').
-REVIEW_HANDED_IN = frozenset({R.SUBMITTED, R.ACCEPTED, R.PUBLISHED, R.WITHDRAWN})
+REVIEW_HANDED_IN = frozenset({R.SUBMITTED, R.ACCEPTED, R.PUBLISHED, R.WITHDRAWN, R.SUPERSEDED})
 # A review that still counts towards the programme (not released or withdrawn).
 REVIEW_ACTIVE = frozenset({R.ASSIGNED, R.IN_PROGRESS, R.SUBMITTED, R.RETURNED, R.ACCEPTED, R.PUBLISHED})
 
@@ -46,6 +46,8 @@ REVIEW_TRANSITIONS: dict[str, Transition] = {
     "publish": Transition(frozenset({R.ACCEPTED}), R.PUBLISHED, "published"),
     "withdraw": Transition(REVIEW_ACTIVE, R.WITHDRAWN, "withdrawn"),
     "release": Transition(REVIEW_EDITABLE, R.RELEASED, "released for a conflict of interest"),
+    # A re-review's reviews, once published, replace these; they stay in the history.
+    "supersede": Transition(frozenset({R.PUBLISHED}), R.SUPERSEDED, "superseded"),
 }
 
 PROGRAMME_TRANSITIONS: dict[str, Transition] = {

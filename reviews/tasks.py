@@ -17,3 +17,12 @@ def send_owed_notifications() -> int:
     from reviews.services import notifications_send_owed
 
     return notifications_send_owed()
+
+
+@shared_task
+def run_accreditation_cycle() -> dict:
+    """Periodic: expire ratings past their validity and owe the 90- and 30-day reminders; both
+    steps are idempotent, so a repeated or overlapping run changes nothing twice."""
+    from reviews.accreditation import expiry_reminders_send, ratings_expire
+
+    return {"expired": ratings_expire(), "reminders": expiry_reminders_send()}

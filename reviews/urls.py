@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reviews import views_convenor, views_frameworks, views_reviewer
+from reviews import views_convenor, views_cycle, views_frameworks, views_reviewer
 
 reviewer_patterns = (
     [
@@ -61,6 +61,9 @@ convenor_patterns = (
         path("reviews/<int:review_id>/withdraw/", views_convenor.withdraw_review, name="withdraw-review"),
         path("reviews/<int:review_id>/release/", views_convenor.release_review, name="release-review"),
         *framework_patterns,
+        path("expiring/", views_cycle.expiring, name="expiring"),
+        path("concerns/", views_cycle.concern_list, name="concerns"),
+        path("concerns/<int:concern_id>/", views_cycle.concern_detail, name="concern"),
     ],
     "convenor",
 )

@@ -17,6 +17,7 @@ from programmes.services import programme_withdraw
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.errors import DomainError, apply_to_form
 from reviews import policies, selectors, services
+from reviews.accreditation import open_rereview
 from reviews.forms import AssignForm, AssignmentsUploadForm, ReleaseForm, ReturnForm, WithdrawForm
 from reviews.models import Review, ReviewState
 
@@ -73,8 +74,9 @@ def _render_programme(request: HttpRequest, programme: Programme, assign_form: A
         "assign_form": assign_form,
         "accepted": accepted,
         "min_reviews": services.live_framework().min_reviews,
-        "can_assign": programme.status in (ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW),
-        "can_publish": programme.status == ProgrammeStatus.IN_REVIEW,
+        "can_assign": services.in_review_round(programme),
+        "can_publish": programme.status != ProgrammeStatus.SUBMITTED and services.in_review_round(programme),
+        "rereview": open_rereview(programme),
         "can_withdraw": programme.status == ProgrammeStatus.PUBLISHED,
         "disagreement_levels": framework.disagreement_levels,
     }

@@ -15,6 +15,26 @@ class ProviderResponseSerializer(serializers.ModelSerializer):
         fields = ["text", "published_at"]
 
 
+class RatingValiditySerializer(serializers.Serializer):
+    valid_from = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    expired = serializers.BooleanField(source="is_expired")
+
+
+class CrosswalkPartSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    group = serializers.CharField(required=False)
+    met = serializers.BooleanField()
+
+
+class CrosswalkSerializer(serializers.Serializer):
+    dfe_standard = CrosswalkPartSerializer(many=True)
+    eef_mechanisms = CrosswalkPartSerializer(many=True)
+    eef_groups_met = serializers.ListField(child=serializers.CharField())
+    eef_balanced = serializers.BooleanField()
+
+
 class ProgrammeSerializer(serializers.ModelSerializer):
     """A programme as the directory lists it."""
 
@@ -29,6 +49,9 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=ProgrammeStatus.choices, read_only=True)
     web_url = serializers.SerializerMethodField(help_text="The programme's page on the register.")
     rating = serializers.SerializerMethodField()
+    rating_validity = serializers.SerializerMethodField(
+        help_text="Until when the rating is valid, and whether it has expired (an expired rating is kept)."
+    )
 
     class Meta:
         model = Programme
@@ -51,10 +74,16 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "published_at",
             "web_url",
             "rating",
+            "rating_validity",
         ]
 
     def get_web_url(self, programme: Programme) -> str:
         return programme.get_absolute_url()
+
+    @extend_schema_field(RatingValiditySerializer(allow_null=True))
+    def get_rating_validity(self, programme: Programme):
+        validity = getattr(programme, "validity", None)
+        return None if validity is None else RatingValiditySerializer(validity).data
 
     @extend_schema_field(RatingSummarySerializer(allow_null=True))
     def get_rating(self, programme: Programme):
@@ -67,6 +96,27 @@ class ProgrammeDetailSerializer(ProgrammeSerializer):
     it was withdrawn (if it was) and the provider's published response to its rating."""
 
     provider_response = serializers.SerializerMethodField()
+    crosswalk = serializers.SerializerMethodField(
+        help_text="For a rated programme, the parts of the DfE Standard (2016) and the EEF mechanisms (2021) "
+        "evidenced by criteria it scored Secure or better on, and whether its EEF design is balanced."
+    )
+    upheld_concerns = serializers.SerializerMethodField(help_text="Public summaries of upheld concerns.")
+
+    @extend_schema_field(CrosswalkSerializer(allow_null=True))
+    def get_crosswalk(self, programme: Programme):
+        crosswalk = self._cycle(programme).crosswalk
+        return None if crosswalk is None else crosswalk.as_dict()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_upheld_concerns(self, programme: Programme):
+        return [concern.public_summary for concern in self._cycle(programme).upheld_concerns]
+
+    def _cycle(self, programme: Programme):
+        from reviews.programme_cycle import programme_cycle
+
+        if not hasattr(self, "_cycle_cache"):
+            self._cycle_cache = programme_cycle(programme=programme)
+        return self._cycle_cache
 
     class Meta(ProgrammeSerializer.Meta):
         fields = [
@@ -75,6 +125,8 @@ class ProgrammeDetailSerializer(ProgrammeSerializer):
             "evidence_base",
             "withdrawn_reason",
             "provider_response",
+            "crosswalk",
+            "upheld_concerns",
         ]
 
     @extend_schema_field(ProviderResponseSerializer(allow_null=True))

@@ -62,7 +62,7 @@ class FrameworkSettingsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Framework
-        fields = ["prior_weight", "min_reviews", "disagreement_levels", "not_rated_label"]
+        fields = ["prior_weight", "min_reviews", "disagreement_levels", "not_rated_label", "validity_months"]
 
 
 class FrameworkSerializer(serializers.ModelSerializer):

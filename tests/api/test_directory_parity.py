@@ -11,7 +11,7 @@ from django.utils import timezone
 from programmes.search import refresh_search_vectors
 from programmes.vocabulary import DeliveryMode, FocusLevel, Format, FundingRoute
 from providers.vocabulary import Phase, ProviderType, Region
-from ratings.models import ProgrammeRating
+from ratings.models import ProgrammeRating, RatingValidity
 from tests.factories import live_framework, make_programme, make_provider
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +31,8 @@ PARAMETER_SETS = [
     {"min_cost": "100", "max_cost": "600", "sort": "cost"},
     {"min_band": "2"},
     {"rated": "on", "sort": "most-reviewed"},
+    {"hide_expired": "on"},
+    {"hide_expired": "on", "min_band": "3", "sort": "best"},
     {"element": "governance", "element_min": "2"},
     {"q": "mathematics"},
     {"q": "coaching leadership", "sort": "relevance"},
@@ -71,6 +73,12 @@ def varied_register(framework):
                 shown_score=score + rng.random() / 10, band=band, band_rank=rank,
                 score_governance=rng.choice([1.5, 2.2, 2.9, 3.7]), score_purpose=3.0, score_process=3.0,
                 score_definitions=3.0, score_value=3.0, computed_at=timezone.now(),
+            )  # fmt: skip
+            expired = rng.random() < 0.3
+            RatingValidity.objects.create(
+                programme=programme, valid_from=timezone.now() - timezone.timedelta(days=1200),
+                expires_at=timezone.now() + timezone.timedelta(days=-5 if expired else 100),
+                expired_at=timezone.now() if expired else None,
             )  # fmt: skip
     refresh_search_vectors(programme_ids=[programme.id for programme in programmes])
     return programmes

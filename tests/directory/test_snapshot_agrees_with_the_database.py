@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Q
 from django.http import QueryDict
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from programmes.models import Programme
 from programmes.search import refresh_search_vectors
 from programmes.selectors import programme_directory
 from programmes.vocabulary import DeliveryMode, FocusLevel, Format, FundingRoute, ProgrammeStatus
+from ratings.models import RatingValidity
 from providers.vocabulary import Phase, ProviderType, Region
 from tests.directory.conftest import rate
 from tests.factories import make_programme, make_provider
@@ -53,6 +55,12 @@ def random_register(db):
                 key: rng.choice([None, 1.5, 2.0, 2.75, 3.0, 3.5, 3.9])
                 for key in ("purpose", "governance", "process", "definitions", "value")
             })  # fmt: skip
+            if rng.random() < 0.5:
+                now = timezone.now()
+                expired = rng.random() < 0.5
+                RatingValidity.objects.create(
+                    programme=programme, valid_from=now, expires_at=now, expired_at=now if expired else None
+                )
     refresh_search_vectors()
 
 
@@ -69,6 +77,7 @@ parameters = st.fixed_dictionaries(
         "funding": st.lists(st.sampled_from(FundingRoute.values), max_size=2),
         "free": st.just("true"),
         "rated": st.just("true"),
+        "hide_expired": st.just("true"),
         "min_cost": st.sampled_from(["0", "150", "299.99", "300.001", "450"]),
         "max_cost": st.sampled_from(["0", "299.99", "300", "1200"]),
         "min_band": st.sampled_from(["1", "2", "3", "4"]),

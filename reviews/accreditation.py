@@ -1,0 +1,198 @@
+"""The accreditation cycle: how long a rating is valid, the reminders before it expires, expiry
+itself, and re-reviews (a provider's resubmission for reaccreditation, or a convenor's order after
+a concern) whose published reviews replace the rating.
+
+A re-review runs the usual assignment and moderation (``reviews.services``) on a programme that
+stays published: its current rating stands until the new reviews are published.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from programmes.models import Programme
+from programmes.vocabulary import ProgrammeStatus
+from qaportal.errors import InvalidTransition, NotPermitted
+from ratings.models import RatingValidity
+from ratings.services import mark_programme_rating_stale
+from reviews import audit, policies
+from reviews.audit import Action, Change
+from reviews.models import Concern, ExpiryReminder, Framework, Notification, NotificationKind, ReReview, ReReviewReason
+
+REMINDER_DAYS = (90, 30)
+EXPIRING_WITHIN = timedelta(days=90)
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day ``months`` later, or the month's last day if it has no such day (31 August
+    plus six months is 28 or 29 February)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    for day in range(moment.day, 27, -1):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    return moment.replace(year=year, month=month, day=min(moment.day, 28))
+
+
+def validity_start(*, programme_id: int, framework: Framework, at: datetime) -> RatingValidity:
+    """A newly published rating is valid from ``at`` for the framework's period (in the caller's
+    transaction, which publishes the reviews)."""
+    validity, _ = RatingValidity.objects.update_or_create(
+        programme_id=programme_id,
+        defaults={
+            "valid_from": at,
+            "expires_at": add_months(at, framework.validity_months),
+            "expired_at": None,
+        },
+    )
+    return validity
+
+
+def open_rereview(programme: Programme) -> ReReview | None:
+    return ReReview.objects.filter(programme=programme, closed_at__isnull=True).first()
+
+
+def programme_resubmit(*, programme: Programme, by: User) -> ReReview:
+    """A provider resubmits a published programme for reaccreditation: its portfolio (the
+    programme's description and evidence) stays as it is for the editor to update, and it goes
+    back to the convenors' assignment and moderation while its current rating stands."""
+    if not policies.may_resubmit(by, programme):
+        raise NotPermitted("Only the provider's editors resubmit its programmes.")
+    return _rereview_open(programme=programme, by=by, reason=ReReviewReason.REACCREDITATION)
+
+
+def _rereview_open(*, programme: Programme, by: User, reason: str, concern: Concern | None = None) -> ReReview:
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        if programme.status != ProgrammeStatus.PUBLISHED:
+            raise InvalidTransition(
+                f"This programme is {programme.get_status_display().lower()}; only a published programme is re-reviewed."
+            )
+        existing = open_rereview(programme)
+        if existing is not None:
+            return existing
+        rereview = ReReview.objects.create(programme=programme, reason=reason, concern=concern, opened_by=by)
+        audit.record(
+            actor=by,
+            programme_id=programme.id,
+            action=Action.REREVIEW,
+            change=Change("re-review", "", rereview.get_reason_display()),
+        )
+    return rereview
+
+
+def rereview_close(*, programme: Programme, by: User) -> ReReview | None:
+    """Called by the publishing service, in its transaction, once the new reviews are published."""
+    rereview = ReReview.objects.select_for_update().filter(programme=programme, closed_at__isnull=True).first()
+    if rereview is None:
+        return None
+    rereview.closed_at = timezone.now()
+    rereview.save(update_fields=["closed_at"])
+    audit.record(
+        actor=by, programme_id=programme.id, action=Action.REREVIEW, change=Change("re-review", "open", "published")
+    )
+    return rereview
+
+
+# --- Expiry -------------------------------------------------------------------------------------
+
+
+def ratings_expire(*, now: datetime | None = None) -> int:
+    """Mark every rating past its validity as expired; returns how many this call expired.
+
+    A conditional update claims each rating once (``expired_at`` from null to now), so running it
+    twice, or twice at once, expires nothing twice. Each expiry is audited and the programme marked
+    stale, so its provider's aggregate is recomputed without it.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = RatingValidity.objects.select_for_update(skip_locked=True).filter(
+            expired_at__isnull=True, expires_at__lte=now
+        )
+        expired = list(due.values_list("programme_id", "expires_at"))
+        RatingValidity.objects.filter(programme_id__in=[pid for pid, _ in expired], expired_at__isnull=True).update(
+            expired_at=now
+        )
+        for programme_id, expires_at in expired:
+            audit.record(
+                actor=None,
+                programme_id=programme_id,
+                action=Action.RATING_EXPIRED,
+                change=Change("rating", f"valid until {expires_at:%-d %B %Y}", "expired"),
+            )
+            mark_programme_rating_stale(programme_id=programme_id)
+    return len(expired)
+
+
+def expiry_reminders_send(*, now: datetime | None = None) -> int:
+    """Owe each provider its reminders 90 and 30 days before a rating expires; returns how many were
+    owed by this call. The reminder row is unique per rating period and lead time, so each is owed
+    (and so sent) once, however often or concurrently this runs; the outbox sends it."""
+    from reviews.services import notify
+
+    now = now or timezone.now()
+    owed = 0
+    for days in REMINDER_DAYS:
+        shorter = [d for d in REMINDER_DAYS if d < days]
+        window_end = now + timedelta(days=max(shorter)) if shorter else now
+        due = RatingValidity.objects.filter(
+            expired_at__isnull=True, expires_at__gt=window_end, expires_at__lte=now + timedelta(days=days)
+        ).exclude(programme__status=ProgrammeStatus.WITHDRAWN)
+        for validity in due:
+            if ExpiryReminder.objects.filter(
+                programme_id=validity.programme_id, valid_from=validity.valid_from, days_before=days
+            ).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    notification = notify(kind=NotificationKind.EXPIRING, programme_id=validity.programme_id)
+                    ExpiryReminder.objects.create(
+                        programme_id=validity.programme_id,
+                        valid_from=validity.valid_from,
+                        days_before=days,
+                        expires_at=validity.expires_at,
+                        notification=notification,
+                    )
+            except IntegrityError:
+                continue  # a concurrent run owed it first
+            owed += 1
+    return owed
+
+
+def expiring_and_expired(*, now: datetime | None = None) -> QuerySet[RatingValidity]:
+    """The convenors' queue: ratings expiring within 90 days and those expired, soonest first."""
+    now = now or timezone.now()
+    return (
+        RatingValidity.objects.filter(expires_at__lte=now + EXPIRING_WITHIN, programme__status=ProgrammeStatus.PUBLISHED)
+        .select_related("programme__provider")
+        .order_by("expires_at", "programme_id")
+    )
+
+
+def reminder_text(notification: Notification) -> tuple[str, str]:
+    reminder = notification.expiry_reminder
+    return (
+        f"The rating of “{notification.programme.title}” expires in {reminder.days_before} days",
+        f"The register's rating of “{notification.programme.title}” is valid until "
+        f"{reminder.expires_at:%-d %B %Y}. After that it is shown as expired.\n\n"
+        "To be reaccredited, resubmit the programme: its description and evidence are kept for you "
+        "to update, and it is reviewed again while the current rating stands.\n\n",
+    )
+
+
+def reaccreditation_context(programme: Programme) -> dict:
+    """What the provider's programme page shows about the rating's validity and resubmission."""
+    validity = RatingValidity.objects.filter(programme=programme).first()
+    rereview = open_rereview(programme)
+    return {
+        "validity": validity,
+        "rereview": rereview,
+        "may_resubmit_now": programme.status == ProgrammeStatus.PUBLISHED and validity is not None and rereview is None,
+    }

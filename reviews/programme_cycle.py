@@ -1,0 +1,33 @@
+"""What the programme page and the API show of the accreditation cycle: the rating's validity,
+the crosswalk for a rated programme, and the upheld concerns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from programmes.models import Programme
+from ratings.models import RatingValidity
+from reviews.concerns import upheld_concerns
+from reviews.crosswalk import ProgrammeCrosswalk, programme_crosswalk
+from reviews.models import Concern
+
+
+@dataclass(frozen=True)
+class ProgrammeCycle:
+    validity: RatingValidity | None
+    crosswalk: ProgrammeCrosswalk | None
+    upheld_concerns: list[Concern]
+
+    @property
+    def is_expired(self) -> bool:
+        return self.validity is not None and self.validity.is_expired
+
+
+def programme_cycle(*, programme: Programme) -> ProgrammeCycle:
+    rating = getattr(programme, "rating", None)
+    rated = rating is not None and rating.band_rank is not None
+    return ProgrammeCycle(
+        validity=RatingValidity.objects.filter(programme=programme).first(),
+        crosswalk=programme_crosswalk(programme_id=programme.id, framework=rating.framework) if rated else None,
+        upheld_concerns=upheld_concerns(programme=programme),
+    )
