@@ -162,7 +162,8 @@ def resubmit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(
-            request, "Resubmitted for reaccreditation. Update the details and evidence; the current rating stands meanwhile."
+            request,
+            "Resubmitted for reaccreditation. Update the details and evidence; the current rating stands meanwhile.",
         )
     return redirect("manage:programme", slug=programme.slug)
 

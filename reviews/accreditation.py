@@ -170,7 +170,9 @@ def expiring_and_expired(*, now: datetime | None = None) -> QuerySet[RatingValid
     """The convenors' queue: ratings expiring within 90 days and those expired, soonest first."""
     now = now or timezone.now()
     return (
-        RatingValidity.objects.filter(expires_at__lte=now + EXPIRING_WITHIN, programme__status=ProgrammeStatus.PUBLISHED)
+        RatingValidity.objects.filter(
+            expires_at__lte=now + EXPIRING_WITHIN, programme__status=ProgrammeStatus.PUBLISHED
+        )
         .select_related("programme__provider")
         .order_by("expires_at", "programme_id")
     )

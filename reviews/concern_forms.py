@@ -21,7 +21,10 @@ def form_stamp() -> str:
 def stamp_age(stamp: str) -> float:
     """Seconds since the form was shown; raises ``signing.BadSignature`` for a forged or stale stamp."""
     shown = signing.loads(stamp, salt=_SIGNER_SALT, max_age=MAX_FORM_AGE_SECONDS)
-    return time.time() - float(shown["shown_at"])
+    age = time.time() - float(shown["shown_at"])
+    if age > MAX_FORM_AGE_SECONDS:
+        raise signing.SignatureExpired(f"The form is {age:.0f} seconds old.")
+    return age
 
 
 class ConcernForm(forms.Form):
@@ -43,7 +46,11 @@ class ConcernForm(forms.Form):
         help_text="An e-mail address or phone number. Only the register's convenors see it, never the provider.",
     )
     # Hidden from people (visually and from assistive technology); left empty by them.
-    website = forms.CharField(required=False, label="Leave this field empty", widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     stamp = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -75,7 +82,9 @@ class ConcernResponseForm(forms.Form):
 
 
 class DismissForm(forms.Form):
-    reason = forms.CharField(label="Why is it dismissed?", widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept in the audit trail.")
+    reason = forms.CharField(
+        label="Why is it dismissed?", widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept in the audit trail."
+    )
 
 
 class AskProviderForm(forms.Form):

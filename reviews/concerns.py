@@ -42,7 +42,9 @@ def concern_raise(*, programme: Programme, what: str, evidence: str, contact: st
         raise ValidationFailed("Too many concerns have been sent from your connection. Try again in an hour.")
     with transaction.atomic():
         concern = Concern.objects.create(programme=programme, what=what, evidence=evidence, contact=contact)
-        audit.record(actor=None, programme_id=programme.id, action=Action.CONCERN, change=Change("concern", "", "raised"))
+        audit.record(
+            actor=None, programme_id=programme.id, action=Action.CONCERN, change=Change("concern", "", "raised")
+        )
     return concern
 
 
@@ -117,7 +119,10 @@ def concern_provider_respond(*, concern: Concern, by: User, response: str) -> Co
         concern.status = ConcernStatus.PROVIDER_RESPONDED
         concern.save()
         audit.record(
-            actor=by, programme_id=concern.programme_id, action=Action.CONCERN, change=Change("concern", "", "responded")
+            actor=by,
+            programme_id=concern.programme_id,
+            action=Action.CONCERN,
+            change=Change("concern", "", "responded"),
         )
     return concern
 

@@ -142,13 +142,16 @@ def programme_crosswalk(*, programme_id: int, framework) -> ProgrammeCrosswalk:
     }
     threshold = secure_threshold(framework)
     met_tags = set()
-    tagged = Criterion.objects.filter(element__framework=framework).values_list("element__key", "code", "crosswalk_tags")
+    tagged = Criterion.objects.filter(element__framework=framework).values_list(
+        "element__key", "code", "crosswalk_tags"
+    )
     for key, code, tag_id in tagged:
         mean = means.get((key, code))
         if tag_id is not None and mean is not None and mean >= threshold:
             met_tags.add(tag_id)
     parts = [
-        CrosswalkPart(tag.scheme, tag.code, tag.label, tag.group, tag.pk in met_tags) for tag in CrosswalkTag.objects.all()
+        CrosswalkPart(tag.scheme, tag.code, tag.label, tag.group, tag.pk in met_tags)
+        for tag in CrosswalkTag.objects.all()
     ]
     return ProgrammeCrosswalk(
         dfe=[p for p in parts if p.scheme == "dfe-2016"], eef=[p for p in parts if p.scheme == "eef-2021"]

@@ -40,8 +40,11 @@ def _value(row, *names):
 
 def _moves(rows: Iterable) -> list[BandMove]:
     moves = [
-        BandMove(str(_value(row, "from_band", "before", "from")), str(_value(row, "to_band", "after", "to")),
-                 int(_value(row, "count", "programmes")))
+        BandMove(
+            str(_value(row, "from_band", "before", "from")),
+            str(_value(row, "to_band", "after", "to")),
+            int(_value(row, "count", "programmes")),
+        )
         for row in rows
     ]
     return sorted((move for move in moves if move.from_band != move.to_band and move.count), key=lambda m: -m.count)

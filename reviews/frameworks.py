@@ -133,7 +133,9 @@ class CriterionInput:
     tag_ids: list[int]
 
 
-def criterion_save(*, element: Element, by: User, typed: CriterionInput, criterion: Criterion | None = None) -> Criterion:
+def criterion_save(
+    *, element: Element, by: User, typed: CriterionInput, criterion: Criterion | None = None
+) -> Criterion:
     """Create (``criterion`` None) or change a criterion of a draft, with a descriptor for each of
     the framework's levels and its crosswalk tags."""
     with transaction.atomic():
@@ -162,7 +164,9 @@ def _criterion_errors(criterion: Criterion, draft: Framework, typed: CriterionIn
         errors.update({name: [str(m) for m in messages] for name, messages in error.message_dict.items()})
     taken = Criterion.objects.filter(element__framework=draft, code=criterion.code).exclude(pk=criterion.pk)
     if criterion.code and taken.exists():
-        errors.setdefault("code", []).append(f"Another criterion in this version already has the code {criterion.code}.")
+        errors.setdefault("code", []).append(
+            f"Another criterion in this version already has the code {criterion.code}."
+        )
     for level in draft.levels.values_list("level", flat=True):
         if not typed.descriptors.get(level, "").strip():
             errors[f"descriptor_{level}"] = [f"Describe what the criterion looks like at level {level}."]

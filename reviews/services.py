@@ -137,7 +137,8 @@ def review_assign(*, programme: Programme, reviewer: User, by: User) -> Review:
             action=Action.ASSIGNED,
             change=Change("reviewer", "", reviewer.username),
         )
-        _programme_transition(programme, "start_review", by)
+        if programme.status != ProgrammeStatus.PUBLISHED:  # a re-review leaves it on the register
+            _programme_transition(programme, "start_review", by)
         notify(kind=NotificationKind.ASSIGNED, programme_id=programme.id, review_id=review.id)
     return review
 

@@ -83,7 +83,10 @@ def expiring(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     page = Paginator(expiring_and_expired(now=now), 50).get_page(request.GET.get("page"))
     under_rereview = set(
-        ReReview.objects.filter(closed_at__isnull=True, programme_id__in=[v.programme_id for v in page.object_list])
-        .values_list("programme_id", flat=True)
+        ReReview.objects.filter(
+            closed_at__isnull=True, programme_id__in=[v.programme_id for v in page.object_list]
+        ).values_list("programme_id", flat=True)
     )
-    return render(request, "reviews/convenor/expiring.html", {"page": page, "now": now, "under_rereview": under_rereview})
+    return render(
+        request, "reviews/convenor/expiring.html", {"page": page, "now": now, "under_rereview": under_rereview}
+    )

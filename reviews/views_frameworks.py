@@ -79,10 +79,16 @@ def framework(request: HttpRequest, framework_id: int) -> HttpResponse:
         "elements": elements,
         "levels": list(version.levels.all()),
         "bands": list(version.bands.all()),
-        "settings": [(SettingsForm.base_fields[name].label, getattr(version, name)) for name in SettingsForm._meta.fields],
+        "settings": [
+            (SettingsForm.base_fields[name].label, getattr(version, name)) for name in SettingsForm._meta.fields
+        ],
         "problems": frameworks.incompleteness(version) if version.status == FrameworkStatus.DRAFT else [],
     }
-    template = "reviews/frameworks/task_list.html" if version.status == FrameworkStatus.DRAFT else "reviews/frameworks/version.html"
+    template = (
+        "reviews/frameworks/task_list.html"
+        if version.status == FrameworkStatus.DRAFT
+        else "reviews/frameworks/version.html"
+    )
     return render(request, template, context)
 
 
@@ -134,7 +140,9 @@ def edit_element(request: HttpRequest, framework_id: int, element_id: int) -> Ht
     form = ElementForm(request.POST or None, instance=Element.objects.get(pk=element.pk))
     save = lambda: frameworks.element_update(element=element, by=request.user, **form.cleaned_data)  # noqa: E731
     context = {"element": element, "criteria": list(element.criteria.all())}
-    return _edit(request, framework=draft, form=form, template="reviews/frameworks/element.html", save=save, context=context)
+    return _edit(
+        request, framework=draft, form=form, template="reviews/frameworks/element.html", save=save, context=context
+    )
 
 
 @framework_page
@@ -147,7 +155,9 @@ def edit_criterion(request: HttpRequest, framework_id: int, element_id: int, cri
         element=element, by=request.user, typed=form.to_input(), criterion=criterion
     )
     context = {"element": element, "criterion": criterion}
-    return _edit(request, framework=draft, form=form, template="reviews/frameworks/criterion.html", save=save, context=context)
+    return _edit(
+        request, framework=draft, form=form, template="reviews/frameworks/criterion.html", save=save, context=context
+    )
 
 
 @require_POST
@@ -208,4 +218,9 @@ def diff(request: HttpRequest) -> HttpResponse:
     changes = None
     if form.is_valid():
         changes = framework_diff(before=form.cleaned_data["before"], after=form.cleaned_data["after"])
-    return render(request, "reviews/frameworks/diff.html", {"form": form, "changes": changes}, status=200 if form.is_bound is False or form.is_valid() else 400)
+    return render(
+        request,
+        "reviews/frameworks/diff.html",
+        {"form": form, "changes": changes},
+        status=200 if form.is_bound is False or form.is_valid() else 400,
+    )

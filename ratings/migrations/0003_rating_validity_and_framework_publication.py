@@ -6,39 +6,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0004_search_function'),
-        ('ratings', '0002_prior_per_framework_and_stale_claims'),
-        ('reviews', '0005_notification_owed_index'),
+        ("programmes", "0004_search_function"),
+        ("ratings", "0002_prior_per_framework_and_stale_claims"),
+        ("reviews", "0005_notification_owed_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FrameworkPublication',
+            name="FrameworkPublication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('steps_done', models.PositiveSmallIntegerField(default=0)),
-                ('current_step', models.CharField(blank=True, max_length=40)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('rated_programmes', models.PositiveIntegerField(blank=True, null=True)),
-                ('framework', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='publication', to='reviews.framework')),
-                ('published_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("steps_done", models.PositiveSmallIntegerField(default=0)),
+                ("current_step", models.CharField(blank=True, max_length=40)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("rated_programmes", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "framework",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="publication", to="reviews.framework"
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RatingValidity',
+            name="RatingValidity",
             fields=[
-                ('programme', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='validity', serialize=False, to='programmes.programme')),
-                ('valid_from', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('expired_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "programme",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="validity",
+                        serialize=False,
+                        to="programmes.programme",
+                    ),
+                ),
+                ("valid_from", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("expired_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name_plural': 'rating validities',
-                'indexes': [models.Index(condition=models.Q(('expired_at__isnull', True)), fields=['expires_at'], name='validity_due')],
+                "verbose_name_plural": "rating validities",
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("expired_at__isnull", True)), fields=["expires_at"], name="validity_due"
+                    )
+                ],
             },
         ),
     ]

@@ -136,7 +136,9 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class ScoreInputSerializer(serializers.Serializer):
     score = serializers.IntegerField(
-        allow_null=True, min_value=1, help_text="A level of the review's framework (1 to its top level), or null while undecided."
+        allow_null=True,
+        min_value=1,
+        help_text="A level of the review's framework (1 to its top level), or null while undecided.",
     )
     rationale = serializers.CharField(allow_blank=True, max_length=10000, default="", trim_whitespace=False)
 

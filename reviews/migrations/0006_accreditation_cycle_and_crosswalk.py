@@ -7,180 +7,287 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0004_search_function'),
-        ('reviews', '0005_notification_owed_index'),
+        ("programmes", "0004_search_function"),
+        ("reviews", "0005_notification_owed_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Concern',
+            name="Concern",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('what', models.TextField()),
-                ('evidence', models.TextField(blank=True)),
-                ('contact', models.CharField(blank=True, max_length=254)),
-                ('status', models.CharField(choices=[('open', 'New'), ('asked-provider', 'Waiting for the provider'), ('provider-responded', 'Provider has responded'), ('dismissed', 'Dismissed'), ('upheld', 'Upheld: re-review ordered')], default='open', max_length=20)),
-                ('convenor_note', models.TextField(blank=True, help_text='The dismissal reason or the question for the provider.')),
-                ('public_summary', models.TextField(blank=True, help_text='Shown on the programme page once upheld.')),
-                ('provider_response', models.TextField(blank=True)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('triaged_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("what", models.TextField()),
+                ("evidence", models.TextField(blank=True)),
+                ("contact", models.CharField(blank=True, max_length=254)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "New"),
+                            ("asked-provider", "Waiting for the provider"),
+                            ("provider-responded", "Provider has responded"),
+                            ("dismissed", "Dismissed"),
+                            ("upheld", "Upheld: re-review ordered"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "convenor_note",
+                    models.TextField(blank=True, help_text="The dismissal reason or the question for the provider."),
+                ),
+                ("public_summary", models.TextField(blank=True, help_text="Shown on the programme page once upheld.")),
+                ("provider_response", models.TextField(blank=True)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                ("triaged_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CrosswalkTag',
+            name="CrosswalkTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(choices=[('dfe-2016', "DfE Standard for teachers' professional development (2016)"), ('eef-2021', 'EEF effective professional development mechanisms (2021)')], max_length=16)),
-                ('code', models.CharField(max_length=40)),
-                ('label', models.CharField(max_length=200)),
-                ('group', models.CharField(blank=True, max_length=60)),
-                ('position', models.PositiveSmallIntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[
+                            ("dfe-2016", "DfE Standard for teachers' professional development (2016)"),
+                            ("eef-2021", "EEF effective professional development mechanisms (2021)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("label", models.CharField(max_length=200)),
+                ("group", models.CharField(blank=True, max_length=60)),
+                ("position", models.PositiveSmallIntegerField()),
             ],
             options={
-                'ordering': ['scheme', 'position'],
+                "ordering": ["scheme", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ExpiryReminder',
+            name="ExpiryReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateTimeField()),
-                ('days_before', models.PositiveSmallIntegerField()),
-                ('expires_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("valid_from", models.DateTimeField()),
+                ("days_before", models.PositiveSmallIntegerField()),
+                ("expires_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='ReReview',
+            name="ReReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('reaccreditation', 'Reaccreditation'), ('concern', 'A concern')], max_length=20)),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[("reaccreditation", "Reaccreditation"), ("concern", "A concern")], max_length=20
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-opened_at'],
+                "ordering": ["-opened_at"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='criterionscore',
-            name='score_between_1_and_4',
+            model_name="criterionscore",
+            name="score_between_1_and_4",
         ),
         migrations.RemoveConstraint(
-            model_name='leveldescriptor',
-            name='descriptor_level_range',
+            model_name="leveldescriptor",
+            name="descriptor_level_range",
         ),
         migrations.RemoveConstraint(
-            model_name='scorelevel',
-            name='score_level_range',
+            model_name="scorelevel",
+            name="score_level_range",
         ),
         migrations.AddField(
-            model_name='framework',
-            name='validity_months',
-            field=models.PositiveSmallIntegerField(default=36, help_text='How long a rating stays valid after it is published, in months.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(120)]),
+            model_name="framework",
+            name="validity_months",
+            field=models.PositiveSmallIntegerField(
+                default=36,
+                help_text="How long a rating stays valid after it is published, in months.",
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(120)],
+            ),
         ),
         migrations.AlterField(
-            model_name='criterionscore',
-            name='score',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9)]),
+            model_name="criterionscore",
+            name="score",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9)],
+            ),
         ),
         migrations.AlterField(
-            model_name='leveldescriptor',
-            name='level',
-            field=models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9)]),
+            model_name="leveldescriptor",
+            name="level",
+            field=models.PositiveSmallIntegerField(
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9)]
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('assigned', 'Review assigned'), ('returned', 'Review returned'), ('published', 'Programme published'), ('conflict', 'Conflict of interest declared'), ('expiring', 'Rating expiring'), ('concern-question', 'Concern: question for the provider')], max_length=20),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("assigned", "Review assigned"),
+                    ("returned", "Review returned"),
+                    ("published", "Programme published"),
+                    ("conflict", "Conflict of interest declared"),
+                    ("expiring", "Rating expiring"),
+                    ("concern-question", "Concern: question for the provider"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='review',
-            name='state',
-            field=models.CharField(choices=[('assigned', 'Assigned'), ('in-progress', 'In progress'), ('submitted', 'Submitted'), ('returned', 'Returned to reviewer'), ('accepted', 'Accepted'), ('published', 'Published'), ('withdrawn', 'Withdrawn'), ('released', 'Released (conflict declared)'), ('superseded', 'Superseded by a re-review')], default='assigned', max_length=16),
+            model_name="review",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("assigned", "Assigned"),
+                    ("in-progress", "In progress"),
+                    ("submitted", "Submitted"),
+                    ("returned", "Returned to reviewer"),
+                    ("accepted", "Accepted"),
+                    ("published", "Published"),
+                    ("withdrawn", "Withdrawn"),
+                    ("released", "Released (conflict declared)"),
+                    ("superseded", "Superseded by a re-review"),
+                ],
+                default="assigned",
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='scorelevel',
-            name='level',
-            field=models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9)]),
+            model_name="scorelevel",
+            name="level",
+            field=models.PositiveSmallIntegerField(
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9)]
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterionscore',
-            constraint=models.CheckConstraint(condition=models.Q(('score__isnull', True), models.Q(('score__gte', 1), ('score__lte', 9)), _connector='OR'), name='score_within_the_levels'),
+            model_name="criterionscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("score__isnull", True), models.Q(("score__gte", 1), ("score__lte", 9)), _connector="OR"
+                ),
+                name="score_within_the_levels",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='leveldescriptor',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 9)), name='descriptor_level_range'),
+            model_name="leveldescriptor",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 9)), name="descriptor_level_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scorelevel',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 9)), name='score_level_range'),
+            model_name="scorelevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 9)), name="score_level_range"
+            ),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='concerns', to='programmes.programme'),
+            model_name="concern",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="concerns", to="programmes.programme"
+            ),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='triaged_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="concern",
+            name="triaged_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='crosswalktag',
-            constraint=models.UniqueConstraint(fields=('scheme', 'code'), name='crosswalk_tag_unique'),
+            model_name="crosswalktag",
+            constraint=models.UniqueConstraint(fields=("scheme", "code"), name="crosswalk_tag_unique"),
         ),
         migrations.AddField(
-            model_name='criterion',
-            name='crosswalk_tags',
-            field=models.ManyToManyField(blank=True, help_text='The parts of other frameworks it evidences.', related_name='criteria', to='reviews.crosswalktag'),
+            model_name="criterion",
+            name="crosswalk_tags",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The parts of other frameworks it evidences.",
+                related_name="criteria",
+                to="reviews.crosswalktag",
+            ),
         ),
         migrations.AddField(
-            model_name='expiryreminder',
-            name='notification',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='expiry_reminder', to='reviews.notification'),
+            model_name="expiryreminder",
+            name="notification",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="expiry_reminder", to="reviews.notification"
+            ),
         ),
         migrations.AddField(
-            model_name='expiryreminder',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programmes.programme'),
+            model_name="expiryreminder",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="programmes.programme"
+            ),
         ),
         migrations.AddField(
-            model_name='rereview',
-            name='concern',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='reviews.concern'),
+            model_name="rereview",
+            name="concern",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="reviews.concern",
+            ),
         ),
         migrations.AddField(
-            model_name='rereview',
-            name='opened_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="rereview",
+            name="opened_by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='rereview',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rereviews', to='programmes.programme'),
+            model_name="rereview",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="rereviews", to="programmes.programme"
+            ),
         ),
         migrations.AddIndex(
-            model_name='concern',
-            index=models.Index(fields=['status', 'created_at'], name='concern_triage'),
+            model_name="concern",
+            index=models.Index(fields=["status", "created_at"], name="concern_triage"),
         ),
         migrations.AddIndex(
-            model_name='concern',
-            index=models.Index(fields=['programme', 'status'], name='concern_programme'),
+            model_name="concern",
+            index=models.Index(fields=["programme", "status"], name="concern_programme"),
         ),
         migrations.AddConstraint(
-            model_name='expiryreminder',
-            constraint=models.UniqueConstraint(fields=('programme', 'valid_from', 'days_before'), name='one_reminder_per_rating_and_lead_time'),
+            model_name="expiryreminder",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "valid_from", "days_before"), name="one_reminder_per_rating_and_lead_time"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rereview',
-            constraint=models.UniqueConstraint(condition=models.Q(('closed_at__isnull', True)), fields=('programme',), name='one_open_rereview_per_programme'),
+            model_name="rereview",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("closed_at__isnull", True)),
+                fields=("programme",),
+                name="one_open_rereview_per_programme",
+            ),
         ),
     ]

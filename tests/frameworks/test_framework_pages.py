@@ -88,7 +88,9 @@ def test_publishing_marks_every_rating_stale_and_shows_the_recompute_progress(
     assert StaleRating.objects.filter(programme=programme).exists()
     progress = signed_in.get(response["Location"]).content.decode()
     assert '<meta http-equiv="refresh"' in progress and "Step 0 of 7" in progress
-    FrameworkPublication.objects.filter(framework=draft).update(steps_done=7, finished_at="2026-12-01T09:00Z", rated_programmes=1)
+    FrameworkPublication.objects.filter(framework=draft).update(
+        steps_done=7, finished_at="2026-12-01T09:00Z", rated_programmes=1
+    )
     done = signed_in.get(response["Location"]).content.decode()
     assert "The register has been recomputed" in done and "http-equiv" not in done
 
@@ -97,7 +99,10 @@ def test_a_published_version_stays_readable_and_its_edit_pages_are_refused(signe
     assert "cannot be changed" in signed_in.get(f"/convenor/frameworks/{framework.pk}/").content.decode()
     assert signed_in.get(f"/convenor/frameworks/{framework.pk}/settings/").status_code == 403
     element = framework.elements.first()
-    assert signed_in.post(f"/convenor/frameworks/{framework.pk}/elements/{element.pk}/", {"weight": "3"}).status_code == 403
+    assert (
+        signed_in.post(f"/convenor/frameworks/{framework.pk}/elements/{element.pk}/", {"weight": "3"}).status_code
+        == 403
+    )
 
 
 def test_the_diff_lists_what_changed_between_two_versions(signed_in, draft, framework):
