@@ -72,9 +72,8 @@ def _rereview_open(*, programme: Programme, by: User, reason: str, concern: Conc
     with transaction.atomic():
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         if programme.status != ProgrammeStatus.PUBLISHED:
-            raise InvalidTransition(
-                f"This programme is {programme.get_status_display().lower()}; only a published programme is re-reviewed."
-            )
+            status = programme.get_status_display().lower()
+            raise InvalidTransition(f"This programme is {status}; only a published programme is re-reviewed.")
         existing = open_rereview(programme)
         if existing is not None:
             return existing

@@ -97,7 +97,9 @@ def _clean(instance: models.Model, *, exclude: list[str] | None = None) -> None:
     try:
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        raise ValidationFailed({name: [str(m) for m in messages] for name, messages in error.message_dict.items()})
+        raise ValidationFailed(
+            {name: [str(m) for m in messages] for name, messages in error.message_dict.items()}
+        ) from error
 
 
 def framework_settings_update(*, framework: Framework, by: User, values: dict) -> Framework:
@@ -207,12 +209,16 @@ def bands_save(*, framework: Framework, by: User, bands: list[dict]) -> list[Ban
             for name, messages in error.message_dict.items():
                 errors[f"band_{number}_{name}"] = [f"Band {number}: {m}" for m in messages]
         above = bands[number - 2] if number > 1 else None
-        if above and band.min_score is not None and above.get("min_score") is not None:
-            if band.min_score >= above["min_score"]:
-                errors.setdefault(f"band_{number}_min_score", []).append(
-                    f"The minimum of {band.name or f'band {number}'} must be below {above['name']}'s "
-                    f"({above['min_score']})."
-                )
+        if (
+            above
+            and band.min_score is not None
+            and above.get("min_score") is not None
+            and band.min_score >= above["min_score"]
+        ):
+            errors.setdefault(f"band_{number}_min_score", []).append(
+                f"The minimum of {band.name or f'band {number}'} must be below {above['name']}'s "
+                f"({above['min_score']})."
+            )
     if len({str(values.get("name", "")).lower() for values in bands}) != len(bands):
         errors.setdefault("__all__", []).append("Each band needs a different name.")
     if errors:

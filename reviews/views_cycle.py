@@ -52,11 +52,16 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/concerns/list.html", {"page": page})
 
 
+# action: (form, service, message on success); each service takes the concern, the convenor and the form's data.
 TRIAGE_ACTIONS = {
-    "dismiss": (DismissForm, lambda concern, by, data: concerns.concern_dismiss(concern=concern, by=by, **data), "Concern dismissed."),
-    "ask": (AskProviderForm, lambda concern, by, data: concerns.concern_ask_provider(concern=concern, by=by, **data), "The provider has been asked to respond."),
-    "rereview": (OrderRereviewForm, lambda concern, by, data: concerns.concern_order_rereview(concern=concern, by=by, **data), "Re-review ordered: assign reviewers on the programme's page."),
-}  # fmt: skip
+    "dismiss": (DismissForm, concerns.concern_dismiss, "Concern dismissed."),
+    "ask": (AskProviderForm, concerns.concern_ask_provider, "The provider has been asked to respond."),
+    "rereview": (
+        OrderRereviewForm,
+        concerns.concern_order_rereview,
+        "Re-review ordered: assign reviewers on the programme's page.",
+    ),
+}
 
 
 @convenor_page
@@ -68,7 +73,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     if chosen in TRIAGE_ACTIONS and forms[chosen].is_valid():
         _, act, success = TRIAGE_ACTIONS[chosen]
         try:
-            act(concern, request.user, forms[chosen].cleaned_data)
+            act(concern=concern, by=request.user, **forms[chosen].cleaned_data)
         except DomainError as error:
             apply_to_form(forms[chosen], error)
         else:

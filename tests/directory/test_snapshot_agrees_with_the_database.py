@@ -16,8 +16,8 @@ from programmes.models import Programme
 from programmes.search import refresh_search_vectors
 from programmes.selectors import programme_directory
 from programmes.vocabulary import DeliveryMode, FocusLevel, Format, FundingRoute, ProgrammeStatus
-from ratings.models import RatingValidity
 from providers.vocabulary import Phase, ProviderType, Region
+from ratings.models import RatingValidity
 from tests.directory.conftest import rate
 from tests.factories import make_programme, make_provider
 

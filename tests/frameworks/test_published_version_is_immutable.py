@@ -22,7 +22,7 @@ def staff(db):
 def test_every_editing_service_refuses_a_published_version(framework, convenor):
     element = framework.elements.first()
     criterion = element.criteria.first()
-    typed = CriterionInput("P1", "t", "g", Decimal("1"), {n: "d" for n in (1, 2, 3, 4)}, [])
+    typed = CriterionInput("P1", "t", "g", Decimal("1"), dict.fromkeys((1, 2, 3, 4), "d"), [])
     attempts = [
         lambda: frameworks.framework_settings_update(framework=framework, by=convenor, values={"min_reviews": 3}),
         lambda: frameworks.element_update(element=element, by=convenor, name="x", question="y", weight=Decimal("2")),

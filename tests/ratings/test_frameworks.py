@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from programmes.models import Programme
-from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from programmes.vocabulary import ProgrammeStatus
+from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from ratings.engine import recompute_all
 from ratings.models import ProgrammeRating, StaleRating
 from ratings.services import ratings_refresh_all
