@@ -21,7 +21,7 @@ PROGRAMMES = {"Weak on value": (3, 1), "Steady": (3, 3), "Strong": (4, 4), "Deve
 def rated_register(provider, reviewer, other_reviewer):
     for title, (level, value_level) in PROGRAMMES.items():
         programme = factories.make_programme(provider, title=title)
-        scores = {code: value_level for code in ("V1", "V2", "V3", "V4")}
+        scores = dict.fromkeys(("V1", "V2", "V3", "V4"), value_level)
         factories.make_review(
             programme,
             reviewer,
