@@ -31,7 +31,7 @@ from reviews.api.serializers import (
     ReviewInputSerializer,
     ReviewSerializer,
 )
-from reviews.models import Criterion, CriterionScore, Framework, Review
+from reviews.models import Criterion, CriterionScore, Framework, Review, ScoreLevel
 
 # The services name a criterion's form fields score_<id> and rationale_<id>; the API names them
 # by code, as its input does: scores.P1.score.
@@ -119,6 +119,15 @@ def criterion_ids_by_code(review: Review) -> dict[str, int]:
 
 
 def score_inputs(review: Review, typed: dict) -> dict[int, services.ScoreInput]:
+    # A level the framework does not have is the input's own error, reported before anything else.
+    levels = set(ScoreLevel.objects.filter(framework_id=review.framework_id).values_list("level", flat=True))
+    out_of_range = {
+        f"scores.{code}.score": [f"Select a level from 1 to {max(levels, default=4)} for {code}."]
+        for code, entry in typed.items()
+        if entry["score"] is not None and entry["score"] not in levels
+    }
+    if out_of_range:
+        raise ValidationFailed(out_of_range)
     ids = criterion_ids_by_code(review)
     unknown = sorted(code for code in typed if code not in ids)
     if unknown:

@@ -4,16 +4,23 @@ from django.db import IntegrityError, InternalError, connection, transaction
 
 from programmes.models import Programme
 from providers.vocabulary import Phase, Region
-from reviews.models import Criterion, CriterionScore, Element, ReviewState
+from reviews.models import (
+    MAX_LEVELS,
+    Criterion,
+    CriterionScore,
+    Element,
+    ReviewState,
+)
 from tests.factories import criteria_of, make_programme, make_review
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_database_rejects_a_score_outside_one_to_four(reviewer, framework):
+def test_the_database_rejects_a_score_outside_the_possible_levels(reviewer, framework):
+    """A framework has 1 to MAX_LEVELS levels; the services refuse a level its framework lacks."""
     review = make_review(make_programme(), reviewer, state=ReviewState.IN_PROGRESS, scores=None)
     criterion = criteria_of(framework)[0]
-    for bad_score in (0, 5):
+    for bad_score in (0, MAX_LEVELS + 1):
         with pytest.raises(IntegrityError), transaction.atomic():
             CriterionScore.objects.create(review=review, criterion=criterion, score=bad_score, rationale="x")
 
