@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from programmes.search import refresh_search_vectors
@@ -99,9 +99,26 @@ def seed_demo_data(*, sizes: SeedSizes, seed: int = 1, progress: Progress | None
                     progress(count)
         reset_sequences(["providers_provider", *BULK_TABLES])
         refresh_search_vectors()
+        start_rating_validities(framework)
     report.reviewers = len(reviewer_ids)
     report.seconds = time.monotonic() - started
     return report
+
+
+def start_rating_validities(framework: Framework) -> None:
+    """Each published programme's rating is valid from its publication for the framework's period
+    (set-based, as the publishing service does one at a time); any already past it expire."""
+    from reviews.accreditation import ratings_expire
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ratings_ratingvalidity (programme_id, valid_from, expires_at, expired_at) "
+            "SELECT id, published_at, published_at + make_interval(months => %s), NULL "
+            "FROM programmes_programme WHERE status = 'published' AND published_at IS NOT NULL "
+            "ON CONFLICT (programme_id) DO NOTHING",
+            [framework.validity_months],
+        )
+    ratings_expire()
 
 
 def ensure_demo_accounts() -> dict[str, User]:
