@@ -4,12 +4,14 @@ from reviews.models import (
     Affiliation,
     AuditEvent,
     Band,
+    Concern,
     Criterion,
     CriterionScore,
     Element,
     Framework,
     LevelDescriptor,
     Notification,
+    ReReview,
     Review,
     ScoreLevel,
 )
@@ -145,4 +147,32 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = ("kind", "programme", "review", "created_at", "sent_at", "recipients")
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Concern)
+class ConcernAdmin(admin.ModelAdmin):
+    """Read-only: concerns are triaged on the convenor pages, where every step is audited."""
+
+    list_display = ("programme", "status", "created_at", "triaged_at")
+    list_filter = ("status",)
+    raw_id_fields = ("programme", "triaged_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReReview)
+class ReReviewAdmin(admin.ModelAdmin):
+    list_display = ("programme", "reason", "opened_at", "closed_at")
+    list_filter = ("reason",)
+    raw_id_fields = ("programme", "concern", "opened_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

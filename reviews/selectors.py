@@ -15,6 +15,8 @@ from reviews.state_machine import REVIEW_HANDED_IN
 # Superseded reviews belong to an earlier round: the history keeps them, moderation does not compare them.
 COMPARED_STATES = (*(s for s in REVIEW_HANDED_IN if s != ReviewState.SUPERSEDED), ReviewState.RETURNED)
 QUEUE_STATUSES = (ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW, ProgrammeStatus.PUBLISHED)
+# The queue's extra tab: published programmes under re-review (reaccreditation or a concern).
+REREVIEW_TAB = "re-review"
 
 
 def my_assignments(*, reviewer) -> QuerySet[Review]:
@@ -56,6 +58,12 @@ def evidence_of(*, programme: Programme) -> list[EvidenceStatement]:
 def convenor_queue(*, status: str) -> QuerySet[Programme]:
     """Programmes in one stage: waiting longest first; published ones newest first (an index
     on (status, -published_at) serves that). Count reviews per page with ``with_review_counts``."""
+    if status == REREVIEW_TAB:
+        return (
+            Programme.objects.filter(rereviews__closed_at__isnull=True)
+            .select_related("provider")
+            .order_by("rereviews__opened_at", "id")
+        )
     order = ("-published_at", "-id") if status == ProgrammeStatus.PUBLISHED else ("submitted_at", "id")
     return Programme.objects.filter(status=status).select_related("provider").order_by(*order)
 

@@ -47,11 +47,12 @@ def _review(review_id: int) -> Review:
 @convenor_page
 def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ProgrammeStatus.SUBMITTED)
-    if status not in selectors.QUEUE_STATUSES:
+    if status not in (*selectors.QUEUE_STATUSES, selectors.REREVIEW_TAB):
         status = ProgrammeStatus.SUBMITTED
     page = Paginator(selectors.convenor_queue(status=status), 25).get_page(request.GET.get("page"))
     page.object_list = selectors.with_review_counts(list(page.object_list))
     tabs = [(value, ProgrammeStatus(value).label) for value in selectors.QUEUE_STATUSES]
+    tabs.append((selectors.REREVIEW_TAB, "Under re-review"))
     return render(request, "reviews/convenor/queue.html", {"page": page, "status": status, "tabs": tabs})
 
 

@@ -118,6 +118,9 @@ def test_a_resubmitted_programme_is_re_reviewed_and_the_new_reviews_replace_the_
     client.force_login(provider_editor)
     client.post(f"/provider/programmes/{published.slug}/resubmit/")
     assert accreditation.open_rereview(published) is not None
+    client.force_login(convenor)
+    assert published.title in client.get("/convenor/", {"status": "re-review"}).content.decode()
+    client.force_login(provider_editor)
     # The portfolio is carried over for editing while the programme stays on the register.
     assert client.get(f"/provider/programmes/{published.slug}/edit/").status_code == 200
 
