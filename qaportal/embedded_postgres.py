@@ -63,22 +63,32 @@ def database_url(data: Path) -> str:
     return f"postgres://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
 
 
-def running_postmaster(pgdata: Path) -> psutil.Process | None:
-    """The server process named in postmaster.pid, if it is running and is PostgreSQL."""
+def running_postgres(pid_file: Path) -> psutil.Process | None:
+    """The PostgreSQL process a lock file names, if it is running (a zombie is not)."""
     try:
-        pid = int((pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
-        process = psutil.Process(pid)
-        return process if process.name() == "postgres" else None
+        process = psutil.Process(int(pid_file.read_text().split("\n", 1)[0]))
+        alive = process.name() == "postgres" and process.status() != psutil.STATUS_ZOMBIE
+        return process if alive else None
     except (FileNotFoundError, ValueError, psutil.Error):
         return None
 
 
+def running_postmaster(pgdata: Path) -> psutil.Process | None:
+    return running_postgres(pgdata / "postmaster.pid")
+
+
 def forget_stale_pid_file(pgdata: Path) -> None:
-    """After a crash postmaster.pid may name a process that is gone, or whose number another
-    process now has; either would keep the server from starting."""
+    """After a crash postmaster.pid, and the socket's lock file beside it, may name a process that
+    is gone, or whose number another process now has, or that nobody has reaped yet (a zombie);
+    PostgreSQL would then refuse to start, taking it for a server still running."""
     pid_file = pgdata / "postmaster.pid"
-    if pid_file.exists() and running_postmaster(pgdata) is None:
-        pid_file.unlink()
+    if not pid_file.exists() or running_postmaster(pgdata) is not None:
+        return
+    lines = pid_file.read_text().splitlines()
+    socket_dir = Path(lines[4]) if len(lines) > 4 and lines[4] else pgdata
+    for stale in [pid_file, *socket_dir.glob(".s.PGSQL.*.lock")]:
+        if running_postgres(stale) is None:
+            stale.unlink(missing_ok=True)
 
 
 def create_database(socket_dir: Path) -> None:
