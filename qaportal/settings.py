@@ -120,7 +120,11 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # No DATABASE_URL means the embedded PostgreSQL in the data folder, started if it is not running.
 DATA_DIR = embedded_postgres.data_dir()
-DATABASE_URL = env_str("DATABASE_URL") or embedded_postgres.database_url(DATA_DIR)
+DATABASE_URL = env_str("DATABASE_URL")
+if not DATABASE_URL:
+    if PRODUCTION:
+        raise ImproperlyConfigured("DATABASE_URL must be set when DJANGO_ENV=production")
+    DATABASE_URL = embedded_postgres.database_url(DATA_DIR)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

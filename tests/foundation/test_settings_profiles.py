@@ -95,6 +95,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_production_never_starts_the_embedded_database(tmp_path):
+    result = run_python(REPORT, DJANGO_ENV="production", SECRET_KEY="k" * 64, DATA_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set" in result.stderr
+    assert not (tmp_path / "postgres").exists()
+
+
 def test_a_malformed_boolean_is_a_clear_error():
     result = run_python(REPORT, DEBUG="perhaps")
     assert "DEBUG must be a boolean" in result.stderr
