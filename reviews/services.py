@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
+from qaportal import outbox
 from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from ratings.services import mark_programme_rating_stale
 from reviews import audit, policies
@@ -70,12 +71,7 @@ def notify(*, kind: str, programme_id: int, review_id: int | None = None) -> Not
 def _enqueue_notification(notification_id: int) -> None:
     from reviews.tasks import send_notification
 
-    try:
-        send_notification.delay(notification_id)
-    except Exception:  # noqa: BLE001 - a broker outage must not fail the request; the row stays unsent.
-        import logging
-
-        logging.getLogger(__name__).warning("Could not enqueue notification %s", notification_id)
+    outbox.publish(send_notification, notification_id, what=f"notification {notification_id}")
 
 
 # --- Conflicts and assignment ---------------------------------------------------------------
@@ -540,14 +536,14 @@ def affiliation_remove(*, affiliation: Affiliation, by: User) -> None:
 # --- Notifications, sent by the task --------------------------------------------------------
 
 
-def notifications_send_owed(*, older_than: timedelta = timedelta(minutes=2), limit: int = 500) -> int:
+def notifications_send_owed(*, limit: int = 500) -> int:
     """Send e-mails whose task message never arrived (the broker was down at commit); returns how many.
 
-    Only rows older than ``older_than``, so that a message still on its way is not raced.
+    Only rows older than the outbox's grace period, so that a message still on its way is not raced.
     """
-    owed_ids = Notification.objects.filter(
-        sent_at__isnull=True, created_at__lt=timezone.now() - older_than
-    ).values_list("id", flat=True)[:limit]
+    owed_ids = Notification.objects.filter(sent_at__isnull=True, created_at__lt=outbox.unclaimed_since()).values_list(
+        "id", flat=True
+    )[:limit]
     return sum(notification_send(notification_id=notification_id) for notification_id in list(owed_ids))
 
 
