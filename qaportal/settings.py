@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A read whose database connection was dropped under it runs once more (see the class).
+    "qaportal.middleware.RetryDroppedConnectionMiddleware",
     # Last, so that a locked-out sign-in never reaches the view.
     "axes.middleware.AxesMiddleware",
 ]
