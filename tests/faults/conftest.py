@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from pathlib import Path
 
 import pytest
 import requests
@@ -94,7 +95,7 @@ class Services:
 
     def _wait_for_log(self, process, log_path: str, text: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
-        while text not in open(log_path).read():
+        while text not in Path(log_path).read_text():
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{log_path} never said {text!r}")
             time.sleep(0.1)
