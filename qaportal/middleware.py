@@ -47,3 +47,18 @@ def _a_connection_was_lost() -> bool:
         connection.connection is not None and not connection.is_usable()
         for connection in connections.all(initialized_only=True)
     )
+
+
+class PermissionRefusedLogMiddleware:
+    """A security event for every 403, wherever it was decided (a policy, a decorator, the API)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            from qaportal.security_log import Event, security_event
+
+            security_event(Event.PERMISSION_REFUSED, request=request, method=request.method, path=request.path[:300])
+        return response

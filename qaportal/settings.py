@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "qaportal",
     "providers",
     "programmes",
@@ -90,6 +93,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(), then the one rule on who must have verified a second factor.
+    "django_otp.middleware.OTPMiddleware",
+    "qaportal.two_factor.TwoFactorMiddleware",
+    # Every 403, wherever it was decided, is a security event.
+    "qaportal.middleware.PermissionRefusedLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -221,6 +229,7 @@ else:
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "qaportal.signin_guard.SignInSlowdownBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -251,6 +260,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # SIGNIN_SLOWDOWN_MAX_SECONDS. An address that has not failed is never made to wait.
 SIGNIN_USERNAME_CEILING = env_int("SIGNIN_USERNAME_CEILING", 10)
 SIGNIN_SLOWDOWN_MAX_SECONDS = env_int("SIGNIN_SLOWDOWN_MAX_SECONDS", 60)
+
+# Two-factor authentication (TOTP and recovery codes) for convenors and staff: on in production.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = "LPD/CPD Quality Register"
 
 # API tokens last this long, and are revoked when their owner's password changes or is reset.
 API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 30)
@@ -350,7 +363,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Security events, one JSON object a line (qaportal.security_log); route this logger to the
+        # operators' log store.
+        "security": {"level": "INFO"},
+    },
 }
 
 FORM_RENDERER = "qaportal.forms.GovukFormRenderer"
