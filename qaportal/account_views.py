@@ -75,7 +75,7 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label="Security code",
         max_length=32,
         widget=forms.TextInput(
             attrs={
