@@ -131,7 +131,7 @@ def verification_sign_in(*, request: HttpRequest, code: str) -> bool:
     return True
 
 
-def second_factor_refusal(request, user) -> None:
+def second_factor_refusal(request, user, *, code: str) -> None:
     """For the API's token exchange: convenors and staff send ``otp`` as well as their password."""
     if not needs_second_factor(user):
         return
@@ -140,8 +140,7 @@ def second_factor_refusal(request, user) -> None:
             "Set up two-factor authentication on the website before asking for an API token.",
             code="two_factor_not_set_up",
         )
-    code = request.data.get("otp") if hasattr(request.data, "get") else None
-    device = verified_device(user, str(code or ""))
+    device = verified_device(user, code)
     if device is None:
         security_event(Event.TWO_FACTOR_FAILED, request=request, user=user, step="api-token")
         raise exceptions.ValidationError(

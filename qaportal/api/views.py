@@ -28,6 +28,15 @@ ROOT_LINKS = [
 ]
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        write_only=True,
+        max_length=32,
+        help_text="Convenors and staff: the code their authenticator app shows now, or a recovery code.",
+    )
+
+
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
 
@@ -44,9 +53,9 @@ class TokenView(RegisterAPIView):
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
 
-    @extend_schema(request=AuthTokenSerializer, responses=TokenResponseSerializer, operation_id="auth_token_create")
+    @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer, operation_id="auth_token_create")
     def post(self, request):
-        credentials = AuthTokenSerializer(data=request.data, context={"request": request})
+        credentials = TokenRequestSerializer(data=request.data, context={"request": request})
         if not credentials.is_valid():
             # django-axes marks the request when the account is locked; say so rather than
             # "wrong password", as the sign-in page does.
@@ -56,7 +65,7 @@ class TokenView(RegisterAPIView):
                 raise exceptions.Throttled(wait=request.signin_wait_seconds, detail=slowed_message(request))
             raise exceptions.ValidationError(credentials.errors)
         user = credentials.validated_data["user"]
-        second_factor_refusal(request, user)
+        second_factor_refusal(request, user, code=credentials.validated_data.get("otp", ""))
         token = token_issue(user=user, request=request)
         return Response({"token": token.key})
 
