@@ -158,7 +158,11 @@ def test_a_convenors_api_token_needs_a_current_code(client, convenor_account):
 
 def test_production_turns_it_on_and_development_does_not():
     code = "import django; from django.conf import settings; django.setup(); print(settings.TWO_FACTOR_REQUIRED)"
-    base = {**CLEAN_ENV, "DJANGO_SETTINGS_MODULE": "qaportal.settings"}
+    base = {
+        **CLEAN_ENV,
+        "DJANGO_SETTINGS_MODULE": "qaportal.settings",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    }
     production = {**base, "DJANGO_ENV": "production", "SECRET_KEY": "s" * 60, "ALLOWED_HOSTS": "register.example"}
     results = [
         subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
