@@ -9,6 +9,7 @@ import logging
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from programmes.vocabulary import ProgrammeStatus
@@ -114,9 +115,7 @@ def claim_full_recompute(*, fresh_too: bool) -> datetime | None:
         return requested_at
 
 
-def _claimable(now: datetime, *, fresh_too: bool):
-    from django.db.models import Q
-
+def _claimable(now: datetime, *, fresh_too: bool) -> Q:
     never_claimed = Q(claimed_until__isnull=True)
     if not fresh_too:
         never_claimed &= Q(requested_at__lt=outbox.unclaimed_since(now))
