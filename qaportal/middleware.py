@@ -7,15 +7,17 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 logger = logging.getLogger(__name__)
 
 SAFE_METHODS = ("GET", "HEAD")
+# A fail-over can drop the fresh connection too; two more tries, then the error stands.
+RETRIES = 2
 
 
 class RetryDroppedConnectionMiddleware:
-    """Run a read once more when its database connection was dropped under it.
+    """Run a read again when its database connection was dropped under it.
 
     CONN_HEALTH_CHECKS replaces a persistent connection the server closed while it sat idle; this
     covers the other case, a connection terminated while a request was using it (a database restart
     or fail-over, an administrator's pg_terminate_backend). Only GET and HEAD are retried: they
-    change nothing, so running one twice is harmless. A write fails as before, inside its transaction,
+    change nothing, so running one again is harmless. A write fails as before, inside its transaction,
     so nothing half-done is kept.
     """
 
@@ -28,18 +30,20 @@ class RetryDroppedConnectionMiddleware:
     def process_exception(self, request, exception):
         if request.method not in SAFE_METHODS or getattr(request, "_retried_after_dropped_connection", False):
             return None
-        if not isinstance(exception, OperationalError | InterfaceError) or not _a_connection_was_lost():
-            return None
         request._retried_after_dropped_connection = True
-        logger.warning("Database connection lost during %s %s; retrying once", request.method, request.path)
-        for connection in connections.all(initialized_only=True):
-            connection.close()
-        match = request.resolver_match
-        try:
-            return match.func(request, *match.args, **match.kwargs)
-        except DatabaseError:
-            logger.exception("The retry of %s %s failed too", request.method, request.path)
-            return None
+        for _attempt in range(RETRIES):
+            if not isinstance(exception, OperationalError | InterfaceError) or not _a_connection_was_lost():
+                return None
+            logger.warning("Database connection lost during %s %s; retrying", request.method, request.path)
+            for connection in connections.all(initialized_only=True):
+                connection.close()
+            match = request.resolver_match
+            try:
+                return match.func(request, *match.args, **match.kwargs)
+            except DatabaseError as error:
+                exception = error
+        logger.error("%s %s failed after %s retries on fresh connections", request.method, request.path, RETRIES)
+        return None
 
 
 def _a_connection_was_lost() -> bool:
