@@ -24,3 +24,22 @@ def broker_status() -> str:
         return "ok"
     except Exception as error:  # noqa: BLE001 - as above.
         return f"down: {error.__class__.__name__}"
+
+
+class HealthProbeMiddleware:
+    """Answer ``/healthz`` before anything that looks at the Host header or the scheme.
+
+    The container's probe connects to 127.0.0.1 over plain HTTP from inside the deployment, so
+    ALLOWED_HOSTS (a 400) and the HTTPS redirect (a 301) would otherwise refuse it. The answer holds
+    nothing but whether the database and the broker are up.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
+            from qaportal.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

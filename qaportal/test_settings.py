@@ -14,3 +14,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_FAILURE_LIMIT = 5
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 DEBUG = False
+# Tests sign convenors in with force_login; the two-factor tests turn it on themselves.
+TWO_FACTOR_REQUIRED = False

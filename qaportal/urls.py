@@ -2,13 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from programmes import views as programme_views
-from qaportal import views
+from qaportal import account_views, views
 from reviews import views_cycle
 from reviews.urls import convenor_patterns, reviewer_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", account_views.SignInView.as_view(), name="login"),
+    path("accounts/password_reset/", account_views.RateLimitedPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/two-factor/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("providers/", include("providers.urls")),
     path("programmes/<slug:slug>/concern/", views_cycle.raise_concern, name="raise-concern"),

@@ -96,6 +96,19 @@ class StaleRating(models.Model):
         return f"{self.programme_id} stale since {self.marked_at:%Y-%m-%d %H:%M}"
 
 
+class FullRecomputeRequest(models.Model):
+    """A whole-register recompute that is owed (one row at most, id 1): written with the change that
+    needs it or by the nightly task before it starts, deleted when a recompute that saw it finishes.
+    Claimed like a stale marker, so a worker killed in the middle leaves it for the sweep."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    requested_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Whole-register recompute requested {self.requested_at:%Y-%m-%d %H:%M}"
+
+
 class FrameworkPrior(models.Model):
     """The prior of the Bayesian average for one framework version, as of the last full recompute.
 

@@ -6,15 +6,16 @@ Tasks are only the fast path; ``stale_ratings_sweep`` (run by beat) repairs what
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from programmes.vocabulary import ProgrammeStatus
+from qaportal import outbox
 from ratings import engine
-from ratings.models import FrameworkPublication, ProgrammeRating, StaleRating
+from ratings.models import FrameworkPublication, FullRecomputeRequest, ProgrammeRating, StaleRating
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +37,12 @@ def mark_programme_rating_stale(*, programme_id: int) -> None:
     transaction.on_commit(lambda: enqueue_recompute(programme_id), using=connection.alias)
 
 
-def mark_all_ratings_stale(*, recompute: bool = True) -> int:
-    """Mark every published programme's rating stale (set-based) and, unless the caller starts
-    its own (``recompute=False``), enqueue one whole-register recompute after commit: for a change
-    that affects every rating, such as a new framework version. Returns how many were marked."""
+def mark_all_ratings_stale() -> int:
+    """Mark every published programme's rating stale (set-based), request a whole-register
+    recompute (a durable row) and enqueue it after commit: for a change that affects every rating,
+    such as a new framework version. Returns how many programmes were marked."""
     now = timezone.now()
+    request_full_recompute(now=now)
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO ratings_stalerating (programme_id, marked_at, claimed_until) "
@@ -49,27 +51,75 @@ def mark_all_ratings_stale(*, recompute: bool = True) -> int:
             [now, ProgrammeStatus.PUBLISHED],
         )
         marked = cursor.rowcount
-    if recompute:
-        transaction.on_commit(enqueue_full_recompute, using=connection.alias)
+    transaction.on_commit(enqueue_full_recompute, using=connection.alias)
     return marked
 
 
 def enqueue_recompute(programme_id: int) -> None:
     from ratings.tasks import recompute_programme_rating
 
-    try:
-        recompute_programme_rating.delay(programme_id)
-    except Exception:  # noqa: BLE001 - a broker outage must not fail the user's request; the sweep repairs it.
-        logger.warning("Could not enqueue rating recompute for programme %s; the sweep will", programme_id)
+    outbox.publish(recompute_programme_rating, programme_id, what=f"the rating recompute of programme {programme_id}")
 
 
 def enqueue_full_recompute() -> None:
     from ratings.tasks import recompute_all_ratings
 
-    try:
-        recompute_all_ratings.delay()
-    except Exception:  # noqa: BLE001 - as above: the stale markers stay and the sweep recomputes them.
-        logger.warning("Could not enqueue the whole-register rating recompute; the sweep will")
+    outbox.publish(recompute_all_ratings, what="the whole-register rating recompute")
+
+
+# --- The whole-register recompute as a durable request ---------------------------------------
+
+
+def request_full_recompute(*, now: datetime | None = None) -> None:
+    """Record, in the caller's transaction, that the whole register must be recomputed. Asking again
+    moves ``requested_at`` on and releases any claim, so a recompute already running does not clear
+    the newer request."""
+    FullRecomputeRequest.objects.bulk_create(
+        [FullRecomputeRequest(id=1, requested_at=now or timezone.now(), claimed_until=None)],
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=["requested_at", "claimed_until"],
+    )
+
+
+def full_recompute_run(*, only_if_requested: bool) -> int | None:
+    """Claim the whole-register recompute request and run it; None if there was nothing to claim.
+
+    The nightly task (``only_if_requested=False``) writes the request first, so that a worker killed
+    in the middle leaves a request behind for the sweep. The sweep (True) takes only a request that
+    is unclaimed and older than the grace period, or whose claim expired.
+    """
+    if not only_if_requested:
+        FullRecomputeRequest.objects.bulk_create(
+            [FullRecomputeRequest(id=1, requested_at=timezone.now())], ignore_conflicts=True
+        )
+    requested_at = claim_full_recompute(fresh_too=not only_if_requested)
+    if requested_at is None:
+        return None
+    rated = ratings_refresh_all()
+    FullRecomputeRequest.objects.filter(id=1, requested_at=requested_at).delete()
+    return rated
+
+
+def claim_full_recompute(*, fresh_too: bool) -> datetime | None:
+    """A short committed claim of the request (SKIP LOCKED: a concurrent claimer simply gets none)."""
+    now = timezone.now()
+    with transaction.atomic():
+        pending = FullRecomputeRequest.objects.select_for_update(skip_locked=True).filter(
+            _claimable(now, fresh_too=fresh_too)
+        )
+        requested_at = pending.values_list("requested_at", flat=True).first()
+        if requested_at is None:
+            return None
+        FullRecomputeRequest.objects.filter(id=1).update(claimed_until=outbox.claim_expiry(now))
+        return requested_at
+
+
+def _claimable(now: datetime, *, fresh_too: bool) -> Q:
+    never_claimed = Q(claimed_until__isnull=True)
+    if not fresh_too:
+        never_claimed &= Q(requested_at__lt=outbox.unclaimed_since(now))
+    return never_claimed | Q(claimed_until__lt=now)
 
 
 def enqueue_publication_recompute(publication_id: int) -> None:
@@ -148,7 +198,8 @@ def stale_ratings_sweep(*, batch_size: int = 500, max_batches: int | None = None
 def claim_stale_batch(*, batch_size: int) -> dict[int, datetime]:
     """Claim up to ``batch_size`` unclaimed (or expired) markers, oldest first."""
     now = timezone.now()
-    claim_until = now + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    # Short, and taken again for each batch: a sweep killed mid-batch frees it within a minute.
+    claim_until = outbox.claim_expiry(now)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE ratings_stalerating SET claimed_until = %s WHERE programme_id IN ("

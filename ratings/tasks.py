@@ -16,18 +16,21 @@ def recompute_programme_rating(programme_id: int) -> None:
 
 
 @shared_task
-def recompute_all_ratings() -> int:
-    """Recompute every rating in the register (a new framework version; nightly, to refresh the prior)."""
-    from ratings.services import ratings_refresh_all
+def recompute_all_ratings() -> int | None:
+    """Recompute every rating in the register (a new framework version; nightly, to refresh the prior).
+    None if another worker holds the claim on it."""
+    from ratings.services import full_recompute_run
 
-    return ratings_refresh_all()
+    return full_recompute_run(only_if_requested=False)
 
 
 @shared_task
 def sweep_stale_ratings() -> int:
-    """Recompute whatever is still marked stale: the repair path for lost or unsent messages."""
-    from ratings.services import stale_ratings_sweep
+    """The repair path for lost messages and killed workers: an owed whole-register recompute
+    first, then whatever is still marked stale."""
+    from ratings.services import full_recompute_run, stale_ratings_sweep
 
+    full_recompute_run(only_if_requested=True)
     return stale_ratings_sweep()
 
 

@@ -286,7 +286,8 @@ def framework_publish(*, framework: Framework, by: User) -> Framework:
             status=framework.status, is_live=True, published_at=framework.published_at
         )
         publication = FrameworkPublication.objects.create(framework=framework, published_by=by)
-        mark_all_ratings_stale(recompute=False)
+        # The durable whole-register request (repaired by the sweep) and this publication's tracked run.
+        mark_all_ratings_stale()
         transaction.on_commit(lambda: enqueue_publication_recompute(publication.pk))
     return framework
 

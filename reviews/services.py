@@ -14,10 +14,12 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
+from qaportal import outbox
 from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from ratings.services import mark_programme_rating_stale
 from reviews import audit, policies
@@ -71,12 +73,7 @@ def notify(*, kind: str, programme_id: int, review_id: int | None = None) -> Not
 def _enqueue_notification(notification_id: int) -> None:
     from reviews.tasks import send_notification
 
-    try:
-        send_notification.delay(notification_id)
-    except Exception:  # noqa: BLE001 - a broker outage must not fail the request; the row stays unsent.
-        import logging
-
-        logging.getLogger(__name__).warning("Could not enqueue notification %s", notification_id)
+    outbox.publish(send_notification, notification_id, what=f"notification {notification_id}")
 
 
 # --- Conflicts and assignment ---------------------------------------------------------------
@@ -567,22 +564,37 @@ def affiliation_remove(*, affiliation: Affiliation, by: User) -> None:
 # --- Notifications, sent by the task --------------------------------------------------------
 
 
-def notifications_send_owed(*, older_than: timedelta = timedelta(minutes=2), limit: int = 500) -> int:
-    """Send e-mails whose task message never arrived (the broker was down at commit); returns how many.
+def notifications_send_owed(*, limit: int = 500) -> int:
+    """Send e-mails whose task message never arrived (the broker was down at commit) or whose worker
+    died while sending; returns how many.
 
-    Only rows older than ``older_than``, so that a message still on its way is not raced.
+    Only rows older than the outbox's grace period, so that a message still on its way is not raced.
     """
-    owed_ids = Notification.objects.filter(
-        sent_at__isnull=True, created_at__lt=timezone.now() - older_than
-    ).values_list("id", flat=True)[:limit]
+    now = timezone.now()
+    owed_ids = (
+        Notification.objects.filter(sent_at__isnull=True, created_at__lt=outbox.unclaimed_since(now))
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .values_list("id", flat=True)[:limit]
+    )
     return sum(notification_send(notification_id=notification_id) for notification_id in list(owed_ids))
 
 
 def notification_send(*, notification_id: int) -> bool:
-    """Send one owed e-mail unless it has been sent already; True if this call sent it."""
+    """Send one owed e-mail unless it has been sent already or another worker is sending it; True if
+    this call sent it.
+
+    The claim is a short committed update (``claimed_until``); ``sent_at`` is written once the mail
+    server has taken the message. A worker that dies in between leaves the claim to expire and the
+    sweep sends it: rather a rare second copy than a lost e-mail.
+    """
     from reviews.notifications import deliver
 
-    claimed = Notification.objects.filter(pk=notification_id, sent_at__isnull=True).update(sent_at=timezone.now())
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id, sent_at__isnull=True)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=outbox.claim_expiry(now))
+    )
     if claimed != 1:
         return False
     notification = Notification.objects.select_related("programme", "review__reviewer").get(pk=notification_id)
@@ -590,7 +602,9 @@ def notification_send(*, notification_id: int) -> bool:
         recipients = deliver(notification)
     except Exception:
         # Un-claim, so that the retry sends it.
-        Notification.objects.filter(pk=notification_id).update(sent_at=None)
+        Notification.objects.filter(pk=notification_id).update(claimed_until=None)
         raise
-    Notification.objects.filter(pk=notification_id).update(recipients="\n".join(recipients))
+    Notification.objects.filter(pk=notification_id).update(
+        sent_at=timezone.now(), claimed_until=None, recipients="\n".join(recipients)
+    )
     return True

@@ -35,6 +35,9 @@ class ExportJob(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The outbox claim (see qaportal.outbox): a worker building the file renews it with each progress
+    # report; a job unclaimed or whose claim expired is taken by the sweep.
+    claimed_until = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
 
@@ -45,6 +48,12 @@ class ExportJob(models.Model):
             models.Index(fields=["requested_by", "-created_at"], name="export_job_mine_recent"),
             # The periodic clean-up looks for ready files past their expiry.
             models.Index(fields=["status", "expires_at"], name="export_job_expiry"),
+            # The sweep reads only the unfinished jobs.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="export_job_unfinished",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="export_progress_at_most_100"),

@@ -2,13 +2,16 @@
 
 import logging
 import os
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from qaportal import outbox
 from summaries.exports.tables import summary_table_list
 from summaries.filters import summary_filterset
 from summaries.models import ExportFormat, ExportJob, ExportStatus
@@ -35,7 +38,8 @@ class ExportNotAvailable(SummariesError):
 
 
 def export_start(*, requested_by, export_format: str, filters: dict[str, list[str]]) -> ExportJob:
-    """Record an export job and queue its task once the row is committed."""
+    """Record an export job (the durable promise) and queue its task once the row is committed; with
+    the broker down the job waits for ``exports_sweep``."""
     if export_format not in ExportFormat.values:
         raise SummariesError(f"Choose CSV, XLSX or PDF, not {export_format!r}")
     filterset = summary_filterset(filters)
@@ -44,23 +48,70 @@ def export_start(*, requested_by, export_format: str, filters: dict[str, list[st
     job = ExportJob.objects.create(requested_by=requested_by, format=export_format, filters=filterset.normalised())
     from summaries.tasks import build_export
 
-    transaction.on_commit(lambda: build_export.delay(str(job.pk)))
+    transaction.on_commit(lambda: outbox.publish(build_export, str(job.pk), what=f"export {job.pk}"))
     return job
 
 
 def export_run(*, job_id) -> ExportJob:
-    """Build the job's file. Safe to run twice: a finished job is left alone and a rerun overwrites
-    the same file name, so a redelivered task after a lost worker simply starts again."""
+    """Claim the job and build its file. Safe to run twice: a finished job, or one another worker
+    holds the claim on, is left alone; a job whose worker died (its claim expired) starts again."""
     job = ExportJob.objects.get(pk=job_id)
-    if job.is_finished:
+    if job.is_finished or not _claim(Q(pk=job.pk), fresh_too=True):
         return job
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportStatus.RUNNING, started_at=timezone.now(), progress=0, progress_note="Starting", error=""
+    return _build_claimed(job.pk)
+
+
+def exports_sweep(*, limit: int = 20) -> int:
+    """Build the exports that no worker has: their message was lost (the broker was down when they
+    were asked for) or their worker died. Returns how many it built."""
+    built = 0
+    while built < limit:
+        job_id = _claim(Q(), fresh_too=False)
+        if job_id is None:
+            break
+        _build_claimed(job_id)
+        built += 1
+    return built
+
+
+def _claim(which: Q, *, fresh_too: bool):
+    """A short committed claim of one unfinished job (the oldest that ``which`` allows), skipping any
+    another transaction is claiming; its id, or None."""
+    now = timezone.now()
+    claimable = (
+        Q(claimed_until__isnull=True)
+        if fresh_too
+        else Q(claimed_until__isnull=True, created_at__lt=outbox.unclaimed_since(now))
     )
+    claimable |= Q(claimed_until__lt=now)
+    with transaction.atomic():
+        job_id = (
+            ExportJob.objects.select_for_update(skip_locked=True)
+            .filter(which, claimable, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
+            .order_by("created_at")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if job_id is None:
+            return None
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportStatus.RUNNING,
+            claimed_until=outbox.claim_expiry(now),
+            started_at=now,
+            progress=0,
+            progress_note="Starting",
+            error="",
+        )
+        return job_id
+
+
+def _build_claimed(job_id) -> ExportJob:
+    job = ExportJob.objects.get(pk=job_id)
     name = f"exports/{job.pk}.{job.format}"
     path = default_storage.path(name)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    partial = f"{path}.part"
+    # Its own partial file: a second run after an expired claim never writes into the first one's.
+    partial = f"{path}.{uuid.uuid4().hex}.part"
     try:
         _build(job, partial)
         os.replace(partial, path)
@@ -69,6 +120,7 @@ def export_run(*, job_id) -> ExportJob:
         _remove(partial)
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportStatus.FAILED,
+            claimed_until=None,
             finished_at=timezone.now(),
             error=str(error)[:2000],
             progress_note="Failed",
@@ -78,6 +130,7 @@ def export_run(*, job_id) -> ExportJob:
     finished = timezone.now()
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportStatus.READY,
+        claimed_until=None,
         file=name,
         file_size=os.path.getsize(path),
         progress=100,
@@ -95,9 +148,10 @@ def _remove(path: str) -> None:
 
 
 def export_report_progress(*, job_id, percent: int, note: str) -> None:
-    """Written straight away (outside any transaction) so the progress bar moves while the file grows."""
+    """Written straight away (outside any transaction) so the progress bar moves while the file grows;
+    it renews the worker's claim too, so a long export is not taken from a live worker."""
     ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(
-        progress=max(0, min(int(percent), 99)), progress_note=note[:200]
+        progress=max(0, min(int(percent), 99)), progress_note=note[:200], claimed_until=outbox.claim_expiry()
     )
 
 

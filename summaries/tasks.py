@@ -1,14 +1,23 @@
 from celery import shared_task
+from django.conf import settings
 
 CLEANUP_ENTRY = "summaries-delete-expired-exports"
 
 
-@shared_task(soft_time_limit=900, time_limit=1000)
+@shared_task(soft_time_limit=settings.EXPORT_TASK_SOFT_TIME_LIMIT, time_limit=settings.EXPORT_TASK_TIME_LIMIT)
 def build_export(job_id: str) -> None:
-    """Build one export file; the service leaves a finished job alone, so running twice is harmless."""
+    """Build one export file; the service leaves a finished or claimed job alone, so running twice is harmless."""
     from summaries.services import export_run
 
     export_run(job_id=job_id)
+
+
+@shared_task(soft_time_limit=settings.EXPORT_TASK_SOFT_TIME_LIMIT, time_limit=settings.EXPORT_TASK_TIME_LIMIT)
+def sweep_export_jobs() -> int:
+    """The repair path: build the exports whose message was lost or whose worker died."""
+    from summaries.services import exports_sweep
+
+    return exports_sweep()
 
 
 @shared_task(soft_time_limit=900, time_limit=1000)

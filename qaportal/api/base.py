@@ -12,13 +12,13 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from qaportal.api.authentication import RegisterTokenAuthentication
 from qaportal.api.exceptions import api_exception_handler
 from qaportal.api.pagination import RegisterPagination
 from qaportal.api.schema import RegisterAutoSchema
+from qaportal.api.throttling import AnonymousRateThrottle
 
 
 class JSONNegotiation(DefaultContentNegotiation):
@@ -36,7 +36,7 @@ class RegisterAPIView(APIView):
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONNegotiation
     parser_classes = [JSONParser]
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AnonymousRateThrottle]
     pagination_class = RegisterPagination
     schema = RegisterAutoSchema()
     # The OpenAPI schema describes every endpoint; OPTIONS answers 405 rather than a second,

@@ -3,12 +3,14 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from qaportal.api.base import RegisterAPIView
+from qaportal.api.tokens import token_issue, tokens_revoke
+from qaportal.signin_guard import slowed_message
+from qaportal.two_factor import second_factor_refusal
 
 LOCKED_OUT = "Too many failed sign-ins: this account is locked for a while. Try again later."
 ROOT_LINKS = [
@@ -26,6 +28,15 @@ ROOT_LINKS = [
 ]
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        write_only=True,
+        max_length=32,
+        help_text="Convenors and staff: the code their authenticator app shows now, or a recovery code.",
+    )
+
+
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
 
@@ -33,27 +44,34 @@ class TokenResponseSerializer(serializers.Serializer):
 class TokenView(RegisterAPIView):
     """Exchange a username and password for an API token; DELETE revokes the token in use.
 
-    Sign-in lock-out applies here as on the sign-in page: repeated failures lock the account.
+    Sign-in lock-out applies here as on the sign-in page: repeated failures from one address lock
+    that address out for the account. Tokens last ``API_TOKEN_LIFETIME_DAYS`` and are revoked when
+    the password changes. Convenors and staff, who must use two-factor authentication, also send
+    ``otp``: a current code from their authenticator app (or a recovery code).
     """
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
 
-    @extend_schema(request=AuthTokenSerializer, responses=TokenResponseSerializer, operation_id="auth_token_create")
+    @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer, operation_id="auth_token_create")
     def post(self, request):
-        credentials = AuthTokenSerializer(data=request.data, context={"request": request})
+        credentials = TokenRequestSerializer(data=request.data, context={"request": request})
         if not credentials.is_valid():
             # django-axes marks the request when the account is locked; say so rather than
             # "wrong password", as the sign-in page does.
             if getattr(request, "axes_locked_out", False):
                 raise exceptions.PermissionDenied(LOCKED_OUT, code="locked_out")
+            if getattr(request, "signin_wait_seconds", 0):
+                raise exceptions.Throttled(wait=request.signin_wait_seconds, detail=slowed_message(request))
             raise exceptions.ValidationError(credentials.errors)
-        token, _ = Token.objects.get_or_create(user=credentials.validated_data["user"])
+        user = credentials.validated_data["user"]
+        second_factor_refusal(request, user, code=credentials.validated_data.get("otp", ""))
+        token = token_issue(user=user, request=request)
         return Response({"token": token.key})
 
     @extend_schema(request=None, responses={204: None}, operation_id="auth_token_destroy")
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        tokens_revoke(user=request.user, reason="signed out of the API", request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -16,8 +16,9 @@ class NotificationKind(models.TextChoices):
 class Notification(models.Model):
     """An e-mail owed to someone, written in the transaction that caused it.
 
-    The task that sends it claims the row first (``sent_at`` from null to now), so a retried or
-    duplicated task message never sends the same e-mail twice.
+    The task that sends it claims the row first (``claimed_until``, a short committed update), so a
+    retried or duplicated task message does not send it again while it is being sent; ``sent_at``
+    is written once it has gone. A claim left by a dead worker expires and the sweep sends it.
     """
 
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
@@ -25,6 +26,7 @@ class Notification(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
     recipients = models.TextField(blank=True, help_text="Addresses it went to, one per line.")
 
     class Meta:

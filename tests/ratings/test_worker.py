@@ -93,7 +93,7 @@ def test_a_broker_outage_loses_nothing_and_the_sweep_catches_up(celery_worker_pr
     with unreachable_broker():
         publish_reviews(programme, [make_user(), make_user()], 4)  # must not raise
 
-    assert "Could not enqueue rating recompute" in caplog.text
+    assert "Could not publish the rating recompute" in caplog.text
     assert StaleRating.objects.filter(programme=programme).exists()
     assert not ProgrammeRating.objects.filter(programme=programme).exists()
 

@@ -37,3 +37,25 @@ def test_an_email_whose_task_message_was_lost_is_sent_once_by_the_sweep(convenor
     assert services.notifications_send_owed() == 1
     assert services.notifications_send_owed() == 0
     assert [message.to for message in mailoutbox] == [["reviewer-rob@example.org"]]
+
+
+def test_an_email_whose_worker_died_while_sending_is_sent_by_the_sweep(provider, mailoutbox, settings):
+    """A worker killed between its claim and the mail server leaves only an expiring claim behind."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reviews.services import notification_send, notifications_send_owed
+
+    settings.OUTBOX_GRACE_SECONDS = 0
+    programme = factories.make_programme(provider, status=ProgrammeStatus.SUBMITTED)
+    notification = Notification.objects.create(kind="published", programme=programme)
+    Notification.objects.filter(pk=notification.pk).update(claimed_until=timezone.now() + timedelta(seconds=30))
+    assert notification_send(notification_id=notification.pk) is False  # a live claim: left alone
+    assert notifications_send_owed() == 0
+
+    Notification.objects.filter(pk=notification.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert notifications_send_owed() == 1
+    notification.refresh_from_db()
+    assert notification.sent_at is not None and notification.claimed_until is None
+    assert notifications_send_owed() == 0

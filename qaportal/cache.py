@@ -1,0 +1,77 @@
+"""A Redis cache that degrades to this process's memory while Redis is unreachable.
+
+Everything the register caches can be recomputed (page counts, summary tables, throttle counters),
+so an outage of Redis must cost speed, never a page. After a failure the backend stops trying Redis
+for ``RETRY_SECONDS`` (a connection attempt costs up to the socket timeout) and serves the local
+memory cache meanwhile; then it tries Redis again.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+DEFAULT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0, "retry_on_timeout": False}
+
+
+class FallbackRedisCache(RedisCache):
+    def __init__(self, server, params):
+        params = {**params}
+        options = {**DEFAULT_OPTIONS, **params.get("OPTIONS", {})}
+        self.retry_seconds = float(options.pop("RETRY_SECONDS", 5))
+        params["OPTIONS"] = options
+        super().__init__(server, params)
+        self._fallback = LocMemCache(f"fallback-{server}", {"TIMEOUT": params.get("TIMEOUT", 300)})
+        self._down_until = 0.0
+
+    @property
+    def degraded(self) -> bool:
+        return time.monotonic() < self._down_until
+
+    def _call(self, name: str, *args, **kwargs):
+        if not self.degraded:
+            try:
+                return getattr(super(), name)(*args, **kwargs)
+            except UNREACHABLE as error:
+                logger.warning("Redis cache unreachable (%s); using local memory for %s s", error, self.retry_seconds)
+                self._down_until = time.monotonic() + self.retry_seconds
+        return getattr(self._fallback, name)(*args, **kwargs)
+
+    def add(self, *args, **kwargs):
+        return self._call("add", *args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        return self._call("get", *args, **kwargs)
+
+    def set(self, *args, **kwargs):
+        return self._call("set", *args, **kwargs)
+
+    def touch(self, *args, **kwargs):
+        return self._call("touch", *args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        return self._call("delete", *args, **kwargs)
+
+    def get_many(self, *args, **kwargs):
+        return self._call("get_many", *args, **kwargs)
+
+    def has_key(self, *args, **kwargs):
+        return self._call("has_key", *args, **kwargs)
+
+    def incr(self, *args, **kwargs):
+        return self._call("incr", *args, **kwargs)
+
+    def set_many(self, *args, **kwargs):
+        return self._call("set_many", *args, **kwargs)
+
+    def delete_many(self, *args, **kwargs):
+        return self._call("delete_many", *args, **kwargs)
+
+    def clear(self):
+        return self._call("clear")
