@@ -1,4 +1,8 @@
+from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.forms.renderers import TemplatesSetting
+
+from qaportal.text import PlainTextValidator, field_noun
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -6,3 +10,20 @@ class GovukFormRenderer(TemplatesSetting):
 
     form_template_name = "forms/govuk_form.html"
     field_template_name = "forms/govuk_field.html"
+
+
+class PlainCharField(forms.CharField):
+    """A text field that refuses control characters, naming itself in the error.
+
+    Line breaks and tabs are allowed only when it is written in a text area.
+    """
+
+    def __init__(self, *args, multiline: bool | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.multiline = isinstance(self.widget, forms.Textarea) if multiline is None else multiline
+        # The rule below names the character and the field; Django's own null check would repeat it vaguely.
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+    def validate(self, value):
+        super().validate(value)
+        PlainTextValidator(field_noun(self.label), multiline=self.multiline)(value)

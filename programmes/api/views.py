@@ -18,6 +18,7 @@ from qaportal.api.directory import (
     filterset_parameters,
     requested_page,
 )
+from qaportal.api.fields import PlainCharField
 from reviews import policies as review_policies
 
 
@@ -69,7 +70,7 @@ class ProgrammeDetailView(RegisterRetrieveView):
 
 
 class WithdrawInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=10000, help_text="Why; shown on the programme's page.")
+    reason = PlainCharField(multiline=True, max_length=10000, help_text="Why; shown on the programme's page.")
 
 
 def programmes_for_withdrawal(user) -> QuerySet[Programme]:
