@@ -1,5 +1,6 @@
 from django import forms
-from django.core.validators import ProhibitNullCharactersValidator
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.forms.renderers import TemplatesSetting
 
 from qaportal.text import PlainTextValidator, field_noun
@@ -27,3 +28,16 @@ class PlainCharField(forms.CharField):
     def validate(self, value):
         super().validate(value)
         PlainTextValidator(field_noun(self.label), multiline=self.multiline)(value)
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the username's length checked before anyone is asked.
+
+    Django only sets the input's maxlength; a longer username reached the lock-out records
+    (255 characters) and failed there with a 500 instead of a form error.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))

@@ -1,13 +1,16 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
 from programmes import views as programme_views
 from qaportal import views
+from qaportal.forms import SignInForm
 from reviews.urls import convenor_patterns, reviewer_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("providers/", include("providers.urls")),
     path("programmes/", include("programmes.urls")),

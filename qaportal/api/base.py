@@ -10,7 +10,6 @@ from types import SimpleNamespace
 from rest_framework import generics
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
@@ -18,6 +17,7 @@ from rest_framework.views import APIView
 from qaportal.api.authentication import RegisterTokenAuthentication
 from qaportal.api.exceptions import api_exception_handler
 from qaportal.api.pagination import RegisterPagination
+from qaportal.api.parsers import RegisterJSONParser
 from qaportal.api.schema import RegisterAutoSchema
 
 
@@ -35,7 +35,7 @@ class RegisterAPIView(APIView):
     authentication_classes = [RegisterTokenAuthentication, SessionAuthentication]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONNegotiation
-    parser_classes = [JSONParser]
+    parser_classes = [RegisterJSONParser]
     throttle_classes = [AnonRateThrottle]
     pagination_class = RegisterPagination
     schema = RegisterAutoSchema()

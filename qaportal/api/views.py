@@ -1,3 +1,4 @@
+from django.contrib.auth.models import User
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -30,6 +31,13 @@ class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
 
 
+class CredentialsSerializer(AuthTokenSerializer):
+    """DRF's username and password, with the username's length checked before anyone is asked
+    (a longer one reached the lock-out records and failed there with a 500)."""
+
+    username = serializers.CharField(label="Username", max_length=User._meta.get_field("username").max_length)
+
+
 class TokenView(RegisterAPIView):
     """Exchange a username and password for an API token; DELETE revokes the token in use.
 
@@ -39,9 +47,9 @@ class TokenView(RegisterAPIView):
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
 
-    @extend_schema(request=AuthTokenSerializer, responses=TokenResponseSerializer, operation_id="auth_token_create")
+    @extend_schema(request=CredentialsSerializer, responses=TokenResponseSerializer, operation_id="auth_token_create")
     def post(self, request):
-        credentials = AuthTokenSerializer(data=request.data, context={"request": request})
+        credentials = CredentialsSerializer(data=request.data, context={"request": request})
         if not credentials.is_valid():
             # django-axes marks the request when the account is locked; say so rather than
             # "wrong password", as the sign-in page does.
