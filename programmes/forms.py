@@ -8,6 +8,7 @@ from programmes.models import EvidenceStatement, Programme
 from programmes.services import EDITABLE_FIELDS, EvidenceInput
 from programmes.vocabulary import ElementKey
 from qaportal.forms import PlainCharField
+from qaportal.submissions import OneSubmissionForm
 
 ELEMENT_PROMPTS = {
     ElementKey.PURPOSE: "What need does the programme meet, what outcomes does it intend, and how is impact evaluated?",
@@ -18,7 +19,7 @@ ELEMENT_PROMPTS = {
 }
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(OneSubmissionForm, forms.ModelForm):
     class Meta:
         model = Programme
         fields = EDITABLE_FIELDS

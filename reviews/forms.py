@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django import forms
 
 from qaportal.forms import PlainCharField
+from qaportal.submissions import OneSubmissionForm
 from reviews.models import Criterion, CriterionScore, Review
 from reviews.services import MIN_RATIONALE_LENGTH, ScoreInput, rationale_field, score_field
 
@@ -126,7 +127,7 @@ class ConflictForm(forms.Form):
     )
 
 
-class AffiliationForm(forms.Form):
+class AffiliationForm(OneSubmissionForm, forms.Form):
     organisation_name = PlainCharField(
         label="Organisation",
         max_length=200,

@@ -5,9 +5,10 @@ Every view in the apps' ``api/`` packages inherits from one of these classes, so
 forget a rule that the whole API keeps.
 """
 
+import uuid
 from types import SimpleNamespace
 
-from rest_framework import generics
+from rest_framework import exceptions, generics
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
@@ -57,3 +58,14 @@ class RegisterRetrieveView(RegisterAPIView, generics.RetrieveAPIView):
 
 class RegisterGenericView(RegisterAPIView, generics.GenericAPIView):
     pass
+
+
+def idempotency_key(request) -> uuid.UUID | None:
+    """The client's ``Idempotency-Key`` header (a UUID): a create sent twice with it makes one thing."""
+    raw = request.headers.get("Idempotency-Key")
+    if not raw:
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError as error:
+        raise exceptions.ValidationError({"Idempotency-Key": ["Send a UUID, e.g. 3f1c0c1e-…, or no key."]}) from error

@@ -2,7 +2,8 @@
 each comes in the one error shape (``qaportal.api.exceptions.ErrorSerializer``)."""
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from qaportal.api.exceptions import ErrorSerializer
 
@@ -14,11 +15,19 @@ ERROR_DESCRIPTIONS = {
     "405": "This method is not allowed here.",
     "409": "Refused: the object is not in a state that allows this change.",
     "410": "Gone: it has expired.",
+    "413": "The body is larger than the register accepts (`REQUEST_BODY_MAX_BYTES`).",
     "415": "Send the body as application/json.",
     "429": "Too many requests from an anonymous client; wait for the number of seconds in Retry-After.",
 }
 ALWAYS = ("400", "401", "403", "404", "405", "429")
-WRITES = ("409", "415")
+WRITES = ("409", "413", "415")
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.UUID,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="A UUID of your choosing: sending the same request again with it returns what the first made.",
+)
 
 
 def error_response(code: str) -> OpenApiResponse:
