@@ -10,7 +10,6 @@ from programmes import policies, selectors, services
 from programmes.api.serializers import ProgrammeDetailSerializer, ProgrammeSerializer
 from programmes.filters import SORTS, ProgrammeFilter
 from programmes.models import Programme
-from programmes.vocabulary import ProgrammeStatus
 from qaportal.api.base import RegisterGenericView, RegisterRetrieveView
 from qaportal.api.directory import (
     FacetOptionSerializer,
@@ -20,6 +19,7 @@ from qaportal.api.directory import (
 )
 from qaportal.api.fields import PlainCharField
 from reviews import policies as review_policies
+from reviews.state_machine import PROGRAMME_PUBLIC
 
 
 class DirectoryPageSerializer(serializers.Serializer):
@@ -78,8 +78,7 @@ def programmes_for_withdrawal(user) -> QuerySet[Programme]:
     programmes in any state; anyone else the public ones. The service decides the rest (403/409)."""
     if review_policies.may_moderate(user):
         return Programme.objects.all()
-    public = Q(status__in=[ProgrammeStatus.PUBLISHED, ProgrammeStatus.WITHDRAWN])
-    return Programme.objects.filter(public | Q(pk__in=policies.programmes_for_editor(user).values("pk")))
+    return Programme.objects.filter(PROGRAMME_PUBLIC | Q(pk__in=policies.programmes_for_editor(user).values("pk")))
 
 
 class ProgrammeWithdrawView(RegisterGenericView):
