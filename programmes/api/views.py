@@ -14,7 +14,6 @@ from qaportal.api.base import RegisterGenericView, RegisterRetrieveView
 from qaportal.api.directory import (
     FacetOptionSerializer,
     directory_response,
-    filterset_parameters,
     requested_page,
 )
 from qaportal.api.fields import PlainCharField
@@ -41,9 +40,9 @@ class ProgrammeListView(RegisterGenericView):
 
     serializer_class = ProgrammeSerializer
     queryset = Programme.objects.none()
+    schema_filterset = ProgrammeFilter
 
     @extend_schema(
-        parameters=filterset_parameters(ProgrammeFilter),
         responses=DirectoryPageSerializer,
         operation_id="programmes_list",
     )

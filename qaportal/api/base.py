@@ -66,6 +66,11 @@ def idempotency_key(request) -> uuid.UUID | None:
     if not raw:
         return None
     try:
-        return uuid.UUID(raw)
-    except ValueError as error:
-        raise exceptions.ValidationError({"Idempotency-Key": ["Send a UUID, e.g. 3f1c0c1e-…, or no key."]}) from error
+        key = uuid.UUID(raw)
+    except ValueError:
+        key = None
+    if key is None or str(key) != raw.lower():
+        raise exceptions.ValidationError(
+            {"Idempotency-Key": ["Send a UUID such as 3f1c0c1e-5d2a-4b7e-9a51-0c2b6f9e8d47."]}
+        )
+    return key

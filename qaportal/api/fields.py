@@ -1,6 +1,6 @@
 """Serializer fields for the register's own model fields."""
 
-from django.core.validators import ProhibitNullCharactersValidator
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.utils.text import capfirst
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -67,6 +67,10 @@ def inline_choice_field(choices_class, **kwargs) -> serializers.ChoiceField:
     return InlineChoiceField(choices=choices_class.choices, **kwargs)
 
 
+# Says in the schema what the blank check does: at least one character that is not a space.
+NOT_BLANK = RegexValidator(r"\S", message="This field may not be blank.")
+
+
 class PlainCharField(serializers.CharField):
     """Text from an API client, held to the same rule as the forms: no control characters
     (``multiline=True`` allows line breaks and tabs). The field names itself in the error."""
@@ -80,6 +84,8 @@ class PlainCharField(serializers.CharField):
             for validator in self.validators
             if not isinstance(validator, ProhibitNullCharactersValidator | ProhibitSurrogateCharactersValidator)
         ]
+        if not self.allow_blank:
+            self.validators.append(NOT_BLANK)
 
     def run_validators(self, value):
         noun = self.label or capfirst((self.field_name or "this field").replace("_", " "))

@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from qaportal.api.base import RegisterAPIView
+from qaportal.api.fields import NOT_BLANK
 
 LOCKED_OUT = "Too many failed sign-ins: this account is locked for a while. Try again later."
 ROOT_LINKS = [
@@ -35,7 +36,12 @@ class CredentialsSerializer(AuthTokenSerializer):
     """DRF's username and password, with the username's length checked before anyone is asked
     (a longer one reached the lock-out records and failed there with a 500)."""
 
-    username = serializers.CharField(label="Username", max_length=User._meta.get_field("username").max_length)
+    username = serializers.CharField(
+        label="Username", max_length=User._meta.get_field("username").max_length, validators=[NOT_BLANK]
+    )
+    password = serializers.CharField(
+        label="Password", style={"input_type": "password"}, trim_whitespace=False, validators=[NOT_BLANK]
+    )
 
 
 class TokenView(RegisterAPIView):

@@ -12,7 +12,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from qaportal.api.base import RegisterGenericView, RegisterListView, idempotency_key
-from qaportal.api.directory import filterset_parameters
 from qaportal.api.schema import IDEMPOTENCY_KEY, error_response
 from qaportal.submissions import create_once
 from summaries import policies, services
@@ -42,8 +41,11 @@ class SummaryView(RegisterGenericView):
 
     permission_classes = [MayViewSummaries]
     serializer_class = SummarySerializer
+    schema_filterset = SummaryFilterSet
+    # One set of tables, not a list: no page parameters.
+    pagination_class = None
 
-    @extend_schema(parameters=filterset_parameters(SummaryFilterSet), operation_id="summaries_retrieve")
+    @extend_schema(operation_id="summaries_retrieve")
     def get(self, request):
         filterset = summary_filterset(request.query_params)
         if not filterset.is_valid():
