@@ -117,18 +117,20 @@ BOOLEAN_VALUES = {"true", "false", "on", "1", "0"}
 
 
 def schema_of(filter_) -> dict:
+    """A filter's parameter schema. A single-valued filter sent empty is not applied (as on the web
+    form), so its schema allows the empty string too."""
     if isinstance(filter_, django_filters.ModelChoiceFilter):
-        return {"type": "integer", "minimum": 1}
+        return {"type": "string", "pattern": "^[0-9]*$"}
     choices = [str(value) for value, _ in filter_.extra.get("choices") or []]
     if isinstance(filter_, django_filters.MultipleChoiceFilter):
         return {"type": "array", "items": {"type": "string", "enum": choices}}
     if isinstance(filter_, django_filters.ChoiceFilter):
         # Band choices come from the live framework when the FilterSet is made: ranks, 1 = best.
-        return {"type": "string", "enum": choices} if choices else {"type": "string", "pattern": "^[0-9]+$"}
+        return {"type": "string", "enum": ["", *choices]} if choices else {"type": "string", "pattern": "^[0-9]*$"}
     if is_boolean(filter_):
         return {"type": "boolean"}
     if filter_.field_class is forms.DateField:
-        return {"type": "string", "format": "date"}
+        return {"type": "string", "description": "A date, e.g. 2026-07-31 or 31/7/2026; empty for none."}
     if filter_.field_class is forms.DecimalField:
         # A cost: at most 8 digits, 2 after the point, as the filter's field checks.
         return {"type": "number", "minimum": 0, "maximum": 999999.99}

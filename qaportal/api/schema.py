@@ -23,10 +23,13 @@ ALWAYS = ("400", "401", "403", "404", "405", "429")
 WRITES = ("409", "413", "415")
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    OpenApiTypes.UUID,
+    OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
     required=False,
-    description="A UUID of your choosing: sending the same request again with it returns what the first made.",
+    description=(
+        "A UUID of your choosing, in its usual form (8-4-4-4-12 hexadecimal digits): sending the same request "
+        "again with it returns what the first made. Any other value is a 400."
+    ),
 )
 
 

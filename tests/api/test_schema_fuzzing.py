@@ -2,9 +2,10 @@
 
 For every operation it sends a fixed small number of generated requests — valid ones and invalid
 ones (wrong types, huge numbers, malformed query parameters, unknown ids) — as an anonymous client
-and as a reviewer and a convenor signed in with tokens, and fails on any server error or on any response whose
-status, content type, headers or body the schema does not describe. Deterministic: the same
-requests every run.
+and as a reviewer, a provider editor and a convenor signed in with tokens, and runs schemathesis's
+checks (all of them but one, below): no server error; status, content type, headers and body as the
+schema describes; invalid requests refused; methods, required headers and authentication as
+documented. Deterministic: the same requests every run.
 """
 
 import pytest
