@@ -1,7 +1,5 @@
 """The application refuses an over-large body with 413 before reading it, whatever the address."""
 
-import time
-
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +19,13 @@ def multipart_body(size: int) -> bytes:
 @pytest.mark.parametrize("url", ["/accounts/login/", "/programmes/compare/add/", "/convenor/assignments/upload/"])
 def test_a_100_mb_anonymous_multipart_post_is_refused_with_413_before_it_is_parsed(client, url):
     body = multipart_body(100_000_000)
-    started = time.monotonic()
 
     response = client.generic("POST", url, body, content_type=f"multipart/form-data; boundary={BOUNDARY}")
 
+    # The middleware's own page: refused on its declared length before the CSRF check or the view read it.
     assert response.status_code == 413
     assert "The request is too large" in response.content.decode()
-    assert time.monotonic() - started < 2  # refused on its declared length, not parsed
+    assert response["Connection"] == "close"
 
 
 def test_the_api_refuses_an_over_large_body_in_its_json_error_shape(client):
