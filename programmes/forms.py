@@ -7,6 +7,8 @@ from django import forms
 from programmes.models import EvidenceStatement, Programme
 from programmes.services import EDITABLE_FIELDS, EvidenceInput
 from programmes.vocabulary import ElementKey
+from qaportal.forms import PlainCharField
+from qaportal.submissions import OneSubmissionForm
 
 ELEMENT_PROMPTS = {
     ElementKey.PURPOSE: "What need does the programme meet, what outcomes does it intend, and how is impact evaluated?",
@@ -17,7 +19,7 @@ ELEMENT_PROMPTS = {
 }
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(OneSubmissionForm, forms.ModelForm):
     class Meta:
         model = Programme
         fields = EDITABLE_FIELDS
@@ -70,13 +72,13 @@ class EvidenceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for element in ElementKey:
-            self.fields[f"statement_{element.value}"] = forms.CharField(
+            self.fields[f"statement_{element.value}"] = PlainCharField(
                 label=f"{element.label}: evidence statement",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 help_text=ELEMENT_PROMPTS[element],
             )
-            self.fields[f"links_{element.value}"] = forms.CharField(
+            self.fields[f"links_{element.value}"] = PlainCharField(
                 label=f"{element.label}: supporting links (optional)",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -105,7 +107,7 @@ class EvidenceForm(forms.Form):
 
 
 class ProgrammeWithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = PlainCharField(
         label="Why are you withdrawing this programme?",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, “We no longer run this programme”. Recorded in the audit trail.",
@@ -114,7 +116,7 @@ class ProgrammeWithdrawForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
-    text = forms.CharField(
+    text = PlainCharField(
         label="Your response",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Shown beside the rating on the public page. At least 20 characters.",

@@ -18,6 +18,7 @@ from providers import policies as provider_policies
 from providers.forms import ProviderProfileForm
 from providers.services import provider_update
 from qaportal.errors import DomainError, apply_to_form
+from qaportal.submissions import create_once
 from reviews.selectors import evidence_of, published_feedback
 
 
@@ -72,7 +73,11 @@ def programme_new(request: HttpRequest, provider_slug: str) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = services.programme_create(provider=provider, by=request.user, data=form.cleaned_data)
+            programme = create_once(
+                token=form.submission_token,
+                by=request.user,
+                create=lambda: services.programme_create(provider=provider, by=request.user, data=form.cleaned_data),
+            )
         except DomainError as error:
             apply_to_form(form, error)
         else:

@@ -9,21 +9,21 @@ from django.urls import reverse
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, FundingRoute, ProgrammeStatus
 from providers.models import Provider
 from providers.vocabulary import Phase, Region
-from qaportal.fields import ChoiceSetField
+from qaportal.fields import ChoiceSetField, PlainCharField, PlainTextField
 
 
 class Programme(models.Model):
     """One offer of professional development by one provider."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="programmes")
-    title = models.CharField(max_length=200)
+    title = PlainCharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
-    summary = models.TextField(help_text="One or two sentences that say who it is for and what it does.")
-    focus_level = models.CharField(max_length=32, choices=FocusLevel.choices)
+    summary = PlainTextField(help_text="One or two sentences that say who it is for and what it does.")
+    focus_level = PlainCharField(max_length=32, choices=FocusLevel.choices)
     phases = ChoiceSetField(choices_class=Phase)
     regions = ChoiceSetField(choices_class=Region)
-    format = models.CharField(max_length=32, choices=Format.choices)
-    delivery_mode = models.CharField(max_length=32, choices=DeliveryMode.choices)
+    format = PlainCharField(max_length=32, choices=Format.choices)
+    delivery_mode = PlainCharField(max_length=32, choices=DeliveryMode.choices)
     contact_hours = models.PositiveSmallIntegerField(help_text="Hours of contact time in total.")
     duration_weeks = models.PositiveSmallIntegerField(help_text="Weeks from first session to last.")
     cost_per_participant = models.DecimalField(
@@ -33,15 +33,15 @@ class Programme(models.Model):
         help_text="Full cost per participant in pounds; 0 if free.",
     )
     funding_routes = ChoiceSetField(choices_class=FundingRoute, blank=True)
-    target_staff = models.CharField(
+    target_staff = PlainCharField(
         max_length=300, blank=True, help_text="Which staff it is for, in the provider's words."
     )
-    intended_outcomes = models.TextField()
-    evidence_base = models.TextField(help_text="Research and sources the programme draws on.")
-    status = models.CharField(max_length=16, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT)
+    intended_outcomes = PlainTextField()
+    evidence_base = PlainTextField(help_text="Research and sources the programme draws on.")
+    status = PlainCharField(max_length=16, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT)
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_reason = PlainTextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Weighted title > provider name > summary, outcomes and evidence base; kept up to date by
@@ -97,9 +97,9 @@ class EvidenceStatement(models.Model):
     """The provider's evidence portfolio: one statement per QA element, with supporting links."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="evidence_statements")
-    element = models.CharField(max_length=16, choices=ElementKey.choices)
-    statement = models.TextField()
-    links = models.TextField(blank=True, help_text="One web address per line.")
+    element = PlainCharField(max_length=16, choices=ElementKey.choices)
+    statement = PlainTextField()
+    links = PlainTextField(blank=True, help_text="One web address per line.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -119,7 +119,7 @@ class ProviderResponse(models.Model):
     """The provider's right of reply, shown beside the published rating."""
 
     programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="provider_response")
-    text = models.TextField()
+    text = PlainTextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     published_at = models.DateTimeField(auto_now=True)
 

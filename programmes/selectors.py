@@ -17,6 +17,7 @@ from programmes.querystrings import query_without
 from programmes.search_query import PREFIX_QUERY_SQL
 from programmes.vocabulary import ProgrammeStatus
 from reviews.models import Band, Framework
+from reviews.state_machine import PROGRAMME_PUBLIC
 
 PER_PAGE_CHOICES = (20, 50, 100)
 
@@ -26,9 +27,9 @@ def published_programmes() -> QuerySet[Programme]:
 
 
 def programme_for_public(*, slug: str) -> Programme:
-    """A published or withdrawn programme (withdrawn ones keep their page and say so)."""
+    """A published programme, or one withdrawn after publication (it keeps its page and says so)."""
     return (
-        Programme.objects.filter(status__in=[ProgrammeStatus.PUBLISHED, ProgrammeStatus.WITHDRAWN])
+        Programme.objects.filter(PROGRAMME_PUBLIC)
         .select_related("provider", "rating", "provider_response")
         .get(slug=slug)
     )

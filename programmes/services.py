@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -60,9 +60,21 @@ def programme_create(*, provider: Provider, by: User, data: dict) -> Programme:
         raise NotPermitted("You do not edit this provider.")
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
     with transaction.atomic():
-        programme = Programme.objects.create(provider=provider, slug=_unique_slug(fields["title"]), **fields)
+        programme = _created_with_a_free_slug(provider=provider, fields=fields)
         refresh_search_vectors(programme_ids=[programme.id])
     return programme
+
+
+def _created_with_a_free_slug(*, provider: Provider, fields: dict, attempts: int = 5) -> Programme:
+    # Two programmes of the same title created at once both find the same free slug; the
+    # unique index refuses the second, which then takes the next one.
+    for _ in range(attempts - 1):
+        try:
+            with transaction.atomic():
+                return Programme.objects.create(provider=provider, slug=_unique_slug(fields["title"]), **fields)
+        except IntegrityError:
+            continue
+    return Programme.objects.create(provider=provider, slug=_unique_slug(fields["title"]), **fields)
 
 
 def programme_update(*, programme: Programme, by: User, data: dict) -> Programme:

@@ -1,10 +1,7 @@
-import csv
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from programmes import compare, selectors
@@ -13,6 +10,8 @@ from programmes.querystrings import active_tags, query_without
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, ProgrammeStatus
 from providers.badge import badge_etag, badge_response, badge_svg
 from providers.vocabulary import ProviderType
+from qaportal.redirects import next_or
+from qaportal.spreadsheets import InertCsvWriter
 from ratings.explain import explain_programme_rating
 from ratings.selectors import rating_history
 
@@ -109,7 +108,7 @@ def programme_export(request: HttpRequest) -> StreamingHttpResponse:
     """The directory as it is filtered and sorted, every matching programme, as CSV (streamed)."""
     ids = selectors.directory_ids(params=request.GET)
     site = request.build_absolute_uri("/").rstrip("/")
-    writer = csv.writer(_Echo())
+    writer = InertCsvWriter(_Echo())
 
     def rows():
         yield writer.writerow(EXPORT_HEADER)
@@ -173,13 +172,6 @@ def programme_badge(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Compare ------------------------------------------------------------------------------------
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
-
-
 def _posted_programme_id(request: HttpRequest) -> int | None:
     value = request.POST.get("programme", "")
     return int(value) if value.isdigit() else None
@@ -194,7 +186,7 @@ def compare_add(request: HttpRequest) -> HttpResponse:
         compare.compare_add(request.session, programme_id=programme_id)
     except compare.CompareListFull as full:
         messages.error(request, str(full))
-    return redirect(_safe_next(request, reverse("programmes:compare")))
+    return next_or(request, reverse("programmes:compare"))
 
 
 @require_POST
@@ -202,7 +194,7 @@ def compare_remove(request: HttpRequest) -> HttpResponse:
     programme_id = _posted_programme_id(request)
     if programme_id is not None:
         compare.compare_remove(request.session, programme_id=programme_id)
-    return redirect(_safe_next(request, reverse("programmes:compare")))
+    return next_or(request, reverse("programmes:compare"))
 
 
 COMPARE_COLUMNS = {

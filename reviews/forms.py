@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django import forms
 
+from qaportal.forms import PlainCharField
+from qaportal.submissions import OneSubmissionForm
 from reviews.models import Criterion, CriterionScore, Review
 from reviews.services import MIN_RATIONALE_LENGTH, ScoreInput, rationale_field, score_field
 
@@ -29,7 +31,7 @@ class ScoringForm(forms.Form):
     criterion the framework does not have is refused; completeness is the submit service's rule.
     """
 
-    overall_comment = forms.CharField(
+    overall_comment = PlainCharField(
         label="Overall comment",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -55,7 +57,7 @@ class ScoringForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"invalid_choice": f"Select a level from 1 to 4 for {criterion.code}."},
             )
-            self.fields[rationale_field(criterion.id)] = forms.CharField(
+            self.fields[rationale_field(criterion.id)] = PlainCharField(
                 label=f"Rationale for {criterion.code}",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -117,7 +119,7 @@ class ScoringForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
-    conflict_note = forms.CharField(
+    conflict_note = PlainCharField(
         label="Describe your conflict of interest",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="For example, “I was a trustee of this provider until 2024”. The convenor reads this.",
@@ -125,14 +127,14 @@ class ConflictForm(forms.Form):
     )
 
 
-class AffiliationForm(forms.Form):
-    organisation_name = forms.CharField(
+class AffiliationForm(OneSubmissionForm, forms.Form):
+    organisation_name = PlainCharField(
         label="Organisation",
         max_length=200,
         help_text="The trust, hub, local authority, university, company or other organisation, as it is named.",
         error_messages={"required": "Enter the organisation's name."},
     )
-    role = forms.CharField(label="Your role there (optional)", max_length=200, required=False)
+    role = PlainCharField(label="Your role there (optional)", max_length=200, required=False)
     ended_on = forms.DateField(
         label="When did you leave? (optional)",
         required=False,
@@ -143,7 +145,7 @@ class AffiliationForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    reviewer = forms.CharField(
+    reviewer = PlainCharField(
         label="Reviewer's username",
         max_length=150,
         help_text="The reviewer is refused if they are affiliated with this provider.",
@@ -169,7 +171,7 @@ class AssignmentsUploadForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(
+    comment = PlainCharField(
         label="What should the reviewer change?",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say what the reviewer should change."},
@@ -177,7 +179,7 @@ class ReturnForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = PlainCharField(
         label="Reason for withdrawing",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Recorded in the audit trail.",
@@ -186,7 +188,7 @@ class WithdrawForm(forms.Form):
 
 
 class ReleaseForm(forms.Form):
-    reason = forms.CharField(
+    reason = PlainCharField(
         label="Reason for releasing the reviewer",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Recorded in the audit trail.",

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from programmes.models import EvidenceStatement, Programme
 from programmes.vocabulary import ElementKey, ProgrammeStatus
 from reviews.models import AuditEvent, Criterion, CriterionScore, LevelDescriptor, Review, ReviewState, ScoreLevel
-from reviews.state_machine import REVIEW_HANDED_IN
+from reviews.state_machine import REVIEW_HANDED_IN, REVIEW_WAS_HANDED_IN
 
 # Reviews whose scores a convenor compares (a returned review was handed in once, too).
 COMPARED_STATES = (*REVIEW_HANDED_IN, ReviewState.RETURNED)
@@ -134,7 +134,7 @@ def programme_reviews(*, programme: Programme) -> list[Review]:
 def other_handed_in_reviews(*, review: Review) -> list[Review]:
     """The other reviewers' handed-in reviews of the same programme (for blind review, after one's own)."""
     return list(
-        Review.objects.filter(programme_id=review.programme_id, state__in=REVIEW_HANDED_IN)
+        Review.objects.filter(REVIEW_WAS_HANDED_IN, programme_id=review.programme_id)
         .exclude(pk=review.pk)
         .order_by("id")
     )

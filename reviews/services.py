@@ -21,6 +21,7 @@ from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
 from qaportal import outbox
 from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
+from qaportal.text import first_forbidden_character
 from ratings.services import mark_programme_rating_stale
 from reviews import audit, policies
 from reviews.audit import Action, Change
@@ -175,7 +176,7 @@ def assignments_import(*, csv_text: str, by: User) -> list[ImportLine]:
     alone, so one refusal never undoes another line's assignment. Returns a report per line."""
     if not policies.may_assign(by):
         raise NotPermitted("Only convenors assign reviewers.")
-    rows = list(csv.reader(io.StringIO(csv_text)))
+    rows = _csv_rows(csv_text)
     if len(rows) > MAX_IMPORT_LINES:
         raise ValidationFailed({"file": [f"The file has {len(rows)} lines; upload at most {MAX_IMPORT_LINES}."]})
     report = []
@@ -185,6 +186,25 @@ def assignments_import(*, csv_text: str, by: User) -> list[ImportLine]:
             continue
         report.append(_import_line(number, cells, by))
     return report
+
+
+def _csv_rows(csv_text: str) -> list[list[str]]:
+    """The upload's rows; a control character or a malformed line is refused with its line number."""
+    for number, line in enumerate(csv_text.splitlines(), start=1):
+        if first_forbidden_character(line, multiline=True) is not None:
+            raise ValidationFailed({"file": [f"The file must not contain control characters (line {number})."]})
+    reader = csv.reader(io.StringIO(csv_text))
+    try:
+        return list(reader)
+    except csv.Error as error:
+        limit = f"{csv.field_size_limit():,}"
+        message = (
+            f"Line {reader.line_num} has a value longer than {limit} characters; "
+            "check the file holds programme slugs and reviewer usernames."
+            if "field larger" in str(error)
+            else f"Line {reader.line_num} is not valid CSV ({error})."
+        )
+        raise ValidationFailed({"file": [message]}) from error
 
 
 def _import_line(number: int, cells: list[str], by: User) -> ImportLine:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from qaportal.errors import DomainError, InvalidTransition, apply_to_form
+from qaportal.submissions import create_once
 from reviews import policies, selectors, services
 from reviews.forms import AffiliationForm, ConflictForm, ScoringForm
 from reviews.models import Review
@@ -135,7 +136,12 @@ def affiliations(request: HttpRequest) -> HttpResponse:
     form = AffiliationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.affiliation_add(reviewer=request.user, **form.cleaned_data)
+            typed = {name: form.cleaned_data[name] for name in ("organisation_name", "role", "ended_on")}
+            create_once(
+                token=form.submission_token,
+                by=request.user,
+                create=lambda: services.affiliation_add(reviewer=request.user, **typed),
+            )
         except DomainError as error:
             apply_to_form(form, error)
         else:

@@ -1,9 +1,10 @@
 from django import forms
 
+from qaportal.submissions import OneSubmissionForm
 from summaries.models import ExportFormat
 
 
-class ExportForm(forms.Form):
+class ExportForm(OneSubmissionForm, forms.Form):
     format = forms.ChoiceField(
         choices=ExportFormat.choices,
         widget=forms.RadioSelect,

@@ -4,7 +4,7 @@ from programmes.api.serializers import ProgrammeDetailSerializer
 from programmes.models import EvidenceStatement, Programme
 from programmes.vocabulary import ProgrammeStatus
 from providers.api.serializers import ProviderSummarySerializer
-from qaportal.api.fields import NumberField, element_key_field
+from qaportal.api.fields import NumberField, PlainCharField, element_key_field
 from reviews.models import (
     Band,
     Criterion,
@@ -138,7 +138,7 @@ class ScoreInputSerializer(serializers.Serializer):
     score = serializers.IntegerField(
         allow_null=True, min_value=1, max_value=4, help_text="1–4, or null while undecided."
     )
-    rationale = serializers.CharField(allow_blank=True, max_length=10000, default="", trim_whitespace=False)
+    rationale = PlainCharField(multiline=True, allow_blank=True, max_length=10000, default="", trim_whitespace=False)
 
 
 class ReviewInputSerializer(serializers.Serializer):
@@ -150,12 +150,12 @@ class ReviewInputSerializer(serializers.Serializer):
         required=False,
         help_text="Keyed by criterion code (P1, G2, …) of the review's framework.",
     )
-    overall_comment = serializers.CharField(allow_blank=True, max_length=20000, required=False)
+    overall_comment = PlainCharField(multiline=True, allow_blank=True, max_length=20000, required=False)
     no_conflict_confirmed = serializers.BooleanField(required=False)
 
 
 class ConflictInputSerializer(serializers.Serializer):
-    conflict_note = serializers.CharField(max_length=5000, help_text="The conflict of interest, described.")
+    conflict_note = PlainCharField(multiline=True, max_length=5000, help_text="The conflict of interest, described.")
 
 
 class EvidenceStatementSerializer(serializers.ModelSerializer):
@@ -175,15 +175,15 @@ class PortfolioSerializer(serializers.Serializer):
 
 
 class AssignInputSerializer(serializers.Serializer):
-    reviewer = serializers.CharField(max_length=150, help_text="The reviewer's username.")
+    reviewer = PlainCharField(max_length=150, help_text="The reviewer's username.")
 
 
 class ReturnInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=10000, help_text="What the reviewer should change.")
+    comment = PlainCharField(multiline=True, max_length=10000, help_text="What the reviewer should change.")
 
 
 class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=10000, help_text="Why; recorded in the audit trail.")
+    reason = PlainCharField(multiline=True, max_length=10000, help_text="Why; recorded in the audit trail.")
 
 
 class ReviewCountsSerializer(serializers.Serializer):

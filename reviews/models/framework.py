@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from programmes.vocabulary import ElementKey
+from qaportal.fields import PlainCharField, PlainTextField
 
 LEVEL_RANGE = Q(level__gte=1) & Q(level__lte=4)
 
@@ -24,13 +25,13 @@ class FrameworkStatus(models.TextChoices):
 
 
 class Framework(models.Model):
-    name = models.CharField(max_length=200)
+    name = PlainCharField(max_length=200)
     version = models.PositiveIntegerField()
-    status = models.CharField(max_length=16, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT)
+    status = PlainCharField(max_length=16, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT)
     # The framework that new reviews use and that ratings are computed against; at most one.
     is_live = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
-    description = models.TextField(blank=True)
+    description = PlainTextField(blank=True)
     prior_weight = models.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -44,7 +45,7 @@ class Framework(models.Model):
     disagreement_levels = models.PositiveSmallIntegerField(
         default=2, help_text="Reviewers this many levels apart on an element flag a programme for moderation."
     )
-    not_rated_label = models.CharField(max_length=40, default="Not yet rated")
+    not_rated_label = PlainCharField(max_length=40, default="Not yet rated")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -92,8 +93,8 @@ class ScoreLevel(FrameworkPart):
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="levels")
     level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
-    name = models.CharField(max_length=40)
-    meaning = models.CharField(max_length=300)
+    name = PlainCharField(max_length=40)
+    meaning = PlainCharField(max_length=300)
 
     class Meta:
         ordering = ["framework", "level"]
@@ -113,7 +114,7 @@ class Band(FrameworkPart):
     """A rating band: programmes whose shown score is at least ``min_score`` (highest band first)."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="bands")
-    name = models.CharField(max_length=40)
+    name = PlainCharField(max_length=40)
     min_score = models.DecimalField(max_digits=4, decimal_places=2)
     rank = models.PositiveSmallIntegerField(help_text="1 for the best band.")
 
@@ -133,10 +134,10 @@ class Band(FrameworkPart):
 
 class Element(FrameworkPart):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="elements")
-    key = models.CharField(max_length=16, choices=ElementKey.choices)
-    code = models.CharField(max_length=2, help_text="The letter its criteria codes start with, e.g. P.")
-    name = models.CharField(max_length=80)
-    question = models.CharField(max_length=300)
+    key = PlainCharField(max_length=16, choices=ElementKey.choices)
+    code = PlainCharField(max_length=2, help_text="The letter its criteria codes start with, e.g. P.")
+    name = PlainCharField(max_length=80)
+    question = PlainCharField(max_length=300)
     weight = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -158,9 +159,9 @@ class Element(FrameworkPart):
 
 class Criterion(FrameworkPart):
     element = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="criteria")
-    code = models.CharField(max_length=8)
-    title = models.CharField(max_length=120)
-    guidance = models.TextField(help_text="What reviewers look for.")
+    code = PlainCharField(max_length=8)
+    title = PlainCharField(max_length=120)
+    guidance = PlainTextField(help_text="What reviewers look for.")
     weight = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -186,7 +187,7 @@ class LevelDescriptor(FrameworkPart):
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="descriptors")
     level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
-    descriptor = models.TextField()
+    descriptor = PlainTextField()
 
     class Meta:
         ordering = ["criterion", "level"]

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from programmes.models import Programme
 from providers.models import Provider
+from qaportal.fields import PlainCharField, PlainTextField
 from reviews.models.framework import Criterion, Framework
 
 
@@ -29,8 +30,8 @@ class Affiliation(models.Model):
     provider = models.ForeignKey(
         Provider, on_delete=models.CASCADE, null=True, blank=True, related_name="affiliated_reviewers"
     )
-    organisation_name = models.CharField(max_length=200)
-    role = models.CharField(max_length=200, blank=True)
+    organisation_name = PlainCharField(max_length=200)
+    role = PlainCharField(max_length=200, blank=True)
     ended_on = models.DateField(null=True, blank=True, help_text="Leave empty if the reviewer still works there.")
 
     class Meta:
@@ -44,13 +45,13 @@ class Review(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="reviews")
-    state = models.CharField(max_length=16, choices=ReviewState.choices, default=ReviewState.ASSIGNED)
-    overall_comment = models.TextField(blank=True)
+    state = PlainCharField(max_length=16, choices=ReviewState.choices, default=ReviewState.ASSIGNED)
+    overall_comment = PlainTextField(blank=True)
     no_conflict_confirmed = models.BooleanField(
         default=False, help_text="The reviewer has confirmed they have no conflict of interest."
     )
-    conflict_note = models.TextField(blank=True)
-    return_comment = models.TextField(blank=True, help_text="The convenor's reason for returning the review.")
+    conflict_note = PlainTextField(blank=True)
+    return_comment = PlainTextField(blank=True, help_text="The convenor's reason for returning the review.")
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -86,7 +87,7 @@ class CriterionScore(models.Model):
     score = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
-    rationale = models.TextField(blank=True)
+    rationale = PlainTextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -149,7 +149,10 @@ def test_a_programme_page_shows_outcomes_evidence_base_and_the_providers_respons
 
 
 def test_a_withdrawn_programme_keeps_its_page_and_says_why(anonymous, provider):
-    programme = make_programme(provider, status=ProgrammeStatus.WITHDRAWN, withdrawn_reason="No longer offered.")
+    # Withdrawn after publication: a programme withdrawn before it was ever published stays private.
+    programme = make_programme(
+        provider, status=ProgrammeStatus.WITHDRAWN, published_at=timezone.now(), withdrawn_reason="No longer offered."
+    )
 
     body = anonymous.get(f"/api/v1/programmes/{programme.slug}/").json()
 
