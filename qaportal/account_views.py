@@ -7,19 +7,19 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from qaportal import forms as forms_base
 from qaportal import two_factor
 from qaportal.client_address import client_address
 from qaportal.security_log import Event, security_event
 from qaportal.signin_guard import slowed_message
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(forms_base.SignInForm):
     def clean(self):
         try:
             return super().clean()
