@@ -20,6 +20,7 @@ ROLE_PAGES: list[tuple[str, str, str]] = [
     (Role.REVIEWER, "Affiliations", "reviewer:affiliations"),
     (Role.CONVENOR, "Review queue", "convenor:queue"),
     (Role.CONVENOR, "Upload assignments", "convenor:upload"),
+    (Role.CONVENOR, "Participant feedback", "feedback-convenor:overview"),
 ]
 
 

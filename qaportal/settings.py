@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "reviews",
     "ratings",
     "summaries",
+    "feedback",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "recompute-all-ratings-nightly": {
         "task": "ratings.tasks.recompute_all_ratings",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "sweep-stale-participant-ratings": {
+        "task": "feedback.tasks.sweep_stale_participant_ratings",
+        "schedule": env_int("RATINGS_SWEEP_SECONDS", 60),
+        "options": {"expires": env_int("RATINGS_SWEEP_SECONDS", 60)},
+    },
+    "recompute-all-participant-ratings-nightly": {
+        "task": "feedback.tasks.recompute_all_participant_ratings",
+        "schedule": crontab(hour=2, minute=50),
     },
 }
 

@@ -13,6 +13,9 @@ from reviews.migrations._starting_framework import load_starting_framework
 from tests import factories
 
 create_role_groups = importlib.import_module("qaportal.migrations.0001_create_role_groups").create_role_groups
+load_starting_questionnaire = importlib.import_module(
+    "feedback.migrations.0002_load_starting_questionnaire"
+).load_starting_questionnaire
 ROOT = Path(__file__).resolve().parent.parent
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
@@ -29,6 +32,7 @@ def data_from_migrations(request, django_db_blocker):
     from django.apps import apps
     from django.contrib.auth.models import Group
 
+    from feedback.models import Questionnaire
     from reviews.models import Framework
 
     with django_db_blocker.unblock():
@@ -36,6 +40,8 @@ def data_from_migrations(request, django_db_blocker):
             create_role_groups(apps)
         if not Framework.objects.exists():
             load_starting_framework(apps)
+        if not Questionnaire.objects.exists():
+            load_starting_questionnaire(apps)
 
 
 @pytest.fixture
