@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ratings",
     "summaries",
     "feedback",
+    "leaders",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +181,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "feedback.tasks.sweep_stale_participant_ratings",
         "schedule": env_int("RATINGS_SWEEP_SECONDS", 60),
         "options": {"expires": env_int("RATINGS_SWEEP_SECONDS", 60)},
+    },
+    "send-leader-alerts": {
+        "task": "leaders.tasks.send_leader_alerts",
+        "schedule": env_int("LEADER_ALERTS_SECONDS", 900),
+        "options": {"expires": env_int("LEADER_ALERTS_SECONDS", 900)},
     },
     "recompute-all-participant-ratings-nightly": {
         "task": "feedback.tasks.recompute_all_participant_ratings",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("how-ratings-work/", programme_views.how_ratings_work, name="how-ratings-work"),
     path("convenor/summaries/", include("summaries.urls")),
+    path("account/", include("leaders.urls")),
     path("feedback/", include(feedback_urls.participant_patterns)),
     path("provider/feedback/", include(feedback_urls.provider_patterns)),
     path("provider/", include("programmes.manage_urls")),

@@ -18,6 +18,7 @@ load_starting_questionnaire = importlib.import_module(
 ).load_starting_questionnaire
 ROOT = Path(__file__).resolve().parent.parent
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+WORKER_MAIL = ROOT / "data" / "test-worker-mail"
 
 
 @pytest.fixture(autouse=True)
@@ -101,6 +102,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "DJANGO_SETTINGS_MODULE": "qaportal.test_settings",
         "DATABASE_URL": database_url,
         "PYTHONUNBUFFERED": "1",
+        "TEST_EMAIL_FILE_PATH": str(WORKER_MAIL),
     }
     log_path = ROOT / "data" / "test-worker.log"
     log_path.parent.mkdir(exist_ok=True)
@@ -134,6 +136,25 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     finally:
         worker.terminate()
         worker.wait(timeout=20)
+
+
+@pytest.fixture
+def worker_mail():
+    """The e-mails the test worker process sends, as parsed messages (emptied for each test)."""
+    import email
+
+    WORKER_MAIL.mkdir(parents=True, exist_ok=True)
+    for old in WORKER_MAIL.iterdir():
+        old.unlink()
+
+    def read() -> list:
+        messages = []
+        for path in sorted(WORKER_MAIL.iterdir()):
+            raw = path.read_bytes().split(b"\n" + b"-" * 79 + b"\n")
+            messages.extend(email.message_from_bytes(part) for part in raw if part.strip())
+        return messages
+
+    return read
 
 
 def wait_until(condition, timeout: float = 10.0, interval: float = 0.05):
