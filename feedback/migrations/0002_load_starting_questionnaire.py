@@ -1,8 +1,6 @@
 from django.db import migrations
 from django.utils import timezone
 
-from qaportal.migration_operations import PostgresOnlySQL
-
 # Version 1: the participant questions of qa-framework.md, answered from 1 (strongly disagree)
 # to 4 (strongly agree).
 STARTING_QUESTIONS = [
@@ -84,5 +82,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(load_starting_questionnaire, migrations.RunPython.noop),
-        PostgresOnlySQL(GUARD, UNGUARD),
+        migrations.RunSQL(GUARD, UNGUARD),
     ]
