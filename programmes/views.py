@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from feedback.selectors import participant_ratings_for, participant_summary
 from programmes import compare, selectors
 from programmes.models import Programme
 from programmes.querystrings import active_tags, query_without
@@ -75,7 +76,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 EXPORT_HEADER = [
     "Programme", "Provider", "Provider type", "For", "Format", "Delivery", "Contact hours", "Weeks",
     "Cost per participant (£)", "Funding", "Phases", "Regions", "Band", "Shown score", "Raw mean",
-    "Published reviews", "Purpose", "Governance", "Process", "Definitions", "Value", "Page",
+    "Published reviews", "Purpose", "Governance", "Process", "Definitions", "Value",
+    "Participant score (separate from the rating)", "Participant responses", "Participant response rate",
+    "Participant feedback solicited by", "Page",
 ]  # fmt: skip
 
 
@@ -84,7 +87,7 @@ class _Echo:
         return value
 
 
-def _export_row(programme: Programme, site: str) -> list:
+def _export_row(programme: Programme, site: str, participant=None) -> list:
     rating = getattr(programme, "rating", None)
     scores = [
         getattr(rating, f"score_{key}", None) for key in ("purpose", "governance", "process", "definitions", "value")
@@ -96,8 +99,17 @@ def _export_row(programme: Programme, site: str) -> list:
         programme.phases, programme.regions, rating.band if rating else "Not yet rated",
         _rounded(rating.shown_score if rating else None), _rounded(rating.raw_mean if rating else None),
         rating.review_count if rating else 0, *[_rounded(score) for score in scores],
-        site + programme.get_absolute_url(),
+        *_participant_columns(participant), site + programme.get_absolute_url(),
     ]  # fmt: skip
+
+
+def _participant_columns(participant) -> list:
+    """The participant rating beside the expert one, never mixed into it; a score only from the
+    questionnaire's minimum number of responses."""
+    if participant is None:
+        return ["", 0, "", ""]
+    rate = "" if participant.response_rate is None else f"{participant.response_rate:.2f}"
+    return [_rounded(participant.shown_score), participant.response_count, rate, "provider"]
 
 
 def _rounded(value) -> str:
@@ -113,8 +125,10 @@ def programme_export(request: HttpRequest) -> StreamingHttpResponse:
     def rows():
         yield writer.writerow(EXPORT_HEADER)
         for start in range(0, len(ids), EXPORT_CHUNK):
-            for programme in selectors.programmes_in_order(ids[start : start + EXPORT_CHUNK]):
-                yield writer.writerow(_export_row(programme, site))
+            chunk = ids[start : start + EXPORT_CHUNK]
+            participants = participant_ratings_for(chunk)
+            for programme in selectors.programmes_in_order(chunk):
+                yield writer.writerow(_export_row(programme, site, participants.get(programme.id)))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="programmes.csv"'
@@ -139,6 +153,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "chart": _element_chart(explanation.elements),
         "trend": rating_history(programme_id=programme.id),
         "response": getattr(programme, "provider_response", None),
+        "participant": participant_summary(programme_id=programme.id),
         "in_compare": programme.id in compare.compared_ids(request.session),
         "badge_url": request.build_absolute_uri(reverse("programmes:badge", kwargs={"slug": slug})),
         "page_url": request.build_absolute_uri(programme.get_absolute_url()),

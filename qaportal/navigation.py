@@ -20,6 +20,7 @@ ROLE_PAGES: list[tuple[str, str, str]] = [
     (Role.REVIEWER, "Affiliations", "reviewer:affiliations"),
     (Role.CONVENOR, "Review queue", "convenor:queue"),
     (Role.CONVENOR, "Upload assignments", "convenor:upload"),
+    (Role.CONVENOR, "Participant feedback", "feedback-convenor:overview"),
 ]
 
 
@@ -30,6 +31,10 @@ def role_links(user) -> list[NavLink]:
     for role, label, url_name in ROLE_PAGES:
         if has_role(user, role):
             links.append(NavLink(label, reverse(url_name)))
+    from leaders.policies import is_leader
+
+    if is_leader(user):
+        links.append(NavLink("Your shortlists", reverse("leaders:account")))
     if user.is_staff:
         links.append(NavLink("Admin", reverse("admin:index")))
     return links

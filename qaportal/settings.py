@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "reviews",
     "ratings",
     "summaries",
+    "feedback",
+    "leaders",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +217,20 @@ CELERY_BEAT_SCHEDULE: dict = {
     "recompute-all-ratings-nightly": {
         "task": "ratings.tasks.recompute_all_ratings",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "sweep-stale-participant-ratings": {
+        "task": "feedback.tasks.sweep_stale_participant_ratings",
+        "schedule": env_int("RATINGS_SWEEP_SECONDS", 60),
+        "options": {"expires": env_int("RATINGS_SWEEP_SECONDS", 60)},
+    },
+    "send-leader-alerts": {
+        "task": "leaders.tasks.send_leader_alerts",
+        "schedule": env_int("LEADER_ALERTS_SECONDS", 900),
+        "options": {"expires": env_int("LEADER_ALERTS_SECONDS", 900)},
+    },
+    "recompute-all-participant-ratings-nightly": {
+        "task": "feedback.tasks.recompute_all_participant_ratings",
+        "schedule": crontab(hour=2, minute=50),
     },
 }
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from feedback import urls as feedback_urls
 from programmes import views as programme_views
 from qaportal import account_views, views
 from reviews.urls import convenor_patterns, reviewer_patterns
@@ -17,8 +18,12 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("how-ratings-work/", programme_views.how_ratings_work, name="how-ratings-work"),
     path("convenor/summaries/", include("summaries.urls")),
+    path("account/", include("leaders.urls")),
+    path("feedback/", include(feedback_urls.participant_patterns)),
+    path("provider/feedback/", include(feedback_urls.provider_patterns)),
     path("provider/", include("programmes.manage_urls")),
     path("reviewer/", include(reviewer_patterns)),
+    path("convenor/feedback/", include(feedback_urls.convenor_patterns)),
     path("convenor/", include(convenor_patterns)),
     path("api/", include("qaportal.api.urls")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from feedback.api.serializers import ParticipantRatingField
+from feedback.selectors import participant_summary
 from programmes.models import Programme, ProviderResponse
 from programmes.vocabulary import DeliveryMode, FocusLevel, Format, FundingRoute, ProgrammeStatus
 from providers.api.serializers import ProviderSummarySerializer
@@ -67,6 +69,9 @@ class ProgrammeDetailSerializer(ProgrammeSerializer):
     it was withdrawn (if it was) and the provider's published response to its rating."""
 
     provider_response = serializers.SerializerMethodField()
+    participant_rating = serializers.SerializerMethodField(
+        help_text="Participant feedback: a separate rating, never mixed into ``rating``."
+    )
 
     class Meta(ProgrammeSerializer.Meta):
         fields = [
@@ -75,7 +80,12 @@ class ProgrammeDetailSerializer(ProgrammeSerializer):
             "evidence_base",
             "withdrawn_reason",
             "provider_response",
+            "participant_rating",
         ]
+
+    @extend_schema_field(ParticipantRatingField())
+    def get_participant_rating(self, programme: Programme):
+        return ParticipantRatingField().to_representation(participant_summary(programme_id=programme.id))
 
     @extend_schema_field(ProviderResponseSerializer(allow_null=True))
     def get_provider_response(self, programme: Programme):

@@ -6,6 +6,7 @@ Each app keeps its own endpoints in its ``api/urls.py``; this is the one place t
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from feedback.api import urls as feedback_urls
 from programmes.api import urls as programme_urls
 from providers.api import urls as provider_urls
 from qaportal.api import docs, views
@@ -23,6 +24,7 @@ v1_patterns = [
     *rating_urls.urlpatterns,
     *provider_urls.urlpatterns,
     *summary_urls.urlpatterns,
+    *feedback_urls.urlpatterns,
 ]
 
 urlpatterns = [
