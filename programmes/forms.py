@@ -5,8 +5,15 @@ from __future__ import annotations
 from django import forms
 
 from programmes.models import EvidenceStatement, Programme
-from programmes.services import EDITABLE_FIELDS, EvidenceInput
+from programmes.services import (
+    CONTACT_HOURS_BOUNDS,
+    DURATION_WEEKS_BOUNDS,
+    EDITABLE_FIELDS,
+    EvidenceInput,
+    programme_length_errors,
+)
 from programmes.vocabulary import ElementKey
+from qaportal.forms import NamedErrorsMixin
 
 ELEMENT_PROMPTS = {
     ElementKey.PURPOSE: "What need does the programme meet, what outcomes does it intend, and how is impact evaluated?",
@@ -17,7 +24,7 @@ ELEMENT_PROMPTS = {
 }
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(NamedErrorsMixin, forms.ModelForm):
     class Meta:
         model = Programme
         fields = EDITABLE_FIELDS
@@ -29,6 +36,8 @@ class ProgrammeForm(forms.ModelForm):
             "cost_per_participant": "Cost per participant (£)",
             "funding_routes": "Funding routes (optional)",
             "target_staff": "Which staff is it for? (optional)",
+            "contact_hours": "Contact time (hours)",
+            "duration_weeks": "Length (weeks)",
         }
         help_texts = {"intended_outcomes": "What participants, and through them pupils, will gain."}
         widgets = {
@@ -45,8 +54,14 @@ class ProgrammeForm(forms.ModelForm):
             "focus_level": {"required": "Select who the programme is for."},
             "format": {"required": "Select the programme's format."},
             "delivery_mode": {"required": "Select how the programme is delivered."},
-            "contact_hours": {"required": "Enter the hours of contact time.", "invalid": "Enter a whole number."},
-            "duration_weeks": {"required": "Enter the length in weeks.", "invalid": "Enter a whole number."},
+            "contact_hours": {
+                "required": "Enter the hours of contact time.",
+                "invalid": "Enter the contact time as a whole number of hours, for example 18.",
+            },
+            "duration_weeks": {
+                "required": "Enter the length in weeks.",
+                "invalid": "Enter the length as a whole number of weeks, for example 12.",
+            },
             "cost_per_participant": {
                 "required": "Enter the cost per participant; enter 0 if it is free.",
                 "invalid": "Enter the cost as a number of pounds, for example 450 or 450.00.",
@@ -62,9 +77,23 @@ class ProgrammeForm(forms.ModelForm):
         # Radio buttons have no empty choice: a value must be picked on purpose.
         for name in ("focus_level", "format", "delivery_mode"):
             self.fields[name].choices = [choice for choice in self.fields[name].choices if choice[0]]
+        # Only the service's bounds apply, so the person reads one message that names the field.
+        for name, (low, high) in (("contact_hours", CONTACT_HOURS_BOUNDS), ("duration_weeks", DURATION_WEEKS_BOUNDS)):
+            field = self.fields[name]
+            field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
+            field.widget.attrs.update(min=low, max=high)
+
+    def clean(self):
+        cleaned = super().clean()
+        errors = programme_length_errors(
+            contact_hours=cleaned.get("contact_hours"), duration_weeks=cleaned.get("duration_weeks")
+        )
+        for name, messages in errors.items():
+            self.add_error(name, messages)
+        return cleaned
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(NamedErrorsMixin, forms.Form):
     """The evidence portfolio: a statement and links for each of the five elements."""
 
     def __init__(self, *args, **kwargs):
@@ -104,7 +133,7 @@ class EvidenceForm(forms.Form):
         }
 
 
-class ProgrammeWithdrawForm(forms.Form):
+class ProgrammeWithdrawForm(NamedErrorsMixin, forms.Form):
     reason = forms.CharField(
         label="Why are you withdrawing this programme?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -113,7 +142,7 @@ class ProgrammeWithdrawForm(forms.Form):
     )
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(NamedErrorsMixin, forms.Form):
     text = forms.CharField(
         label="Your response",
         widget=forms.Textarea(attrs={"rows": 6}),

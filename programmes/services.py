@@ -45,6 +45,32 @@ EDITABLE_FIELDS = (
 )
 
 
+# A programme's length, in the bounds a real one falls within: a one-hour twilight session up to a
+# qualification of several hundred hours over three years.
+CONTACT_HOURS_BOUNDS = (1, 1000)
+DURATION_WEEKS_BOUNDS = (1, 156)
+
+
+def programme_length_errors(*, contact_hours: int | None, duration_weeks: int | None) -> dict[str, list[str]]:
+    """Field errors for a length no programme has (0 hours, 100,000 hours, 0 weeks)."""
+    errors = {}
+    low, high = CONTACT_HOURS_BOUNDS
+    if contact_hours is not None and not low <= contact_hours <= high:
+        errors["contact_hours"] = [f"Contact time must be between {low} and {high:,} hours"]
+    low, high = DURATION_WEEKS_BOUNDS
+    if duration_weeks is not None and not low <= duration_weeks <= high:
+        errors["duration_weeks"] = [f"Length must be between {low} and {high} weeks"]
+    return errors
+
+
+def _check_length(fields: dict) -> None:
+    errors = programme_length_errors(
+        contact_hours=fields.get("contact_hours"), duration_weeks=fields.get("duration_weeks")
+    )
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:200] or "programme"
     slug, number = base, 1
@@ -59,6 +85,7 @@ def programme_create(*, provider: Provider, by: User, data: dict) -> Programme:
     if not policies.may_create_programme_for(by, provider):
         raise NotPermitted("You do not edit this provider.")
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
+    _check_length(fields)
     with transaction.atomic():
         programme = Programme.objects.create(provider=provider, slug=_unique_slug(fields["title"]), **fields)
         refresh_search_vectors(programme_ids=[programme.id])
@@ -68,6 +95,7 @@ def programme_create(*, provider: Provider, by: User, data: dict) -> Programme:
 def programme_update(*, programme: Programme, by: User, data: dict) -> Programme:
     if not policies.may_edit_programme(by, programme):
         raise NotPermitted("Only a draft programme of your own provider can be edited.")
+    _check_length(data)
     with transaction.atomic():
         for name in EDITABLE_FIELDS:
             if name in data:
@@ -84,7 +112,7 @@ class EvidenceInput:
 
 
 def _link_errors(key: str, links: str) -> list[str]:
-    validate = URLValidator(schemes=["http", "https"])
+    validate = URLValidator(schemes=["https"])
     errors = []
     for line in (line.strip() for line in links.splitlines()):
         if not line:
@@ -92,7 +120,8 @@ def _link_errors(key: str, links: str) -> list[str]:
         try:
             validate(line)
         except ValidationError:
-            errors.append(f"“{line}” is not a web address; start each link with https://")
+            problem = "starts http://, not https://" if line.lower().startswith("http://") else "is not a web address"
+            errors.append(f"“{line}” {problem}; start each link with https://")
     return errors
 
 

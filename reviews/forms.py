@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django import forms
 
+from qaportal.forms import NamedErrorsMixin
 from reviews.models import Criterion, CriterionScore, Review
 from reviews.services import MIN_RATIONALE_LENGTH, ScoreInput, rationale_field, score_field
 
@@ -22,7 +23,7 @@ class CriterionRow:
     options: list[dict]
 
 
-class ScoringForm(forms.Form):
+class ScoringForm(NamedErrorsMixin, forms.Form):
     """Every criterion of the review's framework: a level (1–4) and a rationale.
 
     Nothing is required here: a draft may be partial. The level must still be 1–4, and a
@@ -116,7 +117,7 @@ class ScoringForm(forms.Form):
         return initial
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(NamedErrorsMixin, forms.Form):
     conflict_note = forms.CharField(
         label="Describe your conflict of interest",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -125,7 +126,7 @@ class ConflictForm(forms.Form):
     )
 
 
-class AffiliationForm(forms.Form):
+class AffiliationForm(NamedErrorsMixin, forms.Form):
     organisation_name = forms.CharField(
         label="Organisation",
         max_length=200,
@@ -142,7 +143,7 @@ class AffiliationForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(NamedErrorsMixin, forms.Form):
     reviewer = forms.CharField(
         label="Reviewer's username",
         max_length=150,
@@ -151,7 +152,7 @@ class AssignForm(forms.Form):
     )
 
 
-class AssignmentsUploadForm(forms.Form):
+class AssignmentsUploadForm(NamedErrorsMixin, forms.Form):
     file = forms.FileField(
         label="Upload a CSV file",
         help_text="One assignment per line: programme slug, reviewer username. A header line is optional.",
@@ -168,7 +169,7 @@ class AssignmentsUploadForm(forms.Form):
             raise forms.ValidationError("The file must be a CSV file saved as UTF-8 text.") from error
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(NamedErrorsMixin, forms.Form):
     comment = forms.CharField(
         label="What should the reviewer change?",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -176,7 +177,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(NamedErrorsMixin, forms.Form):
     reason = forms.CharField(
         label="Reason for withdrawing",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -185,7 +186,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(NamedErrorsMixin, forms.Form):
     reason = forms.CharField(
         label="Reason for releasing the reviewer",
         widget=forms.Textarea(attrs={"rows": 4}),

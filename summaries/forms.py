@@ -1,9 +1,10 @@
 from django import forms
 
+from qaportal.forms import NamedErrorsMixin
 from summaries.models import ExportFormat
 
 
-class ExportForm(forms.Form):
+class ExportForm(NamedErrorsMixin, forms.Form):
     format = forms.ChoiceField(
         choices=ExportFormat.choices,
         widget=forms.RadioSelect,

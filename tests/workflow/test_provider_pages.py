@@ -146,7 +146,7 @@ def test_renaming_the_provider_refreshes_its_programmes_search_vectors(client, p
         "schools_in_partnership": "12",
     }
     bad = client.post(f"/provider/providers/{provider.slug}/profile/", data | {"website": "not a site"})
-    assert "Enter a web address, starting https://" in bad.content.decode()
+    assert "Enter a web address starting https://" in bad.content.decode()
     client.post(f"/provider/providers/{provider.slug}/profile/", data)
     provider.refresh_from_db()
     assert provider.name == "Riverside Learning Partnership" and provider.schools_in_partnership == 12
