@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import URLValidator
 
+from programmes import policies
 from programmes.models import EvidenceStatement, Programme
 from programmes.services import (
     CONTACT_HOURS_BOUNDS,
@@ -38,8 +40,16 @@ class ProgrammeForm(NamedErrorsMixin, forms.ModelForm):
             "target_staff": "Which staff is it for? (optional)",
             "contact_hours": "Contact time (hours)",
             "duration_weeks": "Length (weeks)",
+            "contact_email": "Contact e-mail address (optional)",
+            "booking_url": "Booking page (optional)",
+            "next_start_on": "Next start date (optional)",
         }
-        help_texts = {"intended_outcomes": "What participants, and through them pupils, will gain."}
+        help_texts = {
+            "intended_outcomes": "What participants, and through them pupils, will gain.",
+            "booking_url": "Starting https://, for example https://www.example.org.uk/book",
+            "next_start_on": "For example, 14/9/2027",
+            "contact_email": "For example, courses@example.org.uk",
+        }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "intended_outcomes": forms.Textarea(attrs={"rows": 4}),
@@ -47,6 +57,8 @@ class ProgrammeForm(NamedErrorsMixin, forms.ModelForm):
             "focus_level": forms.RadioSelect,
             "format": forms.RadioSelect,
             "delivery_mode": forms.RadioSelect,
+            "next_start_on": forms.DateInput(format="%d/%m/%Y"),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         }
         error_messages = {
             "title": {"required": "Enter the programme's title."},
@@ -70,10 +82,33 @@ class ProgrammeForm(NamedErrorsMixin, forms.ModelForm):
             "evidence_base": {"required": "Enter the evidence the programme draws on."},
             "phases": {"required": "Select at least one phase."},
             "regions": {"required": "Select at least one region."},
+            "contact_email": {"invalid": "Enter an e-mail address like courses@example.org.uk"},
+            "booking_url": {"invalid": "Enter a web address starting https://"},
+            "next_start_on": {"invalid": "Enter the next start date as day/month/year, for example 14/9/2027"},
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["next_start_on"].input_formats = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y"]
+        # The hint promises https://, so the rule keeps it.
+        self.fields["booking_url"].validators.append(
+            URLValidator(schemes=["https"], message="Enter a web address starting https://")
+        )
+        self.fields["booking_url"].assume_scheme = "https"
+        self._limit_choices_and_lengths()
+
+    def explain_published_changes(self) -> None:
+        """On a published programme, say beside each field what happens when it changes."""
+        for name in (*policies.REVIEWED_FIELDS, *policies.PUBLIC_TEXT_FIELDS):
+            note = (
+                "A convenor checks a change to this before it is published."
+                if name in policies.PUBLIC_TEXT_FIELDS
+                else "The reviewers assessed this: a change goes to a convenor, who decides whether the rating stands."
+            )
+            field = self.fields[name]
+            field.help_text = f"{field.help_text} {note}".strip()
+
+    def _limit_choices_and_lengths(self):
         # Radio buttons have no empty choice: a value must be picked on purpose.
         for name in ("focus_level", "format", "delivery_mode"):
             self.fields[name].choices = [choice for choice in self.fields[name].choices if choice[0]]
@@ -149,3 +184,25 @@ class ResponseForm(NamedErrorsMixin, forms.Form):
         help_text="Shown beside the rating on the public page. At least 20 characters.",
         error_messages={"required": "Write your response."},
     )
+
+
+class ChangeDecisionForm(NamedErrorsMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to approve the change."},
+    )
+    note = forms.CharField(
+        label="Note to the provider (needed if you do not approve it)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, change, **kwargs):
+        super().__init__(*args, **kwargs)
+        reviewed = change.kind == change.Kind.REVIEWED
+        choices = [("approve", "Approve: the rating stands" if reviewed else "Approve and publish")]
+        if reviewed:
+            choices.append(("re-review", "Approve, and a re-review is needed before the rating can stand"))
+        choices.append(("reject", "Do not approve"))
+        self.fields["decision"].choices = choices

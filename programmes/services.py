@@ -40,6 +40,9 @@ EDITABLE_FIELDS = (
     "cost_per_participant",
     "funding_routes",
     "target_staff",
+    "contact_email",
+    "booking_url",
+    "next_start_on",
     "intended_outcomes",
     "evidence_base",
 )

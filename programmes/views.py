@@ -13,6 +13,7 @@ from programmes.querystrings import active_tags, query_without
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, ProgrammeStatus
 from providers.badge import badge_etag, badge_response, badge_svg
 from providers.vocabulary import ProviderType
+from qaportal.display import money, score_figure
 from ratings.explain import explain_programme_rating
 from ratings.selectors import rating_history
 
@@ -38,8 +39,10 @@ def _result_rows(rows: list[selectors.ResultRow], compared: list[int]) -> list[d
         rated = bool(row.band_rank)
         score = ""
         if rated and row.shown_score is not None:
-            score = f"score {row.shown_score:.2f} from {row.review_count} review{'s' * (row.review_count != 1)}"
-        cost = "Free" if row.cost_per_participant == 0 else f"£{row.cost_per_participant:,.0f} per participant"
+            score = (
+                f"score {score_figure(row.shown_score)} from {row.review_count} review{'s' * (row.review_count != 1)}"
+            )
+        cost = "Free" if row.cost_per_participant == 0 else f"{money(row.cost_per_participant)} per participant"
         facts = [FOCUS_LABELS.get(row.focus_level, row.focus_level), FORMAT_LABELS.get(row.format, row.format),
                  MODE_LABELS.get(row.delivery_mode, row.delivery_mode), cost]  # fmt: skip
         prepared.append({
@@ -102,7 +105,7 @@ def _export_row(programme: Programme, site: str) -> list:
 
 
 def _rounded(value) -> str:
-    return "" if value is None else f"{value:.2f}"
+    return score_figure(value)
 
 
 def programme_export(request: HttpRequest) -> StreamingHttpResponse:
@@ -140,6 +143,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "chart": _element_chart(explanation.elements),
         "trend": rating_history(programme_id=programme.id),
         "response": getattr(programme, "provider_response", None),
+        "details_updated": selectors.details_updated_since_review(programme=programme),
         "in_compare": programme.id in compare.compared_ids(request.session),
         "badge_url": request.build_absolute_uri(reverse("programmes:badge", kwargs={"slug": slug})),
         "page_url": request.build_absolute_uri(programme.get_absolute_url()),
@@ -152,7 +156,7 @@ def _element_chart(elements: list) -> dict:
     bars = []
     for index, element in enumerate(elements):
         width = round((element.mean or 0) / 4 * 400, 1)
-        label = f"{element.mean:.2f}" if element.mean is not None else "no score"
+        label = score_figure(element.mean) if element.mean is not None else "no score"
         bars.append({"name": element.name, "y": index * 36 + 4, "text_y": index * 36 + 21, "width": width,
                      "value_x": 150 + width + 8, "label": label})  # fmt: skip
     return {"bars": bars, "height": len(elements) * 36 + 8}

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from programmes.models import Programme
+from programmes.models import Programme, ProgrammeChange
 from programmes.services import programme_withdraw
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.errors import DomainError, apply_to_form
@@ -51,7 +51,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.convenor_queue(status=status), 25).get_page(request.GET.get("page"))
     page.object_list = selectors.with_review_counts(list(page.object_list))
     tabs = [(value, ProgrammeStatus(value).label) for value in selectors.QUEUE_STATUSES]
-    return render(request, "reviews/convenor/queue.html", {"page": page, "status": status, "tabs": tabs})
+    changes_waiting = ProgrammeChange.objects.filter(state=ProgrammeChange.State.PENDING).count()
+    context = {"page": page, "status": status, "tabs": tabs, "changes_waiting": changes_waiting}
+    return render(request, "reviews/convenor/queue.html", context)
 
 
 @convenor_page

@@ -37,3 +37,18 @@ def govuk_widget(field: BoundField, extra_class: str = ""):
 @register.filter
 def is_choice_list(field: BoundField) -> bool:
     return field.widget_type in {"checkboxselectmultiple", "radioselect"}
+
+
+@register.filter
+def money(value) -> str:
+    from qaportal.display import money as written
+
+    return written(value)
+
+
+@register.filter
+def score(value, places: int = 2) -> str:
+    """A score as every page shows it (see qaportal.display.score_figure); "–" when there is none."""
+    from qaportal.display import score_figure
+
+    return score_figure(value, int(places)) or "–"
