@@ -210,16 +210,16 @@ def compare_remove(request: HttpRequest) -> HttpResponse:
 
 
 COMPARE_COLUMNS = {
-    # sort key: (heading, value of a compared row)
+    # sort key: (heading, value of a compared row); what a leader weighs first comes first.
     "title": ("Programme", lambda row: row["programme"].title.lower()),
     "score": ("Shown score", lambda row: row["shown_score"]),
+    "cost": ("Cost", lambda row: row["programme"].cost_per_participant),
+    "hours": ("Contact hours", lambda row: row["programme"].contact_hours),
     "purpose": ("Purpose", lambda row: row["elements"].get("purpose")),
     "governance": ("Governance", lambda row: row["elements"].get("governance")),
     "process": ("Process", lambda row: row["elements"].get("process")),
     "definitions": ("Definitions", lambda row: row["elements"].get("definitions")),
     "value": ("Value", lambda row: row["elements"].get("value")),
-    "cost": ("Cost", lambda row: row["programme"].cost_per_participant),
-    "hours": ("Contact hours", lambda row: row["programme"].contact_hours),
 }
 
 
