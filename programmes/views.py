@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from programmes import compare, selectors
 from programmes.models import Programme
 from programmes.querystrings import active_tags, query_without
-from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, ProgrammeStatus
+from programmes.standing import programme_standing
+from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format
 from providers.badge import badge_etag, badge_response, badge_svg
 from providers.vocabulary import ProviderType
 from qaportal.display import money, score_figure
@@ -135,13 +136,15 @@ def _public_programme(slug: str) -> Programme:
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _public_programme(slug)
     explanation = explain_programme_rating(programme_id=programme.id)
+    standing = programme_standing(programme, getattr(programme, "rating", None))
     context = {
         "programme": programme,
-        "rating": getattr(programme, "rating", None),
+        "standing": standing,
+        "rating": getattr(programme, "rating", None) if standing.shows_rating else None,
         "explanation": explanation,
-        "elements": explanation.elements,
+        "elements": explanation.elements if standing.shows_rating else [],
         "chart": _element_chart(explanation.elements),
-        "trend": rating_history(programme_id=programme.id),
+        "trend": rating_history(programme_id=programme.id) if standing.shows_rating else [],
         "response": getattr(programme, "provider_response", None),
         "details_updated": selectors.details_updated_since_review(programme=programme),
         "in_compare": programme.id in compare.compared_ids(request.session),
@@ -165,10 +168,8 @@ def _element_chart(elements: list) -> dict:
 def programme_badge(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _public_programme(slug)
     rating = getattr(programme, "rating", None)
-    if programme.status == ProgrammeStatus.WITHDRAWN:
-        status_text, rank = "Withdrawn", None
-    else:
-        status_text, rank = (rating.band, rating.band_rank) if rating and rating.band_rank else ("Not yet rated", None)
+    standing = programme_standing(programme, rating)
+    status_text, rank = standing.label, standing.band_rank
     link = request.build_absolute_uri(programme.get_absolute_url())
     return badge_response(request, badge_svg(name=programme.title, status_text=status_text, band_rank=rank, link=link),
                            badge_etag(programme.id, status_text, rating.computed_at if rating else ""))  # fmt: skip

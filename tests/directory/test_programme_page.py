@@ -60,8 +60,8 @@ def test_a_programme_without_reviews_says_it_is_not_yet_rated(client, catalogue)
 
 def test_a_withdrawn_programme_keeps_its_page_and_says_so(client, catalogue):
     page = client.get(catalogue.withdrawn.get_absolute_url()).content.decode()
-    assert "This programme has been withdrawn from the register" in page
-    assert "The provider stopped running it." in page
+    assert "This programme was withdrawn from the register" in page
+    assert "The provider stopped running it." not in page  # the recorded reason is not published
     assert "Add to compare" not in page
 
 
