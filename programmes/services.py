@@ -24,6 +24,7 @@ from qaportal.errors import NotPermitted, ValidationFailed
 from ratings.services import mark_programme_rating_stale
 from reviews import audit
 from reviews.audit import Action, Change
+from reviews.models import NotificationKind
 from reviews.state_machine import programme_step
 
 # The programme fields an editor types; everything else (status, stamps, search) is ours.
@@ -162,6 +163,8 @@ def programme_submit(*, programme: Programme, by: User) -> Programme:
         step = programme_step(programme.status, "submit")
         if step.is_repeat:
             return programme
+        from reviews.services import notify
+
         present = set(programme.evidence_statements.values_list("element", flat=True))
         missing = [element.label for element in ElementKey if element.value not in present]
         if missing:
@@ -171,12 +174,13 @@ def programme_submit(*, programme: Programme, by: User) -> Programme:
         programme.status, programme.submitted_at = step.new, timezone.now()
         programme.save(update_fields=["status", "submitted_at", "updated_at"])
         audit.record_state(actor=by, programme_id=programme.id, review_id=None, old=step.old, new=step.new)
+        notify(kind=NotificationKind.SUBMITTED, programme_id=programme.id)
     return programme
 
 
 def programme_withdraw(*, programme: Programme, by: User, reason: str) -> Programme:
     """Take a programme off the register (or out of review), with its reviews and its rating."""
-    from reviews.services import reviews_withdraw_for_programme
+    from reviews.services import notify, reviews_withdraw_for_programme
 
     if not policies.may_withdraw_programme(by, programme):
         raise NotPermitted("You may not withdraw this programme.")
@@ -199,6 +203,7 @@ def programme_withdraw(*, programme: Programme, by: User, reason: str) -> Progra
             change=Change("withdrawal reason", "", reason),
         )
         mark_programme_rating_stale(programme_id=programme.id)
+        notify(kind=NotificationKind.WITHDRAWN, programme_id=programme.id)
     return programme
 
 

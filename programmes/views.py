@@ -116,6 +116,8 @@ def programme_export(request: HttpRequest) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def rows():
+        # A byte-order mark first, so Excel reads the file as UTF-8 ("£", not "Â£").
+        yield "\ufeff"
         yield writer.writerow(EXPORT_HEADER)
         for start in range(0, len(ids), EXPORT_CHUNK):
             for programme in selectors.programmes_in_order(ids[start : start + EXPORT_CHUNK]):

@@ -78,7 +78,7 @@ def test_the_whole_journey_from_submission_to_publication(
     assert set(Review.objects.filter(programme=programme).values_list("state", flat=True)) == {ReviewState.PUBLISHED}
     assert StaleRating.objects.filter(programme=programme).exists()
     kinds = list(Notification.objects.filter(programme=programme).values_list("kind", flat=True))
-    assert sorted(kinds) == ["assigned", "assigned", "published", "returned"]
+    assert sorted(kinds) == ["assigned", "assigned", "published", "returned", "submitted"]
 
     # The editor reads the feedback without reviewer names and publishes a response.
     sign_in_as(client, provider_editor)
