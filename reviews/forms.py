@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django import forms
 
 from qaportal.forms import NamedErrorsMixin
-from reviews.models import Criterion, CriterionScore, Review
+from reviews.models import Criterion, CriterionScore, Review, ReviewState
 from reviews.services import MIN_RATIONALE_LENGTH, ScoreInput, rationale_field, score_field
 
 LEVELS = (1, 2, 3, 4)
@@ -193,3 +193,31 @@ class ReleaseForm(NamedErrorsMixin, forms.Form):
         help_text="Recorded in the audit trail.",
         error_messages={"required": "Give the reason for releasing this reviewer."},
     )
+
+
+class QueueFilterForm(NamedErrorsMixin, forms.Form):
+    """The convenor queue's search and filters (a GET form: the URL holds the whole state)."""
+
+    q = forms.CharField(label="Search by programme or provider", required=False, max_length=200)
+    focus = forms.ChoiceField(label="Who it is for", required=False)
+    provider_type = forms.ChoiceField(label="Provider type", required=False)
+    per_page = forms.TypedChoiceField(label="Rows per page", required=False, coerce=int, empty_value=25)
+
+    def __init__(self, *args, **kwargs):
+        from programmes.vocabulary import FocusLevel
+        from providers.vocabulary import ProviderType
+        from reviews.selectors import QUEUE_PAGE_SIZES
+
+        super().__init__(*args, **kwargs)
+        self.fields["focus"].choices = [("", "Any"), *FocusLevel.choices]
+        self.fields["provider_type"].choices = [("", "Any"), *ProviderType.choices]
+        self.fields["per_page"].choices = [(str(size), str(size)) for size in QUEUE_PAGE_SIZES]
+
+
+class AssignmentFilterForm(NamedErrorsMixin, forms.Form):
+    q = forms.CharField(label="Search by programme title", required=False, max_length=200)
+    state = forms.ChoiceField(label="Status", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "Any"), *ReviewState.choices]

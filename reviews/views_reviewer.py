@@ -10,9 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from programmes.querystrings import query_without
 from qaportal.errors import DomainError, InvalidTransition, apply_to_form
 from reviews import policies, selectors, services
-from reviews.forms import AffiliationForm, ConflictForm, ScoringForm
+from reviews.forms import AffiliationForm, AssignmentFilterForm, ConflictForm, ScoringForm
 from reviews.models import Review
 
 
@@ -38,8 +39,12 @@ def _own_review(request: HttpRequest, review_id: int) -> Review:
 
 @reviewer_page
 def assignments(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.my_assignments(reviewer=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "reviews/reviewer/assignments.html", {"page": page})
+    filters = AssignmentFilterForm(request.GET)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    reviews = selectors.my_assignments(reviewer=request.user, state=chosen.get("state", ""), search=chosen.get("q", ""))
+    page = Paginator(reviews, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "filters": filters, "query_string": query_without(request.GET, "page")}
+    return render(request, "reviews/reviewer/assignments.html", context)
 
 
 @reviewer_page
