@@ -51,3 +51,21 @@ def test_the_side_by_side_shows_rationales_and_the_review_page_accepts(client, c
     assert response["Location"] == f"/convenor/reviews/{review.id}/"
     review.refresh_from_db()
     assert review.state == ReviewState.ACCEPTED
+
+
+def test_the_scoring_form_has_a_task_list_and_save_and_continue_keeps_everything(client, reviewer, provider):
+    from tests.workflow.conftest import criteria, score_post
+
+    programme = add_evidence(factories.make_programme(provider, status=ProgrammeStatus.IN_REVIEW))
+    review = factories.make_review(programme, reviewer, state=ReviewState.ASSIGNED, scores=None)
+    client.force_login(reviewer)
+    page = client.get(f"/reviewer/reviews/{review.id}/").content.decode()
+    assert page.count('<li class="govuk-task-list__item') == 6 and "Not started" in page
+    purpose = [c for c in criteria() if c.element.key == "purpose"]
+    body = {key: value for key, value in score_post().items() if key.split("_")[-1] in {str(c.id) for c in purpose}}
+    body |= {"next_element": "governance", "overall_comment": "Strong on purpose."}
+    response = client.post(f"/reviewer/reviews/{review.id}/", body)
+    assert response["Location"] == f"/reviewer/reviews/{review.id}/#element-governance"
+    page = client.get(f"/reviewer/reviews/{review.id}/").content.decode()
+    assert "Completed" in page and "Strong on purpose." in page
+    assert CriterionScore.objects.filter(review=review, score=3).count() == len(purpose)
