@@ -64,7 +64,8 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 
 class StandingSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["rated", "not-rated", "withdrawn"])
+    # A plain string, not a choice: drf-spectacular would otherwise name two "status" enums alike.
+    status = serializers.CharField(help_text="“rated”, “not-rated” or “withdrawn”.")
     label = serializers.CharField(help_text="What the badge says: the band, “Not yet rated” or “Withdrawn”.")
     statement = serializers.CharField(help_text="One sentence for the public, as on the programme's page.")
 
