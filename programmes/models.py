@@ -36,6 +36,9 @@ class Programme(models.Model):
     target_staff = PlainCharField(
         max_length=300, blank=True, help_text="Which staff it is for, in the provider's words."
     )
+    contact_email = models.EmailField(blank=True, db_default="", help_text="Where school leaders ask about it.")
+    booking_url = models.URLField(max_length=300, blank=True, db_default="", help_text="Where to book a place.")
+    next_start_on = models.DateField(null=True, blank=True, help_text="When the next group starts.")
     intended_outcomes = PlainTextField()
     evidence_base = PlainTextField(help_text="Research and sources the programme draws on.")
     status = PlainCharField(max_length=16, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT)
@@ -125,3 +128,51 @@ class ProviderResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Response to {self.programme}"
+
+
+class ProgrammeChange(models.Model):
+    """A change an editor made or asked for once a programme (or its provider) was public.
+
+    Factual details are applied at once and kept here as their record; what reviewers assessed
+    and public text wait here, ``pending``, until a convenor decides.
+    """
+
+    class Kind(models.TextChoices):
+        FACTS = "facts", "Factual details"
+        REVIEWED = "reviewed", "What was reviewed"
+        PUBLIC_TEXT = "public-text", "Public text"
+        RESPONSE = "response", "Response to the reviews"
+        PROVIDER = "provider", "Provider profile"
+
+    class State(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        PENDING = "pending", "Waiting for a convenor"
+        APPROVED = "approved", "Approved"
+        RE_REVIEW = "re-review", "Approved; re-review needed"
+        REJECTED = "rejected", "Not approved"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="changes")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="changes")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # {field name: [stored value, proposed value]}, values as JSON (sets as sorted lists).
+    fields = models.JSONField()
+    state = models.CharField(max_length=16, choices=State.choices)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        indexes = [
+            # The convenor's list of changes to decide, oldest first.
+            models.Index(fields=["proposed_at"], condition=models.Q(state="pending"), name="change_pending"),
+            # A programme's page: its latest change of each kind.
+            models.Index(fields=["programme", "kind", "-proposed_at"], name="change_programme_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.programme or self.provider} ({self.get_state_display()})"

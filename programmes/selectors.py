@@ -262,3 +262,18 @@ def directory_ids(*, params: Mapping) -> list[int]:
     """Every matching programme's id in display order (for the CSV export)."""
     directory = programme_directory(params=params)
     return directory.results.ids()
+
+
+def details_updated_since_review(*, programme: Programme):
+    """When factual details last changed after publication, and which ones; None if they have not."""
+    from programmes.models import ProgrammeChange
+
+    if programme.published_at is None:
+        return None
+    return (
+        ProgrammeChange.objects.filter(
+            programme=programme, kind=ProgrammeChange.Kind.FACTS, proposed_at__gt=programme.published_at
+        )
+        .order_by("-proposed_at")
+        .first()
+    )

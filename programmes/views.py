@@ -8,9 +8,11 @@ from feedback.selectors import participant_ratings_for, participant_summary
 from programmes import compare, selectors
 from programmes.models import Programme
 from programmes.querystrings import active_tags, query_without
-from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, ProgrammeStatus
+from programmes.standing import programme_standing
+from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format
 from providers.badge import badge_etag, badge_response, badge_svg
 from providers.vocabulary import ProviderType
+from qaportal.display import money, score_figure
 from qaportal.redirects import next_or
 from qaportal.spreadsheets import InertCsvWriter
 from ratings.explain import explain_programme_rating
@@ -38,8 +40,10 @@ def _result_rows(rows: list[selectors.ResultRow], compared: list[int]) -> list[d
         rated = bool(row.band_rank)
         score = ""
         if rated and row.shown_score is not None:
-            score = f"score {row.shown_score:.2f} from {row.review_count} review{'s' * (row.review_count != 1)}"
-        cost = "Free" if row.cost_per_participant == 0 else f"£{row.cost_per_participant:,.0f} per participant"
+            score = (
+                f"score {score_figure(row.shown_score)} from {row.review_count} review{'s' * (row.review_count != 1)}"
+            )
+        cost = "Free" if row.cost_per_participant == 0 else f"{money(row.cost_per_participant)} per participant"
         facts = [FOCUS_LABELS.get(row.focus_level, row.focus_level), FORMAT_LABELS.get(row.format, row.format),
                  MODE_LABELS.get(row.delivery_mode, row.delivery_mode), cost]  # fmt: skip
         prepared.append({
@@ -113,7 +117,7 @@ def _participant_columns(participant) -> list:
 
 
 def _rounded(value) -> str:
-    return "" if value is None else f"{value:.2f}"
+    return score_figure(value)
 
 
 def programme_export(request: HttpRequest) -> StreamingHttpResponse:
@@ -123,6 +127,8 @@ def programme_export(request: HttpRequest) -> StreamingHttpResponse:
     writer = InertCsvWriter(_Echo())
 
     def rows():
+        # A byte-order mark first, so Excel reads the file as UTF-8 ("£", not "Â£").
+        yield "\ufeff"
         yield writer.writerow(EXPORT_HEADER)
         for start in range(0, len(ids), EXPORT_CHUNK):
             chunk = ids[start : start + EXPORT_CHUNK]
@@ -145,15 +151,18 @@ def _public_programme(slug: str) -> Programme:
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _public_programme(slug)
     explanation = explain_programme_rating(programme_id=programme.id)
+    standing = programme_standing(programme, getattr(programme, "rating", None))
     context = {
         "programme": programme,
-        "rating": getattr(programme, "rating", None),
+        "standing": standing,
+        "rating": getattr(programme, "rating", None) if standing.shows_rating else None,
         "explanation": explanation,
-        "elements": explanation.elements,
+        "elements": explanation.elements if standing.shows_rating else [],
         "chart": _element_chart(explanation.elements),
-        "trend": rating_history(programme_id=programme.id),
+        "trend": rating_history(programme_id=programme.id) if standing.shows_rating else [],
         "response": getattr(programme, "provider_response", None),
         "participant": participant_summary(programme_id=programme.id),
+        "details_updated": selectors.details_updated_since_review(programme=programme),
         "in_compare": programme.id in compare.compared_ids(request.session),
         "badge_url": request.build_absolute_uri(reverse("programmes:badge", kwargs={"slug": slug})),
         "page_url": request.build_absolute_uri(programme.get_absolute_url()),
@@ -166,7 +175,7 @@ def _element_chart(elements: list) -> dict:
     bars = []
     for index, element in enumerate(elements):
         width = round((element.mean or 0) / 4 * 400, 1)
-        label = f"{element.mean:.2f}" if element.mean is not None else "no score"
+        label = score_figure(element.mean) if element.mean is not None else "no score"
         bars.append({"name": element.name, "y": index * 36 + 4, "text_y": index * 36 + 21, "width": width,
                      "value_x": 150 + width + 8, "label": label})  # fmt: skip
     return {"bars": bars, "height": len(elements) * 36 + 8}
@@ -175,10 +184,8 @@ def _element_chart(elements: list) -> dict:
 def programme_badge(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _public_programme(slug)
     rating = getattr(programme, "rating", None)
-    if programme.status == ProgrammeStatus.WITHDRAWN:
-        status_text, rank = "Withdrawn", None
-    else:
-        status_text, rank = (rating.band, rating.band_rank) if rating and rating.band_rank else ("Not yet rated", None)
+    standing = programme_standing(programme, rating)
+    status_text, rank = standing.label, standing.band_rank
     link = request.build_absolute_uri(programme.get_absolute_url())
     return badge_response(request, badge_svg(name=programme.title, status_text=status_text, band_rank=rank, link=link),
                            badge_etag(programme.id, status_text, rating.computed_at if rating else ""))  # fmt: skip
@@ -213,16 +220,16 @@ def compare_remove(request: HttpRequest) -> HttpResponse:
 
 
 COMPARE_COLUMNS = {
-    # sort key: (heading, value of a compared row)
+    # sort key: (heading, value of a compared row); what a leader weighs first comes first.
     "title": ("Programme", lambda row: row["programme"].title.lower()),
     "score": ("Shown score", lambda row: row["shown_score"]),
+    "cost": ("Cost", lambda row: row["programme"].cost_per_participant),
+    "hours": ("Contact hours", lambda row: row["programme"].contact_hours),
     "purpose": ("Purpose", lambda row: row["elements"].get("purpose")),
     "governance": ("Governance", lambda row: row["elements"].get("governance")),
     "process": ("Process", lambda row: row["elements"].get("process")),
     "definitions": ("Definitions", lambda row: row["elements"].get("definitions")),
     "value": ("Value", lambda row: row["elements"].get("value")),
-    "cost": ("Cost", lambda row: row["programme"].cost_per_participant),
-    "hours": ("Contact hours", lambda row: row["programme"].contact_hours),
 }
 
 

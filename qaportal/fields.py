@@ -35,6 +35,18 @@ def choice_set_class(choices_class: type[models.TextChoices]) -> type[ChoiceSet]
     return type(f"{choices_class.__name__}Set", (ChoiceSet,), {"choices_class": choices_class})
 
 
+class ChoiceSetFormField(forms.TypedMultipleChoiceField):
+    """Ticks the stored values: a ChoiceSet is a frozenset, which a choice widget would read as one value."""
+
+    def prepare_value(self, value):
+        if isinstance(value, (set, frozenset)):
+            return sorted(value)
+        return value
+
+    def has_changed(self, initial, data):
+        return set(self.prepare_value(initial) or ()) != set(data or ())
+
+
 class ChoiceSetField(models.BigIntegerField):
     description = "A set of choices, stored as a bitmask"
 
@@ -103,8 +115,9 @@ class ChoiceSetField(models.BigIntegerField):
             "label": capfirst(self.verbose_name),
             "help_text": self.help_text,
         }
-        options.update({key: kwargs[key] for key in ("required", "label", "help_text", "widget") if key in kwargs})
-        return forms.TypedMultipleChoiceField(**options)
+        passed_on = ("required", "label", "help_text", "widget", "error_messages")
+        options.update({key: kwargs[key] for key in passed_on if key in kwargs})
+        return ChoiceSetFormField(**options)
 
     def validate(self, value, model_instance):
         if not value and not self.blank:

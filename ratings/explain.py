@@ -13,6 +13,7 @@ from datetime import datetime
 from fractions import Fraction
 
 from programmes.vocabulary import ProgrammeStatus
+from qaportal.display import score_figure
 from ratings.models import FrameworkPrior, ProgrammeRating
 from reviews.models import Band, Criterion, CriterionScore, Framework, ReviewState
 
@@ -159,9 +160,9 @@ def band_rule(framework: Framework, rating: ProgrammeRating | None, review_count
     bands = list(Band.objects.filter(framework=framework).order_by("-min_score"))
     band = next((b for b in bands if b.name == rating.band), None)
     higher = [b for b in bands if band and b.min_score > band.min_score]
-    rule = f"Shown score {rating.shown_score:.2f}"
+    rule = f"Shown score {score_figure(rating.shown_score)}"
     if band and band is not bands[-1]:
-        rule += f" is at least {band.min_score:.2f}"
+        rule += f" is at least {score_figure(band.min_score)}"
     if higher:
-        rule += f" and below {higher[-1].min_score:.2f} ({higher[-1].name})"
+        rule += f" and below {score_figure(higher[-1].min_score)} ({higher[-1].name})"
     return f"{rule}: {rating.band}."

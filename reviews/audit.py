@@ -19,6 +19,9 @@ class Action:
     COMMENT = "comment-changed"
     CONFLICT = "conflict-declared"
     PROGRAMME_STATE = "programme-state-changed"
+    FACTS = "facts-updated"
+    PROPOSED = "change-proposed"
+    DECIDED = "change-decided"
 
 
 # What the audit pages call each action.
@@ -30,6 +33,9 @@ ACTION_LABELS = {
     Action.COMMENT: "Comment",
     Action.CONFLICT: "Conflict declared",
     Action.PROGRAMME_STATE: "Programme state",
+    Action.FACTS: "Detail updated",
+    Action.PROPOSED: "Change asked for",
+    Action.DECIDED: "Change decided",
 }
 
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django import forms
 
-from qaportal.forms import PlainCharField
+from qaportal.forms import NamedErrorsMixin, PlainCharField
 from qaportal.submissions import OneSubmissionForm
-from reviews.models import Criterion, CriterionScore, Review
+from reviews.models import Criterion, CriterionScore, Review, ReviewState
 from reviews.services import MIN_RATIONALE_LENGTH, ScoreInput, rationale_field, score_field
 
 LEVELS = (1, 2, 3, 4)
@@ -24,7 +24,7 @@ class CriterionRow:
     options: list[dict]
 
 
-class ScoringForm(forms.Form):
+class ScoringForm(NamedErrorsMixin, forms.Form):
     """Every criterion of the review's framework: a level (1–4) and a rationale.
 
     Nothing is required here: a draft may be partial. The level must still be 1–4, and a
@@ -118,7 +118,7 @@ class ScoringForm(forms.Form):
         return initial
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(NamedErrorsMixin, forms.Form):
     conflict_note = PlainCharField(
         label="Describe your conflict of interest",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -127,7 +127,7 @@ class ConflictForm(forms.Form):
     )
 
 
-class AffiliationForm(OneSubmissionForm, forms.Form):
+class AffiliationForm(OneSubmissionForm, NamedErrorsMixin, forms.Form):
     organisation_name = PlainCharField(
         label="Organisation",
         max_length=200,
@@ -144,7 +144,7 @@ class AffiliationForm(OneSubmissionForm, forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(NamedErrorsMixin, forms.Form):
     reviewer = PlainCharField(
         label="Reviewer's username",
         max_length=150,
@@ -153,7 +153,7 @@ class AssignForm(forms.Form):
     )
 
 
-class AssignmentsUploadForm(forms.Form):
+class AssignmentsUploadForm(NamedErrorsMixin, forms.Form):
     file = forms.FileField(
         label="Upload a CSV file",
         help_text="One assignment per line: programme slug, reviewer username. A header line is optional.",
@@ -170,7 +170,7 @@ class AssignmentsUploadForm(forms.Form):
             raise forms.ValidationError("The file must be a CSV file saved as UTF-8 text.") from error
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(NamedErrorsMixin, forms.Form):
     comment = PlainCharField(
         label="What should the reviewer change?",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -178,7 +178,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(NamedErrorsMixin, forms.Form):
     reason = PlainCharField(
         label="Reason for withdrawing",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -187,10 +187,38 @@ class WithdrawForm(forms.Form):
     )
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(NamedErrorsMixin, forms.Form):
     reason = PlainCharField(
         label="Reason for releasing the reviewer",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Recorded in the audit trail.",
         error_messages={"required": "Give the reason for releasing this reviewer."},
     )
+
+
+class QueueFilterForm(NamedErrorsMixin, forms.Form):
+    """The convenor queue's search and filters (a GET form: the URL holds the whole state)."""
+
+    q = forms.CharField(label="Search by programme or provider", required=False, max_length=200)
+    focus = forms.ChoiceField(label="Who it is for", required=False)
+    provider_type = forms.ChoiceField(label="Provider type", required=False)
+    per_page = forms.TypedChoiceField(label="Rows per page", required=False, coerce=int, empty_value=25)
+
+    def __init__(self, *args, **kwargs):
+        from programmes.vocabulary import FocusLevel
+        from providers.vocabulary import ProviderType
+        from reviews.selectors import QUEUE_PAGE_SIZES
+
+        super().__init__(*args, **kwargs)
+        self.fields["focus"].choices = [("", "Any"), *FocusLevel.choices]
+        self.fields["provider_type"].choices = [("", "Any"), *ProviderType.choices]
+        self.fields["per_page"].choices = [(str(size), str(size)) for size in QUEUE_PAGE_SIZES]
+
+
+class AssignmentFilterForm(NamedErrorsMixin, forms.Form):
+    q = forms.CharField(label="Search by programme title", required=False, max_length=200)
+    state = forms.ChoiceField(label="Status", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "Any"), *ReviewState.choices]

@@ -16,10 +16,15 @@ COMPARED_STATES = (*REVIEW_HANDED_IN, ReviewState.RETURNED)
 QUEUE_STATUSES = (ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW, ProgrammeStatus.PUBLISHED)
 
 
-def my_assignments(*, reviewer) -> QuerySet[Review]:
+def my_assignments(*, reviewer, state: str = "", search: str = "") -> QuerySet[Review]:
+    """A reviewer's reviews, newest assignment first; optionally one state, or words in the title."""
+    reviews = Review.objects.filter(reviewer=reviewer)
+    if state:
+        reviews = reviews.filter(state=state)
+    if search.strip():
+        reviews = reviews.filter(programme__title__icontains=search.strip())
     return (
-        Review.objects.filter(reviewer=reviewer)
-        .select_related("programme__provider")
+        reviews.select_related("programme__provider")
         .annotate(scored=Count("scores", filter=Q(scores__score__isnull=False)))
         .order_by("-assigned_at", "-id")
     )
@@ -52,11 +57,25 @@ def evidence_of(*, programme: Programme) -> list[EvidenceStatement]:
     return sorted(statements, key=lambda statement: ELEMENT_ORDER.get(statement.element, 99))
 
 
-def convenor_queue(*, status: str) -> QuerySet[Programme]:
+QUEUE_PAGE_SIZES = (25, 50, 100)
+
+
+def convenor_queue(
+    *, status: str, search: str = "", focus_level: str = "", provider_type: str = ""
+) -> QuerySet[Programme]:
     """Programmes in one stage: waiting longest first; published ones newest first (an index
-    on (status, -published_at) serves that). Count reviews per page with ``with_review_counts``."""
+    on (status, -published_at) serves that), narrowed by words in the programme's title or its
+    provider's name, focus level and provider type. Count reviews per page with ``with_review_counts``."""
     order = ("-published_at", "-id") if status == ProgrammeStatus.PUBLISHED else ("submitted_at", "id")
-    return Programme.objects.filter(status=status).select_related("provider").order_by(*order)
+    programmes = Programme.objects.filter(status=status)
+    if search.strip():
+        words = search.strip()
+        programmes = programmes.filter(Q(title__icontains=words) | Q(provider__name__icontains=words))
+    if focus_level:
+        programmes = programmes.filter(focus_level=focus_level)
+    if provider_type:
+        programmes = programmes.filter(provider__provider_type=provider_type)
+    return programmes.select_related("provider").order_by(*order)
 
 
 def with_review_counts(programmes: list[Programme]) -> list[Programme]:
@@ -85,6 +104,7 @@ class ComparedRow:
     criterion: Criterion
     scores: list[int | None]
     disagreement: bool = False
+    rationales: list[str] = field(default_factory=list)
 
     @property
     def spread(self) -> int | None:
@@ -111,15 +131,20 @@ def side_by_side(*, programme: Programme, reviews: list[Review], disagreement_le
     comparison = Comparison(reviews=compared)
     if not compared:
         return comparison
-    scores = {
-        (row.review_id, row.criterion_id): row.score
-        for row in CriterionScore.objects.filter(review__in=compared).only("review_id", "criterion_id", "score")
-    }
+    given = CriterionScore.objects.filter(review__in=compared).only("review_id", "criterion_id", "score", "rationale")
+    scores, rationales = {}, {}
+    for row in given:
+        scores[(row.review_id, row.criterion_id)] = row.score
+        rationales[(row.review_id, row.criterion_id)] = row.rationale
     framework_id = compared[0].framework_id
     for criterion in Criterion.objects.filter(element__framework_id=framework_id).order_by(
         "element__position", "position"
     ):
-        row = ComparedRow(criterion, [scores.get((review.id, criterion.id)) for review in compared])
+        row = ComparedRow(
+            criterion,
+            [scores.get((review.id, criterion.id)) for review in compared],
+            rationales=[rationales.get((review.id, criterion.id), "") for review in compared],
+        )
         row.disagreement = row.spread is not None and row.spread >= disagreement_levels
         comparison.rows.append(row)
     return comparison

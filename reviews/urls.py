@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from programmes import change_views
 from reviews import views_convenor, views_reviewer
 
 reviewer_patterns = (
@@ -20,6 +21,8 @@ convenor_patterns = (
     [
         path("", views_convenor.queue, name="queue"),
         path("assignments/upload/", views_convenor.upload, name="upload"),
+        path("changes/", change_views.change_list, name="changes"),
+        path("changes/<int:change_id>/", change_views.change_decide, name="change"),
         path("programmes/<slug:slug>/", views_convenor.programme, name="programme"),
         path("programmes/<slug:slug>/assign/", views_convenor.assign, name="assign"),
         path("programmes/<slug:slug>/publish/", views_convenor.publish, name="publish"),

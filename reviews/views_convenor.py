@@ -12,12 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from programmes.models import Programme
+from programmes.models import Programme, ProgrammeChange
+from programmes.querystrings import query_without
 from programmes.services import programme_withdraw
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.errors import DomainError, apply_to_form
 from reviews import policies, selectors, services
-from reviews.forms import AssignForm, AssignmentsUploadForm, ReleaseForm, ReturnForm, WithdrawForm
+from reviews.forms import AssignForm, AssignmentsUploadForm, QueueFilterForm, ReleaseForm, ReturnForm, WithdrawForm
 from reviews.models import Review, ReviewState
 
 
@@ -48,10 +49,29 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ProgrammeStatus.SUBMITTED)
     if status not in selectors.QUEUE_STATUSES:
         status = ProgrammeStatus.SUBMITTED
-    page = Paginator(selectors.convenor_queue(status=status), 25).get_page(request.GET.get("page"))
+    filters = QueueFilterForm(request.GET)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    programmes = selectors.convenor_queue(
+        status=status,
+        search=chosen.get("q", ""),
+        focus_level=chosen.get("focus", ""),
+        provider_type=chosen.get("provider_type", ""),
+    )
+    page = Paginator(programmes, chosen.get("per_page") or 25).get_page(request.GET.get("page"))
     page.object_list = selectors.with_review_counts(list(page.object_list))
     tabs = [(value, ProgrammeStatus(value).label) for value in selectors.QUEUE_STATUSES]
-    return render(request, "reviews/convenor/queue.html", {"page": page, "status": status, "tabs": tabs})
+    changes_waiting = ProgrammeChange.objects.filter(state=ProgrammeChange.State.PENDING).count()
+    context = {
+        "page": page,
+        "status": status,
+        "tabs": tabs,
+        "changes_waiting": changes_waiting,
+        "filters": filters,
+        "status_hidden": [("status", status)],
+        "query_string": query_without(request.GET, "page"),
+        "filter_query": query_without(request.GET, "page", "status"),
+    }
+    return render(request, "reviews/convenor/queue.html", context)
 
 
 @convenor_page
@@ -132,6 +152,8 @@ def _act(request: HttpRequest, action, success: str, **kwargs) -> None:
 def accept(request: HttpRequest, review_id: int) -> HttpResponse:
     review = _review(review_id)
     _act(request, services.review_accept, f"Review by {review.reviewer.username} accepted.", review=review)
+    if request.POST.get("next") == "review":
+        return redirect("convenor:review", review_id=review.id)
     return redirect("convenor:programme", slug=review.programme.slug)
 
 

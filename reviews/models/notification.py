@@ -9,6 +9,8 @@ class NotificationKind(models.TextChoices):
     RETURNED = "returned", "Review returned"
     PUBLISHED = "published", "Programme published"
     CONFLICT = "conflict", "Conflict of interest declared"
+    SUBMITTED = "submitted", "Programme submitted"
+    WITHDRAWN = "withdrawn", "Programme withdrawn"
 
 
 class Notification(models.Model):

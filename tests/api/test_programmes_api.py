@@ -148,15 +148,22 @@ def test_a_programme_page_shows_outcomes_evidence_base_and_the_providers_respons
     assert body["provider_response"]["text"] == "We thank the reviewers."
 
 
-def test_a_withdrawn_programme_keeps_its_page_and_says_why(anonymous, provider):
+def test_a_withdrawn_programme_keeps_its_page_and_says_so_without_the_internal_reason(anonymous, provider):
     # Withdrawn after publication: a programme withdrawn before it was ever published stays private.
     programme = make_programme(
-        provider, status=ProgrammeStatus.WITHDRAWN, published_at=timezone.now(), withdrawn_reason="No longer offered."
+        provider, status=ProgrammeStatus.WITHDRAWN, published_at=timezone.now(), withdrawn_reason="Convenor: duplicate."
     )
 
-    body = anonymous.get(f"/api/v1/programmes/{programme.slug}/").json()
+    response = anonymous.get(f"/api/v1/programmes/{programme.slug}/")
+    body = response.json()
 
-    assert (body["status"], body["withdrawn_reason"]) == ("withdrawn", "No longer offered.")
+    assert (body["status"], body["standing"]["status"], body["standing"]["label"]) == (
+        "withdrawn",
+        "withdrawn",
+        "Withdrawn",
+    )
+    assert "its rating no longer applies" in body["standing"]["statement"]
+    assert "duplicate" not in response.content.decode()
 
 
 @pytest.mark.parametrize("status", [ProgrammeStatus.DRAFT, ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW])

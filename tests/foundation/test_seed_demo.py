@@ -90,3 +90,15 @@ def test_the_foreign_keys_dropped_for_the_bulk_load_are_back_and_enforced():
             "VALUES (987654321, (SELECT MIN(id) FROM reviews_criterion), 3, 'x', now())"
         )
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_the_readme_lists_every_account_the_demo_makes():
+    from pathlib import Path
+
+    from qaportal.demo.seeding import DEMO_ACCOUNTS, SCALES
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for username, _role, _staff in DEMO_ACCOUNTS:
+        assert f"`{username}`" in readme, username
+    last = f"reviewer-{SCALES['demo'].reviewers:05d}"
+    assert "`reviewer-00001`" in readme and f"`{last}`" in readme
