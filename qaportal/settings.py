@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "reviews",
     "ratings",
     "summaries",
+    "pool",
 ]
 
 MIDDLEWARE = [

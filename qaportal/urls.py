@@ -14,6 +14,7 @@ urlpatterns = [
     path("how-ratings-work/", programme_views.how_ratings_work, name="how-ratings-work"),
     path("convenor/summaries/", include("summaries.urls")),
     path("provider/", include("programmes.manage_urls")),
+    path("", include(("pool.urls", "pool"))),
     path("reviewer/", include(reviewer_patterns)),
     path("convenor/", include(convenor_patterns)),
     path("api/", include("qaportal.api.urls")),
