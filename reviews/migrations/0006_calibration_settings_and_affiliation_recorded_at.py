@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
             field=models.DecimalField(
                 decimal_places=3,
                 default=Decimal("0.667"),
-                help_text="A reviewer in training passes calibration when their ordinal alpha with the reference is at least this.",
+                help_text="Calibration passes when the ordinal alpha with the reference is at least this.",
                 max_digits=4,
                 validators=[
                     django.core.validators.MinValueValidator(Decimal("-1")),
