@@ -7,9 +7,11 @@ so its existence does not leak. Where a role is allowed, the request is the endp
 
 import pytest
 
+from pool.services import application_submit
 from summaries.models import ExportJob
 from summaries.services import export_run
 from tests.api.workflow_data import full_scores, make_mid_review, make_spare_reviewer
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +77,26 @@ MATRIX = [
     ("post", "/api/v1/exports/", {"format": "csv"}, {**CONVENOR_ONLY, "convenor": 202}),
     ("get", "/api/v1/exports/{export}/", None, CONVENOR_ONLY),
     ("get", "/api/v1/exports/{export}/file/", None, CONVENOR_ONLY),
+    # The reviewer pool: anyone signed in applies; convenors decide, see the pool's measures and
+    # the suggestions. A reviewer never sees the measures, their own or anyone else's.
+    (
+        "post",
+        "/api/v1/pool/applications/",
+        {"current_role": "Deputy head", "experience": "Led CPD.", "phases": ["primary"], "focus_levels": ["teacher"]},
+        only({"reviewer": 409, "other_reviewer": 409}, otherwise=201),
+    ),
+    ("get", "/api/v1/pool/applications/", None, CONVENOR_ONLY),
+    ("post", "/api/v1/pool/applications/{application}/accept/", None, CONVENOR_ONLY),
+    ("post", "/api/v1/pool/applications/{application}/decline/", {"reason": "Not enough experience."}, CONVENOR_ONLY),
+    ("get", "/api/v1/pool/reviewers/", None, CONVENOR_ONLY),
+    ("get", "/api/v1/pool/suggestions/", None, CONVENOR_ONLY),
+    (
+        "post",
+        "/api/v1/pool/suggestions/",
+        {"assignments": [{"programme": "{in_review_slug}", "reviewer": "reviewer-ruth"}]},
+        CONVENOR_ONLY,
+    ),
+    ("get", "/api/v1/programmes/{in_review}/suggestions/", None, CONVENOR_ONLY),
     # A programme still in review is not public: only its editors and the convenors can address it.
     (
         "post",
@@ -90,6 +112,16 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
     mid = make_mid_review(provider=provider, reviewer=reviewer, other_reviewer=other_reviewer)
     make_spare_reviewer()
     export = ExportJob.objects.create(requested_by=convenor, format="csv")
+    applicant = make_user("applicant-abe")
+    application = application_submit(
+        applicant=applicant,
+        current_role="Head of maths",
+        experience="Ran a maths hub's CPD.",
+        phases=["secondary"],
+        focus_levels=["middle-leader"],
+        regions=[],
+        organisations="",
+    )
     export_run(job_id=export.pk)
     users = {
         "outsider": outsider,
@@ -107,6 +139,7 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
         "submitted_review": mid.submitted_review.id,
         "published_review": mid.published_review.id,
         "export": export.pk,
+        "application": application.pk,
     }
     return users, names
 
@@ -114,6 +147,8 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
 def request_for(method, template, body, names):
     if body == "complete-review":
         body = {"scores": full_scores(), "no_conflict_confirmed": True}
+    elif body and "assignments" in body:
+        body = {"assignments": [{"programme": names["in_review"], "reviewer": "reviewer-ruth"}]}
     return method, template.format(**names), body
 
 
