@@ -140,13 +140,16 @@ SELECT pr.id, pr.slug, pr.title, pv.name, pr.focus_level, pr.phases, pr.status, 
 FROM programmes_programme pr JOIN providers_provider pv ON pv.id = pr.provider_id
 WHERE {where}
 ORDER BY pr.submitted_at NULLS LAST, pr.id
+{limit}
 """
 
 
 def _programmes(where: str, params: dict) -> list[ProgrammeFacts]:
     params = {**params, "released": ReviewState.RELEASED, "active": sorted(REVIEW_ACTIVE)}
     with connection.cursor() as cursor:
-        cursor.execute(PROGRAMMES_SQL.format(where=where), params)
+        cursor.execute(
+            PROGRAMMES_SQL.format(where=where, limit="LIMIT %(limit)s" if params.get("limit") else ""), params
+        )
         rows = cursor.fetchall()
     return [ProgrammeFacts(*row[:8], reviewer_ids=frozenset(row[8]), active_reviews=row[9]) for row in rows]
 
@@ -167,9 +170,9 @@ def awaiting_reviewers(*, min_reviews: int, limit: int | None = None) -> list[Pr
         "in_review": ProgrammeStatus.IN_REVIEW,
         "min_reviews": min_reviews,
         "active": sorted(REVIEW_ACTIVE),
+        "limit": limit,
     }
-    programmes = _programmes(where, params)
-    return programmes[:limit] if limit else programmes
+    return _programmes(where, params)
 
 
 CONFLICTS_SQL = """

@@ -170,7 +170,7 @@ class Suggester:
         load = int(self.arrays.open_reviews[position] + self.extra_load[position])
         reasons = []
         if knows[position]:
-            reasons.append(f"Knows {_focus_label(programme)} and the {_phases_label(candidate, programme)} phase.")
+            reasons.append(f"Knows {_focus_label(programme)} and {_phases_label(candidate, programme)}.")
         else:
             reasons.append("Nobody free knows this focus level and phase; the lightest-loaded assignable reviewer.")
         lightest = int((self.arrays.open_reviews + self.extra_load)[assignable & (knows == knows[position])].min())
