@@ -105,7 +105,8 @@ def main() -> None:
         report["reviews"] = cursor.fetchone()[0]
     print(
         f"Pool of {pool_size:,} reviewers, {report['reviews']:,} reviews, {os.cpu_count()} cores, load {load}\n"
-        f"one programme: p50 {report['one_programme_ms']['p50']:.1f} ms, max {report['one_programme_ms']['max']:.1f} ms "
+        f"one programme: p50 {report['one_programme_ms']['p50']:.1f} ms, "
+        f"max {report['one_programme_ms']['max']:.1f} ms "
         f"over {options.runs} runs (target < 100 ms)\n"
         f"queue of {len(made):,}: p50 {report['queue']['seconds_p50']:.2f} s, max {report['queue']['max']:.2f} s; "
         f"{picks:,} reviewers suggested, {short} programmes short (target < 10 s)"

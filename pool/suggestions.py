@@ -199,7 +199,9 @@ def _phases_label(candidate: Candidate, programme: ProgrammeFacts) -> str:
         for position, member in enumerate(Phase)
         if candidate.phases & programme.phases & (1 << position)
     ]
-    return ", ".join(shared)
+    if len(shared) == 1:
+        return f"the {shared[0]} phase"
+    return f"the {', '.join(shared[:-1])} and {shared[-1]} phases"
 
 
 def suggest_for_queue(*, limit: int | None = None) -> list[Suggestion]:

@@ -34,6 +34,7 @@ STATUS_WEIGHTS = [
     (ReviewerStatus.PAUSED, 6),
     (ReviewerStatus.RETIRED, 4),
 ]
+STATUSES, WEIGHTS = [status for status, _ in STATUS_WEIGHTS], [weight for _, weight in STATUS_WEIGHTS]
 # Free places on top of each reviewer's open assignments; 0 means they are full.
 SPARE_PLACES = [0, 1, 1, 2, 2, 3, 3, 4]
 TAGS = ["coaching", "early reading", "maths", "send", "curriculum", "assessment", "leadership", "wellbeing", "ect"]
@@ -59,7 +60,7 @@ def seed_pool(*, reviewer_ids: list[int], demo_reviewer_id: int, framework, rng:
     profiles = []
     for reviewer_id in reviewer_ids:
         demo = reviewer_id == demo_reviewer_id
-        status = ReviewerStatus.ACTIVE if demo else rng.choices(*zip(*STATUS_WEIGHTS))[0]
+        status = ReviewerStatus.ACTIVE if demo else rng.choices(STATUSES, WEIGHTS)[0]
         spare = 3 if demo else rng.choice(SPARE_PLACES)
         profiles.append(
             ReviewerProfile(
