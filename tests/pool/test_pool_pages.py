@@ -5,6 +5,7 @@ import pytest
 
 from pool import calibration, services
 from pool.models import ApplicationStatus, CalibrationExercise, ReviewerApplication, ReviewerProfile, ReviewerStatus
+from programmes.models import Programme
 from reviews.models import Affiliation, Review
 from tests import factories
 from tests.pool.calibration_data import inputs, make_open_exercise, reference_levels
@@ -208,3 +209,22 @@ def test_the_reference_form_keeps_what_the_convenor_typed_when_opening_is_refuse
     html = response.content.decode()
     assert "Select a level for" in html and "The panel agreed on secure evidence." in html
     assert not Review.objects.exists()
+
+
+def test_the_queue_suggestions_page_is_a_fixed_number_of_queries_however_long_the_queue(client, convenor, provider):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(8):
+        pool_reviewer(f"queue-{number}", capacity=10)
+    client.force_login(convenor)
+    counts = []
+    for total in (5, 25):
+        while Programme.objects.filter(status="submitted").count() < total:
+            queued_programme(provider)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/convenor/pool/suggestions/").content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 12
+    assert "25 programmes awaiting reviewers" in html
+    assert html.count('name="assign"') == 50
