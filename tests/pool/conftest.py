@@ -5,6 +5,9 @@ import pytest
 from programmes.vocabulary import FocusLevel, ProgrammeStatus
 from providers.vocabulary import Phase
 from tests import factories
+
+# The API tests' clients: anonymous, and signed in with a token per named user.
+from tests.api.conftest import anonymous, as_user, fresh_throttle_counts  # noqa: F401
 from tests.workflow.conftest import add_evidence
 
 

@@ -5,7 +5,6 @@ import pytest
 from pool.models import ReviewerApplication, ReviewerProfile, ReviewerStatus
 from reviews.models import Affiliation, Review
 from tests import factories
-from tests.api.conftest import anonymous, as_user, fresh_directory_snapshot, fresh_throttle_counts  # noqa: F401
 from tests.pool.conftest import pool_reviewer, queued_programme
 
 pytestmark = pytest.mark.django_db
