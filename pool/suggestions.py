@@ -59,7 +59,7 @@ class Suggestion:
 PAIRS_SQL = """
 SELECT mine.reviewer_id, theirs.reviewer_id, COUNT(*)
 FROM reviews_review mine
-JOIN reviews_review theirs ON theirs.programme_id = mine.programme_id AND theirs.reviewer_id <> mine.reviewer_id
+JOIN reviews_review theirs ON theirs.programme_id = mine.programme_id AND {pairing}
 WHERE mine.state <> %(released)s AND theirs.state <> %(released)s {filter}
 GROUP BY mine.reviewer_id, theirs.reviewer_id
 """
@@ -67,32 +67,48 @@ GROUP BY mine.reviewer_id, theirs.reviewer_id
 
 class PairHistory:
     """How many programmes two reviewers have reviewed together, read once per reviewer asked
-    about (one programme) or for everyone at once (the whole queue)."""
+    about (one programme) or for everyone at once (the whole queue). Both read the partial
+    unique index on (programme, reviewer) of reviews not released, without touching the table."""
 
     def __init__(self, arrays: PoolArrays, *, everyone: bool):
         self.arrays = arrays
         self.rows: dict[int, np.ndarray] = {}
+        self.everyone_loaded = everyone
         if everyone:
-            self._load(None)
+            self._load_everyone()
 
-    def _load(self, reviewer_ids: list[int] | None) -> None:
-        size = len(self.arrays.pool)
-        for reviewer_id in reviewer_ids or []:
-            self.rows[reviewer_id] = np.zeros(size, dtype=np.int64)
-        sql = PAIRS_SQL.format(filter="AND mine.reviewer_id = ANY(%(ids)s)" if reviewer_ids is not None else "")
+    def _row(self, reviewer_id: int) -> np.ndarray:
+        if reviewer_id not in self.rows:
+            self.rows[reviewer_id] = np.zeros(len(self.arrays.pool), dtype=np.int32)
+        return self.rows[reviewer_id]
+
+    def _load_everyone(self) -> None:
+        # Each pair once (the smaller id first), entered both ways: half the groups to count.
+        sql = PAIRS_SQL.format(pairing="theirs.reviewer_id > mine.reviewer_id", filter="")
+        index = self.arrays.index
         with connection.cursor() as cursor:
-            cursor.execute(sql, {"released": ReviewState.RELEASED, "ids": reviewer_ids})
+            cursor.execute(sql, {"released": ReviewState.RELEASED})
             for mine, theirs, shared in cursor.fetchall():
+                if theirs in index:
+                    self._row(mine)[index[theirs]] = shared
+                if mine in index:
+                    self._row(theirs)[index[mine]] = shared
+
+    def _load(self, reviewer_id: int) -> None:
+        row = self._row(reviewer_id)
+        sql = PAIRS_SQL.format(pairing="theirs.reviewer_id <> mine.reviewer_id", filter="AND mine.reviewer_id = %(id)s")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"released": ReviewState.RELEASED, "id": reviewer_id})
+            for _, theirs, shared in cursor.fetchall():
                 position = self.arrays.index.get(theirs)
-                if position is None:
-                    continue
-                if mine not in self.rows:
-                    self.rows[mine] = np.zeros(size, dtype=np.int64)
-                self.rows[mine][position] = shared
+                if position is not None:
+                    row[position] = shared
 
     def with_reviewer(self, reviewer_id: int) -> np.ndarray:
         if reviewer_id not in self.rows:
-            self._load([reviewer_id])
+            if self.everyone_loaded:
+                return self._row(reviewer_id)  # no shared programmes with anyone
+            self._load(reviewer_id)
         return self.rows[reviewer_id]
 
 
