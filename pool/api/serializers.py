@@ -5,11 +5,13 @@ from programmes.vocabulary import FocusLevel
 from providers.vocabulary import Phase, Region
 
 
-class ChoiceSetOut(serializers.Field):
+class ChoiceSetOut(serializers.ListField):
     """A set of choices as a sorted list of their values."""
 
-    def to_representation(self, value):
-        return sorted(value)
+    child = serializers.CharField()
+
+    def to_representation(self, data):
+        return sorted(data)
 
 
 class ApplicationInputSerializer(serializers.Serializer):

@@ -139,6 +139,9 @@ class QueueSuggestionsView(RegisterGenericView):
     permission_classes = [IsConvenor]
     queryset = Programme.objects.none()
     serializer_class = SuggestionSerializer
+    # The whole queue in one answer: the suggestions are made together, so a page of them would
+    # not say what assigning the rest would do.
+    pagination_class = None
 
     @extend_schema(responses=SuggestionSerializer(many=True), operation_id="pool_queue_suggestions")
     def get(self, request):
