@@ -33,15 +33,13 @@ that would not be exact (a live criterion some review left unscored, e.g. one a 
 added or recoded, or scored twice, or too many reviews for a field) are flagged and computed by
 the per-criterion statement (PER_CRITERION_SQL), restricted to them. Both paths end in the same
 expression on the same integers, so the path never changes a rating (a property test checks it).
-Bitwise aggregates are PostgreSQL's: on SQLite every programme takes the per-criterion path.
 
-Exactness: on PostgreSQL every step after the integer sums is done in ``numeric`` (exact sums,
+Exactness: every step after the integer sums is done in ``numeric`` (exact sums,
 divisions to at least 20 decimal places), so the result does not depend on the order in which
 rows are aggregated, the band thresholds compare exactly, and the per-programme and the
 whole-register recompute run literally the same statements (only the programme filter differs)
 with the same cached prior. They therefore agree to the last bit (the property tests check it).
 Only planner settings differ: the whole-register transaction forbids sorts (see tune_session).
-SQLite (the embedded demo) runs the same statements in double precision.
 
 The prior moves a little whenever any programme changes. It is cached per framework version
 (``FrameworkPrior``) and refreshed only by the whole-register recompute: nightly from beat, after a
@@ -78,20 +76,10 @@ LOCK_NAMESPACE_PROVIDER = 41_002
 LOCK_FULL_RECOMPUTE = 41_000
 
 
-@dataclass(frozen=True)
-class Dialect:
-    """The few spellings that differ between PostgreSQL and the embedded SQLite demo."""
-
-    exact: str  # a number type for exact arithmetic
-    floating: str
-    distinct: str  # row-value "is distinct from"
-    shortcut: bool  # bitwise aggregates (BIT_OR, BIT_AND) for the packed shortcut
-
-    @classmethod
-    def current(cls) -> Dialect:
-        if connection.vendor == "postgresql":
-            return cls(exact="numeric(40, 20)", floating="double precision", distinct="IS DISTINCT FROM", shortcut=True)
-        return cls(exact="REAL", floating="REAL", distinct="IS NOT", shortcut=False)
+# Exact arithmetic after the integer sums; stored ratings are double precision.
+EXACT = "numeric(40, 20)"
+# The packed shortcut is on; tests turn it off to check that both paths give the same bits.
+USE_SHORTCUT = True
 
 
 # --- The statements -----------------------------------------------------------------------------
@@ -172,8 +160,7 @@ per_element AS (
     FROM shortcut
 )"""
 
-# Without bitwise aggregates (SQLite) every programme with published reviews takes the
-# per-criterion path.
+# With the shortcut off every programme with published reviews takes the per-criterion path.
 NO_SHORTCUT_CTES = """
 per_element AS (
     SELECT programme_id, 0 AS max_spread, {element_nulls}
@@ -209,7 +196,7 @@ FROM (
         -- exact division per element rather than one per criterion.
         SELECT pc.programme_id, pc.n, lc.element_no,
                SUM(CAST(lc.weight * pc.total AS integer)) FILTER (WHERE pc.scored = pc.n) AS whole,
-               SUM(lc.weight * CAST(pc.total AS {exact}) / pc.scored) FILTER (WHERE pc.scored <> pc.n) AS part,
+               SUM(lc.weight * CAST(pc.total AS numeric(40, 20)) / pc.scored) FILTER (WHERE pc.scored <> pc.n) AS part,
                SUM(lc.weight) AS weight, MAX(pc.gap) AS gap
         FROM per_criterion pc JOIN live_criterion lc ON lc.id = pc.live_id
         GROUP BY pc.programme_id, pc.n, lc.element_no
@@ -270,8 +257,8 @@ shrunk AS MATERIALIZED (
     + BANDS_CTE
     + """,
 final AS (
-    SELECT sh.programme_id, sh.review_count, CAST(sh.raw AS {floating}) AS raw_mean,
-           CAST(sh.shown AS {floating}) AS shown_score, COALESCE(b.name, s.not_rated_label) AS band,
+    SELECT sh.programme_id, sh.review_count, CAST(sh.raw AS double precision) AS raw_mean,
+           CAST(sh.shown AS double precision) AS shown_score, COALESCE(b.name, s.not_rated_label) AS band,
            b.rank AS band_rank, {element_values}, sh.max_spread, sh.needs_moderation
     FROM shrunk sh CROSS JOIN setting s"""
     + BAND_JOIN.format(score="sh.shown")
@@ -280,12 +267,12 @@ final AS (
 SELECT COALESCE(f.programme_id, old.programme_id) AS programme_id, {final_columns},
        old.programme_id IS NULL AS is_new, f.programme_id IS NULL AS withdrawn,
        old.programme_id IS NULL
-       OR (old.band, old.review_count, ROUND(CAST(old.shown_score AS {exact}), 2))
-          {distinct} (f.band, f.review_count, ROUND(CAST(f.shown_score AS {exact}), 2)) AS visible
+       OR (old.band, old.review_count, ROUND(CAST(old.shown_score AS numeric(40, 20)), 2))
+          IS DISTINCT FROM (f.band, f.review_count, ROUND(CAST(f.shown_score AS numeric(40, 20)), 2)) AS visible
 FROM final f
 FULL JOIN (SELECT * FROM ratings_programmerating WHERE 1 = 1 {rating_scope}) AS old
     ON old.programme_id = f.programme_id
-WHERE old.programme_id IS NULL OR f.programme_id IS NULL OR ({current}) {distinct} ({computed})
+WHERE old.programme_id IS NULL OR f.programme_id IS NULL OR ({current}) IS DISTINCT FROM ({computed})
 """
 )
 
@@ -332,7 +319,7 @@ WITH setting AS (
 ),
 aggregate AS (
     SELECT pv.id AS provider_id, COUNT(pr.programme_id) AS rated, COALESCE(SUM(pr.review_count), 0) AS reviews,
-           SUM(pr.review_count * CAST(pr.shown_score AS {exact})) / SUM(pr.review_count) AS shown
+           SUM(pr.review_count * CAST(pr.shown_score AS numeric(40, 20))) / SUM(pr.review_count) AS shown
     FROM {providers} pv
     LEFT JOIN programmes_programme p ON p.provider_id = pv.id
     LEFT JOIN ratings_programmerating pr ON pr.programme_id = p.id AND pr.band_rank IS NOT NULL
@@ -340,7 +327,7 @@ aggregate AS (
 ),"""
     + BANDS_CTE
     + """
-SELECT a.provider_id, a.rated, a.reviews, CAST(a.shown AS {floating}), COALESCE(b.name, s.not_rated_label),
+SELECT a.provider_id, a.rated, a.reviews, CAST(a.shown AS double precision), COALESCE(b.name, s.not_rated_label),
        b.rank, %(now)s
 FROM aggregate a CROSS JOIN setting s"""
     + BAND_JOIN.format(score="a.shown")
@@ -352,7 +339,7 @@ SET rated_programmes = EXCLUDED.rated_programmes, review_count = EXCLUDED.review
     computed_at = EXCLUDED.computed_at
 WHERE (ratings_providerrating.rated_programmes, ratings_providerrating.review_count,
        ratings_providerrating.shown_score, ratings_providerrating.band, ratings_providerrating.band_rank)
-      {distinct}
+      IS DISTINCT FROM
       (EXCLUDED.rated_programmes, EXCLUDED.review_count, EXCLUDED.shown_score, EXCLUDED.band, EXCLUDED.band_rank)
 """
 )
@@ -422,7 +409,6 @@ def run_recompute(
 ) -> int:
     """Stage the raw aggregates, (refresh the prior,) finalise, write history and ratings, then
     the providers. Runs inside the caller's transaction; the temporary tables go at the end."""
-    dialect = Dialect.current()
     scope_sql, params = id_list(programme_ids)
     params.update(
         framework=framework.id,
@@ -434,17 +420,17 @@ def run_recompute(
     layout = Layout.of(framework)
     statements = {
         "scores": [
-            raw_sql(dialect, scope_sql, layout),
+            raw_sql(scope_sql, layout, shortcut=USE_SHORTCUT),
             # The planner needs to know how few programmes (usually none) the shortcut left.
-            f"ANALYZE rating_raw{' (per_criterion)' if dialect.shortcut else ''}",
-            per_criterion_sql(dialect, layout),
+            f"ANALYZE rating_raw{' (per_criterion)' if USE_SHORTCUT else ''}",
+            per_criterion_sql(layout),
         ],
         "prior": [PRIOR_SQL] if refresh_prior else [],
-        "bands": [changes_sql(dialect, scope_sql)],
+        "bands": [changes_sql(scope_sql)],
         "history": [HISTORY_SQL],
-        "ratings": rating_sql(dialect),
+        "ratings": rating_sql(),
         "withdrawn": [DELETE_SQL],
-        "providers": [provider_sql(dialect, scope_sql)],
+        "providers": [provider_sql(scope_sql)],
     }
     with connection.cursor() as cursor:
         tune_session(cursor, whole_register=not scope_sql)
@@ -464,24 +450,20 @@ def run_recompute(
     return rated
 
 
-def provider_sql(dialect: Dialect, scope_sql: str) -> str:
+def provider_sql(scope_sql: str) -> str:
     """Every provider, or (joined in this order) only the providers of the given programmes."""
     providers = (
         f"(SELECT DISTINCT provider_id AS id FROM programmes_programme WHERE id IN ({scope_sql}))"
         if scope_sql
         else "providers_provider"
     )
-    return PROVIDER_SQL.format(
-        exact=dialect.exact, floating=dialect.floating, distinct=dialect.distinct, providers=providers
-    )
+    return PROVIDER_SQL.format(providers=providers)
 
 
 def tune_session(cursor, *, whole_register: bool) -> None:
-    """Settings for this transaction only (PostgreSQL). The statements join in the order they
+    """Settings for this transaction only. The statements join in the order they
     are written; the whole-register aggregates keep their groups in memory instead of spilling
     to disk; JIT compilation costs more than it saves on these plans."""
-    if connection.vendor != "postgresql":
-        return
     cursor.execute("SET LOCAL join_collapse_limit = 1")
     cursor.execute("SET LOCAL work_mem = '512MB'")
     cursor.execute("SET LOCAL jit = off")
@@ -494,7 +476,7 @@ def tune_session(cursor, *, whole_register: bool) -> None:
 
 
 def id_list(programme_ids: Sequence[int] | None) -> tuple[str, dict[str, object]]:
-    """An SQL list of named parameters (portable: no arrays on SQLite)."""
+    """An SQL list of named parameters."""
     if programme_ids is None:
         return "", {}
     names = {f"id{index}": int(programme_id) for index, programme_id in enumerate(programme_ids)}
@@ -553,12 +535,12 @@ def thermometer(word: str, slots: list[int]) -> str:
     return f"({b1} | {b2} | (({b2} | ({b1} & {b0})) << 1) | ({b2} << 2))"
 
 
-def element_score(dialect: Dialect, whole: str, part: str, n: str, weight: str) -> str:
+def element_score(whole: str, part: str, n: str, weight: str) -> str:
     """An element's score from the integer sum of weight × score over the criteria every review
     scored (``whole``), the exact sum of weight × mean over the others (``part``) and the weight
     of the scored criteria: one expression for both paths, so they give the same bits. Either sum
     may be missing (an element whose every criterion some review left unscored has no ``whole``)."""
-    return f"(COALESCE(CAST({whole} AS {dialect.exact}) / {n}, 0) + COALESCE({part}, 0)) / {weight}"
+    return f"(COALESCE(CAST({whole} AS {EXACT}) / {n}, 0) + COALESCE({part}, 0)) / {weight}"
 
 
 def raw_mean_sql(layout: Layout) -> str:
@@ -590,14 +572,14 @@ def criteria_ctes(layout: Layout, *, shortcut: bool) -> str:
     )
 
 
-def raw_sql(dialect: Dialect, scope_sql: str, layout: Layout) -> str:
+def raw_sql(scope_sql: str, layout: Layout, *, shortcut: bool = True) -> str:
     """The staging statement: every published programme in scope, with one column per element of
     the live framework (elements the framework lacks stay null), computed by the shortcut where
     it applies."""
-    shortcut = dialect.shortcut and bool(layout.criteria)
+    shortcut = shortcut and bool(layout.criteria)
     parts = {"per_review": "", "programme_words": "", "review_join": ""}
     if shortcut:
-        parts = shortcut_parts(dialect, layout)
+        parts = shortcut_parts(layout)
         score_scope = (
             f"AND review_id IN (SELECT r.id FROM reviews_review r WHERE r.programme_id IN ({scope_sql}))"
             if scope_sql
@@ -607,7 +589,7 @@ def raw_sql(dialect: Dialect, scope_sql: str, layout: Layout) -> str:
         parts["review_join"] = "\n    LEFT JOIN per_review v ON v.review_id = r.id"
         per_element = SHORTCUT_CTES.format(**parts)
     else:
-        nulls = ", ".join(f"CAST(NULL AS {dialect.exact}) AS score_{key}" for key in ELEMENT_KEYS)
+        nulls = ", ".join(f"CAST(NULL AS {EXACT}) AS score_{key}" for key in ELEMENT_KEYS)
         per_element = NO_SHORTCUT_CTES.format(element_nulls=nulls)
     return RAW_SQL.format(
         criteria_ctes=criteria_ctes(layout, shortcut=shortcut),
@@ -622,7 +604,7 @@ def raw_sql(dialect: Dialect, scope_sql: str, layout: Layout) -> str:
     )
 
 
-def shortcut_parts(dialect: Dialect, layout: Layout) -> dict[str, object]:
+def shortcut_parts(layout: Layout) -> dict[str, object]:
     """The packing and unpacking expressions for the live framework's criteria."""
     count = len(layout.criteria)
     score_words = fields(count, SCORE_BITS)
@@ -665,9 +647,9 @@ def shortcut_parts(dialect: Dialect, layout: Layout) -> dict[str, object]:
         ]
         total_weight = sum(weight for _, element, weight in layout.criteria if element == key)
         if terms and key in layout.element_weights:
-            score = element_score(dialect, " + ".join(terms), f"CAST(NULL AS {dialect.exact})", "n", str(total_weight))
+            score = element_score(" + ".join(terms), f"CAST(NULL AS {EXACT})", "n", str(total_weight))
         else:
-            score = f"CAST(NULL AS {dialect.exact})"
+            score = f"CAST(NULL AS {EXACT})"
         element_scores.append(f"{score} AS score_{key}")
     return {
         "review_words": ", ".join(review_words),
@@ -680,17 +662,15 @@ def shortcut_parts(dialect: Dialect, layout: Layout) -> dict[str, object]:
     }
 
 
-def per_criterion_sql(dialect: Dialect, layout: Layout) -> str:
+def per_criterion_sql(layout: Layout) -> str:
     scores = [
-        f"MAX(CASE WHEN element_no = {number} THEN {element_score(dialect, 'whole', 'part', 'n', 'weight')} END)"
-        f" AS score_{key}"
+        f"MAX(CASE WHEN element_no = {number} THEN {element_score('whole', 'part', 'n', 'weight')} END) AS score_{key}"
         if key in layout.element_weights
-        else f"CAST(NULL AS {dialect.exact}) AS score_{key}"
+        else f"CAST(NULL AS {EXACT}) AS score_{key}"
         for number, key in enumerate(ELEMENT_KEYS)
     ]
     return PER_CRITERION_SQL.format(
         criteria_ctes=criteria_ctes(layout, shortcut=False),
-        exact=dialect.exact,
         element_scores=",\n               ".join(scores),
         raw_mean=raw_mean_sql(layout),
         element_names=", ".join(f"pe.score_{key}" for key in ELEMENT_KEYS),
@@ -698,21 +678,18 @@ def per_criterion_sql(dialect: Dialect, layout: Layout) -> str:
     )
 
 
-def changes_sql(dialect: Dialect, scope_sql: str) -> str:
+def changes_sql(scope_sql: str) -> str:
     computed = [f"f.{column}" if column != "framework_id" else "%(framework)s" for column in RATING_COLUMNS]
     return CHANGES_SQL.format(
         final_columns=", ".join(f"f.{column}" for column in RATING_COLUMNS if column != "framework_id"),
         rating_scope=f"AND programme_id IN ({scope_sql})" if scope_sql else "",
-        floating=dialect.floating,
-        exact=dialect.exact,
-        distinct=dialect.distinct,
-        element_values=", ".join(f"CAST(sh.score_{key} AS {dialect.floating}) AS score_{key}" for key in ELEMENT_KEYS),
+        element_values=", ".join(f"CAST(sh.score_{key} AS double precision) AS score_{key}" for key in ELEMENT_KEYS),
         current=", ".join(f"old.{column}" for column in RATING_COLUMNS),
         computed=", ".join(computed),
     )
 
 
-def rating_sql(dialect: Dialect) -> list[str]:
+def rating_sql() -> list[str]:
     values = {column: "%(framework)s" if column == "framework_id" else column for column in RATING_COLUMNS}
     return [
         UPDATE_SQL.format(
@@ -725,19 +702,16 @@ def rating_sql(dialect: Dialect) -> list[str]:
     ]
 
 
-# --- Locks (PostgreSQL; SQLite serialises writers by itself) -----------------------------------
+# --- Locks ------------------------------------------------------------------------------------
 
 
 def lock_whole_register() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [LOCK_FULL_RECOMPUTE])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [LOCK_FULL_RECOMPUTE])
 
 
 def lock_programmes_and_providers(programme_ids: Sequence[int]) -> None:
     """Shared on the whole register, exclusive on each programme, in id order (no deadlocks)."""
-    if connection.vendor != "postgresql":
-        return
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [LOCK_FULL_RECOMPUTE])
         cursor.execute(
@@ -750,8 +724,6 @@ def lock_programmes_and_providers(programme_ids: Sequence[int]) -> None:
 def lock_providers(cursor, params: dict, scope_sql: str) -> None:
     """Providers are locked after their programmes, so a provider's aggregate always reads the
     committed ratings of a concurrent recompute of another of its programmes."""
-    if connection.vendor != "postgresql":
-        return
     cursor.execute(
         "SELECT pg_advisory_xact_lock(%(namespace)s, CAST(provider_id %% 2147483647 AS integer)) "
         f"FROM (SELECT DISTINCT provider_id FROM programmes_programme WHERE id IN ({scope_sql})) AS provider "

@@ -1,6 +1,5 @@
 """Shared set-up for the ratings tests: framework versions with chosen weights, and snapshots."""
 
-import dataclasses
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -56,15 +55,9 @@ def provider_ratings() -> dict[int, tuple]:
 
 @contextmanager
 def per_criterion_only():
-    """Every programme through the per-criterion statement instead of the packed shortcut, as on
-    a database without bitwise aggregates."""
-    current = engine.Dialect.current
-
-    def without_shortcut():
-        return dataclasses.replace(current(), shortcut=False)
-
-    engine.Dialect.current = without_shortcut
+    """Every programme through the per-criterion statement instead of the packed shortcut."""
+    engine.USE_SHORTCUT = False
     try:
         yield
     finally:
-        engine.Dialect.current = current
+        engine.USE_SHORTCUT = True

@@ -141,7 +141,7 @@ def staged_paths(programme_ids: list[int]) -> dict[int, bool]:
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS rating_raw")
-        cursor.execute(engine.raw_sql(engine.Dialect.current(), scope, engine.Layout.of(framework)), params)
+        cursor.execute(engine.raw_sql(scope, engine.Layout.of(framework)), params)
         cursor.execute("SELECT programme_id, per_criterion FROM rating_raw")
         paths = dict(cursor.fetchall())
         cursor.execute("DROP TABLE rating_raw")
