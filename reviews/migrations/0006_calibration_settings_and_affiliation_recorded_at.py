@@ -6,8 +6,6 @@ import django.core.validators
 import django.utils.timezone
 from django.db import migrations, models
 
-from qaportal.migration_operations import PostgresOnlySQL
-
 # The new settings join the columns a published framework may never change.
 GUARD = """
 CREATE OR REPLACE FUNCTION reviews_framework_guard() RETURNS trigger AS $$
@@ -69,5 +67,5 @@ class Migration(migrations.Migration):
                 help_text="Reviewers calibrated on an earlier version must pass this version's exercise before being assigned.",
             ),
         ),
-        PostgresOnlySQL(GUARD, migrations.RunSQL.noop),
+        migrations.RunSQL(GUARD, migrations.RunSQL.noop),
     ]
