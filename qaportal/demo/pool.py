@@ -38,6 +38,7 @@ STATUSES, WEIGHTS = [status for status, _ in STATUS_WEIGHTS], [weight for _, wei
 # Free places on top of each reviewer's open assignments; 0 means they are full.
 SPARE_PLACES = [0, 1, 1, 2, 2, 3, 3, 4]
 TAGS = ["coaching", "early reading", "maths", "send", "curriculum", "assessment", "leadership", "wellbeing", "ect"]
+SAMPLE_SLUG = "calibration-sample-leading-early-reading"
 REFERENCE_LEVELS = [3, 2, 4, 3, 2, 3, 1, 3, 3, 2, 4, 3, 2, 3, 3, 2, 4, 2, 3, 3]
 
 
@@ -84,7 +85,7 @@ def seed_calibration_exercise(*, provider_id: int, framework, criteria, by: User
     programme = Programme.objects.create(
         provider_id=provider_id,
         title="Calibration sample: leading early reading across a trust",
-        slug="calibration-sample-leading-early-reading",
+        slug=SAMPLE_SLUG,
         summary="A sample programme for training reviewers: middle leaders lead early reading in their schools.",
         focus_level=FocusLevel.MIDDLE_LEADER,
         phases=[Phase.PRIMARY],

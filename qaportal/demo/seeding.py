@@ -119,7 +119,7 @@ def seed_reviewer_pool(*, reviewer_ids, accounts, provider_ids, framework, crite
     from qaportal.demo import pool
 
     pool.seed_pool(reviewer_ids=reviewer_ids, demo_reviewer_id=accounts["reviewer"].id, framework=framework, rng=rng)
-    if not Programme.objects.filter(slug="calibration-sample-leading-early-reading").exists():
+    if not Programme.objects.filter(slug=pool.SAMPLE_SLUG).exists():
         sample_provider = provider_ids[1] if len(provider_ids) > 1 else provider_ids[0]
         pool.seed_calibration_exercise(
             provider_id=sample_provider, framework=framework, criteria=criteria, by=accounts["convenor"]
