@@ -18,9 +18,11 @@ ROLE_PAGES: list[tuple[str, str, str]] = [
     (Role.PROVIDER_EDITOR, "Your programmes", "manage:dashboard"),
     (Role.REVIEWER, "My assignments", "reviewer:assignments"),
     (Role.REVIEWER, "Affiliations", "reviewer:affiliations"),
+    (Role.REVIEWER, "Calibration", "pool:calibration"),
     (Role.CONVENOR, "Review queue", "convenor:queue"),
     (Role.CONVENOR, "Upload assignments", "convenor:upload"),
     (Role.CONVENOR, "Participant feedback", "feedback-convenor:overview"),
+    (Role.CONVENOR, "Reviewer pool", "pool:list"),
 ]
 
 

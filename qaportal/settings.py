@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "summaries",
     "feedback",
     "leaders",
+    "pool",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("feedback/", include(feedback_urls.participant_patterns)),
     path("provider/feedback/", include(feedback_urls.provider_patterns)),
     path("provider/", include("programmes.manage_urls")),
+    path("", include(("pool.urls", "pool"))),
     path("reviewer/", include(reviewer_patterns)),
     path("convenor/feedback/", include(feedback_urls.convenor_patterns)),
     path("convenor/", include(convenor_patterns)),

@@ -144,6 +144,18 @@ class AffiliationForm(OneSubmissionForm, NamedErrorsMixin, forms.Form):
     )
 
 
+class EndAffiliationForm(forms.Form):
+    ended_on = forms.DateField(
+        label="When did you leave?",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"],
+        help_text="For example, 31/7/2025. The conflict of interest still counts for three years after this date.",
+        error_messages={
+            "required": "Enter the date you left, for example 31/7/2025.",
+            "invalid": "Enter the date you left as day/month/year, for example 31/7/2025.",
+        },
+    )
+
+
 class AssignForm(NamedErrorsMixin, forms.Form):
     reviewer = PlainCharField(
         label="Reviewer's username",

@@ -32,6 +32,8 @@ def framework_new_draft(*, source: Framework, by: User) -> Framework:
             min_reviews=source.min_reviews,
             disagreement_levels=source.disagreement_levels,
             not_rated_label=source.not_rated_label,
+            calibration_pass_alpha=source.calibration_pass_alpha,
+            requires_recalibration=source.requires_recalibration,
         )
         copy_framework_parts(source=source, draft=draft)
     return draft

@@ -11,7 +11,7 @@ reviewer_patterns = (
         path("reviews/<int:review_id>/", views_reviewer.review, name="review"),
         path("reviews/<int:review_id>/conflict/", views_reviewer.declare_conflict, name="conflict"),
         path("affiliations/", views_reviewer.affiliations, name="affiliations"),
-        path("affiliations/<int:affiliation_id>/delete/", views_reviewer.affiliation_delete, name="affiliation-delete"),
+        path("affiliations/<int:affiliation_id>/end/", views_reviewer.affiliation_end, name="affiliation-end"),
     ],
     "reviewer",
 )

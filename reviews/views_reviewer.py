@@ -9,13 +9,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from programmes.querystrings import query_without
 from qaportal.errors import DomainError, InvalidTransition, apply_to_form
 from qaportal.submissions import create_once
 from reviews import policies, selectors, services
-from reviews.forms import AffiliationForm, AssignmentFilterForm, ConflictForm, ScoringForm
+from reviews.forms import AffiliationForm, AssignmentFilterForm, ConflictForm, EndAffiliationForm, ScoringForm
 from reviews.models import Review
 
 
@@ -186,10 +185,22 @@ def affiliations(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/reviewer/affiliations.html", {"form": form, "affiliations": recorded})
 
 
-@require_POST
 @reviewer_page
-def affiliation_delete(request: HttpRequest, affiliation_id: int) -> HttpResponse:
+def affiliation_end(request: HttpRequest, affiliation_id: int) -> HttpResponse:
+    """Record the date the reviewer left; the affiliation stays on their record (never erased)."""
     affiliation = get_object_or_404(policies.affiliations_for(request.user), pk=affiliation_id)
-    services.affiliation_remove(affiliation=affiliation, by=request.user)
-    messages.success(request, f"{affiliation.organisation_name} removed from your affiliations.")
-    return redirect("reviewer:affiliations")
+    form = EndAffiliationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.affiliation_end(affiliation=affiliation, by=request.user, ended_on=form.cleaned_data["ended_on"])
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                f"Your affiliation with {affiliation.organisation_name} is recorded as ended. "
+                "It still counts as a conflict of interest for three years.",
+            )
+            return redirect("reviewer:affiliations")
+    context = {"affiliation": affiliation, "form": form}
+    return render(request, "reviews/reviewer/affiliation_end.html", context, status=400 if form.errors else 200)

@@ -59,10 +59,18 @@ class ElementSerializer(serializers.ModelSerializer):
 
 class FrameworkSettingsSerializer(serializers.ModelSerializer):
     prior_weight = NumberField(help_text="m in the Bayesian average (n·mean + m·prior) / (n + m).")
+    calibration_pass_alpha = NumberField(help_text="The ordinal alpha with the reference that passes calibration.")
 
     class Meta:
         model = Framework
-        fields = ["prior_weight", "min_reviews", "disagreement_levels", "not_rated_label"]
+        fields = [
+            "prior_weight",
+            "min_reviews",
+            "disagreement_levels",
+            "not_rated_label",
+            "calibration_pass_alpha",
+            "requires_recalibration",
+        ]
 
 
 class FrameworkSerializer(serializers.ModelSerializer):

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0006_notification_claims'),
-        ('reviews', '0006_programme_submitted_and_withdrawn_emails'),
+        ("reviews", "0006_notification_claims"),
+        ("reviews", "0006_programme_submitted_and_withdrawn_emails"),
     ]
 
-    operations = [
-    ]
+    operations = []

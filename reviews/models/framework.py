@@ -46,6 +46,17 @@ class Framework(models.Model):
         default=2, help_text="Reviewers this many levels apart on an element flag a programme for moderation."
     )
     not_rated_label = PlainCharField(max_length=40, default="Not yet rated")
+    calibration_pass_alpha = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.667"),
+        validators=[MinValueValidator(Decimal("-1")), MaxValueValidator(Decimal("1"))],
+        help_text="Calibration passes when the ordinal alpha with the reference is at least this.",
+    )
+    requires_recalibration = models.BooleanField(
+        default=False,
+        help_text="Reviewers calibrated on an earlier version must pass this version's exercise before being assigned.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from programmes.models import Programme
 from providers.models import Provider
@@ -33,6 +34,8 @@ class Affiliation(models.Model):
     organisation_name = PlainCharField(max_length=200)
     role = PlainCharField(max_length=200, blank=True)
     ended_on = models.DateField(null=True, blank=True, help_text="Leave empty if the reviewer still works there.")
+    # An affiliation is ended, never erased: it cannot be said to have ended before it was recorded.
+    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["reviewer", "organisation_name"]
@@ -74,6 +77,12 @@ class Review(models.Model):
             models.Index(fields=["programme", "state"], name="review_programme_state"),
             # "My assignments".
             models.Index(fields=["reviewer", "state"], name="review_reviewer_state"),
+            # Each reviewer's workload now (open assignments), read for every assignment suggestion.
+            models.Index(
+                fields=["reviewer"],
+                condition=Q(state__in=["assigned", "in-progress", "returned"]),
+                name="review_open_by_reviewer",
+            ),
         ]
 
     def __str__(self) -> str:

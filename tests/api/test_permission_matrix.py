@@ -11,9 +11,11 @@ import pytest
 
 from feedback import services as feedback_services
 from feedback.models import Questionnaire
+from pool.services import application_submit
 from summaries.models import ExportJob
 from summaries.services import export_run
 from tests.api.workflow_data import full_scores, make_mid_review, make_spare_reviewer
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +92,26 @@ MATRIX = [
     ("get", "/api/v1/feedback/comments/", None, CONVENOR_ONLY),
     ("post", "/api/v1/feedback/comments/{comment}/moderate/", {"decision": "approve"}, CONVENOR_ONLY),
     ("get", "/api/v1/feedback/unusual-rounds/", None, CONVENOR_ONLY),
+    # The reviewer pool: anyone signed in applies; convenors decide, see the pool's measures and
+    # the suggestions. A reviewer never sees the measures, their own or anyone else's.
+    (
+        "post",
+        "/api/v1/pool/applications/",
+        {"current_role": "Deputy head", "experience": "Led CPD.", "phases": ["primary"], "focus_levels": ["teacher"]},
+        only({"reviewer": 409, "other_reviewer": 409}, otherwise=201),
+    ),
+    ("get", "/api/v1/pool/applications/", None, CONVENOR_ONLY),
+    ("post", "/api/v1/pool/applications/{application}/accept/", None, CONVENOR_ONLY),
+    ("post", "/api/v1/pool/applications/{application}/decline/", {"reason": "Not enough experience."}, CONVENOR_ONLY),
+    ("get", "/api/v1/pool/reviewers/", None, CONVENOR_ONLY),
+    ("get", "/api/v1/pool/suggestions/", None, CONVENOR_ONLY),
+    (
+        "post",
+        "/api/v1/pool/suggestions/",
+        {"assignments": [{"programme": "{in_review_slug}", "reviewer": "reviewer-ruth"}]},
+        CONVENOR_ONLY,
+    ),
+    ("get", "/api/v1/programmes/{in_review}/suggestions/", None, CONVENOR_ONLY),
     # A programme still in review is not public: only its editors and the convenors can address it.
     (
         "post",
@@ -105,6 +127,16 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
     mid = make_mid_review(provider=provider, reviewer=reviewer, other_reviewer=other_reviewer)
     make_spare_reviewer()
     export = ExportJob.objects.create(requested_by=convenor, format="csv")
+    applicant = make_user("applicant-abe")
+    application = application_submit(
+        applicant=applicant,
+        current_role="Head of maths",
+        experience="Ran a maths hub's CPD.",
+        phases=["secondary"],
+        focus_levels=["middle-leader"],
+        regions=[],
+        organisations="",
+    )
     export_run(job_id=export.pk)
     feedback_round = feedback_services.feedback_round_create(
         programme=mid.published, by=provider_editor, cohort_label="Spring 2026", cohort_size=3,
@@ -132,6 +164,7 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
         "export": export.pk,
         "round": feedback_round.pk,
         "comment": comment.pk,
+        "application": application.pk,
     }
     return users, names
 
@@ -139,6 +172,8 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
 def request_for(method, template, body, names):
     if body == "complete-review":
         body = {"scores": full_scores(), "no_conflict_confirmed": True}
+    elif body and "assignments" in body:
+        body = {"assignments": [{"programme": names["in_review"], "reviewer": "reviewer-ruth"}]}
     return method, template.format(**names), body
 
 
