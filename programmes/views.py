@@ -13,6 +13,7 @@ from programmes.querystrings import active_tags, query_without
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, ProgrammeStatus
 from providers.badge import badge_etag, badge_response, badge_svg
 from providers.vocabulary import ProviderType
+from ratings.display import score_text
 from ratings.explain import explain_programme_rating
 from ratings.selectors import rating_history
 
@@ -37,8 +38,8 @@ def _result_rows(rows: list[selectors.ResultRow], compared: list[int]) -> list[d
     for row in rows:
         rated = bool(row.band_rank)
         score = ""
-        if rated and row.shown_score is not None:
-            score = f"score {row.shown_score:.2f} from {row.review_count} review{'s' * (row.review_count != 1)}"
+        if rated and row.raw_mean is not None:
+            score = f"score {score_text(row.raw_mean)} from {row.review_count} review{'s' * (row.review_count != 1)}"
         cost = "Free" if row.cost_per_participant == 0 else f"£{row.cost_per_participant:,.0f} per participant"
         facts = [FOCUS_LABELS.get(row.focus_level, row.focus_level), FORMAT_LABELS.get(row.format, row.format),
                  MODE_LABELS.get(row.delivery_mode, row.delivery_mode), cost]  # fmt: skip
@@ -75,7 +76,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 EXPORT_HEADER = [
     "Programme", "Provider", "Provider type", "For", "Format", "Delivery", "Contact hours", "Weeks",
-    "Cost per participant (£)", "Funding", "Phases", "Regions", "Band", "Shown score", "Raw mean",
+    "Cost per participant (£)", "Funding", "Phases", "Regions", "Band", "Overall score", "Ordering score",
     "Published reviews", "Purpose", "Governance", "Process", "Definitions", "Value", "Page",
 ]  # fmt: skip
 
@@ -95,14 +96,14 @@ def _export_row(programme: Programme, site: str) -> list:
         programme.get_focus_level_display(), programme.get_format_display(), programme.get_delivery_mode_display(),
         programme.contact_hours, programme.duration_weeks, programme.cost_per_participant, programme.funding_routes,
         programme.phases, programme.regions, rating.band if rating else "Not yet rated",
-        _rounded(rating.shown_score if rating else None), _rounded(rating.raw_mean if rating else None),
+        _rounded(rating.raw_mean if rating else None), _rounded(rating.shown_score if rating else None),
         rating.review_count if rating else 0, *[_rounded(score) for score in scores],
         site + programme.get_absolute_url(),
     ]  # fmt: skip
 
 
 def _rounded(value) -> str:
-    return "" if value is None else f"{value:.2f}"
+    return score_text(value, missing="")
 
 
 def programme_export(request: HttpRequest) -> StreamingHttpResponse:
@@ -208,7 +209,7 @@ def compare_remove(request: HttpRequest) -> HttpResponse:
 COMPARE_COLUMNS = {
     # sort key: (heading, value of a compared row)
     "title": ("Programme", lambda row: row["programme"].title.lower()),
-    "score": ("Shown score", lambda row: row["shown_score"]),
+    "score": ("Overall score", lambda row: row["raw_mean"]),
     "purpose": ("Purpose", lambda row: row["elements"].get("purpose")),
     "governance": ("Governance", lambda row: row["elements"].get("governance")),
     "process": ("Process", lambda row: row["elements"].get("process")),
@@ -251,7 +252,7 @@ def _compare_row(programme: Programme, elements: list) -> dict:
     return {
         "programme": programme,
         "rating": rating,
-        "shown_score": rating.shown_score if rating else None,
+        "raw_mean": rating.raw_mean if rating else None,
         # The element scores the rating itself was computed with; the criteria come from the reviews.
         "elements": {key: getattr(rating, f"score_{key}", None) for key in ElementKey.values} if rating else {},
         "element_list": elements,

@@ -9,8 +9,11 @@ from django.db.models import F
 from programmes.models import Programme
 from providers.models import Provider
 from providers.vocabulary import ProviderType, Region
-from qaportal.demo.seeding import SeedSizes, seed_demo_data
-from reviews.models import CriterionScore, Review, ReviewState
+from qaportal.demo.seeding import SCALES, SeedSizes, seed_demo_data
+from ratings.engine import recompute_all
+from ratings.models import ProgrammeRating
+from ratings.moderation import disagreements
+from reviews.models import CriterionScore, Framework, Review, ReviewState
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +93,16 @@ def test_the_foreign_keys_dropped_for_the_bulk_load_are_back_and_enforced():
             "VALUES (987654321, (SELECT MIN(id) FROM reviews_criterion), 3, 'x', now())"
         )
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_the_demo_register_has_an_exemplary_programme_and_flags_a_minority_for_moderation():
+    """The demo as ``seed_demo`` makes it (default scale and seed), rated by method version 2."""
+    seed_demo_data(sizes=SCALES["demo"], seed=1)
+    recompute_all()
+    framework = Framework.objects.get(is_live=True)
+
+    assert ProgrammeRating.objects.filter(band="Exemplary").exists()
+    published_reviews = Review.objects.filter(state=ReviewState.PUBLISHED).values_list("id", flat=True)
+    checked = disagreements(review_ids=published_reviews, framework=framework)
+    flagged = sum(check.needs_moderation for check in checked.values())
+    assert 0 < flagged / len(checked) < 0.3
