@@ -7,5 +7,6 @@ RUN pip install --no-cache-dir . && npm ci --no-audit --no-fund
 COPY . .
 RUN npx sass --load-path=. --load-path=node_modules --style=compressed --no-source-map --quiet \
         static/scss/app.scss static/build/app.css \
-    && DJANGO_ENV=production SECRET_KEY=build-only python manage.py collectstatic --no-input
+    && DJANGO_ENV=production SECRET_KEY=build-only DATABASE_URL=postgres://build-only@localhost/none \
+        python manage.py collectstatic --no-input
 EXPOSE 8000

@@ -4,20 +4,34 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+HOST ?= 127.0.0.1
 PG_VERSION = $(shell ls /etc/postgresql 2>/dev/null | head -n 1)
 export PLAYWRIGHT_BROWSERS_PATH ?= 0
 
-.PHONY: run test lint format setup services browser worker beat bench migrate clean
+.PHONY: run stop-db reset-demo test lint format setup services browser worker beat bench migrate clean
 
-run: setup ## Set up, migrate, seed the demo if empty, and serve on 127.0.0.1:$(PORT).
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed_demo --if-empty
-	@if [ -n "$$REDIS_URL" ]; then \
+run: setup ## Set up, migrate, seed the demo if empty, and serve on $(HOST):$(PORT).
+	@stop_embedded() { :; }; \
+	if [ -z "$$DATABASE_URL" ]; then \
+		echo "No DATABASE_URL: using the embedded PostgreSQL in $${DATA_DIR:-data}/postgres (stopped when this exits)"; \
+		stop_embedded() { $(BIN)/python -m qaportal.embedded_postgres stop; }; \
+	fi; \
+	worker=; \
+	trap 'test -n "$$worker" && kill $$worker 2>/dev/null; wait; stop_embedded' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(BIN)/python manage.py migrate --no-input && \
+	$(BIN)/python manage.py seed_demo --if-empty || exit 1; \
+	if [ -n "$$REDIS_URL" ]; then \
 		echo "Starting a Celery worker (with beat) beside the web server, as REDIS_URL is set"; \
 		$(BIN)/celery -A qaportal worker --beat --loglevel=INFO --concurrency=2 & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	fi; \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+stop-db: ## Stop the embedded PostgreSQL of the data folder (if a run left it running).
+	$(BIN)/python -m qaportal.embedded_postgres stop
+
+reset-demo: stop-db ## Delete the demo's data folder (database and files); the next `make run` seeds afresh.
+	rm -rf "$${DATA_DIR:-data}"
 
 test: setup services browser ## Set up and run the whole suite against PostgreSQL and Redis.
 	$(BIN)/pytest
@@ -72,5 +86,6 @@ beat: setup ## Celery beat: the periodic sweeps.
 bench: setup services ## National-scale benchmarks (see BENCHMARKS.md); takes a while.
 	bash bench/run_all.sh
 
-clean:
+clean: ## Remove everything set-up made, and the demo's data folder.
+	-test -x $(BIN)/python && $(BIN)/python -m qaportal.embedded_postgres stop
 	rm -rf $(VENV) node_modules static/build staticfiles data

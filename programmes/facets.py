@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import BigIntegerField, F
-from django.db.models.functions import Cast
 
 from programmes.models import Programme
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, ProgrammeStatus
@@ -167,26 +165,10 @@ class DirectorySnapshot:
         return positions[self.ids[positions] == ids]
 
 
-def _load_rows():
-    values = {
-        "id": F("id"),
-        **{column: F(path) for column, (path, _) in CODED_COLUMNS.items()},
-        **{column: Cast(path, BigIntegerField()) for column, path in MASK_COLUMNS.items()},
-        "cost": F("cost_per_participant"),
-        "band_rank": F("rating__band_rank"),
-        "shown_score": F("rating__shown_score"),
-        "review_count": F("rating__review_count"),
-        "published_at": F("published_at"),
-        **{column: F(f"rating__{column}") for column in ELEMENT_COLUMNS},
-    }
-    published = Programme.objects.filter(status=ProgrammeStatus.PUBLISHED).order_by("title", "id")
-    return list(values), list(published.values_list(*values.values()))
-
-
 # Every column as one array, in A–Z order, in a single row: psycopg2 parses arrays in C, several
 # times faster than building 160,000 row tuples. Cost in pence and times in epoch seconds, so no
 # Decimal or datetime objects are made.
-POSTGRESQL_LOAD_SQL = """
+LOAD_SQL = """
 SELECT array_agg(id), array_agg(focus_level), array_agg(format), array_agg(delivery_mode),
        array_agg(provider_type), array_agg(phases), array_agg(regions), array_agg(funding_routes),
        array_agg(cost_pence), array_agg(band_rank), array_agg(shown_score), array_agg(review_count),
@@ -209,23 +191,15 @@ LOADED_COLUMNS = ["id", "focus_level", "format", "delivery_mode", "provider_type
                   *ELEMENT_COLUMNS]  # fmt: skip
 
 
-def _load_columns_postgresql() -> dict[str, list]:
+def _load_columns() -> dict[str, list]:
     with connection.cursor() as cursor:
-        cursor.execute(POSTGRESQL_LOAD_SQL, [ProgrammeStatus.PUBLISHED])
+        cursor.execute(LOAD_SQL, [ProgrammeStatus.PUBLISHED])
         arrays = cursor.fetchone()
     return {name: values or [] for name, values in zip(LOADED_COLUMNS, arrays, strict=True)}
 
 
-def _load_columns_portable() -> dict[str, list]:
-    names, rows = _load_rows()
-    raw = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else dict.fromkeys(names, ())
-    raw["cost_pence"] = [round(cost * 100) for cost in raw.pop("cost")]
-    raw["published_at"] = [when.timestamp() if when else None for when in raw["published_at"]]
-    return raw
-
-
 def build_snapshot() -> DirectorySnapshot:
-    raw = _load_columns_postgresql() if connection.vendor == "postgresql" else _load_columns_portable()
+    raw = _load_columns()
     columns = {"id": np.array(raw["id"], dtype=np.int64)}
     for column, (_, vocabulary) in CODED_COLUMNS.items():
         index = {value: position for position, value in enumerate(vocabulary.values)}
@@ -255,9 +229,7 @@ class Fingerprint:
         return (self.programme_writes, self.provider_writes, self.max_programme_id, self.max_provider_id)
 
 
-def database_fingerprint() -> Fingerprint | None:
-    if connection.vendor != "postgresql":
-        return None
+def database_fingerprint() -> Fingerprint:
     with connection.cursor() as cursor:
         cursor.execute(FINGERPRINT_SQL, {"tables": SNAPSHOT_TABLES})
         writes, max_programme_id, max_provider_id, live_framework_id = cursor.fetchone()
@@ -330,7 +302,7 @@ class SnapshotHolder:
         few seconds); the rows shown are always read from the database as they are now.
         """
         fingerprint = database_fingerprint()
-        if not (self.reusing() and fingerprint is not None):
+        if not self.reusing():
             return build_snapshot()
         with self._lock:
             if self._snapshot is None:

@@ -12,7 +12,6 @@ import django_filters
 import numpy as np
 from django import forms
 from django.contrib.postgres.search import SearchRank
-from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -195,8 +194,6 @@ class SortFilter(django_filters.ChoiceFilter):
         search = self.parent.form.cleaned_data.get("q")
         name = self.parent.sort_name()
         if name == "relevance" and has_search_terms(search):
-            if connection.vendor != "postgresql":  # the embedded demo's plain match has no ranking
-                return qs.order_by(*SORTS["title"][1])
             rank = SearchRank(F("search_vector"), PrefixWebSearchQuery(search))
             return qs.annotate(relevance=rank).order_by("-relevance", "id")
         return qs.order_by(*SORTS[name if name != "relevance" else "best"][1])

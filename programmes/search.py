@@ -1,4 +1,4 @@
-"""The stored full-text search vector of programmes (PostgreSQL only).
+"""The stored full-text search vector of programmes.
 
 Weighted title (A) > provider name (B) > summary, outcomes and evidence base (C), with English
 stemming. Kept in a column with a GIN index so a search reads an index instead of parsing
@@ -25,8 +25,6 @@ def refresh_search_vectors(
     *, programme_ids: Iterable[int] | None = None, provider_ids: Iterable[int] | None = None
 ) -> int:
     """Recompute the search vector of the given programmes (or of all). Returns rows updated."""
-    if connection.vendor != "postgresql":
-        return 0
     sql, params = REFRESH_SQL, []
     if programme_ids is not None:
         sql += " AND programme.id = ANY(%s)"

@@ -8,7 +8,6 @@ configuration so the stems are not stemmed a second time.
 """
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
 from django.db.models import Q
 
 PREFIX_QUERY_SQL = (
@@ -33,20 +32,5 @@ def has_search_terms(text: str) -> bool:
 
 
 def search_condition(text: str) -> Q:
-    """Programmes matching the text: the indexed vector on PostgreSQL, a plain match elsewhere."""
-    if connection.vendor == "postgresql":
-        return Q(search_vector=PrefixWebSearchQuery(text))
-    return simple_match_condition(text)
-
-
-def simple_match_condition(text: str) -> Q:
-    """The embedded SQLite fallback: every word (or "-word" excluded) in the title, provider or summary."""
-    condition = Q()
-    for word in text.replace('"', " ").split():
-        excluded = word.startswith("-") and len(word) > 1
-        word = word.lstrip("-")
-        if not word or word.lower() == "or":
-            continue
-        matches = Q(title__icontains=word) | Q(provider__name__icontains=word) | Q(summary__icontains=word)
-        condition &= ~matches if excluded else matches
-    return condition
+    """Programmes matching the text, through the indexed search vector."""
+    return Q(search_vector=PrefixWebSearchQuery(text))

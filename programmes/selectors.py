@@ -14,7 +14,7 @@ from programmes.facets import DirectorySnapshot, popcount, snapshots, unpack
 from programmes.filters import SORTS, ConditionFilter, ProgrammeFilter
 from programmes.models import Programme
 from programmes.querystrings import query_without
-from programmes.search_query import PREFIX_QUERY_SQL, simple_match_condition
+from programmes.search_query import PREFIX_QUERY_SQL
 from programmes.vocabulary import ProgrammeStatus
 from reviews.models import Band, Framework
 
@@ -161,9 +161,6 @@ def matching_ids(text: str, *, ranked: bool) -> np.ndarray:
     API's ordering. The ranks come back unsorted and are ordered here: sorting the matches of a
     broad term in PostgreSQL cost as much as finding them.
     """
-    if connection.vendor != "postgresql":
-        matches = published_programmes().filter(simple_match_condition(text)).order_by("title", "id")
-        return np.array(matches.values_list("id", flat=True), dtype=np.int64)
     with connection.cursor() as cursor:
         if not ranked:
             cursor.execute(SEARCH_SQL, [text])

@@ -2,7 +2,7 @@
 
 Regions, phases and funding routes are small fixed vocabularies that the directory filters
 and counts on every request. As a bitmask they need no join table, filter with one bitwise
-AND, and let one aggregate count every facet in a single pass, on PostgreSQL and SQLite alike.
+AND, and let one aggregate count every facet in a single pass.
 The bit of a choice is its position in the choices class, so members may be appended but
 never reordered or removed.
 """

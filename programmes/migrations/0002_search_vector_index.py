@@ -1,14 +1,12 @@
 from django.db import migrations
 
-from qaportal.migration_operations import PostgresOnlySQL
-
 
 class Migration(migrations.Migration):
     dependencies = [("programmes", "0001_initial")]
 
     operations = [
         # Serves the directory's full-text search (programmes.search).
-        PostgresOnlySQL(
+        migrations.RunSQL(
             "CREATE INDEX programme_search_vector ON programmes_programme USING gin (search_vector);",
             "DROP INDEX programme_search_vector;",
         ),

@@ -2,8 +2,6 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
-from qaportal.migration_operations import PostgresOnlySQL
-
 # Mirrors published programmes' search vectors into the narrow search table, whatever path a
 # write takes (services, admin, raw SQL, the demo's bulk load). 'published' is
 # ProgrammeStatus.PUBLISHED.
@@ -64,5 +62,5 @@ class Migration(migrations.Migration):
                 ("document", django.contrib.postgres.search.SearchVectorField()),
             ],
         ),
-        PostgresOnlySQL(MIRROR, UNMIRROR),
+        migrations.RunSQL(MIRROR, UNMIRROR),
     ]

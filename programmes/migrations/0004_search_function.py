@@ -1,7 +1,5 @@
 from django.db import migrations
 
-from qaportal.migration_operations import PostgresOnlySQL
-
 # The directory's search, as functions so that one setting can apply to them alone. Matching a
 # broad term through the GIN index and then the matching rows (a bitmap scan) takes 34 ms where
 # the seq scan the planner prefers takes 72-82 ms: the planner prices the bitmap's page reads as
@@ -29,4 +27,4 @@ DROP FUNCTION programmes_search_published_ranked(tsquery);
 class Migration(migrations.Migration):
     dependencies = [("programmes", "0003_published_search_document")]
 
-    operations = [PostgresOnlySQL(FUNCTIONS, DROP_FUNCTIONS)]
+    operations = [migrations.RunSQL(FUNCTIONS, DROP_FUNCTIONS)]

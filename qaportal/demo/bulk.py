@@ -1,9 +1,8 @@
-"""Fast bulk writes for the demo generator: COPY on PostgreSQL, executemany on SQLite."""
+"""Fast bulk writes for the demo generator: PostgreSQL's COPY."""
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from decimal import Decimal
 from io import StringIO
 
 from django.db import connection
@@ -25,29 +24,14 @@ def copy_value(value) -> str:
     return str(value)
 
 
-def sqlite_value(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    return value
-
-
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[tuple]) -> int:
     """Insert rows (tuples in ``columns`` order) into ``table``; returns how many."""
     rows = list(rows)
     if not rows:
         return 0
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = StringIO("".join("\t".join(map(copy_value, row)) + "\n" for row in rows))
-            cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",
-                [tuple(map(sqlite_value, row)) for row in rows],
-            )
+        buffer = StringIO("".join("\t".join(map(copy_value, row)) + "\n" for row in rows))
+        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
     return len(rows)
 
 
@@ -58,9 +42,7 @@ def next_id(table: str) -> int:
 
 
 def reset_sequences(tables: Sequence[str]) -> None:
-    """After inserting explicit ids, move PostgreSQL's sequences past them."""
-    if connection.vendor != "postgresql":
-        return
+    """After inserting explicit ids, move the sequences past them."""
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(
@@ -77,9 +59,6 @@ def foreign_keys_validated_in_bulk(tables: Sequence[str]) -> Iterator[None]:
     validates every row in one set-based scan instead. Must run inside a transaction, which holds
     the tables locked until the constraints are back: nobody ever sees the tables without them.
     """
-    if connection.vendor != "postgresql":
-        yield
-        return
     with connection.cursor() as cursor:
         # Checks already queued by this transaction must run before their constraints can go.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

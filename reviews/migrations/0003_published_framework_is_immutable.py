@@ -1,7 +1,5 @@
 from django.db import migrations
 
-from qaportal.migration_operations import PostgresOnlySQL
-
 # The models refuse to change a published framework; these triggers make the database refuse
 # too, whatever path a write takes (admin, shell, raw SQL, a future bug).
 FORWARDS = """
@@ -82,4 +80,4 @@ DROP FUNCTION reviews_framework_part_guard();
 class Migration(migrations.Migration):
     dependencies = [("reviews", "0002_load_starting_framework")]
 
-    operations = [PostgresOnlySQL(FORWARDS, BACKWARDS)]
+    operations = [migrations.RunSQL(FORWARDS, BACKWARDS)]

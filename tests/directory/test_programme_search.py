@@ -1,7 +1,7 @@
 import pytest
 
 from programmes.models import Programme
-from programmes.search_query import simple_match_condition
+from programmes.search_query import search_condition
 from tests.directory.conftest import titles
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_punctuation_and_unbalanced_quotes_are_answered_without_an_error(client,
         assert client.get("/programmes/", {"q": words}).status_code == 200
 
 
-def test_the_embedded_database_fallback_matches_words_and_excludes_minus_words(catalogue):
-    matches = Programme.objects.filter(simple_match_condition("leaders -online")).values_list("title", flat=True)
+def test_the_search_condition_matches_words_and_excludes_minus_words(catalogue):
+    matches = Programme.objects.filter(search_condition("leaders -online")).values_list("title", flat=True)
     assert catalogue.network.title not in set(matches)
     assert {catalogue.middle.title, catalogue.curriculum.title, catalogue.executive.title} <= set(matches)

@@ -43,14 +43,38 @@ def run_python(code: str, **env) -> subprocess.CompletedProcess:
     )
 
 
-def test_with_nothing_configured_it_runs_on_sqlite_with_eager_tasks(tmp_path):
-    result = run_python(REPORT, DATA_DIR=str(tmp_path))
-    assert json.loads(result.stdout) == {
-        "engine": "django.db.backends.sqlite3",
-        "eager": True,
-        "debug": True,
-        "broker": "",
-    }
+EMBEDDED_REPORT = """
+import json, django
+from django.conf import settings
+from django.db import connection
+django.setup()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT current_setting('server_version_num')::int, pg_postmaster_start_time()::text")
+    version, started = cursor.fetchone()
+database = settings.DATABASES["default"]
+print(json.dumps({"engine": database["ENGINE"], "host": database["HOST"], "name": database["NAME"],
+                  "version": version, "started": started, "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+                  "debug": settings.DEBUG, "broker": settings.CELERY_BROKER_URL}))
+"""
+
+
+def test_with_nothing_configured_it_runs_on_its_own_postgresql_in_the_data_folder_with_eager_tasks(tmp_path):
+    try:
+        first = run_python(EMBEDDED_REPORT, DATA_DIR=str(tmp_path))
+        assert first.returncode == 0, first.stderr
+        report = json.loads(first.stdout)
+        assert report["engine"] == "django.db.backends.postgresql"
+        assert report["name"] == "qaportal" and report["version"] >= 180000
+        assert (Path(report["host"]) / ".s.PGSQL.5432").is_socket()
+        assert (tmp_path / "postgres" / "PG_VERSION").read_text().strip() == "18"
+        assert (report["eager"], report["debug"], report["broker"]) == (True, True, "")
+        # The next process finds the same server running instead of starting another.
+        second = json.loads(run_python(EMBEDDED_REPORT, DATA_DIR=str(tmp_path)).stdout)
+        assert second["started"] == report["started"]
+    finally:
+        stopped = run_python("from qaportal import embedded_postgres as e; e.main(['stop'])", DATA_DIR=str(tmp_path))
+    assert "Stopped the embedded PostgreSQL." in stopped.stdout, stopped.stderr
+    assert not (tmp_path / "postgres" / "postmaster.pid").exists()
 
 
 def test_with_a_database_and_redis_configured_it_uses_them_and_a_real_broker():
@@ -69,6 +93,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_python(REPORT, DJANGO_ENV="production")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_never_starts_the_embedded_database(tmp_path):
+    result = run_python(REPORT, DJANGO_ENV="production", SECRET_KEY="k" * 64, DATA_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set" in result.stderr
+    assert not (tmp_path / "postgres").exists()
 
 
 def test_a_malformed_boolean_is_a_clear_error():

@@ -48,7 +48,6 @@ class Command(BaseCommand):
 def rate_seeded_register() -> int:
     """Seeding ends with every rating computed. The bulk-loaded tables are analysed first: without
     planner statistics PostgreSQL picks a plan for the recompute that is several times slower."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE providers_provider, programmes_programme, reviews_review, reviews_criterionscore")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE providers_provider, programmes_programme, reviews_review, reviews_criterionscore")
     return ratings_refresh_all()
