@@ -1,6 +1,7 @@
 import pytest
 
 from programmes.compare import MAX_COMPARED
+from ratings.engine import recompute_all
 from tests.factories import make_programme, make_review
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,7 @@ def test_the_compare_table_sorts_by_any_column_and_says_so_with_aria_sort(client
 def test_the_compare_page_shows_each_criterions_mean_per_programme(client, catalogue, reviewer, other_reviewer):
     make_review(catalogue.mentor, reviewer, scores={"R1": 4})
     make_review(catalogue.mentor, other_reviewer, scores={"R1": 3})
+    recompute_all()
     add(client, catalogue.mentor)
     add(client, catalogue.network)
 
