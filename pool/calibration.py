@@ -31,18 +31,20 @@ from pool.models import (
 from pool.services import record_pool_event
 from programmes.models import Programme
 from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
-from ratings.agreement import LEVELS, ordinal_alpha
+from ratings.agreement import framework_levels, ordinal_alpha
 from reviews.models import Criterion
 from reviews.services import ScoreInput, live_framework, missing_scores, rationale_field, score_field
 
 
-def agreement_with_reference(pairs: list[tuple[int, int]]) -> float | None:
-    """Ordinal alpha over units of (reviewer's score, reference score), one unit per criterion."""
+def agreement_with_reference(pairs: list[tuple[int, int]], levels: list[int] | None = None) -> float | None:
+    """Ordinal alpha over units of (reviewer's score, reference score), one unit per criterion,
+    on the live framework's levels unless others are given."""
+    levels = levels or framework_levels(live_framework())
     counts: dict[tuple[int, ...], int] = {}
     for own, reference in pairs:
-        vector = tuple(int(own == level) + int(reference == level) for level in LEVELS)
+        vector = tuple(int(own == level) + int(reference == level) for level in levels)
         counts[vector] = counts.get(vector, 0) + 1
-    return ordinal_alpha([(list(vector), units) for vector, units in counts.items()])
+    return ordinal_alpha([(list(vector), units) for vector, units in counts.items()], levels)
 
 
 def passes(alpha: float | None, pairs: list[tuple[int, int]], threshold: Decimal) -> bool:
@@ -189,7 +191,7 @@ def attempt_submit(
 def _judge(attempt: CalibrationAttempt, by: User) -> None:
     framework = attempt.exercise.framework
     pairs = [(row.own, row.reference) for row in differences(attempt=attempt)]
-    attempt.alpha = agreement_with_reference(pairs)
+    attempt.alpha = agreement_with_reference(pairs, framework_levels(framework))
     attempt.pass_alpha = framework.calibration_pass_alpha
     passed = passes(attempt.alpha, pairs, framework.calibration_pass_alpha)
     attempt.state = AttemptState.PASSED if passed else AttemptState.NOT_PASSED

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from ratings.agreement import LEVELS, ordinal_alpha
+from ratings.agreement import framework_levels, ordinal_alpha
 from reviews.audit import Action
 from reviews.models import ReviewState
+from reviews.services import live_framework
 
 PAIRS_SQL = """
 SELECT mine.reviewer_id, own.score, other.score, COUNT(*)
@@ -78,16 +79,18 @@ class ReviewerMeasures:
         return "More lenient than co-reviewers" if difference > 0 else "Harsher than co-reviewers"
 
 
-def _alpha_and_difference(pair_counts: list[tuple[int, int, int]]) -> tuple[float | None, float | None, int]:
+def _alpha_and_difference(
+    pair_counts: list[tuple[int, int, int]], levels: list[int]
+) -> tuple[float | None, float | None, int]:
     vectors: dict[tuple[int, ...], int] = defaultdict(int)
     signed, pairs = 0, 0
     for own, other, count in pair_counts:
-        vectors[tuple(int(own == level) + int(other == level) for level in LEVELS)] += count
+        vectors[tuple(int(own == level) + int(other == level) for level in levels)] += count
         signed += (own - other) * count
         pairs += count
     if not pairs:
         return None, None, 0
-    return ordinal_alpha([(list(v), n) for v, n in vectors.items()]), signed / pairs, pairs
+    return ordinal_alpha([(list(v), n) for v, n in vectors.items()], levels), signed / pairs, pairs
 
 
 def reviewer_measures(*, reviewer_ids: list[int]) -> dict[int, ReviewerMeasures]:
@@ -106,9 +109,10 @@ def reviewer_measures(*, reviewer_ids: list[int]) -> dict[int, ReviewerMeasures]
         cursor.execute(REVIEWS_SQL, params)
         review_rows = {row[0]: row[1:] for row in cursor.fetchall()}
     measures = {}
+    levels = framework_levels(live_framework())
     for reviewer_id in reviewer_ids:
         published, with_co, returned, timed, median_seconds_days = review_rows.get(reviewer_id, (0, 0, 0, 0, None))
-        alpha, difference, pairs = _alpha_and_difference(pairs_by_reviewer[reviewer_id])
+        alpha, difference, pairs = _alpha_and_difference(pairs_by_reviewer[reviewer_id], levels)
         measures[reviewer_id] = ReviewerMeasures(
             reviewer_id=reviewer_id,
             published_reviews=published,

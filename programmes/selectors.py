@@ -97,13 +97,13 @@ class ResultRow:
     provider_type: str
     band: str | None
     band_rank: int | None
-    shown_score: float | None
+    raw_mean: float | None
     review_count: int | None
 
 
 RESULT_ROW_PATHS = [
     "id", "title", "slug", "focus_level", "format", "delivery_mode", "cost_per_participant", "provider__name",
-    "provider__provider_type", "rating__band", "rating__band_rank", "rating__shown_score", "rating__review_count",
+    "provider__provider_type", "rating__band", "rating__band_rank", "rating__raw_mean", "rating__review_count",
 ]  # fmt: skip
 
 

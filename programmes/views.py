@@ -39,10 +39,8 @@ def _result_rows(rows: list[selectors.ResultRow], compared: list[int]) -> list[d
     for row in rows:
         rated = bool(row.band_rank)
         score = ""
-        if rated and row.shown_score is not None:
-            score = (
-                f"score {score_figure(row.shown_score)} from {row.review_count} review{'s' * (row.review_count != 1)}"
-            )
+        if rated and row.raw_mean is not None:
+            score = f"score {score_figure(row.raw_mean)} from {row.review_count} review{'s' * (row.review_count != 1)}"
         cost = "Free" if row.cost_per_participant == 0 else f"{money(row.cost_per_participant)} per participant"
         facts = [FOCUS_LABELS.get(row.focus_level, row.focus_level), FORMAT_LABELS.get(row.format, row.format),
                  MODE_LABELS.get(row.delivery_mode, row.delivery_mode), cost]  # fmt: skip
@@ -79,7 +77,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 EXPORT_HEADER = [
     "Programme", "Provider", "Provider type", "For", "Format", "Delivery", "Contact hours", "Weeks",
-    "Cost per participant (£)", "Funding", "Phases", "Regions", "Band", "Shown score", "Raw mean",
+    "Cost per participant (£)", "Funding", "Phases", "Regions", "Band", "Overall score", "Ordering score",
     "Published reviews", "Purpose", "Governance", "Process", "Definitions", "Value",
     "Participant score (separate from the rating)", "Participant responses", "Participant response rate",
     "Participant feedback solicited by", "Page",
@@ -101,7 +99,7 @@ def _export_row(programme: Programme, site: str, participant=None) -> list:
         programme.get_focus_level_display(), programme.get_format_display(), programme.get_delivery_mode_display(),
         programme.contact_hours, programme.duration_weeks, programme.cost_per_participant, programme.funding_routes,
         programme.phases, programme.regions, rating.band if rating else "Not yet rated",
-        _rounded(rating.shown_score if rating else None), _rounded(rating.raw_mean if rating else None),
+        _rounded(rating.raw_mean if rating else None), _rounded(rating.shown_score if rating else None),
         rating.review_count if rating else 0, *[_rounded(score) for score in scores],
         *_participant_columns(participant), site + programme.get_absolute_url(),
     ]  # fmt: skip
@@ -222,7 +220,7 @@ def compare_remove(request: HttpRequest) -> HttpResponse:
 COMPARE_COLUMNS = {
     # sort key: (heading, value of a compared row); what a leader weighs first comes first.
     "title": ("Programme", lambda row: row["programme"].title.lower()),
-    "score": ("Shown score", lambda row: row["shown_score"]),
+    "score": ("Overall score", lambda row: row["raw_mean"]),
     "cost": ("Cost", lambda row: row["programme"].cost_per_participant),
     "hours": ("Contact hours", lambda row: row["programme"].contact_hours),
     "purpose": ("Purpose", lambda row: row["elements"].get("purpose")),
@@ -265,7 +263,7 @@ def _compare_row(programme: Programme, elements: list) -> dict:
     return {
         "programme": programme,
         "rating": rating,
-        "shown_score": rating.shown_score if rating else None,
+        "raw_mean": rating.raw_mean if rating else None,
         # The element scores the rating itself was computed with; the criteria come from the reviews.
         "elements": {key: getattr(rating, f"score_{key}", None) for key in ElementKey.values} if rating else {},
         "element_list": elements,

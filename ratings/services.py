@@ -82,7 +82,7 @@ def request_full_recompute(*, now: datetime | None = None) -> None:
     )
 
 
-def full_recompute_run(*, only_if_requested: bool) -> int | None:
+def full_recompute_run(*, only_if_requested: bool, progress: engine.Progress | None = None) -> int | None:
     """Claim the whole-register recompute request and run it; None if there was nothing to claim.
 
     The nightly task (``only_if_requested=False``) writes the request first, so that a worker killed
@@ -96,7 +96,14 @@ def full_recompute_run(*, only_if_requested: bool) -> int | None:
     requested_at = claim_full_recompute(fresh_too=not only_if_requested)
     if requested_at is None:
         return None
-    rated = ratings_refresh_all()
+
+    def renew_claim_then_report(step: str) -> None:
+        # Each step renews the claim, so the sweep never takes a recompute that is still running.
+        FullRecomputeRequest.objects.filter(id=1).update(claimed_until=outbox.claim_expiry(timezone.now()))
+        if progress is not None:
+            progress(step)
+
+    rated = ratings_refresh_all(progress=renew_claim_then_report)
     FullRecomputeRequest.objects.filter(id=1, requested_at=requested_at).delete()
     return rated
 

@@ -11,8 +11,6 @@ from qaportal.submissions import OneSubmissionForm
 from reviews.models import Criterion, CriterionScore, Review, ReviewState
 from reviews.services import MIN_RATIONALE_LENGTH, ScoreInput, rationale_field, score_field
 
-LEVELS = (1, 2, 3, 4)
-
 
 @dataclass
 class CriterionRow:
@@ -47,7 +45,8 @@ class ScoringForm(NamedErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         self.levels = levels
-        level_choices = [(str(level), f"{level} {levels.get(level, '')}") for level in LEVELS]
+        # The framework's own rubric levels, however many it has.
+        level_choices = [(str(level), f"{level} {name}") for level, name in sorted(levels.items())]
         for criterion in criteria:
             self.fields[score_field(criterion.id)] = forms.TypedChoiceField(
                 label=f"{criterion.code} {criterion.title}",
@@ -55,7 +54,9 @@ class ScoringForm(NamedErrorsMixin, forms.Form):
                 coerce=int,
                 required=False,
                 widget=forms.RadioSelect,
-                error_messages={"invalid_choice": f"Select a level from 1 to 4 for {criterion.code}."},
+                error_messages={
+                    "invalid_choice": f"Select a level from 1 to {max(levels, default=1)} for {criterion.code}."
+                },
             )
             self.fields[rationale_field(criterion.id)] = PlainCharField(
                 label=f"Rationale for {criterion.code}",
@@ -104,7 +105,7 @@ class ScoringForm(NamedErrorsMixin, forms.Form):
                     "descriptor": descriptors.get(level, ""),
                     "checked": str(score.value()) == str(level),
                 }
-                for index, level in enumerate(LEVELS)
+                for index, level in enumerate(sorted(self.levels))
             ]
             rows.append(CriterionRow(criterion, score, self[rationale_field(criterion.id)], options))
         return rows

@@ -34,6 +34,8 @@ def framework_new_draft(*, source: Framework, by: User) -> Framework:
             not_rated_label=source.not_rated_label,
             calibration_pass_alpha=source.calibration_pass_alpha,
             requires_recalibration=source.requires_recalibration,
+            band_score=source.band_score,
+            moderation_element_gap=source.moderation_element_gap,
         )
         copy_framework_parts(source=source, draft=draft)
     return draft
@@ -45,7 +47,10 @@ def copy_framework_parts(*, source: Framework, draft: Framework) -> None:
         for level in source.levels.all()
     )
     Band.objects.bulk_create(
-        Band(framework=draft, name=band.name, min_score=band.min_score, rank=band.rank) for band in source.bands.all()
+        Band(
+            framework=draft, name=band.name, min_score=band.min_score, element_floor=band.element_floor, rank=band.rank
+        )
+        for band in source.bands.all()
     )
     for element in source.elements.prefetch_related("criteria__descriptors"):
         element_copy = Element.objects.create(
@@ -101,8 +106,9 @@ def refuse_incomplete(framework: Framework) -> None:
         problems.append("an element has no criteria")
     if not framework.bands.exists():
         problems.append("it has no bands")
-    if framework.levels.count() != 4:
-        problems.append("it does not define the four score levels")
+    levels = sorted(framework.levels.values_list("level", flat=True))
+    if len(levels) < 2 or levels != list(range(1, len(levels) + 1)):
+        problems.append("its score levels are not numbered 1, 2, 3 … with at least two")
     if problems:
         raise ValidationError(f"This version cannot be published: {'; '.join(problems)}.")
 

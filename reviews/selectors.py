@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from programmes.models import EvidenceStatement, Programme
 from programmes.vocabulary import ElementKey, ProgrammeStatus
+from ratings.moderation import Disagreement, disagreements
 from reviews.models import AuditEvent, Criterion, CriterionScore, LevelDescriptor, Review, ReviewState, ScoreLevel
 from reviews.state_machine import REVIEW_HANDED_IN, REVIEW_WAS_HANDED_IN
 
@@ -103,41 +104,44 @@ def with_review_counts(programmes: list[Programme]) -> list[Programme]:
 class ComparedRow:
     criterion: Criterion
     scores: list[int | None]
+    # Levels apart, when at least two reviewers scored it (``ratings.moderation``).
+    spread: int | None = None
     disagreement: bool = False
     rationales: list[str] = field(default_factory=list)
-
-    @property
-    def spread(self) -> int | None:
-        present = [score for score in self.scores if score is not None]
-        return max(present) - min(present) if len(present) > 1 else None
 
 
 @dataclass
 class Comparison:
-    """The reviews of one programme side by side, one row per criterion."""
+    """The reviews of one programme side by side, one row per criterion, with the moderation
+    check over them."""
 
     reviews: list[Review]
     rows: list[ComparedRow] = field(default_factory=list)
+    moderation: Disagreement | None = None
 
     @property
     def disagreements(self) -> int:
         return sum(row.disagreement for row in self.rows)
 
 
-def side_by_side(*, programme: Programme, reviews: list[Review], disagreement_levels: int) -> Comparison:
-    """Handed-in reviews' scores per criterion; rows where reviewers are ``disagreement_levels`` or
-    more apart are flagged."""
+def side_by_side(*, programme: Programme, reviews: list[Review]) -> Comparison:
+    """Handed-in reviews' scores per criterion; rows where reviewers are the framework's
+    ``disagreement_levels`` or more apart are highlighted, and elements whose reviewer means
+    differ by its ``moderation_element_gap`` flag the programme."""
     compared = [review for review in reviews if review.state in COMPARED_STATES]
     comparison = Comparison(reviews=compared)
     if not compared:
         return comparison
+    framework = compared[0].framework
     given = CriterionScore.objects.filter(review__in=compared).only("review_id", "criterion_id", "score", "rationale")
     scores, rationales = {}, {}
     for row in given:
         scores[(row.review_id, row.criterion_id)] = row.score
         rationales[(row.review_id, row.criterion_id)] = row.rationale
-    framework_id = compared[0].framework_id
-    for criterion in Criterion.objects.filter(element__framework_id=framework_id).order_by(
+    comparison.moderation = disagreements(review_ids=[review.id for review in compared], framework=framework).get(
+        programme.id, Disagreement(highlight_levels=framework.disagreement_levels)
+    )
+    for criterion in Criterion.objects.filter(element__framework_id=framework.id).order_by(
         "element__position", "position"
     ):
         row = ComparedRow(
@@ -145,7 +149,9 @@ def side_by_side(*, programme: Programme, reviews: list[Review], disagreement_le
             [scores.get((review.id, criterion.id)) for review in compared],
             rationales=[rationales.get((review.id, criterion.id), "") for review in compared],
         )
-        row.disagreement = row.spread is not None and row.spread >= disagreement_levels
+        if sum(score is not None for score in row.scores) > 1:
+            row.spread = comparison.moderation.criterion_gaps.get(criterion.id)
+        row.disagreement = comparison.moderation.highlighted(criterion.id)
         comparison.rows.append(row)
     return comparison
 

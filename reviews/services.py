@@ -34,6 +34,7 @@ from reviews.models import (
     NotificationKind,
     Review,
     ReviewState,
+    ScoreLevel,
 )
 from reviews.state_machine import REVIEW_ACTIVE, REVIEW_HANDED_IN, programme_step, review_step
 
@@ -216,10 +217,11 @@ def _check_score_inputs(review: Review, scores: dict[int, ScoreInput]) -> dict[i
             "The form contained a criterion that is not part of this review's framework "
             f"(id {', '.join(map(str, forged))}). Nothing was saved; check your scores and try again."
         ]
+    levels = set(ScoreLevel.objects.filter(framework_id=review.framework_id).values_list("level", flat=True))
     for criterion_id, typed in scores.items():
-        if typed.score is not None and typed.score not in (1, 2, 3, 4) and criterion_id in criteria:
+        if typed.score is not None and typed.score not in levels and criterion_id in criteria:
             code = criteria[criterion_id].code
-            errors[score_field(criterion_id)] = [f"Select a level from 1 to 4 for {code}."]
+            errors[score_field(criterion_id)] = [f"Select a level from 1 to {max(levels)} for {code}."]
     if errors:
         raise ValidationFailed(errors)
     return criteria

@@ -17,6 +17,7 @@ from programmes.querystrings import query_without
 from programmes.services import programme_withdraw
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.errors import DomainError, apply_to_form
+from ratings.moderation import moderation_flags
 from reviews import policies, selectors, services
 from reviews.forms import AssignForm, AssignmentsUploadForm, QueueFilterForm, ReleaseForm, ReturnForm, WithdrawForm
 from reviews.models import Review, ReviewState
@@ -82,9 +83,8 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
 def _render_programme(request: HttpRequest, programme: Programme, assign_form: AssignForm, status: int = 200):
     reviews = selectors.programme_reviews(programme=programme)
     framework = reviews[0].framework if reviews else services.live_framework()
-    comparison = selectors.side_by_side(
-        programme=programme, reviews=reviews, disagreement_levels=framework.disagreement_levels
-    )
+    comparison = selectors.side_by_side(programme=programme, reviews=reviews)
+    moderation = moderation_flags(programme_ids=[programme.id], framework=framework).get(programme.id)
     accepted = sum(review.state == ReviewState.ACCEPTED for review in reviews)
     context = {
         "programme": programme,
@@ -97,6 +97,8 @@ def _render_programme(request: HttpRequest, programme: Programme, assign_form: A
         "can_publish": programme.status == ProgrammeStatus.IN_REVIEW,
         "can_withdraw": programme.status == ProgrammeStatus.PUBLISHED,
         "disagreement_levels": framework.disagreement_levels,
+        "moderation": moderation,
+        "moderation_element_gap": framework.moderation_element_gap,
     }
     return render(request, "reviews/convenor/programme.html", context, status=status)
 

@@ -142,9 +142,7 @@ def _blind_comparison(user, review: Review):
     if not policies.may_see_other_reviews(user, review):
         return None
     reviews = [review, *selectors.other_handed_in_reviews(review=review)]
-    return selectors.side_by_side(
-        programme=review.programme, reviews=reviews, disagreement_levels=review.framework.disagreement_levels
-    )
+    return selectors.side_by_side(programme=review.programme, reviews=reviews)
 
 
 @reviewer_page

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0007_merge_20261201_1021'),
-        ('reviews', '0007_open_reviews_by_reviewer_index'),
+        ("reviews", "0007_merge_20261201_1021"),
+        ("reviews", "0007_open_reviews_by_reviewer_index"),
     ]
 
-    operations = [
-    ]
+    operations = []

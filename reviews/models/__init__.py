@@ -1,5 +1,14 @@
 from reviews.models.audit import AuditEvent
-from reviews.models.framework import Band, Criterion, Element, Framework, FrameworkStatus, LevelDescriptor, ScoreLevel
+from reviews.models.framework import (
+    Band,
+    BandScore,
+    Criterion,
+    Element,
+    Framework,
+    FrameworkStatus,
+    LevelDescriptor,
+    ScoreLevel,
+)
 from reviews.models.notification import Notification, NotificationKind
 from reviews.models.review import Affiliation, CriterionScore, Review, ReviewState
 
@@ -7,6 +16,7 @@ __all__ = [
     "Affiliation",
     "AuditEvent",
     "Band",
+    "BandScore",
     "Criterion",
     "CriterionScore",
     "Element",

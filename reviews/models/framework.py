@@ -15,13 +15,21 @@ from django.db.models import Q
 from programmes.vocabulary import ElementKey
 from qaportal.fields import PlainCharField, PlainTextField
 
-LEVEL_RANGE = Q(level__gte=1) & Q(level__lte=4)
+# A rubric has levels 1…n; n is the framework's choice (its ScoreLevel rows), not a constant.
+LEVEL_RANGE = Q(level__gte=1)
 
 
 class FrameworkStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
     RETIRED = "retired", "Retired"
+
+
+class BandScore(models.TextChoices):
+    """Which score the bands are read from (the method's version)."""
+
+    RAW = "raw", "The raw overall, with element floors (method version 2)"
+    SHOWN = "shown", "The shown (shrunk) score (method version 1)"
 
 
 class Framework(models.Model):
@@ -43,7 +51,18 @@ class Framework(models.Model):
         default=2, help_text="Published reviews needed before a programme is rated."
     )
     disagreement_levels = models.PositiveSmallIntegerField(
-        default=2, help_text="Reviewers this many levels apart on an element flag a programme for moderation."
+        default=2, help_text="Reviewers this many levels apart on one criterion are highlighted side by side."
+    )
+    band_score = models.CharField(
+        max_length=8, choices=BandScore.choices, default=BandScore.RAW, db_default=BandScore.RAW
+    )
+    moderation_element_gap = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1"),
+        db_default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Submitted reviews whose means on one element differ by this much flag a programme for moderation.",
     )
     not_rated_label = PlainCharField(max_length=40, default="Not yet rated")
     calibration_pass_alpha = models.DecimalField(
@@ -100,10 +119,10 @@ class FrameworkPart(models.Model):
 
 
 class ScoreLevel(FrameworkPart):
-    """The meaning of a score (1–4) in this framework: Limited, Developing, Secure, Exemplary."""
+    """The meaning of a score (1…n) in this framework: Limited, Developing, Secure, Exemplary."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="levels")
-    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     name = PlainCharField(max_length=40)
     meaning = PlainCharField(max_length=300)
 
@@ -122,11 +141,13 @@ class ScoreLevel(FrameworkPart):
 
 
 class Band(FrameworkPart):
-    """A rating band: programmes whose shown score is at least ``min_score`` (highest band first)."""
+    """A rating band: programmes whose score (``Framework.band_score``) is at least ``min_score`` and
+    none of whose elements is below ``element_floor`` (when set); the lowest band takes the rest."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="bands")
     name = PlainCharField(max_length=40)
     min_score = models.DecimalField(max_digits=4, decimal_places=2)
+    element_floor = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     rank = models.PositiveSmallIntegerField(help_text="1 for the best band.")
 
     class Meta:
@@ -197,7 +218,7 @@ class LevelDescriptor(FrameworkPart):
     """What a criterion looks like at one level: what reviewers read beside the radio buttons."""
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="descriptors")
-    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     descriptor = PlainTextField()
 
     class Meta:

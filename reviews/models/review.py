@@ -1,7 +1,7 @@
 """Reviews: one reviewer's scored assessment of one programme against one framework version."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -93,9 +93,8 @@ class CriterionScore(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     # Empty while the review is a draft; the submit service requires every score.
-    score = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
-    )
+    # A level of the review's framework (1…n; the submit service checks n).
+    score = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
     rationale = PlainTextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,9 +102,7 @@ class CriterionScore(models.Model):
         ordering = ["review", "criterion"]
         constraints = [
             models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion_per_review"),
-            models.CheckConstraint(
-                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=4)), name="score_between_1_and_4"
-            ),
+            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=1), name="score_is_a_level"),
         ]
 
     def __str__(self) -> str:

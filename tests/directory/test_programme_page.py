@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from programmes.models import ProviderResponse
 from programmes.vocabulary import ProgrammeStatus
+from ratings.engine import recompute_all
 from ratings.models import RatingHistory
 from tests.factories import make_programme, make_review, make_user
 
@@ -28,6 +29,7 @@ def test_the_element_breakdown_and_every_criterions_mean_and_anonymous_rationale
     make_review(catalogue.middle, reviewer, scores={"G1": 4, "G2": 2})
     make_review(catalogue.middle, other_reviewer, scores={"G1": 2, "G2": 2})
     make_review(catalogue.middle, make_user("reviewer-unpublished"), scores=1, state="submitted")
+    recompute_all()
 
     response = client.get(catalogue.middle.get_absolute_url())
     page = response.content.decode()
@@ -43,7 +45,7 @@ def test_the_element_breakdown_and_every_criterions_mean_and_anonymous_rationale
 
 
 def test_the_rating_trend_and_the_providers_response_are_shown(client, catalogue):
-    RatingHistory.objects.create(programme=catalogue.curriculum, review_count=2, shown_score=2.6, band="Developing",
+    RatingHistory.objects.create(programme=catalogue.curriculum, review_count=2, raw_mean=2.6, band="Developing",
                                  computed_at=timezone.now() - timezone.timedelta(days=30))  # fmt: skip
     ProviderResponse.objects.create(programme=catalogue.curriculum, text="We have added in-school follow-up.")
 

@@ -11,8 +11,11 @@ from programmes.models import Programme
 from providers.models import Provider
 from providers.vocabulary import ProviderType, Region
 from qaportal.demo.pool import SAMPLE_SLUG
-from qaportal.demo.seeding import SeedSizes, seed_demo_data
-from reviews.models import CriterionScore, Review, ReviewState
+from qaportal.demo.seeding import SCALES, SeedSizes, seed_demo_data
+from ratings.engine import recompute_all
+from ratings.models import ProgrammeRating
+from ratings.moderation import disagreements
+from reviews.models import CriterionScore, Framework, Review, ReviewState
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +127,16 @@ def test_every_seeded_reviewer_is_in_the_pool_with_room_for_new_work_and_some_fu
     }
     assert all(profile.capacity >= open_work[profile.reviewer_id] for profile in profiles)
     assert any(profile.capacity > open_work[profile.reviewer_id] for profile in profiles)
+
+
+def test_the_demo_register_has_an_exemplary_programme_and_flags_a_minority_for_moderation():
+    """The demo as ``seed_demo`` makes it (default scale and seed), rated by method version 2."""
+    seed_demo_data(sizes=SCALES["demo"], seed=1)
+    recompute_all()
+    framework = Framework.objects.get(is_live=True)
+
+    assert ProgrammeRating.objects.filter(band="Exemplary").exists()
+    published_reviews = Review.objects.filter(state=ReviewState.PUBLISHED).values_list("id", flat=True)
+    checked = disagreements(review_ids=published_reviews, framework=framework)
+    flagged = sum(check.needs_moderation for check in checked.values())
+    assert 0 < flagged / len(checked) < 0.3
