@@ -20,6 +20,7 @@ from programmes.models import Programme
 from programmes.search_query import PrefixWebSearchQuery, has_search_terms, search_condition
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, FundingRoute
 from providers.vocabulary import Phase, ProviderType, Region
+from qaportal.forms import NamedErrorsMixin
 
 SORTS = {
     # name: (label, ORM ordering, snapshot order key); every order ends with id so it is stable.
@@ -42,7 +43,8 @@ class ConditionFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
     def is_active(self, value) -> bool:
-        return value not in (None, "", [], (), False)
+        # Not ``value in (…, False)``: Decimal("0") == False, and "at most £0" is a real filter.
+        return value is not None and value is not False and value not in ("", [], ())
 
     def condition(self, value) -> Q:
         raise NotImplementedError
@@ -199,13 +201,17 @@ class SortFilter(django_filters.ChoiceFilter):
         return qs.order_by(*SORTS[name if name != "relevance" else "best"][1])
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(NamedErrorsMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         element, minimum = cleaned.get("element"), cleaned.get("element_min")
         if minimum and not element and "element" not in self.errors:
             self.add_error("element", "Choose the element the minimum applies to")
             cleaned.pop("element_min", None)
+        low, high = cleaned.get("min_cost"), cleaned.get("max_cost")
+        if low is not None and high is not None and low > high:
+            self.add_error("min_cost", f"Minimum cost must not be more than the maximum cost (£{high:,.0f})")
+            cleaned.pop("min_cost", None)
         return cleaned
 
 

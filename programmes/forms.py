@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import URLValidator
 
+from programmes import policies
 from programmes.models import EvidenceStatement, Programme
-from programmes.services import EDITABLE_FIELDS, EvidenceInput
+from programmes.services import (
+    CONTACT_HOURS_BOUNDS,
+    DURATION_WEEKS_BOUNDS,
+    EDITABLE_FIELDS,
+    EvidenceInput,
+    programme_length_errors,
+)
 from programmes.vocabulary import ElementKey
+from qaportal.forms import NamedErrorsMixin, PlainCharField
+from qaportal.submissions import OneSubmissionForm
 
 ELEMENT_PROMPTS = {
     ElementKey.PURPOSE: "What need does the programme meet, what outcomes does it intend, and how is impact evaluated?",
@@ -17,7 +27,7 @@ ELEMENT_PROMPTS = {
 }
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(OneSubmissionForm, NamedErrorsMixin, forms.ModelForm):
     class Meta:
         model = Programme
         fields = EDITABLE_FIELDS
@@ -29,8 +39,18 @@ class ProgrammeForm(forms.ModelForm):
             "cost_per_participant": "Cost per participant (£)",
             "funding_routes": "Funding routes (optional)",
             "target_staff": "Which staff is it for? (optional)",
+            "contact_hours": "Contact time (hours)",
+            "duration_weeks": "Length (weeks)",
+            "contact_email": "Contact e-mail address (optional)",
+            "booking_url": "Booking page (optional)",
+            "next_start_on": "Next start date (optional)",
         }
-        help_texts = {"intended_outcomes": "What participants, and through them pupils, will gain."}
+        help_texts = {
+            "intended_outcomes": "What participants, and through them pupils, will gain.",
+            "booking_url": "Starting https://, for example https://www.example.org.uk/book",
+            "next_start_on": "For example, 14/9/2027",
+            "contact_email": "For example, courses@example.org.uk",
+        }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "intended_outcomes": forms.Textarea(attrs={"rows": 4}),
@@ -38,6 +58,8 @@ class ProgrammeForm(forms.ModelForm):
             "focus_level": forms.RadioSelect,
             "format": forms.RadioSelect,
             "delivery_mode": forms.RadioSelect,
+            "next_start_on": forms.DateInput(format="%d/%m/%Y"),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         }
         error_messages = {
             "title": {"required": "Enter the programme's title."},
@@ -45,8 +67,14 @@ class ProgrammeForm(forms.ModelForm):
             "focus_level": {"required": "Select who the programme is for."},
             "format": {"required": "Select the programme's format."},
             "delivery_mode": {"required": "Select how the programme is delivered."},
-            "contact_hours": {"required": "Enter the hours of contact time.", "invalid": "Enter a whole number."},
-            "duration_weeks": {"required": "Enter the length in weeks.", "invalid": "Enter a whole number."},
+            "contact_hours": {
+                "required": "Enter the hours of contact time.",
+                "invalid": "Enter the contact time as a whole number of hours, for example 18.",
+            },
+            "duration_weeks": {
+                "required": "Enter the length in weeks.",
+                "invalid": "Enter the length as a whole number of weeks, for example 12.",
+            },
             "cost_per_participant": {
                 "required": "Enter the cost per participant; enter 0 if it is free.",
                 "invalid": "Enter the cost as a number of pounds, for example 450 or 450.00.",
@@ -55,28 +83,65 @@ class ProgrammeForm(forms.ModelForm):
             "evidence_base": {"required": "Enter the evidence the programme draws on."},
             "phases": {"required": "Select at least one phase."},
             "regions": {"required": "Select at least one region."},
+            "contact_email": {"invalid": "Enter an e-mail address like courses@example.org.uk"},
+            "booking_url": {"invalid": "Enter a web address starting https://"},
+            "next_start_on": {"invalid": "Enter the next start date as day/month/year, for example 14/9/2027"},
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["next_start_on"].input_formats = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y"]
+        # The hint promises https://, so the rule keeps it.
+        self.fields["booking_url"].validators.append(
+            URLValidator(schemes=["https"], message="Enter a web address starting https://")
+        )
+        self.fields["booking_url"].assume_scheme = "https"
+        self._limit_choices_and_lengths()
+
+    def explain_published_changes(self) -> None:
+        """On a published programme, say beside each field what happens when it changes."""
+        for name in (*policies.REVIEWED_FIELDS, *policies.PUBLIC_TEXT_FIELDS):
+            note = (
+                "A convenor checks a change to this before it is published."
+                if name in policies.PUBLIC_TEXT_FIELDS
+                else "The reviewers assessed this: a change goes to a convenor, who decides whether the rating stands."
+            )
+            field = self.fields[name]
+            field.help_text = f"{field.help_text} {note}".strip()
+
+    def _limit_choices_and_lengths(self):
         # Radio buttons have no empty choice: a value must be picked on purpose.
         for name in ("focus_level", "format", "delivery_mode"):
             self.fields[name].choices = [choice for choice in self.fields[name].choices if choice[0]]
+        # Only the service's bounds apply, so the person reads one message that names the field.
+        for name, (low, high) in (("contact_hours", CONTACT_HOURS_BOUNDS), ("duration_weeks", DURATION_WEEKS_BOUNDS)):
+            field = self.fields[name]
+            field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
+            field.widget.attrs.update(min=low, max=high)
+
+    def clean(self):
+        cleaned = super().clean()
+        errors = programme_length_errors(
+            contact_hours=cleaned.get("contact_hours"), duration_weeks=cleaned.get("duration_weeks")
+        )
+        for name, messages in errors.items():
+            self.add_error(name, messages)
+        return cleaned
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(NamedErrorsMixin, forms.Form):
     """The evidence portfolio: a statement and links for each of the five elements."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for element in ElementKey:
-            self.fields[f"statement_{element.value}"] = forms.CharField(
+            self.fields[f"statement_{element.value}"] = PlainCharField(
                 label=f"{element.label}: evidence statement",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 help_text=ELEMENT_PROMPTS[element],
             )
-            self.fields[f"links_{element.value}"] = forms.CharField(
+            self.fields[f"links_{element.value}"] = PlainCharField(
                 label=f"{element.label}: supporting links (optional)",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -104,8 +169,8 @@ class EvidenceForm(forms.Form):
         }
 
 
-class ProgrammeWithdrawForm(forms.Form):
-    reason = forms.CharField(
+class ProgrammeWithdrawForm(NamedErrorsMixin, forms.Form):
+    reason = PlainCharField(
         label="Why are you withdrawing this programme?",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, “We no longer run this programme”. Recorded in the audit trail.",
@@ -113,10 +178,32 @@ class ProgrammeWithdrawForm(forms.Form):
     )
 
 
-class ResponseForm(forms.Form):
-    text = forms.CharField(
+class ResponseForm(NamedErrorsMixin, forms.Form):
+    text = PlainCharField(
         label="Your response",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Shown beside the rating on the public page. At least 20 characters.",
         error_messages={"required": "Write your response."},
     )
+
+
+class ChangeDecisionForm(NamedErrorsMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to approve the change."},
+    )
+    note = forms.CharField(
+        label="Note to the provider (needed if you do not approve it)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, change, **kwargs):
+        super().__init__(*args, **kwargs)
+        reviewed = change.kind == change.Kind.REVIEWED
+        choices = [("approve", "Approve: the rating stands" if reviewed else "Approve and publish")]
+        if reviewed:
+            choices.append(("re-review", "Approve, and a re-review is needed before the rating can stand"))
+        choices.append(("reject", "Do not approve"))
+        self.fields["decision"].choices = choices

@@ -11,13 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from programmes import policies, services
+from programmes import changes, policies, services
 from programmes.forms import EvidenceForm, ProgrammeForm, ProgrammeWithdrawForm, ResponseForm
-from programmes.models import EvidenceStatement, Programme, ProviderResponse
+from programmes.models import EvidenceStatement, Programme, ProgrammeChange, ProviderResponse
+from programmes.vocabulary import ProgrammeStatus
 from providers import policies as provider_policies
 from providers.forms import ProviderProfileForm
-from providers.services import provider_update
+from providers.models import Provider
 from qaportal.errors import DomainError, apply_to_form
+from qaportal.submissions import create_once
 from reviews.accreditation import programme_resubmit, reaccreditation_context
 from reviews.concern_forms import ConcernResponseForm
 from reviews.concerns import concern_provider_respond, concerns_for_editor
@@ -58,16 +60,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @editor_page
 def provider_edit(request: HttpRequest, provider_slug: str) -> HttpResponse:
     provider = get_object_or_404(provider_policies.providers_for_editor(request.user), slug=provider_slug)
-    form = ProviderProfileForm(request.POST or None, instance=provider)
+    form = ProviderProfileForm(request.POST or None, instance=Provider.objects.get(pk=provider.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            provider_update(provider=provider, by=request.user, data=form.cleaned_data)
+            waiting = changes.provider_profile_update(provider=provider, by=request.user, data=form.cleaned_data)
         except DomainError as error:
             apply_to_form(form, error)
         else:
-            messages.success(request, "Your provider profile has been saved.")
+            messages.success(request, _saved_message(waiting, "Your provider profile has been saved."))
             return redirect("manage:dashboard")
-    return render(request, "manage/provider_form.html", {"form": form, "provider": provider})
+    pending = provider.changes.filter(kind=ProgrammeChange.Kind.PROVIDER, state=ProgrammeChange.State.PENDING).first()
+    return render(request, "manage/provider_form.html", {"form": form, "provider": provider, "pending": pending})
+
+
+def _saved_message(waiting: ProgrammeChange | None, saved: str) -> str:
+    if waiting is None:
+        return saved
+    labels = ", ".join(_field_label(name) for name in waiting.fields)
+    return f"{saved} A convenor will check the change to {labels} before it is published."
+
+
+def _field_label(name: str) -> str:
+    for form_class in (ProgrammeForm, ProviderProfileForm):
+        field = form_class.base_fields.get(name)
+        if field is not None:
+            return str(field.label).replace(" (optional)", "").lower()
+    return name.replace("_", " ")
 
 
 @editor_page
@@ -76,7 +94,11 @@ def programme_new(request: HttpRequest, provider_slug: str) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = services.programme_create(provider=provider, by=request.user, data=form.cleaned_data)
+            programme = create_once(
+                token=form.submission_token,
+                by=request.user,
+                create=lambda: services.programme_create(provider=provider, by=request.user, data=form.cleaned_data),
+            )
         except DomainError as error:
             apply_to_form(form, error)
         else:
@@ -93,6 +115,8 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "programme": programme,
         "evidence": evidence_of(programme=programme),
         "may_edit": policies.may_edit_programme(user, programme),
+        "may_change": policies.may_change_published(user, programme),
+        "changes": programme.changes.select_related("decided_by").order_by("-proposed_at")[:10],
         "may_withdraw": policies.may_withdraw_programme(user, programme),
         "may_read_feedback": policies.may_read_feedback(user, programme),
         "may_submit": policies.may_submit_programme(user, programme),
@@ -104,20 +128,42 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @editor_page
 def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _own_programme(request, slug)
-    if not policies.may_edit_programme(request.user, programme):
-        messages.error(request, f"This programme is {programme.get_status_display().lower()}; only drafts can change.")
+    if not policies.may_open_edit_form(request.user, programme):
+        status = programme.get_status_display().lower()
+        messages.error(request, f"This programme is {status}; it can change again once it is published.")
         return redirect("manage:programme", slug=programme.slug)
-    form = ProgrammeForm(request.POST or None, instance=programme)
+    published = programme.status == ProgrammeStatus.PUBLISHED
+    # The form edits a copy: the service compares what was stored with what was typed.
+    form = ProgrammeForm(request.POST or None, instance=Programme.objects.get(pk=programme.pk))
+    if published:
+        form.explain_published_changes()
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_update(programme=programme, by=request.user, data=form.cleaned_data)
+            message = _save_programme(request, programme, form.cleaned_data, published)
         except DomainError as error:
             apply_to_form(form, error)
         else:
-            messages.success(request, "Your changes have been saved.")
+            messages.success(request, message)
             return redirect("manage:programme", slug=programme.slug)
-    context = {"form": form, "provider": programme.provider, "programme": programme}
+    context = {"form": form, "provider": programme.provider, "programme": programme, "published": published}
     return render(request, "manage/programme_form.html", context)
+
+
+def _save_programme(request: HttpRequest, programme: Programme, data: dict, published: bool) -> str:
+    if not published:
+        services.programme_update(programme=programme, by=request.user, data=data)
+        return "Your changes have been saved."
+    made = changes.published_programme_update(programme=programme, by=request.user, data=data)
+    if not made:
+        return "Nothing had changed, so nothing was saved."
+    parts = []
+    if ProgrammeChange.Kind.FACTS in made:
+        parts.append("The updated details are on the public page now.")
+    waiting = [made[kind] for kind in (ProgrammeChange.Kind.REVIEWED, ProgrammeChange.Kind.PUBLIC_TEXT) if kind in made]
+    if waiting:
+        labels = ", ".join(_field_label(name) for change in waiting for name in change.fields)
+        parts.append(f"A convenor will check the change to {labels} before it is published.")
+    return " ".join(parts)
 
 
 @editor_page
@@ -212,14 +258,19 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, "Feedback is available once the programme's reviews are published.")
         return redirect("manage:programme", slug=programme.slug)
     existing = ProviderResponse.objects.filter(programme=programme).first()
-    form = ResponseForm(request.POST or None, initial={"text": existing.text if existing else ""})
+    pending = programme.changes.filter(kind=ProgrammeChange.Kind.RESPONSE, state=ProgrammeChange.State.PENDING).first()
+    typed = pending.fields["text"][1] if pending else (existing.text if existing else "")
+    form = ResponseForm(request.POST or None, initial={"text": typed})
     if request.method == "POST" and form.is_valid():
         try:
-            services.response_publish(programme=programme, by=request.user, text=form.cleaned_data["text"])
+            sent = changes.response_propose(programme=programme, by=request.user, text=form.cleaned_data["text"])
         except DomainError as error:
             apply_to_form(form, error)
         else:
-            messages.success(request, "Your response is published beside the rating.")
+            if sent:
+                messages.success(request, "Thank you. A convenor will check your response before it is published.")
+            else:
+                messages.success(request, "Your published response is unchanged.")
             return redirect("manage:feedback", slug=programme.slug)
     context = {"programme": programme, "reviews": published_feedback(programme=programme), "form": form}
-    return render(request, "manage/feedback.html", {**context, "response": existing})
+    return render(request, "manage/feedback.html", {**context, "response": existing, "pending": pending})

@@ -9,21 +9,21 @@ from django.urls import reverse
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, FundingRoute, ProgrammeStatus
 from providers.models import Provider
 from providers.vocabulary import Phase, Region
-from qaportal.fields import ChoiceSetField
+from qaportal.fields import ChoiceSetField, PlainCharField, PlainTextField
 
 
 class Programme(models.Model):
     """One offer of professional development by one provider."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="programmes")
-    title = models.CharField(max_length=200)
+    title = PlainCharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
-    summary = models.TextField(help_text="One or two sentences that say who it is for and what it does.")
-    focus_level = models.CharField(max_length=32, choices=FocusLevel.choices)
+    summary = PlainTextField(help_text="One or two sentences that say who it is for and what it does.")
+    focus_level = PlainCharField(max_length=32, choices=FocusLevel.choices)
     phases = ChoiceSetField(choices_class=Phase)
     regions = ChoiceSetField(choices_class=Region)
-    format = models.CharField(max_length=32, choices=Format.choices)
-    delivery_mode = models.CharField(max_length=32, choices=DeliveryMode.choices)
+    format = PlainCharField(max_length=32, choices=Format.choices)
+    delivery_mode = PlainCharField(max_length=32, choices=DeliveryMode.choices)
     contact_hours = models.PositiveSmallIntegerField(help_text="Hours of contact time in total.")
     duration_weeks = models.PositiveSmallIntegerField(help_text="Weeks from first session to last.")
     cost_per_participant = models.DecimalField(
@@ -33,15 +33,18 @@ class Programme(models.Model):
         help_text="Full cost per participant in pounds; 0 if free.",
     )
     funding_routes = ChoiceSetField(choices_class=FundingRoute, blank=True)
-    target_staff = models.CharField(
+    target_staff = PlainCharField(
         max_length=300, blank=True, help_text="Which staff it is for, in the provider's words."
     )
-    intended_outcomes = models.TextField()
-    evidence_base = models.TextField(help_text="Research and sources the programme draws on.")
-    status = models.CharField(max_length=16, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT)
+    contact_email = models.EmailField(blank=True, db_default="", help_text="Where school leaders ask about it.")
+    booking_url = models.URLField(max_length=300, blank=True, db_default="", help_text="Where to book a place.")
+    next_start_on = models.DateField(null=True, blank=True, help_text="When the next group starts.")
+    intended_outcomes = PlainTextField()
+    evidence_base = PlainTextField(help_text="Research and sources the programme draws on.")
+    status = PlainCharField(max_length=16, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT)
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_reason = PlainTextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Weighted title > provider name > summary, outcomes and evidence base; kept up to date by
@@ -97,9 +100,9 @@ class EvidenceStatement(models.Model):
     """The provider's evidence portfolio: one statement per QA element, with supporting links."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="evidence_statements")
-    element = models.CharField(max_length=16, choices=ElementKey.choices)
-    statement = models.TextField()
-    links = models.TextField(blank=True, help_text="One web address per line.")
+    element = PlainCharField(max_length=16, choices=ElementKey.choices)
+    statement = PlainTextField()
+    links = PlainTextField(blank=True, help_text="One web address per line.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -119,9 +122,57 @@ class ProviderResponse(models.Model):
     """The provider's right of reply, shown beside the published rating."""
 
     programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="provider_response")
-    text = models.TextField()
+    text = PlainTextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     published_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Response to {self.programme}"
+
+
+class ProgrammeChange(models.Model):
+    """A change an editor made or asked for once a programme (or its provider) was public.
+
+    Factual details are applied at once and kept here as their record; what reviewers assessed
+    and public text wait here, ``pending``, until a convenor decides.
+    """
+
+    class Kind(models.TextChoices):
+        FACTS = "facts", "Factual details"
+        REVIEWED = "reviewed", "What was reviewed"
+        PUBLIC_TEXT = "public-text", "Public text"
+        RESPONSE = "response", "Response to the reviews"
+        PROVIDER = "provider", "Provider profile"
+
+    class State(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        PENDING = "pending", "Waiting for a convenor"
+        APPROVED = "approved", "Approved"
+        RE_REVIEW = "re-review", "Approved; re-review needed"
+        REJECTED = "rejected", "Not approved"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="changes")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="changes")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # {field name: [stored value, proposed value]}, values as JSON (sets as sorted lists).
+    fields = models.JSONField()
+    state = models.CharField(max_length=16, choices=State.choices)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        indexes = [
+            # The convenor's list of changes to decide, oldest first.
+            models.Index(fields=["proposed_at"], condition=models.Q(state="pending"), name="change_pending"),
+            # A programme's page: its latest change of each kind.
+            models.Index(fields=["programme", "kind", "-proposed_at"], name="change_programme_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.programme or self.provider} ({self.get_state_display()})"

@@ -19,6 +19,33 @@ WITHDRAWABLE_BY_EDITOR = frozenset(
 )
 
 
+# Once published, a programme's fields fall in three groups. Factual details change at once (the
+# page says so); what the reviewers assessed, and public text in the provider's words, wait for
+# a convenor.
+FACTUAL_FIELDS = (
+    "cost_per_participant",
+    "funding_routes",
+    "regions",
+    "target_staff",
+    "contact_email",
+    "booking_url",
+    "next_start_on",
+)
+REVIEWED_FIELDS = (
+    "focus_level",
+    "phases",
+    "format",
+    "delivery_mode",
+    "contact_hours",
+    "duration_weeks",
+    "intended_outcomes",
+    "evidence_base",
+)
+PUBLIC_TEXT_FIELDS = ("title", "summary")
+# A provider's own words on its public page.
+PROVIDER_PUBLIC_TEXT_FIELDS = ("name", "description")
+
+
 def is_editor(user) -> bool:
     return has_role(user, Role.PROVIDER_EDITOR)
 
@@ -43,6 +70,18 @@ def may_edit_programme(user, programme: Programme) -> bool:
     from reviews.accreditation import open_rereview
 
     return programme.status == ProgrammeStatus.PUBLISHED and open_rereview(programme) is not None
+
+
+def may_change_published(user, programme: Programme) -> bool:
+    return programme.status == ProgrammeStatus.PUBLISHED and edits_provider_of(user, programme)
+
+
+def may_open_edit_form(user, programme: Programme) -> bool:
+    return may_edit_programme(user, programme) or may_change_published(user, programme)
+
+
+def may_decide_changes(user) -> bool:
+    return has_role(user, Role.CONVENOR)
 
 
 def may_submit_programme(user, programme: Programme) -> bool:

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
+from qaportal.display import money
+
 
 def query_without(params: QueryDict, *names: str, value: str | None = None) -> str:
     """The query string with the named parameters removed (or only ``value`` of them, if given)."""
@@ -57,7 +59,7 @@ def _single_label(name: str, filter_, value, filterset: Mapping) -> str:
     if name == "q":
         return f"“{value}”"
     if name in ("min_cost", "max_cost"):
-        return f"{'From' if name == 'min_cost' else 'Up to'} £{value}"
+        return f"{'From' if name == 'min_cost' else 'Up to'} {money(value) if value else '£0'}"
     if name == "element_min":
         element = filterset.filters["element"]
         return f"{_label_of(element, filter_.element())} at least {_label_of(filter_, value)}"

@@ -18,6 +18,7 @@ from programmes.querystrings import query_without
 from programmes.search_query import PREFIX_QUERY_SQL
 from programmes.vocabulary import ProgrammeStatus
 from reviews.models import Band, Framework
+from reviews.state_machine import PROGRAMME_PUBLIC
 
 PER_PAGE_CHOICES = (20, 50, 100)
 
@@ -27,9 +28,9 @@ def published_programmes() -> QuerySet[Programme]:
 
 
 def programme_for_public(*, slug: str) -> Programme:
-    """A published or withdrawn programme (withdrawn ones keep their page and say so)."""
+    """A published programme, or one withdrawn after publication (it keeps its page and says so)."""
     return (
-        Programme.objects.filter(status__in=[ProgrammeStatus.PUBLISHED, ProgrammeStatus.WITHDRAWN])
+        Programme.objects.filter(PROGRAMME_PUBLIC)
         .select_related("provider", "rating", "provider_response", "validity")
         .get(slug=slug)
     )
@@ -97,14 +98,14 @@ class ResultRow:
     provider_type: str
     band: str | None
     band_rank: int | None
-    shown_score: float | None
+    raw_mean: float | None
     review_count: int | None
     rating_expired_at: datetime | None
 
 
 RESULT_ROW_PATHS = [
     "id", "title", "slug", "focus_level", "format", "delivery_mode", "cost_per_participant", "provider__name",
-    "provider__provider_type", "rating__band", "rating__band_rank", "rating__shown_score", "rating__review_count",
+    "provider__provider_type", "rating__band", "rating__band_rank", "rating__raw_mean", "rating__review_count",
     "validity__expired_at",
 ]  # fmt: skip
 
@@ -264,3 +265,18 @@ def directory_ids(*, params: Mapping) -> list[int]:
     """Every matching programme's id in display order (for the CSV export)."""
     directory = programme_directory(params=params)
     return directory.results.ids()
+
+
+def details_updated_since_review(*, programme: Programme):
+    """When factual details last changed after publication, and which ones; None if they have not."""
+    from programmes.models import ProgrammeChange
+
+    if programme.published_at is None:
+        return None
+    return (
+        ProgrammeChange.objects.filter(
+            programme=programme, kind=ProgrammeChange.Kind.FACTS, proposed_at__gt=programme.published_at
+        )
+        .order_by("-proposed_at")
+        .first()
+    )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -24,6 +24,7 @@ from qaportal.errors import NotPermitted, ValidationFailed
 from ratings.services import mark_programme_rating_stale
 from reviews import audit
 from reviews.audit import Action, Change
+from reviews.models import NotificationKind
 from reviews.state_machine import programme_step
 
 # The programme fields an editor types; everything else (status, stamps, search) is ours.
@@ -40,9 +41,38 @@ EDITABLE_FIELDS = (
     "cost_per_participant",
     "funding_routes",
     "target_staff",
+    "contact_email",
+    "booking_url",
+    "next_start_on",
     "intended_outcomes",
     "evidence_base",
 )
+
+
+# A programme's length, in the bounds a real one falls within: a one-hour twilight session up to a
+# qualification of several hundred hours over three years.
+CONTACT_HOURS_BOUNDS = (1, 1000)
+DURATION_WEEKS_BOUNDS = (1, 156)
+
+
+def programme_length_errors(*, contact_hours: int | None, duration_weeks: int | None) -> dict[str, list[str]]:
+    """Field errors for a length no programme has (0 hours, 100,000 hours, 0 weeks)."""
+    errors = {}
+    low, high = CONTACT_HOURS_BOUNDS
+    if contact_hours is not None and not low <= contact_hours <= high:
+        errors["contact_hours"] = [f"Contact time must be between {low} and {high:,} hours"]
+    low, high = DURATION_WEEKS_BOUNDS
+    if duration_weeks is not None and not low <= duration_weeks <= high:
+        errors["duration_weeks"] = [f"Length must be between {low} and {high} weeks"]
+    return errors
+
+
+def _check_length(fields: dict) -> None:
+    errors = programme_length_errors(
+        contact_hours=fields.get("contact_hours"), duration_weeks=fields.get("duration_weeks")
+    )
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _unique_slug(title: str) -> str:
@@ -59,15 +89,29 @@ def programme_create(*, provider: Provider, by: User, data: dict) -> Programme:
     if not policies.may_create_programme_for(by, provider):
         raise NotPermitted("You do not edit this provider.")
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
+    _check_length(fields)
     with transaction.atomic():
-        programme = Programme.objects.create(provider=provider, slug=_unique_slug(fields["title"]), **fields)
+        programme = _created_with_a_free_slug(provider=provider, fields=fields)
         refresh_search_vectors(programme_ids=[programme.id])
     return programme
+
+
+def _created_with_a_free_slug(*, provider: Provider, fields: dict, attempts: int = 5) -> Programme:
+    # Two programmes of the same title created at once both find the same free slug; the
+    # unique index refuses the second, which then takes the next one.
+    for _ in range(attempts - 1):
+        try:
+            with transaction.atomic():
+                return Programme.objects.create(provider=provider, slug=_unique_slug(fields["title"]), **fields)
+        except IntegrityError:
+            continue
+    return Programme.objects.create(provider=provider, slug=_unique_slug(fields["title"]), **fields)
 
 
 def programme_update(*, programme: Programme, by: User, data: dict) -> Programme:
     if not policies.may_edit_programme(by, programme):
         raise NotPermitted("Only a draft programme of your own provider can be edited.")
+    _check_length(data)
     with transaction.atomic():
         for name in EDITABLE_FIELDS:
             if name in data:
@@ -84,7 +128,7 @@ class EvidenceInput:
 
 
 def _link_errors(key: str, links: str) -> list[str]:
-    validate = URLValidator(schemes=["http", "https"])
+    validate = URLValidator(schemes=["https"])
     errors = []
     for line in (line.strip() for line in links.splitlines()):
         if not line:
@@ -92,7 +136,8 @@ def _link_errors(key: str, links: str) -> list[str]:
         try:
             validate(line)
         except ValidationError:
-            errors.append(f"“{line}” is not a web address; start each link with https://")
+            problem = "starts http://, not https://" if line.lower().startswith("http://") else "is not a web address"
+            errors.append(f"“{line}” {problem}; start each link with https://")
     return errors
 
 
@@ -130,6 +175,8 @@ def programme_submit(*, programme: Programme, by: User) -> Programme:
         step = programme_step(programme.status, "submit")
         if step.is_repeat:
             return programme
+        from reviews.services import notify
+
         present = set(programme.evidence_statements.values_list("element", flat=True))
         missing = [element.label for element in ElementKey if element.value not in present]
         if missing:
@@ -139,12 +186,13 @@ def programme_submit(*, programme: Programme, by: User) -> Programme:
         programme.status, programme.submitted_at = step.new, timezone.now()
         programme.save(update_fields=["status", "submitted_at", "updated_at"])
         audit.record_state(actor=by, programme_id=programme.id, review_id=None, old=step.old, new=step.new)
+        notify(kind=NotificationKind.SUBMITTED, programme_id=programme.id)
     return programme
 
 
 def programme_withdraw(*, programme: Programme, by: User, reason: str) -> Programme:
     """Take a programme off the register (or out of review), with its reviews and its rating."""
-    from reviews.services import reviews_withdraw_for_programme
+    from reviews.services import notify, reviews_withdraw_for_programme
 
     if not policies.may_withdraw_programme(by, programme):
         raise NotPermitted("You may not withdraw this programme.")
@@ -167,6 +215,7 @@ def programme_withdraw(*, programme: Programme, by: User, reason: str) -> Progra
             change=Change("withdrawal reason", "", reason),
         )
         mark_programme_rating_stale(programme_id=programme.id)
+        notify(kind=NotificationKind.WITHDRAWN, programme_id=programme.id)
     return programme
 
 

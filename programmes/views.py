@@ -1,18 +1,20 @@
-import csv
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from feedback.selectors import participant_ratings_for, participant_summary
 from programmes import compare, selectors
 from programmes.models import Programme
 from programmes.querystrings import active_tags, query_without
-from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, ProgrammeStatus
+from programmes.standing import programme_standing
+from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format
 from providers.badge import badge_etag, badge_response, badge_svg
 from providers.vocabulary import ProviderType
+from qaportal.display import money, score_figure
+from qaportal.redirects import next_or
+from qaportal.spreadsheets import InertCsvWriter
 from ratings.explain import explain_programme_rating
 from ratings.selectors import rating_has_expired, rating_history
 from reviews.programme_cycle import programme_cycle
@@ -38,9 +40,9 @@ def _result_rows(rows: list[selectors.ResultRow], compared: list[int]) -> list[d
     for row in rows:
         rated = bool(row.band_rank)
         score = ""
-        if rated and row.shown_score is not None:
-            score = f"score {row.shown_score:.2f} from {row.review_count} review{'s' * (row.review_count != 1)}"
-        cost = "Free" if row.cost_per_participant == 0 else f"£{row.cost_per_participant:,.0f} per participant"
+        if rated and row.raw_mean is not None:
+            score = f"score {score_figure(row.raw_mean)} from {row.review_count} review{'s' * (row.review_count != 1)}"
+        cost = "Free" if row.cost_per_participant == 0 else f"{money(row.cost_per_participant)} per participant"
         facts = [FOCUS_LABELS.get(row.focus_level, row.focus_level), FORMAT_LABELS.get(row.format, row.format),
                  MODE_LABELS.get(row.delivery_mode, row.delivery_mode), cost]  # fmt: skip
         prepared.append({
@@ -77,8 +79,10 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 EXPORT_HEADER = [
     "Programme", "Provider", "Provider type", "For", "Format", "Delivery", "Contact hours", "Weeks",
-    "Cost per participant (£)", "Funding", "Phases", "Regions", "Band", "Shown score", "Raw mean",
-    "Published reviews", "Purpose", "Governance", "Process", "Definitions", "Value", "Page",
+    "Cost per participant (£)", "Funding", "Phases", "Regions", "Band", "Overall score", "Ordering score",
+    "Published reviews", "Purpose", "Governance", "Process", "Definitions", "Value",
+    "Participant score (separate from the rating)", "Participant responses", "Participant response rate",
+    "Participant feedback solicited by", "Page",
 ]  # fmt: skip
 
 
@@ -87,7 +91,7 @@ class _Echo:
         return value
 
 
-def _export_row(programme: Programme, site: str) -> list:
+def _export_row(programme: Programme, site: str, participant=None) -> list:
     rating = getattr(programme, "rating", None)
     scores = [
         getattr(rating, f"score_{key}", None) for key in ("purpose", "governance", "process", "definitions", "value")
@@ -97,27 +101,40 @@ def _export_row(programme: Programme, site: str) -> list:
         programme.get_focus_level_display(), programme.get_format_display(), programme.get_delivery_mode_display(),
         programme.contact_hours, programme.duration_weeks, programme.cost_per_participant, programme.funding_routes,
         programme.phases, programme.regions, rating.band if rating else "Not yet rated",
-        _rounded(rating.shown_score if rating else None), _rounded(rating.raw_mean if rating else None),
+        _rounded(rating.raw_mean if rating else None), _rounded(rating.shown_score if rating else None),
         rating.review_count if rating else 0, *[_rounded(score) for score in scores],
-        site + programme.get_absolute_url(),
+        *_participant_columns(participant), site + programme.get_absolute_url(),
     ]  # fmt: skip
 
 
+def _participant_columns(participant) -> list:
+    """The participant rating beside the expert one, never mixed into it; a score only from the
+    questionnaire's minimum number of responses."""
+    if participant is None:
+        return ["", 0, "", ""]
+    rate = "" if participant.response_rate is None else f"{participant.response_rate:.2f}"
+    return [_rounded(participant.shown_score), participant.response_count, rate, "provider"]
+
+
 def _rounded(value) -> str:
-    return "" if value is None else f"{value:.2f}"
+    return score_figure(value)
 
 
 def programme_export(request: HttpRequest) -> StreamingHttpResponse:
     """The directory as it is filtered and sorted, every matching programme, as CSV (streamed)."""
     ids = selectors.directory_ids(params=request.GET)
     site = request.build_absolute_uri("/").rstrip("/")
-    writer = csv.writer(_Echo())
+    writer = InertCsvWriter(_Echo())
 
     def rows():
+        # A byte-order mark first, so Excel reads the file as UTF-8 ("£", not "Â£").
+        yield "\ufeff"
         yield writer.writerow(EXPORT_HEADER)
         for start in range(0, len(ids), EXPORT_CHUNK):
-            for programme in selectors.programmes_in_order(ids[start : start + EXPORT_CHUNK]):
-                yield writer.writerow(_export_row(programme, site))
+            chunk = ids[start : start + EXPORT_CHUNK]
+            participants = participant_ratings_for(chunk)
+            for programme in selectors.programmes_in_order(chunk):
+                yield writer.writerow(_export_row(programme, site, participants.get(programme.id)))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="programmes.csv"'
@@ -134,14 +151,18 @@ def _public_programme(slug: str) -> Programme:
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _public_programme(slug)
     explanation = explain_programme_rating(programme_id=programme.id)
+    standing = programme_standing(programme, getattr(programme, "rating", None))
     context = {
         "programme": programme,
-        "rating": getattr(programme, "rating", None),
+        "standing": standing,
+        "rating": getattr(programme, "rating", None) if standing.shows_rating else None,
         "explanation": explanation,
-        "elements": explanation.elements,
+        "elements": explanation.elements if standing.shows_rating else [],
         "chart": _element_chart(explanation.elements),
-        "trend": rating_history(programme_id=programme.id),
+        "trend": rating_history(programme_id=programme.id) if standing.shows_rating else [],
         "response": getattr(programme, "provider_response", None),
+        "participant": participant_summary(programme_id=programme.id),
+        "details_updated": selectors.details_updated_since_review(programme=programme),
         "in_compare": programme.id in compare.compared_ids(request.session),
         "badge_url": request.build_absolute_uri(reverse("programmes:badge", kwargs={"slug": slug})),
         "page_url": request.build_absolute_uri(programme.get_absolute_url()),
@@ -155,7 +176,7 @@ def _element_chart(elements: list) -> dict:
     bars = []
     for index, element in enumerate(elements):
         width = round((element.mean or 0) / 4 * 400, 1)
-        label = f"{element.mean:.2f}" if element.mean is not None else "no score"
+        label = score_figure(element.mean) if element.mean is not None else "no score"
         bars.append({"name": element.name, "y": index * 36 + 4, "text_y": index * 36 + 21, "width": width,
                      "value_x": 150 + width + 8, "label": label})  # fmt: skip
     return {"bars": bars, "height": len(elements) * 36 + 8}
@@ -164,25 +185,16 @@ def _element_chart(elements: list) -> dict:
 def programme_badge(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _public_programme(slug)
     rating = getattr(programme, "rating", None)
-    if programme.status == ProgrammeStatus.WITHDRAWN:
-        status_text, rank = "Withdrawn", None
-    else:
-        status_text, rank = (rating.band, rating.band_rank) if rating and rating.band_rank else ("Not yet rated", None)
-        if rank and rating_has_expired(programme_id=programme.id):
-            status_text, rank = f"{status_text} (expired)", None
+    standing = programme_standing(programme, rating)
+    status_text, rank = standing.label, standing.band_rank
+    if rank and rating_has_expired(programme_id=programme.id):
+        status_text, rank = f"{status_text} (expired)", None
     link = request.build_absolute_uri(programme.get_absolute_url())
     return badge_response(request, badge_svg(name=programme.title, status_text=status_text, band_rank=rank, link=link),
                            badge_etag(programme.id, status_text, rating.computed_at if rating else ""))  # fmt: skip
 
 
 # --- Compare ------------------------------------------------------------------------------------
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 def _posted_programme_id(request: HttpRequest) -> int | None:
@@ -199,7 +211,7 @@ def compare_add(request: HttpRequest) -> HttpResponse:
         compare.compare_add(request.session, programme_id=programme_id)
     except compare.CompareListFull as full:
         messages.error(request, str(full))
-    return redirect(_safe_next(request, reverse("programmes:compare")))
+    return next_or(request, reverse("programmes:compare"))
 
 
 @require_POST
@@ -207,20 +219,20 @@ def compare_remove(request: HttpRequest) -> HttpResponse:
     programme_id = _posted_programme_id(request)
     if programme_id is not None:
         compare.compare_remove(request.session, programme_id=programme_id)
-    return redirect(_safe_next(request, reverse("programmes:compare")))
+    return next_or(request, reverse("programmes:compare"))
 
 
 COMPARE_COLUMNS = {
-    # sort key: (heading, value of a compared row)
+    # sort key: (heading, value of a compared row); what a leader weighs first comes first.
     "title": ("Programme", lambda row: row["programme"].title.lower()),
-    "score": ("Shown score", lambda row: row["shown_score"]),
+    "score": ("Overall score", lambda row: row["raw_mean"]),
+    "cost": ("Cost", lambda row: row["programme"].cost_per_participant),
+    "hours": ("Contact hours", lambda row: row["programme"].contact_hours),
     "purpose": ("Purpose", lambda row: row["elements"].get("purpose")),
     "governance": ("Governance", lambda row: row["elements"].get("governance")),
     "process": ("Process", lambda row: row["elements"].get("process")),
     "definitions": ("Definitions", lambda row: row["elements"].get("definitions")),
     "value": ("Value", lambda row: row["elements"].get("value")),
-    "cost": ("Cost", lambda row: row["programme"].cost_per_participant),
-    "hours": ("Contact hours", lambda row: row["programme"].contact_hours),
 }
 
 
@@ -256,7 +268,7 @@ def _compare_row(programme: Programme, elements: list) -> dict:
     return {
         "programme": programme,
         "rating": rating,
-        "shown_score": rating.shown_score if rating else None,
+        "raw_mean": rating.raw_mean if rating else None,
         # The element scores the rating itself was computed with; the criteria come from the reviews.
         "elements": {key: getattr(rating, f"score_{key}", None) for key in ElementKey.values} if rating else {},
         "element_list": elements,

@@ -9,6 +9,8 @@ import hashlib
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from qaportal.text import without_forbidden_characters
+
 BAND_COLOURS = {1: "#00703c", 2: "#1d70b8", 3: "#6f3800", 4: "#942514"}
 GREY = "#505a5f"
 
@@ -20,8 +22,10 @@ def badge_svg(*, name: str, status_text: str, band_rank: int | None, link: str) 
     return render_to_string(
         "directory/badge.svg",
         {
-            "name": name,
-            "status_text": status_text,
+            # Escaped by the template; characters XML cannot hold at all are replaced, so the
+            # badge stays well-formed whatever a row holds.
+            "name": without_forbidden_characters(name),
+            "status_text": without_forbidden_characters(status_text),
             "colour": colour,
             "link": link,
             "label_width": label_width,

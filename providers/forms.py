@@ -1,16 +1,21 @@
 from django import forms
+from django.core.validators import URLValidator
 
 from providers.models import Provider
 from providers.services import PROFILE_FIELDS
+from qaportal.forms import NamedErrorsMixin
 
 
-class ProviderProfileForm(forms.ModelForm):
+class ProviderProfileForm(NamedErrorsMixin, forms.ModelForm):
     website = forms.URLField(
         label="Website (optional)",
         required=False,
         assume_scheme="https",
+        max_length=200,
+        # The hint promises https://, so the rule keeps it: a plain http:// link is refused.
+        validators=[URLValidator(schemes=["https"], message="Enter a web address starting https://")],
         help_text="For example, https://www.example.org.uk",
-        error_messages={"invalid": "Enter a web address, starting https://"},
+        error_messages={"invalid": "Enter a web address starting https://"},
     )
 
     class Meta:

@@ -3,19 +3,19 @@ from django.db import models
 from django.urls import reverse
 
 from providers.vocabulary import Phase, ProviderType, Region
-from qaportal.fields import ChoiceSetField
+from qaportal.fields import ChoiceSetField, PlainCharField, PlainTextField, PlainURLField
 
 
 class Provider(models.Model):
     """An organisation (or an individual system leader) that offers professional development."""
 
-    name = models.CharField(max_length=200)
+    name = PlainCharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
-    provider_type = models.CharField(max_length=32, choices=ProviderType.choices, db_index=True)
+    provider_type = PlainCharField(max_length=32, choices=ProviderType.choices, db_index=True)
     regions = ChoiceSetField(choices_class=Region, help_text="Regions where it delivers provision.")
     phases = ChoiceSetField(choices_class=Phase, help_text="School phases it serves.")
-    description = models.TextField(blank=True)
-    website = models.URLField(blank=True)
+    description = PlainTextField(blank=True)
+    website = PlainURLField(blank=True)
     # The sources' "context": who it is and whom it serves, for filters and for the reader.
     schools_in_partnership = models.PositiveIntegerField(
         null=True, blank=True, help_text="Schools in the trust, hub or partnership, where there is one."

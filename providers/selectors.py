@@ -7,9 +7,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from programmes.selectors import FacetOption
-from programmes.vocabulary import ProgrammeStatus
 from providers.filters import PROVIDER_SORTS, ProviderFilter
 from providers.models import Provider
+from reviews.state_machine import PROGRAMME_PUBLIC
 
 
 def provider_list() -> QuerySet[Provider]:
@@ -71,9 +71,9 @@ def provider_for_public(*, slug: str) -> Provider:
 
 
 def provider_programmes(*, provider: Provider) -> QuerySet:
-    """Its published and withdrawn programmes with their ratings, best first (one query)."""
+    """Its published programmes and those withdrawn after publication, with their ratings, best first (one query)."""
     return (
-        provider.programmes.filter(status__in=[ProgrammeStatus.PUBLISHED, ProgrammeStatus.WITHDRAWN])
+        provider.programmes.filter(PROGRAMME_PUBLIC)
         .select_related("rating")
         .order_by("status", "rating__band_rank", "title", "id")
     )

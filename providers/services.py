@@ -9,6 +9,7 @@ from programmes.search import refresh_search_vectors
 from providers import policies
 from providers.models import Provider
 from qaportal.errors import NotPermitted
+from qaportal.roles import Role, has_role
 
 PROFILE_FIELDS = (
     "name",
@@ -21,9 +22,12 @@ PROFILE_FIELDS = (
 )
 
 
-def provider_update(*, provider: Provider, by: User, data: dict) -> Provider:
-    """Save the profile; a new name is searched for in the provider's programmes straight away."""
-    if not policies.may_edit_provider(by, provider):
+def provider_update(*, provider: Provider, by: User, data: dict, as_convenor: bool = False) -> Provider:
+    """Save the profile; a new name is searched for in the provider's programmes straight away.
+
+    ``as_convenor``: a convenor publishing a change the provider asked for (see programmes.changes).
+    """
+    if not (as_convenor and has_role(by, Role.CONVENOR)) and not policies.may_edit_provider(by, provider):
         raise NotPermitted("You do not edit this provider.")
     with transaction.atomic():
         # Read from the row: a model form may already have set the new name on the instance.

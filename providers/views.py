@@ -7,6 +7,7 @@ from programmes.vocabulary import ProgrammeStatus
 from providers import selectors
 from providers.badge import badge_etag, badge_response, badge_svg
 from providers.models import Provider
+from reviews.state_machine import PROGRAMME_PUBLIC
 
 
 def provider_list(request: HttpRequest) -> HttpResponse:
@@ -46,7 +47,7 @@ def provider_badge(request: HttpRequest, slug: str) -> HttpResponse:
     """The provider's band; "Withdrawn" once none of its programmes is published any longer."""
     provider = _public_provider(slug)
     rating = getattr(provider, "rating", None)
-    statuses = set(provider.programmes.values_list("status", flat=True).distinct())
+    statuses = set(provider.programmes.filter(PROGRAMME_PUBLIC).values_list("status", flat=True).distinct())
     if ProgrammeStatus.PUBLISHED not in statuses and ProgrammeStatus.WITHDRAWN in statuses:
         status_text, rank = "Withdrawn", None
     elif rating and rating.band_rank:

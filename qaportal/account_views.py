@@ -7,19 +7,20 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from qaportal import forms as forms_base
 from qaportal import two_factor
 from qaportal.client_address import client_address
 from qaportal.security_log import Event, security_event
 from qaportal.signin_guard import slowed_message
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(forms_base.SignInForm):
     def clean(self):
         try:
             return super().clean()
@@ -31,7 +32,10 @@ class SignInForm(AuthenticationForm):
 
 
 class SignInView(auth_views.LoginView):
+    """Signing in lands on the person's own work unless they were on their way to a page."""
+
     form_class = SignInForm
+    next_page = reverse_lazy("role-home")
 
 
 # --- Password reset with a rate limit ----------------------------------------------------------
@@ -60,7 +64,14 @@ def password_reset_allowed(request: HttpRequest, email: str) -> bool:
 
 
 class RateLimitedPasswordResetView(auth_views.PasswordResetView):
-    """Beyond the limits no e-mail goes, and the page says the same neutral thing as ever."""
+    """Beyond the limits no e-mail goes, and the page says the same neutral thing as ever.
+
+    The reset link starts with SITE_URL, not the host the request happened to use.
+    """
+
+    @property
+    def extra_email_context(self):
+        return {"site_url": settings.SITE_URL.rstrip("/")}
 
     def form_valid(self, form):
         if not password_reset_allowed(self.request, form.cleaned_data["email"]):

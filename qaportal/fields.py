@@ -16,6 +16,8 @@ from django.db.models import Lookup
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
+from qaportal.text import PlainTextValidator
+
 
 class ChoiceSet(frozenset):
     """The Python value of a ChoiceSetField: a frozenset of choice values that knows their labels."""
@@ -31,6 +33,18 @@ class ChoiceSet(frozenset):
 
 def choice_set_class(choices_class: type[models.TextChoices]) -> type[ChoiceSet]:
     return type(f"{choices_class.__name__}Set", (ChoiceSet,), {"choices_class": choices_class})
+
+
+class ChoiceSetFormField(forms.TypedMultipleChoiceField):
+    """Ticks the stored values: a ChoiceSet is a frozenset, which a choice widget would read as one value."""
+
+    def prepare_value(self, value):
+        if isinstance(value, (set, frozenset)):
+            return sorted(value)
+        return value
+
+    def has_changed(self, initial, data):
+        return set(self.prepare_value(initial) or ()) != set(data or ())
 
 
 class ChoiceSetField(models.BigIntegerField):
@@ -101,8 +115,9 @@ class ChoiceSetField(models.BigIntegerField):
             "label": capfirst(self.verbose_name),
             "help_text": self.help_text,
         }
-        options.update({key: kwargs[key] for key in ("required", "label", "help_text", "widget") if key in kwargs})
-        return forms.TypedMultipleChoiceField(**options)
+        passed_on = ("required", "label", "help_text", "widget", "error_messages")
+        options.update({key: kwargs[key] for key in passed_on if key in kwargs})
+        return ChoiceSetFormField(**options)
 
     def validate(self, value, model_instance):
         if not value and not self.blank:
@@ -131,3 +146,44 @@ class ContainsAll(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"({lhs} & {rhs}) = {rhs}", [*lhs_params, *rhs_params, *rhs_params]
+
+
+class _PlainText:
+    """Model text that refuses control characters (``qaportal.text``), in forms, the API and the admin.
+
+    The rule is validation, not schema: it deconstructs as Django's own field, so it needs no migration.
+    """
+
+    multiline = False
+
+    @cached_property
+    def validators(self):
+        label = capfirst(self.verbose_name) if self.verbose_name else "This field"
+        return [*super().validators, PlainTextValidator(label, multiline=self.multiline)]
+
+    def formfield(self, **kwargs):
+        from qaportal.forms import PlainCharField as PlainFormField
+
+        if not self.choices:
+            kwargs.setdefault("form_class", PlainFormField)
+        return super().formfield(**kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, self.django_path, args, kwargs
+
+
+class PlainCharField(_PlainText, models.CharField):
+    django_path = "django.db.models.CharField"
+
+
+class PlainTextField(_PlainText, models.TextField):
+    django_path = "django.db.models.TextField"
+    multiline = True
+
+
+class PlainURLField(_PlainText, models.URLField):
+    django_path = "django.db.models.URLField"
+
+    def formfield(self, **kwargs):
+        return models.URLField.formfield(self, **kwargs)

@@ -1,4 +1,15 @@
+"""The register's form rendering, and error messages that name the field in the person's words."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.forms.renderers import TemplatesSetting
+
+from qaportal.text import PlainTextValidator, field_noun
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -6,3 +17,87 @@ class GovukFormRenderer(TemplatesSetting):
 
     form_template_name = "forms/govuk_form.html"
     field_template_name = "forms/govuk_field.html"
+
+
+class PlainCharField(forms.CharField):
+    """A text field that refuses control characters, naming itself in the error.
+
+    Line breaks and tabs are allowed only when it is written in a text area.
+    """
+
+    def __init__(self, *args, multiline: bool | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.multiline = isinstance(self.widget, forms.Textarea) if multiline is None else multiline
+        # The rule below names the character and the field; Django's own null check would repeat it vaguely.
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+    def validate(self, value):
+        super().validate(value)
+        PlainTextValidator(field_noun(self.label), multiline=self.multiline)(value)
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the username's length checked before anyone is asked.
+
+    Django only sets the input's maxlength; a longer username reached the lock-out records
+    (255 characters) and failed there with a 500 instead of a form error.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+def _subject(label: str) -> str:
+    """ "Cost per participant (£)" → "Cost per participant": the field as a sentence's subject."""
+    subject = re.sub(r"\s*\((optional|£)\)", "", str(label)).strip().rstrip("?:").strip()
+    return subject[:1].upper() + subject[1:]
+
+
+def _plain_messages(field: forms.Field, subject: str) -> dict[str, str]:
+    lower = subject[:1].lower() + subject[1:]
+    choosing = isinstance(field, (forms.ChoiceField, forms.BooleanField))
+    messages = {
+        "required": f"Select {lower}" if choosing else f"Enter {lower}",
+        "max_length": f"{subject} must be %(limit_value)d characters or fewer (it has %(show_value)d)",
+        "min_length": f"{subject} must be at least %(limit_value)d characters (it has %(show_value)d)",
+        "max_value": f"{subject} must be %(limit_value)s or less",
+        "min_value": f"{subject} must be %(limit_value)s or more",
+        "invalid_choice": f"“%(value)s” is not one of the options for {lower}; select one from the list",
+        "max_digits": f"{subject} must have no more than %(max)s digits",
+        "max_decimal_places": f"{subject} must have no more than %(max)s decimal places, for example 450.50",
+        "max_whole_digits": f"{subject} must have no more than %(max)s digits before the decimal point",
+        "invalid_list": f"Select {lower} from the options given",
+    }
+    if isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField):
+        messages["invalid"] = f"{subject} must be a whole number, for example 12"
+    elif isinstance(field, (forms.DecimalField, forms.FloatField)):
+        messages["invalid"] = f"{subject} must be a number, for example 450"
+    elif isinstance(field, forms.URLField):
+        messages["invalid"] = f"{subject} must be a web address starting https://"
+    elif isinstance(field, forms.DateField):
+        messages["invalid"] = f"{subject} must be a real date, for example 31/7/2024"
+    return messages
+
+
+def _django_defaults(field: forms.Field) -> dict[str, str]:
+    defaults: dict[str, str] = {}
+    for klass in reversed(type(field).__mro__):
+        defaults.update(getattr(klass, "default_error_messages", {}))
+    return defaults
+
+
+class NamedErrorsMixin:
+    """Replaces Django's generic messages ("This field is required.", "Ensure this value has at most
+    200 characters") with ones that name the field; messages a form sets itself are kept."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            defaults = _django_defaults(field)
+            plain = _plain_messages(field, _subject(field.label or name.replace("_", " ")))
+            for code, message in plain.items():
+                current = field.error_messages.get(code)
+                if current is None or current == defaults.get(code):
+                    field.error_messages[code] = message

@@ -19,11 +19,14 @@ ROLE_PAGES: list[tuple[str, str, str]] = [
     (Role.PROVIDER_EDITOR, "Concerns", "manage:concerns"),
     (Role.REVIEWER, "My assignments", "reviewer:assignments"),
     (Role.REVIEWER, "Affiliations", "reviewer:affiliations"),
+    (Role.REVIEWER, "Calibration", "pool:calibration"),
     (Role.CONVENOR, "Review queue", "convenor:queue"),
     (Role.CONVENOR, "Upload assignments", "convenor:upload"),
     (Role.CONVENOR, "Frameworks", "convenor:frameworks"),
     (Role.CONVENOR, "Expiring ratings", "convenor:expiring"),
     (Role.CONVENOR, "Concerns", "convenor:concerns"),
+    (Role.CONVENOR, "Participant feedback", "feedback-convenor:overview"),
+    (Role.CONVENOR, "Reviewer pool", "pool:list"),
 ]
 
 
@@ -34,6 +37,10 @@ def role_links(user) -> list[NavLink]:
     for role, label, url_name in ROLE_PAGES:
         if has_role(user, role):
             links.append(NavLink(label, reverse(url_name)))
+    from leaders.policies import is_leader
+
+    if is_leader(user):
+        links.append(NavLink("Your shortlists", reverse("leaders:account")))
     if user.is_staff:
         links.append(NavLink("Admin", reverse("admin:index")))
     return links

@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "reviews",
     "ratings",
     "summaries",
+    "feedback",
+    "leaders",
+    "pool",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +97,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads the body (the CSRF check reads a POST's fields).
+    "qaportal.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(), then the one rule on who must have verified a second factor.
@@ -219,6 +224,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "ratings.tasks.recompute_all_ratings",
         "schedule": crontab(hour=2, minute=30),
     },
+    "sweep-stale-participant-ratings": {
+        "task": "feedback.tasks.sweep_stale_participant_ratings",
+        "schedule": env_int("RATINGS_SWEEP_SECONDS", 60),
+        "options": {"expires": env_int("RATINGS_SWEEP_SECONDS", 60)},
+    },
+    "send-leader-alerts": {
+        "task": "leaders.tasks.send_leader_alerts",
+        "schedule": env_int("LEADER_ALERTS_SECONDS", 900),
+        "options": {"expires": env_int("LEADER_ALERTS_SECONDS", 900)},
+    },
+    "recompute-all-participant-ratings-nightly": {
+        "task": "feedback.tasks.recompute_all_participant_ratings",
+        "schedule": crontab(hour=2, minute=50),
+    },
 }
 
 if REDIS_URL:
@@ -275,6 +294,16 @@ PASSWORD_RESET_PER_ACCOUNT_PER_HOUR = env_int("PASSWORD_RESET_PER_ACCOUNT_PER_HO
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "register@lpd-register.example")
+
+# --- Request size ---------------------------------------------------------------------------
+# The largest request body accepted at all (413 before it is read): the biggest honest request
+# is an assignment CSV of at most 1 MB.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 2_500_000)
+# Django's own limits on what it parses: form fields held in memory, uploaded files held in
+# memory before spilling to disk, and the number of fields (the scoring form has about fifty).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_500_000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_500_000)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 500)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -15,15 +15,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ProgrammeRating)
 class ProgrammeRatingAdmin(ReadOnlyAdmin):
-    list_display = ["programme", "band", "shown_score", "raw_mean", "review_count", "needs_moderation", "computed_at"]
-    list_filter = ["band", "needs_moderation"]
+    list_display = ["programme", "band", "raw_mean", "shown_score", "review_count", "computed_at"]
+    list_filter = ["band"]
     search_fields = ["programme__title"]
     list_select_related = ["programme"]
 
 
 @admin.register(ProviderRating)
 class ProviderRatingAdmin(ReadOnlyAdmin):
-    list_display = ["provider", "band", "shown_score", "rated_programmes", "review_count", "computed_at"]
+    list_display = ["provider", "band", "raw_mean", "shown_score", "rated_programmes", "review_count", "computed_at"]
     list_filter = ["band"]
     search_fields = ["provider__name"]
     list_select_related = ["provider"]
@@ -31,7 +31,7 @@ class ProviderRatingAdmin(ReadOnlyAdmin):
 
 @admin.register(RatingHistory)
 class RatingHistoryAdmin(ReadOnlyAdmin):
-    list_display = ["programme", "band", "shown_score", "review_count", "computed_at"]
+    list_display = ["programme", "band", "raw_mean", "shown_score", "review_count", "computed_at"]
     search_fields = ["programme__title"]
     list_select_related = ["programme"]
 

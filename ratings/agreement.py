@@ -1,7 +1,7 @@
 """Reviewer agreement for convenors: Krippendorff's alpha (ordinal), with the ``krippendorff`` package.
 
 Units are programmes with two or more published reviews. Per criterion, a unit is one programme
-and its values are the reviewers' scores (1–4) on that criterion. Per element, the units are
+and its values are the reviewers' scores (the rubric's levels) on that criterion. Per element, the units are
 every (programme, criterion) pair of the element's criteria, pooled: how consistently reviewers
 score that element's criteria. Scores on earlier framework versions count under the live
 version's criterion with the same element and code.
@@ -24,9 +24,8 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from programmes.vocabulary import ProgrammeStatus
+from ratings.criterion_map import criteria_onto
 from reviews.models import Criterion, Framework, ReviewState
-
-LEVELS = [1, 2, 3, 4]
 
 
 @dataclass(frozen=True)
@@ -65,11 +64,7 @@ reviewed_twice AS (
     SELECT programme_id, COUNT(*) AS reviews FROM published_review GROUP BY programme_id HAVING COUNT(*) >= 2
 ),
 unit AS (
-    SELECT map.code, pr.programme_id,
-           SUM(CASE WHEN cs.score = 1 THEN 1 ELSE 0 END) AS level_1,
-           SUM(CASE WHEN cs.score = 2 THEN 1 ELSE 0 END) AS level_2,
-           SUM(CASE WHEN cs.score = 3 THEN 1 ELSE 0 END) AS level_3,
-           SUM(CASE WHEN cs.score = 4 THEN 1 ELSE 0 END) AS level_4
+    SELECT map.code, pr.programme_id, {level_counts}
     FROM reviews_criterionscore cs
     JOIN published_review pr ON pr.id = cs.review_id
     JOIN reviewed_twice twice ON twice.programme_id = pr.programme_id
@@ -78,9 +73,19 @@ unit AS (
     WHERE cs.score IS NOT NULL
     GROUP BY map.code, pr.programme_id
 )
-SELECT code, level_1, level_2, level_3, level_4, COUNT(*) AS units FROM unit
-GROUP BY code, level_1, level_2, level_3, level_4
+SELECT code, {levels}, COUNT(*) AS units FROM unit
+GROUP BY code, {levels}
 """
+
+
+def units_sql(levels: list[int], programme_filter: str) -> str:
+    """One count column per level of the framework's rubric, however many it has."""
+    return UNITS_SQL.format(
+        programme_filter=programme_filter,
+        level_counts=", ".join(f"COUNT(*) FILTER (WHERE cs.score = {level}) AS level_{level}" for level in levels),
+        levels=", ".join(f"level_{level}" for level in levels),
+    )
+
 
 COUNTS_SQL = """
 SELECT COUNT(*), COALESCE(SUM(reviews), 0) FROM (
@@ -96,6 +101,7 @@ def reviewer_agreement(*, programmes: QuerySet | None = None) -> AgreementReport
     """Alpha per criterion and per element over every programme with 2+ published reviews, or
     over those in ``programmes`` (a Programme queryset, e.g. a convenor's filtered summary)."""
     framework = Framework.objects.get(is_live=True)
+    levels = framework_levels(framework)
     programme_filter, params = restriction(programmes)
     criterion_codes = live_codes_by_criterion_id(framework)
     params.update(
@@ -105,7 +111,7 @@ def reviewer_agreement(*, programmes: QuerySet | None = None) -> AgreementReport
         programme_published=ProgrammeStatus.PUBLISHED,
     )
     with connection.cursor() as cursor:
-        cursor.execute(UNITS_SQL.format(programme_filter=programme_filter), params)
+        cursor.execute(units_sql(levels, programme_filter), params)
         vectors = cursor.fetchall()
         cursor.execute(COUNTS_SQL.format(programme_filter=programme_filter), params)
         programme_count, review_count = cursor.fetchone()
@@ -118,21 +124,20 @@ def reviewer_agreement(*, programmes: QuerySet | None = None) -> AgreementReport
         framework_version=framework.version,
         programmes=programme_count,
         reviews=review_count,
-        criteria=[agreement_of(c.code, f"{c.code} {c.title}", by_code[c.code]) for c in criteria],
-        elements=element_agreements(criteria, by_code),
+        criteria=[agreement_of(c.code, f"{c.code} {c.title}", by_code[c.code], levels) for c in criteria],
+        elements=element_agreements(criteria, by_code, levels),
     )
 
 
 def live_codes_by_criterion_id(framework: Framework) -> dict[int, str]:
     """Every framework version's criterion ids, mapped to the live version's criterion code.
 
-    Resolved here (a few hundred rows at most) rather than joined in the big aggregate: the
-    planner cannot estimate that join and chose a nested loop over all scores (a minute at
-    national scale instead of seconds).
+    Resolved here (a few hundred rows at most) and passed to the big aggregate as arrays: the
+    planner cannot estimate a join to the mapping view inside it and chose a nested loop over
+    all scores.
     """
-    every_version = list(Criterion.objects.values_list("id", "element__key", "code", "element__framework_id"))
-    live = {(element_key, code) for _, element_key, code, framework_id in every_version if framework_id == framework.id}
-    return {criterion_id: code for criterion_id, element_key, code, _ in every_version if (element_key, code) in live}
+    codes = dict(Criterion.objects.filter(element__framework=framework).values_list("id", "code"))
+    return {source: codes[live] for source, live in criteria_onto(framework.id).items()}
 
 
 def restriction(programmes: QuerySet | None) -> tuple[str, dict]:
@@ -145,21 +150,28 @@ def restriction(programmes: QuerySet | None) -> tuple[str, dict]:
     return f"AND r.programme_id IN ({named})", {f"filter{i}": value for i, value in enumerate(subquery_params)}
 
 
-def element_agreements(criteria: list[Criterion], by_code: dict[str, list[tuple]]) -> list[AgreementScore]:
+def element_agreements(
+    criteria: list[Criterion], by_code: dict[str, list[tuple]], levels: list[int]
+) -> list[AgreementScore]:
     pooled: dict[str, list[tuple]] = defaultdict(list)
     names = {}
     for criterion in criteria:
         pooled[criterion.element.key].extend(by_code[criterion.code])
         names[criterion.element.key] = criterion.element.name
-    return [agreement_of(key, names[key], vectors) for key, vectors in pooled.items()]
+    return [agreement_of(key, names[key], vectors, levels) for key, vectors in pooled.items()]
 
 
-def agreement_of(key: str, name: str, vectors: list[tuple]) -> AgreementScore:
+def agreement_of(key: str, name: str, vectors: list[tuple], levels: list[int]) -> AgreementScore:
     units = sum(count for _, count in vectors)
-    return AgreementScore(key=key, name=name, alpha=ordinal_alpha(vectors), units=units)
+    return AgreementScore(key=key, name=name, alpha=ordinal_alpha(vectors, levels), units=units)
 
 
-def ordinal_alpha(vectors: list[tuple]) -> float | None:
+def framework_levels(framework) -> list[int]:
+    """The rubric's levels, 1…n, that an alpha over this framework's scores ranges over."""
+    return sorted(framework.levels.values_list("level", flat=True))
+
+
+def ordinal_alpha(vectors: list[tuple], levels: list[int]) -> float | None:
     """Krippendorff's ordinal alpha from (value-count vector, how many units have it)."""
     if not vectors:
         return None
@@ -167,7 +179,7 @@ def ordinal_alpha(vectors: list[tuple]) -> float | None:
     value_counts = np.repeat(counts, [units for _, units in vectors], axis=0)
     try:
         with np.errstate(invalid="ignore", divide="ignore"):
-            alpha = krippendorff.alpha(value_counts=value_counts, value_domain=LEVELS, level_of_measurement="ordinal")
+            alpha = krippendorff.alpha(value_counts=value_counts, value_domain=levels, level_of_measurement="ordinal")
     except ValueError:  # no unit with two values
         return None
     return None if np.isnan(alpha) else float(alpha)

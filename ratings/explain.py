@@ -1,8 +1,10 @@
 """How a programme's rating was derived: every figure behind it, for the programme page and the API.
 
-Anonymous by construction: no reviewer is named, and each criterion's scores are listed in
-ascending order (rationales in the same order), so one reviewer's scores cannot be lined up
-across criteria. A constant number of queries, whatever the number of reviews.
+Every figure is read from what the engine stored (the programme, element and criterion rows of
+its rating); only the published scores and rationales themselves are read from the reviews, to be
+listed. Anonymous by construction: no reviewer is named, and each criterion's scores are listed in
+ascending order (rationales in the same order), so one reviewer's scores cannot be lined up across
+criteria. A constant number of queries, whatever the number of reviews.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
+from decimal import Decimal
+
+from django.db import connection
 
 from programmes.vocabulary import ProgrammeStatus
-from ratings.models import FrameworkPrior, ProgrammeRating
-from reviews.models import Band, Criterion, CriterionScore, Framework, ReviewState
+from qaportal.display import score_figure
+from ratings.models import CriterionRating, ElementRating, FrameworkPrior, ProgrammeRating
+from reviews.models import Band, BandScore, Criterion, Framework, ReviewState
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ class RatingExplanation:
     band: str
     band_rule: str
     min_reviews: int
-    needs_moderation: bool
+    top_level: int  # the rubric's highest level: scores are out of it
     max_spread: int
     computed_at: datetime | None
     elements: list[ElementExplanation]
@@ -62,9 +67,8 @@ def explain_programme_rating(*, programme_id: int) -> RatingExplanation:
     framework = Framework.objects.get(is_live=True)
     rating = ProgrammeRating.objects.filter(programme_id=programme_id).first()
     prior = FrameworkPrior.objects.filter(framework=framework).values_list("prior", flat=True).first()
-    scores, review_ids = published_scores(programme_id)
-    elements = explain_elements(framework, scores, rating)
-    review_count = rating.review_count if rating else len(review_ids)
+    elements = explain_elements(framework, programme_id)
+    review_count = rating.review_count if rating else 0
     return RatingExplanation(
         programme_id=programme_id,
         framework_name=framework.name,
@@ -75,93 +79,108 @@ def explain_programme_rating(*, programme_id: int) -> RatingExplanation:
         prior_weight=float(framework.prior_weight),
         shown_score=rating.shown_score if rating else None,
         band=rating.band if rating else framework.not_rated_label,
-        band_rule=band_rule(framework, rating, review_count),
+        band_rule=band_rule(framework, rating, elements),
         min_reviews=framework.min_reviews,
-        needs_moderation=rating.needs_moderation if rating else False,
-        max_spread=rating.max_spread if rating else max((e.spread for e in elements), default=0),
+        top_level=max(framework.levels.values_list("level", flat=True), default=4),
+        max_spread=rating.max_spread if rating else 0,
         computed_at=rating.computed_at if rating else None,
         elements=elements,
     )
 
 
-ScoresByCriterion = dict[tuple[str, str], list[tuple[int, str]]]
+# The published scores and rationales of a programme, matched to the live framework's criteria.
+PUBLISHED_SCORES_SQL = """
+SELECT m.criterion_id, cs.score, cs.rationale
+FROM reviews_criterionscore cs
+JOIN reviews_review r ON r.id = cs.review_id
+JOIN programmes_programme p ON p.id = r.programme_id
+JOIN ratings_criterion_map m ON m.source_criterion_id = cs.criterion_id AND m.framework_id = %(framework)s
+WHERE r.programme_id = %(programme)s AND r.state = %(review_published)s AND p.status = %(programme_published)s
+  AND cs.score IS NOT NULL
+"""
 
 
-def published_scores(programme_id: int) -> tuple[ScoresByCriterion, set[int]]:
-    """(element key, criterion code) → [(score, rationale)], from any framework version."""
-    rows = CriterionScore.objects.filter(
-        review__programme_id=programme_id,
-        review__programme__status=ProgrammeStatus.PUBLISHED,
-        review__state=ReviewState.PUBLISHED,
-        score__isnull=False,
-    ).values_list("criterion__element__key", "criterion__code", "score", "rationale", "review_id")
-    scores: ScoresByCriterion = defaultdict(list)
-    review_ids = set()
-    for element_key, code, score, rationale, review_id in rows:
-        scores[(element_key, code)].append((score, rationale))
-        review_ids.add(review_id)
-    return scores, review_ids
+def published_scores(framework: Framework, programme_id: int) -> dict[int, list[tuple[int, str]]]:
+    """Live criterion id → [(score, rationale)] in ascending order, from any framework version."""
+    params = {
+        "framework": framework.id,
+        "programme": programme_id,
+        "review_published": ReviewState.PUBLISHED,
+        "programme_published": ProgrammeStatus.PUBLISHED,
+    }
+    scores: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(PUBLISHED_SCORES_SQL, params)
+        for criterion_id, score, rationale in cursor.fetchall():
+            scores[criterion_id].append((score, rationale))
+    return {criterion_id: sorted(given) for criterion_id, given in scores.items()}
 
 
-def explain_elements(
-    framework: Framework, scores: ScoresByCriterion, rating: ProgrammeRating | None
-) -> list[ElementExplanation]:
-    criteria_by_element = defaultdict(list)
+def explain_elements(framework: Framework, programme_id: int) -> list[ElementExplanation]:
+    stored_elements = {row.element_key: row for row in ElementRating.objects.filter(programme_id=programme_id)}
+    stored_criteria = {
+        (row.element_key, row.criterion_code): row for row in CriterionRating.objects.filter(programme_id=programme_id)
+    }
+    scores = published_scores(framework, programme_id)
+    criteria_by_element: dict[str, list[CriterionExplanation]] = defaultdict(list)
     elements = {}
-    for criterion in Criterion.objects.filter(element__framework=framework).select_related("element"):
-        criteria_by_element[criterion.element.key].append(explain_criterion(criterion, scores))
-        elements[criterion.element.key] = criterion.element
-    explained = []
-    for key, element in sorted(elements.items(), key=lambda item: item[1].position):
-        criteria = criteria_by_element[key]
-        explained.append(
-            ElementExplanation(
-                key=key,
-                name=element.name,
-                weight=float(element.weight),
-                mean=getattr(rating, f"score_{key}", None) if rating else weighted_mean(criteria),
-                spread=max((max(c.scores) - min(c.scores) for c in criteria if c.scores), default=0),
-                criteria=criteria,
+    criteria = Criterion.objects.filter(element__framework=framework).select_related("element")
+    for criterion in criteria.order_by("element__position", "position"):
+        stored = stored_criteria.get((criterion.element.key, criterion.code))
+        given = scores.get(criterion.id, [])
+        criteria_by_element[criterion.element.key].append(
+            CriterionExplanation(
+                code=criterion.code,
+                title=criterion.title,
+                weight=float(criterion.weight),
+                scores=[score for score, _ in given],
+                mean=stored.mean if stored else None,
+                rationales=[rationale for _, rationale in given],
             )
         )
-    return explained
+        elements[criterion.element.key] = criterion.element
+    return [
+        ElementExplanation(
+            key=key,
+            name=element.name,
+            weight=float(element.weight),
+            mean=stored_elements[key].score if key in stored_elements else None,
+            spread=stored_elements[key].spread if key in stored_elements else 0,
+            criteria=criteria_by_element[key],
+        )
+        for key, element in elements.items()
+    ]
 
 
-def explain_criterion(criterion: Criterion, scores: ScoresByCriterion) -> CriterionExplanation:
-    given = sorted(scores.get((criterion.element.key, criterion.code), []))
-    values = [score for score, _ in given]
-    return CriterionExplanation(
-        code=criterion.code,
-        title=criterion.title,
-        weight=float(criterion.weight),
-        scores=values,
-        mean=float(Fraction(sum(values), len(values))) if values else None,
-        rationales=[rationale for _, rationale in given],
-    )
-
-
-def weighted_mean(criteria: list[CriterionExplanation]) -> float | None:
-    """The element mean when no rating has been stored yet (exact, then rounded once)."""
-    scored = [c for c in criteria if c.scores]
-    if not scored:
-        return None
-    total = sum(Fraction(c.weight) * Fraction(sum(c.scores), len(c.scores)) for c in scored)
-    return float(total / sum(Fraction(c.weight) for c in scored))
-
-
-def band_rule(framework: Framework, rating: ProgrammeRating | None, review_count: int) -> str:
-    """The rule that gave the band, in words, with the live thresholds."""
-    if rating is None or rating.shown_score is None:
+def band_rule(framework: Framework, rating: ProgrammeRating | None, elements: list[ElementExplanation]) -> str:
+    """The rule that gave the band, in words, with the framework's thresholds and floors."""
+    if rating is None or rating.band_rank is None:
+        count = rating.review_count if rating else 0
         return (
-            f"{framework.not_rated_label}: {review_count} published review{'s' if review_count != 1 else ''}; "
+            f"{framework.not_rated_label}: {count} published review{'s' if count != 1 else ''}; "
             f"a rating needs at least {framework.min_reviews}."
         )
+    on_raw = framework.band_score == BandScore.RAW
+    score_name, score = ("Raw overall", rating.raw_mean) if on_raw else ("Shown score", rating.shown_score)
     bands = list(Band.objects.filter(framework=framework).order_by("-min_score"))
-    band = next((b for b in bands if b.name == rating.band), None)
-    higher = [b for b in bands if band and b.min_score > band.min_score]
-    rule = f"Shown score {rating.shown_score:.2f}"
-    if band and band is not bands[-1]:
+    band = next(b for b in bands if b.name == rating.band)
+    rule = f"{score_name} {score_figure(score)}"
+    if band is not bands[-1]:
         rule += f" is at least {band.min_score:.2f}"
+        if band.element_floor is not None:
+            rule += f" and no element is below {band.element_floor:.2f}"
+    higher = [b for b in bands if b.min_score > band.min_score]
     if higher:
-        rule += f" and below {higher[-1].min_score:.2f} ({higher[-1].name})"
+        rule += f"; {why_not(higher[-1], score, elements)}"
     return f"{rule}: {rating.band}."
+
+
+def why_not(band: Band, score: float | None, elements: list[ElementExplanation]) -> str:
+    """Why the next band up was not reached: its threshold, or the element below its floor."""
+    if score is not None and Decimal(score) >= band.min_score and band.element_floor is not None:
+        lowest = min((e for e in elements if e.mean is not None), key=lambda e: e.mean)
+        return (
+            f"{band.name} needs every element at {band.element_floor:.2f} or more, "
+            f"and {lowest.name} is {score_figure(lowest.mean)}"
+        )
+    return f"below {band.min_score:.2f} ({band.name})"

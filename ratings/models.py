@@ -29,7 +29,6 @@ class ProgrammeRating(models.Model):
     max_spread = models.PositiveSmallIntegerField(
         default=0, help_text="Largest gap, in levels, between two reviewers on one element."
     )
-    needs_moderation = models.BooleanField(default=False)
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -43,11 +42,57 @@ class ProgrammeRating(models.Model):
         return f"{self.programme_id}: {self.band}"
 
 
+class ElementRating(models.Model):
+    """One element of a programme's rating: the weighted mean of its scored criteria and how far
+    apart the reviewers were on its criteria. Written by the engine beside ``ProgrammeRating``."""
+
+    pk = models.CompositePrimaryKey("programme_id", "element_key")
+    # No database constraint: the engine writes these rows by the million and deletes those of
+    # programmes no longer published itself, and a deferred check per row cost more than the write.
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="element_ratings", db_constraint=False
+    )
+    element_key = models.CharField(max_length=16)
+    score = models.FloatField()
+    # The largest gap, in levels, between two reviewers' scores on one of its criteria.
+    spread = models.PositiveSmallIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.element_key}: {self.score}"
+
+
+class CriterionRating(models.Model):
+    """One criterion of a programme's rating, keyed by the live framework's element key and
+    criterion code (the key every framework version's scores are matched by), so a new version
+    that only reweights criteria leaves these rows as they are."""
+
+    pk = models.CompositePrimaryKey("programme_id", "element_key", "criterion_code")
+    # No database constraint, as for ElementRating.
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="criterion_ratings", db_constraint=False
+    )
+    element_key = models.CharField(max_length=16)
+    criterion_code = models.CharField(max_length=8)
+    scores = models.PositiveSmallIntegerField(help_text="How many published scores it has.")
+    mean = models.FloatField()
+    lowest = models.PositiveSmallIntegerField()
+    highest = models.PositiveSmallIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.criterion_code}: {self.mean}"
+
+    @property
+    def spread(self) -> int:
+        return self.highest - self.lowest
+
+
 class ProviderRating(models.Model):
     provider = models.OneToOneField(Provider, on_delete=models.CASCADE, primary_key=True, related_name="rating")
     rated_programmes = models.PositiveIntegerField(default=0)
     review_count = models.PositiveIntegerField(default=0)
-    shown_score = models.FloatField(null=True)
+    # Both means weight each rated programme by its number of published reviews.
+    raw_mean = models.FloatField(null=True, help_text="Mean raw overall of its rated programmes: the headline.")
+    shown_score = models.FloatField(null=True, help_text="Mean shrunk score of its rated programmes: the order.")
     band = models.CharField(max_length=40)
     band_rank = models.PositiveSmallIntegerField(null=True)
     computed_at = models.DateTimeField()
@@ -61,6 +106,7 @@ class RatingHistory(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="rating_history")
     review_count = models.PositiveIntegerField()
+    raw_mean = models.FloatField(null=True)
     shown_score = models.FloatField(null=True)
     band = models.CharField(max_length=40)
     computed_at = models.DateTimeField()

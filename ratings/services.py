@@ -37,10 +37,11 @@ def mark_programme_rating_stale(*, programme_id: int) -> None:
     transaction.on_commit(lambda: enqueue_recompute(programme_id), using=connection.alias)
 
 
-def mark_all_ratings_stale() -> int:
+def mark_all_ratings_stale(*, enqueue: bool = True) -> int:
     """Mark every published programme's rating stale (set-based), request a whole-register
-    recompute (a durable row) and enqueue it after commit: for a change that affects every rating,
-    such as a new framework version. Returns how many programmes were marked."""
+    recompute (a durable row) and, unless the caller sends its own task for it (``enqueue=False``),
+    enqueue it after commit: for a change that affects every rating, such as a new framework
+    version. Returns how many programmes were marked."""
     now = timezone.now()
     request_full_recompute(now=now)
     with connection.cursor() as cursor:
@@ -51,7 +52,8 @@ def mark_all_ratings_stale() -> int:
             [now, ProgrammeStatus.PUBLISHED],
         )
         marked = cursor.rowcount
-    transaction.on_commit(enqueue_full_recompute, using=connection.alias)
+    if enqueue:
+        transaction.on_commit(enqueue_full_recompute, using=connection.alias)
     return marked
 
 
@@ -82,7 +84,7 @@ def request_full_recompute(*, now: datetime | None = None) -> None:
     )
 
 
-def full_recompute_run(*, only_if_requested: bool) -> int | None:
+def full_recompute_run(*, only_if_requested: bool, progress: engine.Progress | None = None) -> int | None:
     """Claim the whole-register recompute request and run it; None if there was nothing to claim.
 
     The nightly task (``only_if_requested=False``) writes the request first, so that a worker killed
@@ -96,8 +98,20 @@ def full_recompute_run(*, only_if_requested: bool) -> int | None:
     requested_at = claim_full_recompute(fresh_too=not only_if_requested)
     if requested_at is None:
         return None
-    rated = ratings_refresh_all()
+
+    def renew_claim_then_report(step: str) -> None:
+        # Each step renews the claim, so the sweep never takes a recompute that is still running.
+        FullRecomputeRequest.objects.filter(id=1).update(claimed_until=outbox.claim_expiry(timezone.now()))
+        if progress is not None:
+            progress(step)
+
+    rated = ratings_refresh_all(progress=renew_claim_then_report)
     FullRecomputeRequest.objects.filter(id=1, requested_at=requested_at).delete()
+    # Any framework publication waiting for its recompute has had it, whichever path ran it (its
+    # own task, the nightly run or the sweep repairing a killed worker).
+    FrameworkPublication.objects.filter(finished_at__isnull=True, started_at__lte=requested_at).update(
+        finished_at=timezone.now(), rated_programmes=rated, steps_done=len(engine.RECOMPUTE_STEPS)
+    )
     return rated
 
 
@@ -125,16 +139,17 @@ def _claimable(now: datetime, *, fresh_too: bool) -> Q:
 def enqueue_publication_recompute(publication_id: int) -> None:
     from ratings.tasks import recompute_for_publication
 
-    try:
-        recompute_for_publication.delay(publication_id)
-    except Exception:  # noqa: BLE001 - as above; the progress page says the recompute is waiting.
-        logger.warning("Could not enqueue the recompute of publication %s; the sweep will", publication_id)
+    outbox.publish(
+        recompute_for_publication, publication_id, what=f"the recompute of framework publication {publication_id}"
+    )
 
 
 def publication_recompute(*, publication_id: int) -> int:
-    """The whole-register recompute after a framework is published, recording each step as it
-    finishes. Steps are written on a connection of their own: the recompute is one transaction,
-    and the progress page must see them before it commits. Safe to run twice."""
+    """The one whole-register recompute after a framework is published (the durable request the
+    publication wrote, claimed like any other), recording each step as it finishes. Steps are
+    written on a connection of their own: the recompute is one transaction, and the progress page
+    must see them before it commits. Safe to run twice: a second delivery finds the request claimed
+    or gone and leaves the publication to the run that has it."""
     publication = FrameworkPublication.objects.get(pk=publication_id)
     if publication.finished_at is not None:
         return publication.rated_programmes or 0
@@ -150,13 +165,10 @@ def publication_recompute(*, publication_id: int) -> int:
             )
 
     try:
-        rated = ratings_refresh_all(progress=record_step)
+        rated = full_recompute_run(only_if_requested=False, progress=record_step)
     finally:
         progress_connection.close()
-    FrameworkPublication.objects.filter(pk=publication_id).update(
-        finished_at=timezone.now(), rated_programmes=rated, steps_done=len(engine.RECOMPUTE_STEPS)
-    )
-    return rated
+    return rated or 0
 
 
 def programme_rating_refresh(*, programme_id: int) -> ProgrammeRating | None:

@@ -15,13 +15,23 @@ def recompute_programme_rating(programme_id: int) -> None:
     programme_rating_refresh(programme_id=programme_id)
 
 
-@shared_task
-def recompute_all_ratings() -> int | None:
-    """Recompute every rating in the register (a new framework version; nightly, to refresh the prior).
-    None if another worker holds the claim on it."""
+# Its result is kept (unlike other tasks'): a page showing a publication's recompute polls it.
+@shared_task(bind=True, ignore_result=False)
+def recompute_all_ratings(self) -> int | None:
+    """Recompute every rating in the register (a new framework version; nightly, to refresh the
+    prior). Its progress is the task's state: "PROGRESS" with {"step", "done", "steps"} after each
+    of the engine's steps, for a page that shows a publication's recompute. None if another worker
+    holds the claim on it."""
+    from ratings.engine import RECOMPUTE_STEPS
     from ratings.services import full_recompute_run
 
-    return full_recompute_run(only_if_requested=False)
+    def progress(step: str) -> None:
+        if self.request.is_eager or self.request.called_directly:
+            return  # run in the caller's process: no result backend to report to
+        meta = {"step": step, "done": RECOMPUTE_STEPS.index(step) + 1, "steps": len(RECOMPUTE_STEPS)}
+        self.update_state(state="PROGRESS", meta=meta)
+
+    return full_recompute_run(only_if_requested=False, progress=progress)
 
 
 @shared_task

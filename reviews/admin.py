@@ -111,6 +111,10 @@ class AffiliationAdmin(admin.ModelAdmin):
     search_fields = ["reviewer__username", "organisation_name", "provider__name"]
     raw_id_fields = ["reviewer", "provider"]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # An affiliation is a recorded conflict of interest: it is ended (a date), never erased.
+        return False
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):

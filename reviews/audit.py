@@ -22,6 +22,9 @@ class Action:
     REREVIEW = "rereview"
     RATING_EXPIRED = "rating-expired"
     CONCERN = "concern"
+    FACTS = "facts-updated"
+    PROPOSED = "change-proposed"
+    DECIDED = "change-decided"
 
 
 # What the audit pages call each action.
@@ -36,6 +39,9 @@ ACTION_LABELS = {
     Action.REREVIEW: "Re-review",
     Action.RATING_EXPIRED: "Rating expired",
     Action.CONCERN: "Concern",
+    Action.FACTS: "Detail updated",
+    Action.PROPOSED: "Change asked for",
+    Action.DECIDED: "Change decided",
 }
 
 

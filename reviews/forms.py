@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from django import forms
 
-from reviews.models import Criterion, CriterionScore, Review
+from qaportal.forms import NamedErrorsMixin, PlainCharField
+from qaportal.submissions import OneSubmissionForm
+from reviews.models import Criterion, CriterionScore, Review, ReviewState
 from reviews.services import MIN_RATIONALE_LENGTH, ScoreInput, rationale_field, score_field
 
 
@@ -20,7 +22,7 @@ class CriterionRow:
     options: list[dict]
 
 
-class ScoringForm(forms.Form):
+class ScoringForm(NamedErrorsMixin, forms.Form):
     """Every criterion of the review's framework: a level (1 to the framework's top level) and a
     rationale.
 
@@ -28,7 +30,7 @@ class ScoringForm(forms.Form):
     criterion the framework does not have is refused; completeness is the submit service's rule.
     """
 
-    overall_comment = forms.CharField(
+    overall_comment = PlainCharField(
         label="Overall comment",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -57,7 +59,7 @@ class ScoringForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"invalid_choice": f"Select a level from 1 to {top} for {criterion.code}."},
             )
-            self.fields[rationale_field(criterion.id)] = forms.CharField(
+            self.fields[rationale_field(criterion.id)] = PlainCharField(
                 label=f"Rationale for {criterion.code}",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -118,8 +120,8 @@ class ScoringForm(forms.Form):
         return initial
 
 
-class ConflictForm(forms.Form):
-    conflict_note = forms.CharField(
+class ConflictForm(NamedErrorsMixin, forms.Form):
+    conflict_note = PlainCharField(
         label="Describe your conflict of interest",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="For example, “I was a trustee of this provider until 2024”. The convenor reads this.",
@@ -127,14 +129,14 @@ class ConflictForm(forms.Form):
     )
 
 
-class AffiliationForm(forms.Form):
-    organisation_name = forms.CharField(
+class AffiliationForm(OneSubmissionForm, NamedErrorsMixin, forms.Form):
+    organisation_name = PlainCharField(
         label="Organisation",
         max_length=200,
         help_text="The trust, hub, local authority, university, company or other organisation, as it is named.",
         error_messages={"required": "Enter the organisation's name."},
     )
-    role = forms.CharField(label="Your role there (optional)", max_length=200, required=False)
+    role = PlainCharField(label="Your role there (optional)", max_length=200, required=False)
     ended_on = forms.DateField(
         label="When did you leave? (optional)",
         required=False,
@@ -144,8 +146,20 @@ class AffiliationForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
-    reviewer = forms.CharField(
+class EndAffiliationForm(forms.Form):
+    ended_on = forms.DateField(
+        label="When did you leave?",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"],
+        help_text="For example, 31/7/2025. The conflict of interest still counts for three years after this date.",
+        error_messages={
+            "required": "Enter the date you left, for example 31/7/2025.",
+            "invalid": "Enter the date you left as day/month/year, for example 31/7/2025.",
+        },
+    )
+
+
+class AssignForm(NamedErrorsMixin, forms.Form):
+    reviewer = PlainCharField(
         label="Reviewer's username",
         max_length=150,
         help_text="The reviewer is refused if they are affiliated with this provider.",
@@ -153,7 +167,7 @@ class AssignForm(forms.Form):
     )
 
 
-class AssignmentsUploadForm(forms.Form):
+class AssignmentsUploadForm(NamedErrorsMixin, forms.Form):
     file = forms.FileField(
         label="Upload a CSV file",
         help_text="One assignment per line: programme slug, reviewer username. A header line is optional.",
@@ -170,16 +184,16 @@ class AssignmentsUploadForm(forms.Form):
             raise forms.ValidationError("The file must be a CSV file saved as UTF-8 text.") from error
 
 
-class ReturnForm(forms.Form):
-    comment = forms.CharField(
+class ReturnForm(NamedErrorsMixin, forms.Form):
+    comment = PlainCharField(
         label="What should the reviewer change?",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say what the reviewer should change."},
     )
 
 
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+class WithdrawForm(NamedErrorsMixin, forms.Form):
+    reason = PlainCharField(
         label="Reason for withdrawing",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Recorded in the audit trail.",
@@ -187,10 +201,38 @@ class WithdrawForm(forms.Form):
     )
 
 
-class ReleaseForm(forms.Form):
-    reason = forms.CharField(
+class ReleaseForm(NamedErrorsMixin, forms.Form):
+    reason = PlainCharField(
         label="Reason for releasing the reviewer",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Recorded in the audit trail.",
         error_messages={"required": "Give the reason for releasing this reviewer."},
     )
+
+
+class QueueFilterForm(NamedErrorsMixin, forms.Form):
+    """The convenor queue's search and filters (a GET form: the URL holds the whole state)."""
+
+    q = forms.CharField(label="Search by programme or provider", required=False, max_length=200)
+    focus = forms.ChoiceField(label="Who it is for", required=False)
+    provider_type = forms.ChoiceField(label="Provider type", required=False)
+    per_page = forms.TypedChoiceField(label="Rows per page", required=False, coerce=int, empty_value=25)
+
+    def __init__(self, *args, **kwargs):
+        from programmes.vocabulary import FocusLevel
+        from providers.vocabulary import ProviderType
+        from reviews.selectors import QUEUE_PAGE_SIZES
+
+        super().__init__(*args, **kwargs)
+        self.fields["focus"].choices = [("", "Any"), *FocusLevel.choices]
+        self.fields["provider_type"].choices = [("", "Any"), *ProviderType.choices]
+        self.fields["per_page"].choices = [(str(size), str(size)) for size in QUEUE_PAGE_SIZES]
+
+
+class AssignmentFilterForm(NamedErrorsMixin, forms.Form):
+    q = forms.CharField(label="Search by programme title", required=False, max_length=200)
+    state = forms.ChoiceField(label="Status", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "Any"), *ReviewState.choices]

@@ -286,8 +286,9 @@ def framework_publish(*, framework: Framework, by: User) -> Framework:
             status=framework.status, is_live=True, published_at=framework.published_at
         )
         publication = FrameworkPublication.objects.create(framework=framework, published_by=by)
-        # The durable whole-register request (repaired by the sweep) and this publication's tracked run.
-        mark_all_ratings_stale()
+        # One whole-register recompute: the durable request (repaired by the sweep if lost), run by
+        # this publication's task so that its steps are shown on the progress page.
+        mark_all_ratings_stale(enqueue=False)
         transaction.on_commit(lambda: enqueue_publication_recompute(publication.pk))
     return framework
 
@@ -301,7 +302,7 @@ def incompleteness(framework: Framework) -> list[str]:
         problems.append("an element has no criteria")
     if not framework.bands.exists():
         problems.append("it has no bands")
-    levels = list(framework.levels.values_list("level", flat=True))
+    levels = sorted(framework.levels.values_list("level", flat=True))
     if len(levels) < 2 or levels != list(range(1, len(levels) + 1)):
         problems.append("its score levels are not numbered 1 to N (at least two)")
     missing = (

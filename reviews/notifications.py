@@ -66,6 +66,20 @@ def compose(notification: Notification) -> tuple[str, str, list[str]]:
             f"feedback and publish a response.\n\n{_link('manage:programme', slug=programme.slug)}\n",
             _editor_addresses(notification),
         )
+    if notification.kind == NotificationKind.SUBMITTED:
+        return (
+            f"“{programme.title}” has been submitted for review",
+            f"Thank you for submitting “{programme.title}”. A convenor will assign independent reviewers; "
+            f"we will e-mail you when its reviews are published.\n\n{_link('manage:programme', slug=programme.slug)}\n",
+            _editor_addresses(notification),
+        )
+    if notification.kind == NotificationKind.WITHDRAWN:
+        return (
+            f"“{programme.title}” has been withdrawn from the register",
+            f"“{programme.title}” has been withdrawn from the register. Its page now says so, and its rating "
+            f"no longer applies.\n\n{_link('manage:programme', slug=programme.slug)}\n",
+            _editor_addresses(notification),
+        )
     return (
         f"Conflict of interest declared on “{programme.title}”",
         f"{review.reviewer.username} has declared a conflict of interest and released their assignment:\n\n"

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from qaportal.roles import Role, has_role
 from reviews.models import Affiliation, Review
-from reviews.state_machine import REVIEW_EDITABLE, REVIEW_HANDED_IN
+from reviews.state_machine import REVIEW_EDITABLE, review_was_handed_in
 
 
 def is_convenor(user) -> bool:
@@ -35,7 +35,7 @@ def may_edit_review(user, review: Review) -> bool:
 
 def may_see_other_reviews(user, review: Review) -> bool:
     """Blind review: the other reviewers' scores only once this reviewer has handed in their own."""
-    return review.reviewer_id == user.id and review.state in REVIEW_HANDED_IN
+    return review.reviewer_id == user.id and review_was_handed_in(review)
 
 
 def may_declare_conflict(user, review: Review) -> bool:

@@ -8,8 +8,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from programmes.models import EvidenceStatement, Programme
 from programmes.vocabulary import ElementKey, ProgrammeStatus
+from ratings.moderation import Disagreement, disagreements
 from reviews.models import AuditEvent, Criterion, CriterionScore, LevelDescriptor, Review, ReviewState, ScoreLevel
-from reviews.state_machine import REVIEW_HANDED_IN
+from reviews.state_machine import REVIEW_HANDED_IN, REVIEW_WAS_HANDED_IN
 
 # Reviews whose scores a convenor compares (a returned review was handed in once, too).
 # Superseded reviews belong to an earlier round: the history keeps them, moderation does not compare them.
@@ -19,10 +20,15 @@ QUEUE_STATUSES = (ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW, Programm
 REREVIEW_TAB = "re-review"
 
 
-def my_assignments(*, reviewer) -> QuerySet[Review]:
+def my_assignments(*, reviewer, state: str = "", search: str = "") -> QuerySet[Review]:
+    """A reviewer's reviews, newest assignment first; optionally one state, or words in the title."""
+    reviews = Review.objects.filter(reviewer=reviewer)
+    if state:
+        reviews = reviews.filter(state=state)
+    if search.strip():
+        reviews = reviews.filter(programme__title__icontains=search.strip())
     return (
-        Review.objects.filter(reviewer=reviewer)
-        .select_related("programme__provider")
+        reviews.select_related("programme__provider")
         .annotate(scored=Count("scores", filter=Q(scores__score__isnull=False)))
         .order_by("-assigned_at", "-id")
     )
@@ -55,17 +61,33 @@ def evidence_of(*, programme: Programme) -> list[EvidenceStatement]:
     return sorted(statements, key=lambda statement: ELEMENT_ORDER.get(statement.element, 99))
 
 
-def convenor_queue(*, status: str) -> QuerySet[Programme]:
+QUEUE_PAGE_SIZES = (25, 50, 100)
+
+
+def convenor_queue(
+    *, status: str, search: str = "", focus_level: str = "", provider_type: str = ""
+) -> QuerySet[Programme]:
     """Programmes in one stage: waiting longest first; published ones newest first (an index
-    on (status, -published_at) serves that). Count reviews per page with ``with_review_counts``."""
+    on (status, -published_at) serves that), narrowed by words in the programme's title or its
+    provider's name, focus level and provider type; the re-review tab lists programmes with an open
+    re-review, oldest first. Count reviews per page with ``with_review_counts``."""
     if status == REREVIEW_TAB:
-        return (
-            Programme.objects.filter(rereviews__closed_at__isnull=True)
-            .select_related("provider")
-            .order_by("rereviews__opened_at", "id")
-        )
-    order = ("-published_at", "-id") if status == ProgrammeStatus.PUBLISHED else ("submitted_at", "id")
-    return Programme.objects.filter(status=status).select_related("provider").order_by(*order)
+        order = ("rereviews__opened_at", "id")
+        programmes = Programme.objects.filter(rereviews__closed_at__isnull=True)
+    elif status == ProgrammeStatus.PUBLISHED:
+        order = ("-published_at", "-id")
+        programmes = Programme.objects.filter(status=status)
+    else:
+        order = ("submitted_at", "id")
+        programmes = Programme.objects.filter(status=status)
+    if search.strip():
+        words = search.strip()
+        programmes = programmes.filter(Q(title__icontains=words) | Q(provider__name__icontains=words))
+    if focus_level:
+        programmes = programmes.filter(focus_level=focus_level)
+    if provider_type:
+        programmes = programmes.filter(provider__provider_type=provider_type)
+    return programmes.select_related("provider").order_by(*order)
 
 
 def with_review_counts(programmes: list[Programme]) -> list[Programme]:
@@ -93,43 +115,54 @@ def with_review_counts(programmes: list[Programme]) -> list[Programme]:
 class ComparedRow:
     criterion: Criterion
     scores: list[int | None]
+    # Levels apart, when at least two reviewers scored it (``ratings.moderation``).
+    spread: int | None = None
     disagreement: bool = False
-
-    @property
-    def spread(self) -> int | None:
-        present = [score for score in self.scores if score is not None]
-        return max(present) - min(present) if len(present) > 1 else None
+    rationales: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Comparison:
-    """The reviews of one programme side by side, one row per criterion."""
+    """The reviews of one programme side by side, one row per criterion, with the moderation
+    check over them."""
 
     reviews: list[Review]
     rows: list[ComparedRow] = field(default_factory=list)
+    moderation: Disagreement | None = None
 
     @property
     def disagreements(self) -> int:
         return sum(row.disagreement for row in self.rows)
 
 
-def side_by_side(*, programme: Programme, reviews: list[Review], disagreement_levels: int) -> Comparison:
-    """Handed-in reviews' scores per criterion; rows where reviewers are ``disagreement_levels`` or
-    more apart are flagged."""
+def side_by_side(*, programme: Programme, reviews: list[Review]) -> Comparison:
+    """Handed-in reviews' scores per criterion; rows where reviewers are the framework's
+    ``disagreement_levels`` or more apart are highlighted, and elements whose reviewer means
+    differ by its ``moderation_element_gap`` flag the programme."""
     compared = [review for review in reviews if review.state in COMPARED_STATES]
     comparison = Comparison(reviews=compared)
     if not compared:
         return comparison
-    scores = {
-        (row.review_id, row.criterion_id): row.score
-        for row in CriterionScore.objects.filter(review__in=compared).only("review_id", "criterion_id", "score")
-    }
-    framework_id = compared[0].framework_id
-    for criterion in Criterion.objects.filter(element__framework_id=framework_id).order_by(
+    framework = compared[0].framework
+    given = CriterionScore.objects.filter(review__in=compared).only("review_id", "criterion_id", "score", "rationale")
+    scores, rationales = {}, {}
+    for row in given:
+        scores[(row.review_id, row.criterion_id)] = row.score
+        rationales[(row.review_id, row.criterion_id)] = row.rationale
+    comparison.moderation = disagreements(review_ids=[review.id for review in compared], framework=framework).get(
+        programme.id, Disagreement(highlight_levels=framework.disagreement_levels)
+    )
+    for criterion in Criterion.objects.filter(element__framework_id=framework.id).order_by(
         "element__position", "position"
     ):
-        row = ComparedRow(criterion, [scores.get((review.id, criterion.id)) for review in compared])
-        row.disagreement = row.spread is not None and row.spread >= disagreement_levels
+        row = ComparedRow(
+            criterion,
+            [scores.get((review.id, criterion.id)) for review in compared],
+            rationales=[rationales.get((review.id, criterion.id), "") for review in compared],
+        )
+        if sum(score is not None for score in row.scores) > 1:
+            row.spread = comparison.moderation.criterion_gaps.get(criterion.id)
+        row.disagreement = comparison.moderation.highlighted(criterion.id)
         comparison.rows.append(row)
     return comparison
 
@@ -143,7 +176,7 @@ def programme_reviews(*, programme: Programme) -> list[Review]:
 def other_handed_in_reviews(*, review: Review) -> list[Review]:
     """The other reviewers' handed-in reviews of the same programme (for blind review, after one's own)."""
     return list(
-        Review.objects.filter(programme_id=review.programme_id, state__in=REVIEW_HANDED_IN)
+        Review.objects.filter(REVIEW_WAS_HANDED_IN, programme_id=review.programme_id)
         .exclude(pk=review.pk)
         .order_by("id")
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -21,6 +21,7 @@ from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
 from qaportal import outbox
 from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
+from qaportal.text import first_forbidden_character
 from ratings.services import mark_programme_rating_stale
 from reviews import audit, policies
 from reviews.audit import Action, Change
@@ -38,7 +39,6 @@ from reviews.models import (
 from reviews.state_machine import REVIEW_ACTIVE, REVIEW_HANDED_IN, programme_step, review_step
 
 MIN_RATIONALE_LENGTH = 20
-CONFLICT_YEARS = 3
 MAX_IMPORT_LINES = 2000
 # Reviews still being worked on when a programme is published: they no longer count.
 OUTSTANDING_STATES = (ReviewState.ASSIGNED, ReviewState.IN_PROGRESS, ReviewState.RETURNED, ReviewState.SUBMITTED)
@@ -77,33 +77,6 @@ def _enqueue_notification(notification_id: int) -> None:
 
 
 # --- Conflicts and assignment ---------------------------------------------------------------
-
-
-def conflict_reason(*, reviewer: User, programme: Programme) -> str | None:
-    """Why this reviewer may not review this programme, or None if they may."""
-    if Review.objects.filter(programme=programme, reviewer=reviewer, state=ReviewState.RELEASED).exists():
-        return f"{reviewer.username} has declared a conflict of interest on this programme."
-    provider = programme.provider
-    since = date.today() - timedelta(days=365 * CONFLICT_YEARS)
-    affiliation = (
-        Affiliation.objects.filter(reviewer=reviewer)
-        .filter(_affiliated_with(provider))
-        .exclude(ended_on__lt=since)
-        .first()
-    )
-    if affiliation is None:
-        return None
-    period = f"until {affiliation.ended_on:%-d %B %Y}" if affiliation.ended_on else "currently"
-    return (
-        f"{reviewer.username} is affiliated with {provider.name} ({period}), "
-        f"within the last {CONFLICT_YEARS} years: a conflict of interest."
-    )
-
-
-def _affiliated_with(provider):
-    from django.db.models import Q
-
-    return Q(provider=provider) | Q(organisation_name__iexact=provider.name)
 
 
 def live_framework() -> Framework:
@@ -151,16 +124,15 @@ def in_review_round(programme: Programme) -> bool:
 
 
 def _refuse_unassignable(programme: Programme, reviewer: User) -> None:
-    if not policies.may_be_assigned(reviewer):
-        raise ValidationFailed({"reviewer": [f"{reviewer.username} is not an active reviewer."]})
-    reason = conflict_reason(reviewer=reviewer, programme=programme)
-    if reason:
-        raise ValidationFailed({"reviewer": [reason]})
-    existing = Review.objects.filter(programme=programme, reviewer=reviewer).exclude(
-        state__in=(ReviewState.RELEASED, ReviewState.SUPERSEDED, ReviewState.WITHDRAWN)
-    )
-    if existing.exists():
-        raise ValidationFailed({"reviewer": [f"{reviewer.username} is already assigned to this programme."]})
+    """The pool's one eligibility rule; the reviewer's profile row is locked first, so two
+    convenors assigning at once cannot both take the last place in a reviewer's capacity."""
+    from pool.eligibility import assignment_refusals
+    from pool.models import ReviewerProfile
+
+    list(ReviewerProfile.objects.select_for_update().filter(reviewer=reviewer).values_list("id", flat=True))
+    reasons = assignment_refusals(reviewer=reviewer, programme=programme)
+    if reasons:
+        raise ValidationFailed({"reviewer": reasons})
 
 
 def _programme_transition(programme: Programme, action: str, by: User, **stamps) -> bool:
@@ -189,7 +161,7 @@ def assignments_import(*, csv_text: str, by: User) -> list[ImportLine]:
     alone, so one refusal never undoes another line's assignment. Returns a report per line."""
     if not policies.may_assign(by):
         raise NotPermitted("Only convenors assign reviewers.")
-    rows = list(csv.reader(io.StringIO(csv_text)))
+    rows = _csv_rows(csv_text)
     if len(rows) > MAX_IMPORT_LINES:
         raise ValidationFailed({"file": [f"The file has {len(rows)} lines; upload at most {MAX_IMPORT_LINES}."]})
     report = []
@@ -199,6 +171,25 @@ def assignments_import(*, csv_text: str, by: User) -> list[ImportLine]:
             continue
         report.append(_import_line(number, cells, by))
     return report
+
+
+def _csv_rows(csv_text: str) -> list[list[str]]:
+    """The upload's rows; a control character or a malformed line is refused with its line number."""
+    for number, line in enumerate(csv_text.splitlines(), start=1):
+        if first_forbidden_character(line, multiline=True) is not None:
+            raise ValidationFailed({"file": [f"The file must not contain control characters (line {number})."]})
+    reader = csv.reader(io.StringIO(csv_text))
+    try:
+        return list(reader)
+    except csv.Error as error:
+        limit = f"{csv.field_size_limit():,}"
+        message = (
+            f"Line {reader.line_num} has a value longer than {limit} characters; "
+            "check the file holds programme slugs and reviewer usernames."
+            if "field larger" in str(error)
+            else f"Line {reader.line_num} is not valid CSV ({error})."
+        )
+        raise ValidationFailed({"file": [message]}) from error
 
 
 def _import_line(number: int, cells: list[str], by: User) -> ImportLine:
@@ -317,23 +308,30 @@ def _write_review_fields(review: Review, by: User, overall_comment: str, no_conf
 
 def completeness_errors(review: Review, no_conflict_confirmed: bool) -> dict[str, list[str]]:
     """What stands between this review's saved scores and a submission, per form field."""
+    saved = {row.criterion_id: (row.score, row.rationale) for row in CriterionScore.objects.filter(review=review)}
+    errors = missing_scores(framework_id=review.framework_id, saved=saved)
+    if not no_conflict_confirmed:
+        errors["no_conflict_confirmed"] = [
+            "Confirm that you have no conflict of interest, or declare one instead of submitting."
+        ]
+    return errors
+
+
+def missing_scores(*, framework_id: int, saved: dict[int, tuple[int | None, str]]) -> dict[str, list[str]]:
+    """Every criterion needs a level and a rationale of ``MIN_RATIONALE_LENGTH``: for a review,
+    a calibration attempt or a panel's reference scores alike. ``saved`` maps criterion id to
+    (score, rationale)."""
     errors: dict[str, list[str]] = {}
-    saved = {row.criterion_id: row for row in CriterionScore.objects.filter(review=review)}
-    for criterion in Criterion.objects.filter(element__framework_id=review.framework_id):
-        row = saved.get(criterion.id)
-        if row is None or row.score is None:
+    for criterion in Criterion.objects.filter(element__framework_id=framework_id):
+        score, rationale = saved.get(criterion.id, (None, ""))
+        if score is None:
             errors[score_field(criterion.id)] = [f"Select a level for {criterion.code} {criterion.title}."]
-        rationale = row.rationale if row else ""
         if not rationale:
             errors[rationale_field(criterion.id)] = [f"Enter a rationale for {criterion.code}."]
         elif len(rationale) < MIN_RATIONALE_LENGTH:
             errors[rationale_field(criterion.id)] = [
                 f"The rationale for {criterion.code} must be at least {MIN_RATIONALE_LENGTH} characters."
             ]
-    if not no_conflict_confirmed:
-        errors["no_conflict_confirmed"] = [
-            "Confirm that you have no conflict of interest, or declare one instead of submitting."
-        ]
     return errors
 
 
@@ -545,6 +543,8 @@ def affiliation_add(
     if not policies.is_reviewer(reviewer):
         raise NotPermitted("Only reviewers record affiliations.")
     organisation_name = organisation_name.strip()
+    if not organisation_name:
+        raise ValidationFailed({"organisation_name": ["Enter the organisation's name."]})
     if ended_on and ended_on > date.today():
         raise ValidationFailed({"ended_on": ["The end date must be today or in the past; leave it empty if current."]})
     from providers.models import Provider
@@ -555,10 +555,41 @@ def affiliation_add(
     )
 
 
-def affiliation_remove(*, affiliation: Affiliation, by: User) -> None:
+def affiliation_end(*, affiliation: Affiliation, by: User, ended_on: date) -> Affiliation:
+    """Record that the reviewer has left an organisation. Affiliations are ended, never erased:
+    the conflict still counts for ``pool.eligibility.CONFLICT_YEARS`` after the end date, and the
+    end cannot be put before the day the affiliation was recorded as current, or moved later."""
     if affiliation.reviewer_id != by.id:
         raise NotPermitted("This is not your affiliation.")
-    affiliation.delete()
+    with transaction.atomic():
+        affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
+        recorded_on = timezone.localdate(affiliation.recorded_at)
+        if affiliation.ended_on is not None:
+            raise InvalidTransition(
+                f"Your affiliation with {affiliation.organisation_name} already ended on "
+                f"{affiliation.ended_on:%-d %B %Y}; it stays on your record."
+            )
+        if ended_on > date.today():
+            raise ValidationFailed({"ended_on": ["The date you left must be today or in the past."]})
+        if ended_on < recorded_on:
+            raise ValidationFailed(
+                {
+                    "ended_on": [
+                        f"You told us you worked there on {recorded_on:%-d %B %Y}, so you cannot have left before then."
+                    ]
+                }
+            )
+        affiliation.ended_on = ended_on
+        affiliation.save(update_fields=["ended_on"])
+        from pool.services import record_pool_event
+
+        record_pool_event(
+            actor=by,
+            reviewer_id=by.id,
+            action="affiliation-ended",
+            detail=f"{affiliation.organisation_name}: {ended_on}",
+        )
+    return affiliation
 
 
 # --- Notifications, sent by the task --------------------------------------------------------

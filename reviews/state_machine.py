@@ -10,11 +10,18 @@ Review:    assigned → in-progress → submitted → accepted → published →
                          └── returned ←─┘  └─┘ (resubmitted)
            assigned / in-progress / returned → released (the reviewer declared a conflict)
 Programme: draft → submitted → in-review → published → withdrawn (withdrawn from any live state)
+
+Withdrawn is the end state of both paths, so it says nothing on its own about what the world has
+seen: a withdrawn programme stays public (marked "Withdrawn") only if it was published before, and
+a withdrawn review counts as handed in only if it was submitted before. ``PROGRAMME_PUBLIC`` and
+``REVIEW_WAS_HANDED_IN`` are those two rules; every public read and the blind-review policy use them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.db.models import Q
 
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.errors import InvalidTransition
@@ -27,6 +34,10 @@ P = ProgrammeStatus
 REVIEW_EDITABLE = frozenset({R.ASSIGNED, R.IN_PROGRESS, R.RETURNED})
 # States in which the reviewer has handed in their scores (and so may see other reviewers').
 REVIEW_HANDED_IN = frozenset({R.SUBMITTED, R.ACCEPTED, R.PUBLISHED, R.WITHDRAWN, R.SUPERSEDED})
+# A programme the public may read: published, or withdrawn after it had been published.
+PROGRAMME_PUBLIC = Q(status=P.PUBLISHED) | Q(status=P.WITHDRAWN, published_at__isnull=False)
+# A review whose scores were handed in: withdrawing a review never finished hands nothing in.
+REVIEW_WAS_HANDED_IN = Q(state__in=REVIEW_HANDED_IN - {R.WITHDRAWN}) | Q(state=R.WITHDRAWN, submitted_at__isnull=False)
 # A review that still counts towards the programme (not released or withdrawn).
 REVIEW_ACTIVE = frozenset({R.ASSIGNED, R.IN_PROGRESS, R.SUBMITTED, R.RETURNED, R.ACCEPTED, R.PUBLISHED})
 
@@ -96,3 +107,13 @@ def review_step(current: str, action: str) -> Step:
 
 def programme_step(current: str, action: str) -> Step:
     return _next(PROGRAMME_TRANSITIONS, "programme", _programme_label, current, action)
+
+
+def programme_is_public(programme) -> bool:
+    return programme.status == P.PUBLISHED or (programme.status == P.WITHDRAWN and programme.published_at is not None)
+
+
+def review_was_handed_in(review) -> bool:
+    if review.state == R.WITHDRAWN:
+        return review.submitted_at is not None
+    return review.state in REVIEW_HANDED_IN

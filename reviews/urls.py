@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from programmes import change_views
 from reviews import views_convenor, views_cycle, views_frameworks, views_reviewer
 
 reviewer_patterns = (
@@ -10,7 +11,7 @@ reviewer_patterns = (
         path("reviews/<int:review_id>/", views_reviewer.review, name="review"),
         path("reviews/<int:review_id>/conflict/", views_reviewer.declare_conflict, name="conflict"),
         path("affiliations/", views_reviewer.affiliations, name="affiliations"),
-        path("affiliations/<int:affiliation_id>/delete/", views_reviewer.affiliation_delete, name="affiliation-delete"),
+        path("affiliations/<int:affiliation_id>/end/", views_reviewer.affiliation_end, name="affiliation-end"),
     ],
     "reviewer",
 )
@@ -50,6 +51,8 @@ convenor_patterns = (
     [
         path("", views_convenor.queue, name="queue"),
         path("assignments/upload/", views_convenor.upload, name="upload"),
+        path("changes/", change_views.change_list, name="changes"),
+        path("changes/<int:change_id>/", change_views.change_decide, name="change"),
         path("programmes/<slug:slug>/", views_convenor.programme, name="programme"),
         path("programmes/<slug:slug>/assign/", views_convenor.assign, name="assign"),
         path("programmes/<slug:slug>/publish/", views_convenor.publish, name="publish"),

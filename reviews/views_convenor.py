@@ -12,13 +12,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from programmes.models import Programme
+from programmes.models import Programme, ProgrammeChange
+from programmes.querystrings import query_without
 from programmes.services import programme_withdraw
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.errors import DomainError, apply_to_form
+from ratings.moderation import moderation_flags
 from reviews import policies, selectors, services
 from reviews.accreditation import open_rereview
-from reviews.forms import AssignForm, AssignmentsUploadForm, ReleaseForm, ReturnForm, WithdrawForm
+from reviews.forms import AssignForm, AssignmentsUploadForm, QueueFilterForm, ReleaseForm, ReturnForm, WithdrawForm
 from reviews.models import Review, ReviewState
 
 
@@ -49,11 +51,30 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ProgrammeStatus.SUBMITTED)
     if status not in (*selectors.QUEUE_STATUSES, selectors.REREVIEW_TAB):
         status = ProgrammeStatus.SUBMITTED
-    page = Paginator(selectors.convenor_queue(status=status), 25).get_page(request.GET.get("page"))
+    filters = QueueFilterForm(request.GET)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    programmes = selectors.convenor_queue(
+        status=status,
+        search=chosen.get("q", ""),
+        focus_level=chosen.get("focus", ""),
+        provider_type=chosen.get("provider_type", ""),
+    )
+    page = Paginator(programmes, chosen.get("per_page") or 25).get_page(request.GET.get("page"))
     page.object_list = selectors.with_review_counts(list(page.object_list))
     tabs = [(value, ProgrammeStatus(value).label) for value in selectors.QUEUE_STATUSES]
     tabs.append((selectors.REREVIEW_TAB, "Under re-review"))
-    return render(request, "reviews/convenor/queue.html", {"page": page, "status": status, "tabs": tabs})
+    changes_waiting = ProgrammeChange.objects.filter(state=ProgrammeChange.State.PENDING).count()
+    context = {
+        "page": page,
+        "status": status,
+        "tabs": tabs,
+        "changes_waiting": changes_waiting,
+        "filters": filters,
+        "status_hidden": [("status", status)],
+        "query_string": query_without(request.GET, "page"),
+        "filter_query": query_without(request.GET, "page", "status"),
+    }
+    return render(request, "reviews/convenor/queue.html", context)
 
 
 @convenor_page
@@ -64,9 +85,8 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
 def _render_programme(request: HttpRequest, programme: Programme, assign_form: AssignForm, status: int = 200):
     reviews = selectors.programme_reviews(programme=programme)
     framework = reviews[0].framework if reviews else services.live_framework()
-    comparison = selectors.side_by_side(
-        programme=programme, reviews=reviews, disagreement_levels=framework.disagreement_levels
-    )
+    comparison = selectors.side_by_side(programme=programme, reviews=reviews)
+    moderation = moderation_flags(programme_ids=[programme.id], framework=framework).get(programme.id)
     accepted = sum(review.state == ReviewState.ACCEPTED for review in reviews)
     context = {
         "programme": programme,
@@ -80,6 +100,8 @@ def _render_programme(request: HttpRequest, programme: Programme, assign_form: A
         "rereview": open_rereview(programme),
         "can_withdraw": programme.status == ProgrammeStatus.PUBLISHED,
         "disagreement_levels": framework.disagreement_levels,
+        "moderation": moderation,
+        "moderation_element_gap": framework.moderation_element_gap,
     }
     return render(request, "reviews/convenor/programme.html", context, status=status)
 
@@ -135,6 +157,8 @@ def _act(request: HttpRequest, action, success: str, **kwargs) -> None:
 def accept(request: HttpRequest, review_id: int) -> HttpResponse:
     review = _review(review_id)
     _act(request, services.review_accept, f"Review by {review.reviewer.username} accepted.", review=review)
+    if request.POST.get("next") == "review":
+        return redirect("convenor:review", review_id=review.id)
     return redirect("convenor:programme", slug=review.programme.slug)
 
 

@@ -177,11 +177,13 @@ def delete_criterion(request: HttpRequest, framework_id: int, element_id: int, c
 @framework_page
 def preview(request: HttpRequest, framework_id: int) -> HttpResponse:
     draft = _draft(framework_id)
+    problems = frameworks.incompleteness(draft)
     context = {
         "framework": draft,
         "live": Framework.objects.filter(is_live=True).first(),
-        "preview": publication_preview(draft=draft),
-        "problems": frameworks.incompleteness(draft),
+        # An incomplete draft cannot rate anything, so there is nothing to preview until it is complete.
+        "preview": None if problems else publication_preview(draft=draft),
+        "problems": problems,
     }
     return render(request, "reviews/frameworks/preview.html", context)
 

@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
+from programmes.querystrings import query_without
 from qaportal.errors import DomainError, InvalidTransition, apply_to_form
+from qaportal.submissions import create_once
 from reviews import policies, selectors, services
-from reviews.forms import AffiliationForm, ConflictForm, ScoringForm
+from reviews.forms import AffiliationForm, AssignmentFilterForm, ConflictForm, EndAffiliationForm, ScoringForm
 from reviews.models import Review
 
 
@@ -38,8 +40,12 @@ def _own_review(request: HttpRequest, review_id: int) -> Review:
 
 @reviewer_page
 def assignments(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.my_assignments(reviewer=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "reviews/reviewer/assignments.html", {"page": page})
+    filters = AssignmentFilterForm(request.GET)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    reviews = selectors.my_assignments(reviewer=request.user, state=chosen.get("state", ""), search=chosen.get("q", ""))
+    page = Paginator(reviews, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "filters": filters, "query_string": query_without(request.GET, "page")}
+    return render(request, "reviews/reviewer/assignments.html", context)
 
 
 @reviewer_page
@@ -55,7 +61,7 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
             return redirect("reviewer:review", review_id=review.id)
         form = ScoringForm(request.POST, criteria=criteria, levels=levels)
         if form.is_valid() and _save(request, review, form):
-            return redirect("reviewer:review", review_id=review.id)
+            return _after_save(request, review, criteria)
     else:
         form = ScoringForm(
             initial=ScoringForm.initial_for(review, selectors.scores_of(review=review)),
@@ -63,6 +69,34 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
             levels=levels,
         )
     return render(request, "reviews/reviewer/review.html", _review_context(request, review, form, editable))
+
+
+def _after_save(request: HttpRequest, review: Review, criteria) -> HttpResponse:
+    """Back to the review; "Save and continue" goes on to the next element's part of the form."""
+    url = reverse("reviewer:review", kwargs={"review_id": review.id})
+    next_element = request.POST.get("next_element", "")
+    if next_element in {criterion.element.key for criterion in criteria} | {"overall"}:
+        url += f"#element-{next_element}"
+    return redirect(url)
+
+
+def element_tasks(rows, *, editable: bool) -> list[dict]:
+    """The task list at the top of the scoring form: each element, how far it is, and what follows it."""
+    tasks: list[dict] = []
+    for row in rows:
+        element = row.criterion.element
+        if not tasks or tasks[-1]["key"] != element.key:
+            tasks.append({"key": element.key, "name": element.name, "done": 0, "total": 0})
+        tasks[-1]["total"] += 1
+        rationale = str(row.rationale.value() or "").strip()
+        if row.score.value() and len(rationale) >= services.MIN_RATIONALE_LENGTH:
+            tasks[-1]["done"] += 1
+    for index, task in enumerate(tasks):
+        task["next"] = tasks[index + 1] if index + 1 < len(tasks) else {"key": "overall", "name": "Overall"}
+        task["status"] = (
+            "Completed" if task["done"] == task["total"] else ("In progress" if task["done"] else "Not started")
+        )
+    return tasks
 
 
 def _read_only_message(review: Review) -> str:
@@ -95,6 +129,7 @@ def _review_context(request, review: Review, form: ScoringForm, editable: bool) 
         "form": form,
         "editable": editable,
         "rows": form.rows(),
+        "tasks": element_tasks(form.rows(), editable=editable),
         "evidence": selectors.evidence_of(programme=review.programme),
         "scores": {} if editable else {row.criterion_id: row for row in selectors.scores_of(review=review)},
         "comparison": _blind_comparison(request.user, review),
@@ -107,9 +142,7 @@ def _blind_comparison(user, review: Review):
     if not policies.may_see_other_reviews(user, review):
         return None
     reviews = [review, *selectors.other_handed_in_reviews(review=review)]
-    return selectors.side_by_side(
-        programme=review.programme, reviews=reviews, disagreement_levels=review.framework.disagreement_levels
-    )
+    return selectors.side_by_side(programme=review.programme, reviews=reviews)
 
 
 @reviewer_page
@@ -135,7 +168,12 @@ def affiliations(request: HttpRequest) -> HttpResponse:
     form = AffiliationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.affiliation_add(reviewer=request.user, **form.cleaned_data)
+            typed = {name: form.cleaned_data[name] for name in ("organisation_name", "role", "ended_on")}
+            create_once(
+                token=form.submission_token,
+                by=request.user,
+                create=lambda: services.affiliation_add(reviewer=request.user, **typed),
+            )
         except DomainError as error:
             apply_to_form(form, error)
         else:
@@ -145,10 +183,22 @@ def affiliations(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/reviewer/affiliations.html", {"form": form, "affiliations": recorded})
 
 
-@require_POST
 @reviewer_page
-def affiliation_delete(request: HttpRequest, affiliation_id: int) -> HttpResponse:
+def affiliation_end(request: HttpRequest, affiliation_id: int) -> HttpResponse:
+    """Record the date the reviewer left; the affiliation stays on their record (never erased)."""
     affiliation = get_object_or_404(policies.affiliations_for(request.user), pk=affiliation_id)
-    services.affiliation_remove(affiliation=affiliation, by=request.user)
-    messages.success(request, f"{affiliation.organisation_name} removed from your affiliations.")
-    return redirect("reviewer:affiliations")
+    form = EndAffiliationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.affiliation_end(affiliation=affiliation, by=request.user, ended_on=form.cleaned_data["ended_on"])
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                f"Your affiliation with {affiliation.organisation_name} is recorded as ended. "
+                "It still counts as a conflict of interest for three years.",
+            )
+            return redirect("reviewer:affiliations")
+    context = {"affiliation": affiliation, "form": form}
+    return render(request, "reviews/reviewer/affiliation_end.html", context, status=400 if form.errors else 200)

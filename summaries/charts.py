@@ -10,6 +10,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from qaportal.display import score_figure
 from summaries.selectors import BandCount, MonthCount, Statistic, SummaryTables
 
 FONT = 'font-family="Liberation Sans, Arial, sans-serif"'
@@ -94,25 +95,27 @@ def element_chart(statistics: list[Statistic], dimension: str = "provider_type",
     by_key = {(stat.group, stat.item): stat for stat in rows}
     label_width, bar_area, bar_height, gap, legend_height, width = 250, 300, 9, 12, 46, 640
     scale_max = 4.0
-    body = [_legend(prefix, [label for _, label in elements], width)]
+    abbreviations = distinct_abbreviations(dict(elements))
+    body = [_legend(prefix, [f"{label} ({abbreviations[key]})" for key, label in elements], width)]
     top = legend_height
     for group_index, (group, group_label) in enumerate(groups):
         y0 = top + group_index * (len(elements) * bar_height + gap)
         body.append(_text(label_width - 8, y0 + len(elements) * bar_height / 2 + 4, _short(group_label, 38), "end"))
-        for element_index, (key, label) in enumerate(elements):
+        for element_index, (key, _label) in enumerate(elements):
             stat = by_key.get((group, key))
             y = y0 + element_index * bar_height
             mean = stat.mean if stat and stat.mean is not None else 0
             bar_width = bar_area * mean / scale_max
             body.append(_bar(prefix, element_index, label_width, y, bar_width, bar_height - 1))
-            caption = f"{label[0]} {mean:.2f}" if stat and stat.mean is not None else f"{label[0]} no data"
+            short = abbreviations[key]
+            caption = f"{short} {score_figure(mean)}" if stat and stat.mean is not None else f"{short} no data"
             body.append(_text(label_width + bar_width + 4, y + bar_height - 1.5, caption, size=8))
     chart_bottom = top + len(groups) * (len(elements) * bar_height + gap)
     body.append(_axis(label_width, bar_area, scale_max, top - 4, chart_bottom))
     description = "; ".join(
         f"{group_label}: "
         + ", ".join(
-            f"{label} {by_key[(group, key)].mean:.2f}"
+            f"{label} {score_figure(by_key[(group, key)].mean)}"
             for key, label in elements
             if (group, key) in by_key and by_key[(group, key)].mean is not None
         )
@@ -140,6 +143,19 @@ def _axis(x0: float, length: float, scale_max: float, top: float, bottom: float)
         )
         ticks.append(_text(x, bottom + 14, str(value), anchor="middle", size=10))
     return "".join(ticks)
+
+
+def distinct_abbreviations(labels: dict[str, str], shortest: int = 3) -> dict[str, str]:
+    """Each label's shortest start (at least ``shortest`` letters) that no other label shares:
+    Purpose and Process become "Pur" and "Pro", never both "P"."""
+    abbreviations = {}
+    for key, label in labels.items():
+        others = [other for other_key, other in labels.items() if other_key != key]
+        length = shortest
+        while length < len(label) and any(other.startswith(label[:length]) for other in others):
+            length += 1
+        abbreviations[key] = label[:length]
+    return abbreviations
 
 
 def _short(text: str, length: int) -> str:

@@ -1,9 +1,11 @@
 from django import forms
 
+from qaportal.forms import NamedErrorsMixin
+from qaportal.submissions import OneSubmissionForm
 from summaries.models import ExportFormat
 
 
-class ExportForm(forms.Form):
+class ExportForm(OneSubmissionForm, NamedErrorsMixin, forms.Form):
     format = forms.ChoiceField(
         choices=ExportFormat.choices,
         widget=forms.RadioSelect,

@@ -14,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError
 
+from qaportal.errors import DomainError
+from qaportal.submissions import create_once
 from summaries import charts, policies, services
 from summaries.exports.csv import programme_csv_chunks, table_csv_chunks
 from summaries.exports.tables import PROGRAMME_COLUMNS, TABLE_KEYS, summary_table_list
@@ -99,9 +101,19 @@ def export_create(request: HttpRequest) -> HttpResponse:
     filterset = summary_filterset(request.GET)
     if not export_form.is_valid() or not filterset.is_valid():
         return _page(request, filterset, export_form, status=400)
-    job = services.export_start(
-        requested_by=request.user, export_format=export_form.cleaned_data["format"], filters=filterset.normalised()
-    )
+    try:
+        job = create_once(
+            token=export_form.submission_token,
+            by=request.user,
+            create=lambda: services.export_start(
+                requested_by=request.user,
+                export_format=export_form.cleaned_data["format"],
+                filters=filterset.normalised(),
+            ),
+        )
+    except DomainError as refused:
+        export_form.add_error(None, refused.message)
+        return _page(request, filterset, export_form, status=400)
     return redirect("summaries:export_detail", pk=job.pk)
 
 

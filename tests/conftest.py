@@ -13,8 +13,12 @@ from reviews.migrations._starting_framework import load_starting_framework
 from tests import factories
 
 create_role_groups = importlib.import_module("qaportal.migrations.0001_create_role_groups").create_role_groups
+load_starting_questionnaire = importlib.import_module(
+    "feedback.migrations.0002_load_starting_questionnaire"
+).load_starting_questionnaire
 ROOT = Path(__file__).resolve().parent.parent
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+WORKER_MAIL = ROOT / "data" / "test-worker-mail"
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +33,7 @@ def data_from_migrations(request, django_db_blocker):
     from django.apps import apps
     from django.contrib.auth.models import Group
 
+    from feedback.models import Questionnaire
     from reviews.models import Framework
 
     with django_db_blocker.unblock():
@@ -36,6 +41,8 @@ def data_from_migrations(request, django_db_blocker):
             create_role_groups(apps)
         if not Framework.objects.exists():
             load_starting_framework(apps)
+        if not Questionnaire.objects.exists():
+            load_starting_questionnaire(apps)
 
 
 @pytest.fixture
@@ -95,6 +102,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "DJANGO_SETTINGS_MODULE": "qaportal.test_settings",
         "DATABASE_URL": database_url,
         "PYTHONUNBUFFERED": "1",
+        "TEST_EMAIL_FILE_PATH": str(WORKER_MAIL),
     }
     log_path = ROOT / "data" / "test-worker.log"
     log_path.parent.mkdir(exist_ok=True)
@@ -128,6 +136,25 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     finally:
         worker.terminate()
         worker.wait(timeout=20)
+
+
+@pytest.fixture
+def worker_mail():
+    """The e-mails the test worker process sends, as parsed messages (emptied for each test)."""
+    import email
+
+    WORKER_MAIL.mkdir(parents=True, exist_ok=True)
+    for old in WORKER_MAIL.iterdir():
+        old.unlink()
+
+    def read() -> list:
+        messages = []
+        for path in sorted(WORKER_MAIL.iterdir()):
+            raw = path.read_bytes().split(b"\n" + b"-" * 79 + b"\n")
+            messages.extend(email.message_from_bytes(part) for part in raw if part.strip())
+        return messages
+
+    return read
 
 
 def wait_until(condition, timeout: float = 10.0, interval: float = 0.05):

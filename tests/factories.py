@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group, User
 
+from pool.models import ReviewerProfile
 from programmes.models import Programme
 from programmes.vocabulary import DeliveryMode, FocusLevel, Format, ProgrammeStatus
 from providers.models import Provider
@@ -21,7 +22,24 @@ def make_user(username: str | None = None, *, role: str | None = None, **fields)
     )
     if role:
         user.groups.add(Group.objects.get(name=role))
+    if role == "reviewer":
+        join_pool(user)
     return user
+
+
+def join_pool(user: User, *, status: str = "active", capacity: int = 4, **fields) -> ReviewerProfile:
+    """A reviewer in the pool: by default active, calibrated on the live framework, knowing every
+    phase and focus level, so that only what a test changes decides whether they are assignable."""
+    defaults = {
+        "status": status,
+        "capacity": capacity,
+        "calibrated_for": Framework.objects.filter(is_live=True).first() if status == "active" else None,
+        "phases": [phase.value for phase in Phase],
+        "focus_levels": [focus.value for focus in FocusLevel],
+    }
+    defaults.update(fields)
+    profile, _ = ReviewerProfile.objects.update_or_create(reviewer=user, defaults=defaults)
+    return profile
 
 
 def make_provider(**fields) -> Provider:

@@ -1,7 +1,10 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from feedback.api.serializers import ParticipantRatingField
+from feedback.selectors import participant_summary
 from programmes.models import Programme, ProviderResponse
+from programmes.standing import programme_standing
 from programmes.vocabulary import DeliveryMode, FocusLevel, Format, FundingRoute, ProgrammeStatus
 from providers.api.serializers import ProviderSummarySerializer
 from providers.vocabulary import Phase, Region
@@ -91,9 +94,18 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         return None if rating is None else RatingSummarySerializer(rating).data
 
 
+class StandingSerializer(serializers.Serializer):
+    # A plain string, not a choice: drf-spectacular would otherwise name two "status" enums alike.
+    status = serializers.CharField(help_text="“rated”, “not-rated” or “withdrawn”.")
+    label = serializers.CharField(help_text="What the badge says: the band, “Not yet rated” or “Withdrawn”.")
+    statement = serializers.CharField(help_text="One sentence for the public, as on the programme's page.")
+
+
 class ProgrammeDetailSerializer(ProgrammeSerializer):
     """A programme's own page: everything the directory lists, its outcomes and evidence base, why
-    it was withdrawn (if it was) and the provider's published response to its rating."""
+    its public standing (rated, not yet rated or withdrawn, worded as on its page) and the provider's
+    published response to its rating. The reason recorded for a withdrawal is for the register's own
+    use and is not published."""
 
     provider_response = serializers.SerializerMethodField()
     crosswalk = serializers.SerializerMethodField(
@@ -118,16 +130,34 @@ class ProgrammeDetailSerializer(ProgrammeSerializer):
             self._cycle_cache = programme_cycle(programme=programme)
         return self._cycle_cache
 
+    participant_rating = serializers.SerializerMethodField(
+        help_text="Participant feedback: a separate rating, never mixed into ``rating``."
+    )
+    standing = serializers.SerializerMethodField()
+
     class Meta(ProgrammeSerializer.Meta):
         fields = [
             *ProgrammeSerializer.Meta.fields,
             "intended_outcomes",
             "evidence_base",
-            "withdrawn_reason",
+            "contact_email",
+            "booking_url",
+            "next_start_on",
+            "standing",
             "provider_response",
             "crosswalk",
             "upheld_concerns",
+            "participant_rating",
         ]
+
+    @extend_schema_field(ParticipantRatingField())
+    def get_participant_rating(self, programme: Programme):
+        return ParticipantRatingField().to_representation(participant_summary(programme_id=programme.id))
+
+    @extend_schema_field(StandingSerializer())
+    def get_standing(self, programme: Programme):
+        standing = programme_standing(programme, getattr(programme, "rating", None))
+        return StandingSerializer(standing).data
 
     @extend_schema_field(ProviderResponseSerializer(allow_null=True))
     def get_provider_response(self, programme: Programme):

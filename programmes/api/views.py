@@ -10,15 +10,15 @@ from programmes import policies, selectors, services
 from programmes.api.serializers import ProgrammeDetailSerializer, ProgrammeSerializer
 from programmes.filters import SORTS, ProgrammeFilter
 from programmes.models import Programme
-from programmes.vocabulary import ProgrammeStatus
 from qaportal.api.base import RegisterGenericView, RegisterRetrieveView
 from qaportal.api.directory import (
     FacetOptionSerializer,
     directory_response,
-    filterset_parameters,
     requested_page,
 )
+from qaportal.api.fields import PlainCharField
 from reviews import policies as review_policies
+from reviews.state_machine import PROGRAMME_PUBLIC
 
 
 class DirectoryPageSerializer(serializers.Serializer):
@@ -40,9 +40,9 @@ class ProgrammeListView(RegisterGenericView):
 
     serializer_class = ProgrammeSerializer
     queryset = Programme.objects.none()
+    schema_filterset = ProgrammeFilter
 
     @extend_schema(
-        parameters=filterset_parameters(ProgrammeFilter),
         responses=DirectoryPageSerializer,
         operation_id="programmes_list",
     )
@@ -69,7 +69,7 @@ class ProgrammeDetailView(RegisterRetrieveView):
 
 
 class WithdrawInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=10000, help_text="Why; shown on the programme's page.")
+    reason = PlainCharField(multiline=True, max_length=10000, help_text="Why; shown on the programme's page.")
 
 
 def programmes_for_withdrawal(user) -> QuerySet[Programme]:
@@ -77,8 +77,7 @@ def programmes_for_withdrawal(user) -> QuerySet[Programme]:
     programmes in any state; anyone else the public ones. The service decides the rest (403/409)."""
     if review_policies.may_moderate(user):
         return Programme.objects.all()
-    public = Q(status__in=[ProgrammeStatus.PUBLISHED, ProgrammeStatus.WITHDRAWN])
-    return Programme.objects.filter(public | Q(pk__in=policies.programmes_for_editor(user).values("pk")))
+    return Programme.objects.filter(PROGRAMME_PUBLIC | Q(pk__in=policies.programmes_for_editor(user).values("pk")))
 
 
 class ProgrammeWithdrawView(RegisterGenericView):

@@ -11,6 +11,11 @@ ERROR = '<p id="{}-error" class="govuk-error-message"><span class="govuk-visuall
 COUNT = '<span class="app-facet-count">({}<span class="govuk-visually-hidden"> {}</span>)</span>'
 
 
+def _count(option, noun: str):
+    """ "(1 programme)", "(12 programmes)": the noun agrees with the count, for screen readers too."""
+    return format_html(COUNT, option.count_text, noun if option.count != 1 else noun.removesuffix("s"))
+
+
 def _errors(field: BoundField):
     return format_html_join("", ERROR, ((field.auto_id, error) for error in field.errors))
 
@@ -46,7 +51,7 @@ def checkbox_facet(field: BoundField, options, noun: str):
             option.value,
             option.selected,
             option.label,
-            format_html(COUNT, option.count_text, noun),
+            _count(option, noun),
         )
         for index, option in enumerate(options)
     ]
@@ -60,18 +65,22 @@ def band_facet(field: BoundField, options, noun: str):
     for index, option in enumerate(options):
         label = option.label if index == len(options) - 1 else f"{option.label} or better"
         items.append(_item("radios", f"{field.auto_id}_{index}", field.html_name, option.value, option.selected,
-                           label, format_html(COUNT, option.count_text, noun)))  # fmt: skip
+                           label, _count(option, noun)))  # fmt: skip
     return _group(field, format_html_join("", "{}", ((item,) for item in items)), "radios")
 
 
 @register.simple_tag
-def single_checkbox(field: BoundField, options, noun: str):
-    """One checkbox ("Free only") with how many results ticking it would give."""
+def single_checkbox(field: BoundField, options, noun: str, legend: str = ""):
+    """One checkbox ("Free only") with how many results ticking it would give, in a fieldset whose
+    legend says what it is about ("Cost")."""
     option = options[0]
     item = _item("checkboxes", field.auto_id, field.html_name, "true", option.selected, field.label,
-                 format_html(COUNT, option.count_text, noun))  # fmt: skip
+                 _count(option, noun))  # fmt: skip
     return format_html(
-        '<div class="govuk-form-group"><div class="govuk-checkboxes govuk-checkboxes--small" '
-        'data-module="govuk-checkboxes">{}</div></div>',
+        '<div class="govuk-form-group"><fieldset class="govuk-fieldset">'
+        '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{}</legend>'
+        '<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">{}</div>'
+        "</fieldset></div>",
+        legend or field.label,
         item,
     )

@@ -9,11 +9,14 @@ from ratings.models import ProviderRating
 
 class ProviderRatingSerializer(serializers.ModelSerializer):
     band_rank = serializers.IntegerField(allow_null=True, read_only=True, help_text="1 for the best band.")
-    shown_score = serializers.FloatField(allow_null=True, read_only=True)
+    raw_mean = serializers.FloatField(
+        allow_null=True, read_only=True, help_text="The overall score: its rated programmes' mean, by reviews."
+    )
+    shown_score = serializers.FloatField(allow_null=True, read_only=True, help_text="The ordering score.")
 
     class Meta:
         model = ProviderRating
-        fields = ["band", "band_rank", "shown_score", "rated_programmes", "review_count", "computed_at"]
+        fields = ["band", "band_rank", "raw_mean", "shown_score", "rated_programmes", "review_count", "computed_at"]
 
 
 class ProviderSummarySerializer(serializers.ModelSerializer):

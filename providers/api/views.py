@@ -12,7 +12,6 @@ from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRet
 from qaportal.api.directory import (
     FacetOptionSerializer,
     directory_response,
-    filterset_parameters,
     requested_page,
 )
 
@@ -32,9 +31,9 @@ class ProviderListView(RegisterGenericView):
 
     serializer_class = ProviderSerializer
     queryset = Provider.objects.none()
+    schema_filterset = ProviderFilter
 
     @extend_schema(
-        parameters=filterset_parameters(ProviderFilter),
         responses=ProviderDirectoryPageSerializer,
         operation_id="providers_list",
     )

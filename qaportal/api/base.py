@@ -5,18 +5,19 @@ Every view in the apps' ``api/`` packages inherits from one of these classes, so
 forget a rule that the whole API keeps.
 """
 
+import uuid
 from types import SimpleNamespace
 
-from rest_framework import generics
+from rest_framework import exceptions, generics
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from qaportal.api.authentication import RegisterTokenAuthentication
 from qaportal.api.exceptions import api_exception_handler
 from qaportal.api.pagination import RegisterPagination
+from qaportal.api.parsers import RegisterJSONParser
 from qaportal.api.schema import RegisterAutoSchema
 from qaportal.api.throttling import AnonymousRateThrottle
 
@@ -35,7 +36,7 @@ class RegisterAPIView(APIView):
     authentication_classes = [RegisterTokenAuthentication, SessionAuthentication]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONNegotiation
-    parser_classes = [JSONParser]
+    parser_classes = [RegisterJSONParser]
     throttle_classes = [AnonymousRateThrottle]
     pagination_class = RegisterPagination
     schema = RegisterAutoSchema()
@@ -57,3 +58,19 @@ class RegisterRetrieveView(RegisterAPIView, generics.RetrieveAPIView):
 
 class RegisterGenericView(RegisterAPIView, generics.GenericAPIView):
     pass
+
+
+def idempotency_key(request) -> uuid.UUID | None:
+    """The client's ``Idempotency-Key`` header (a UUID): a create sent twice with it makes one thing."""
+    raw = request.headers.get("Idempotency-Key")
+    if not raw:
+        return None
+    try:
+        key = uuid.UUID(raw)
+    except ValueError:
+        key = None
+    if key is None or str(key) != raw.lower():
+        raise exceptions.ValidationError(
+            {"Idempotency-Key": ["Send a UUID such as 3f1c0c1e-5d2a-4b7e-9a51-0c2b6f9e8d47."]}
+        )
+    return key

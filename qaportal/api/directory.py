@@ -27,13 +27,23 @@ class FacetOptionSerializer(serializers.Serializer):
 
 
 def refuse_invalid_filters(filterset: FilterSet) -> None:
-    if not filterset.form.is_valid():
-        raise exceptions.ValidationError({field: list(messages) for field, messages in filterset.form.errors.items()})
+    errors = {field: list(messages) for field, messages in filterset.form.errors.items()}
+    # A checkbox reads any text as ticked; the API says which words it understands.
+    for name, filter_ in filterset.filters.items():
+        sent = filterset.data.getlist(name) if is_boolean(filter_) and hasattr(filterset.data, "getlist") else []
+        if any(value.lower() not in BOOLEAN_VALUES for value in sent):
+            errors[name] = ["Send true or false."]
+    if errors:
+        raise exceptions.ValidationError(errors)
+
+
+def is_boolean(filter_) -> bool:
+    return filter_.field_class is forms.BooleanField or isinstance(filter_, django_filters.BooleanFilter)
 
 
 def requested_page(request) -> tuple[int, int]:
     """(page number, page size) as the other lists read them: a page that is not a positive whole
-    number is a 404; a page size that is not one falls back to the default."""
+    number is a 404; a page size that is not one from 1 to 100 is a 400."""
     paginator = RegisterPagination()
     raw = request.query_params.get(paginator.page_query_param, "1")
     # Only ASCII digits: str.isdigit() also says yes to "²", which int() refuses.
@@ -86,30 +96,42 @@ def facets_data(facets: dict) -> dict:
     }
 
 
-def filterset_parameters(filterset_class: type[FilterSet]) -> list[OpenApiParameter]:
+def filterset_parameters(filterset_class: type[FilterSet], *, paginated: bool = True) -> list[OpenApiParameter]:
     """The schema's query parameters, read from the FilterSet itself so the two never drift."""
     parameters = [
         OpenApiParameter(name, schema_of(filter_), description=str(filter_.label or ""))
         for name, filter_ in filterset_class.base_filters.items()
     ]
-    return [
-        *parameters,
-        OpenApiParameter("page", int, description="A page number (from 1)."),
-        OpenApiParameter("page_size", int, description="Results a page: 20 unless asked, at most 100."),
-    ]
+    return [*parameters, *(PAGE_PARAMETERS if paginated else [])]
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="A page number (from 1)."),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": RegisterPagination.max_page_size},
+        description="Results a page: 20 unless asked, at most 100.",
+    ),
+]
+BOOLEAN_VALUES = {"true", "false", "on", "1", "0"}
 
 
 def schema_of(filter_) -> dict:
+    """A filter's parameter schema. A single-valued filter sent empty is not applied (as on the web
+    form), so its schema allows the empty string too."""
+    if isinstance(filter_, django_filters.ModelChoiceFilter):
+        return {"type": "string", "pattern": "^[0-9]*$"}
     choices = [str(value) for value, _ in filter_.extra.get("choices") or []]
     if isinstance(filter_, django_filters.MultipleChoiceFilter):
         return {"type": "array", "items": {"type": "string", "enum": choices}}
     if isinstance(filter_, django_filters.ChoiceFilter):
         # Band choices come from the live framework when the FilterSet is made: ranks, 1 = best.
-        return {"type": "string", "enum": choices} if choices else {"type": "string", "pattern": "^[0-9]+$"}
-    if filter_.field_class is forms.BooleanField or isinstance(filter_, django_filters.BooleanFilter):
+        return {"type": "string", "enum": ["", *choices]} if choices else {"type": "string", "pattern": "^[0-9]*$"}
+    if is_boolean(filter_):
         return {"type": "boolean"}
     if filter_.field_class is forms.DateField:
-        return {"type": "string", "format": "date"}
+        return {"type": "string", "description": "A date, e.g. 2026-07-31 or 31/7/2026; empty for none."}
     if filter_.field_class is forms.DecimalField:
-        return {"type": "number", "minimum": 0}
+        # A cost: at most 8 digits, 2 after the point, as the filter's field checks.
+        return {"type": "number", "minimum": 0, "maximum": 999999.99}
     return {"type": "string", **({"maxLength": filter_.extra["max_length"]} if "max_length" in filter_.extra else {})}

@@ -1,10 +1,14 @@
 """Serializer fields for the register's own model fields."""
 
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
+from django.utils.text import capfirst
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from programmes.vocabulary import ElementKey
+from qaportal.text import PlainTextValidator
 
 
 class ChoiceSetField(serializers.ListField):
@@ -61,3 +65,29 @@ def inline_choice_field(choices_class, **kwargs) -> serializers.ChoiceField:
         pass
 
     return InlineChoiceField(choices=choices_class.choices, **kwargs)
+
+
+# Says in the schema what the blank check does: at least one character that is not a space.
+NOT_BLANK = RegexValidator(r"\S", message="This field may not be blank.")
+
+
+class PlainCharField(serializers.CharField):
+    """Text from an API client, held to the same rule as the forms: no control characters
+    (``multiline=True`` allows line breaks and tabs). The field names itself in the error."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.multiline = multiline
+        # The rule below covers null characters and surrogates, naming the field; DRF's own checks would repeat it.
+        self.validators = [
+            validator
+            for validator in self.validators
+            if not isinstance(validator, ProhibitNullCharactersValidator | ProhibitSurrogateCharactersValidator)
+        ]
+        if not self.allow_blank:
+            self.validators.append(NOT_BLANK)
+
+    def run_validators(self, value):
+        noun = self.label or capfirst((self.field_name or "this field").replace("_", " "))
+        PlainTextValidator(noun, multiline=self.multiline)(value)
+        super().run_validators(value)

@@ -2,7 +2,8 @@
 each comes in the one error shape (``qaportal.api.exceptions.ErrorSerializer``)."""
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from qaportal.api.exceptions import ErrorSerializer
 
@@ -14,11 +15,22 @@ ERROR_DESCRIPTIONS = {
     "405": "This method is not allowed here.",
     "409": "Refused: the object is not in a state that allows this change.",
     "410": "Gone: it has expired.",
+    "413": "The body is larger than the register accepts (`REQUEST_BODY_MAX_BYTES`).",
     "415": "Send the body as application/json.",
     "429": "Too many requests from an anonymous client; wait for the number of seconds in Retry-After.",
 }
 ALWAYS = ("400", "401", "403", "404", "405", "429")
-WRITES = ("409", "415")
+WRITES = ("409", "413", "415")
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "A UUID of your choosing, in its usual form (8-4-4-4-12 hexadecimal digits): sending the same request "
+        "again with it returns what the first made. Any other value is a 400."
+    ),
+)
 
 
 def error_response(code: str) -> OpenApiResponse:
@@ -30,6 +42,17 @@ class RegisterAutoSchema(AutoSchema):
         # Grouped in the docs by collection: /api/v1/programmes/… under "programmes".
         segments = [segment for segment in self.path.split("/") if segment]
         return [segments[2] if len(segments) > 2 else "api"]
+
+    def get_override_parameters(self):
+        # A view names its FilterSet; its parameters (and, for lists, the page ones) are read from it.
+        from qaportal.api.directory import filterset_parameters
+
+        parameters = super().get_override_parameters()
+        filterset_class = getattr(self.view, "schema_filterset", None)
+        if filterset_class is None:
+            return parameters
+        paginated = getattr(self.view, "pagination_class", None) is not None
+        return [*parameters, *filterset_parameters(filterset_class, paginated=paginated)]
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

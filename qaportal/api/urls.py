@@ -6,6 +6,8 @@ Each app keeps its own endpoints in its ``api/urls.py``; this is the one place t
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from feedback.api import urls as feedback_urls
+from pool.api import urls as pool_urls
 from programmes.api import urls as programme_urls
 from providers.api import urls as provider_urls
 from qaportal.api import docs, views
@@ -19,10 +21,12 @@ v1_patterns = [
     path("", views.ApiRootView.as_view(), name="root"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     *review_urls.urlpatterns,
+    *pool_urls.urlpatterns,
     *programme_urls.urlpatterns,
     *rating_urls.urlpatterns,
     *provider_urls.urlpatterns,
     *summary_urls.urlpatterns,
+    *feedback_urls.urlpatterns,
 ]
 
 urlpatterns = [

@@ -1,3 +1,4 @@
+from django.contrib.auth.models import User
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -8,6 +9,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from qaportal.api.base import RegisterAPIView
+from qaportal.api.fields import NOT_BLANK
 from qaportal.api.tokens import token_issue, tokens_revoke
 from qaportal.signin_guard import slowed_message
 from qaportal.two_factor import second_factor_refusal
@@ -28,17 +30,29 @@ ROOT_LINKS = [
 ]
 
 
-class TokenRequestSerializer(AuthTokenSerializer):
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+class CredentialsSerializer(AuthTokenSerializer):
+    """DRF's username and password, with the username's length checked before anyone is asked
+    (a longer one reached the lock-out records and failed there with a 500)."""
+
+    username = serializers.CharField(
+        label="Username", max_length=User._meta.get_field("username").max_length, validators=[NOT_BLANK]
+    )
+    password = serializers.CharField(
+        label="Password", style={"input_type": "password"}, trim_whitespace=False, validators=[NOT_BLANK]
+    )
+
+
+class TokenRequestSerializer(CredentialsSerializer):
     otp = serializers.CharField(
         required=False,
         write_only=True,
         max_length=32,
         help_text="Convenors and staff: the code their authenticator app shows now, or a recovery code.",
     )
-
-
-class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
 
 
 class TokenView(RegisterAPIView):

@@ -98,6 +98,14 @@ def seed_demo_data(*, sizes: SeedSizes, seed: int = 1, progress: Progress | None
                 if progress:
                     progress(count)
         reset_sequences(["providers_provider", *BULK_TABLES])
+        seed_reviewer_pool(
+            reviewer_ids=reviewer_ids,
+            accounts=accounts,
+            provider_ids=provider_ids,
+            framework=framework,
+            criteria=criteria,
+            rng=rng,
+        )
         refresh_search_vectors()
         start_rating_validities(framework)
     report.reviewers = len(reviewer_ids)
@@ -119,6 +127,21 @@ def start_rating_validities(framework: Framework) -> None:
             [framework.validity_months],
         )
     ratings_expire()
+
+
+def seed_reviewer_pool(*, reviewer_ids, accounts, provider_ids, framework, criteria, rng) -> None:
+    """Every seeded reviewer in the pool with a status, capacity and expertise; one calibration
+    exercise; two applications awaiting a convenor."""
+    from programmes.models import Programme
+    from qaportal.demo import pool
+
+    pool.seed_pool(reviewer_ids=reviewer_ids, demo_reviewer_id=accounts["reviewer"].id, framework=framework, rng=rng)
+    if not Programme.objects.filter(slug=pool.SAMPLE_SLUG).exists():
+        sample_provider = provider_ids[1] if len(provider_ids) > 1 else provider_ids[0]
+        pool.seed_calibration_exercise(
+            provider_id=sample_provider, framework=framework, criteria=criteria, by=accounts["convenor"]
+        )
+    pool.seed_applications(count=2, rng=rng, password=DEMO_PASSWORD)
 
 
 def ensure_demo_accounts() -> dict[str, User]:

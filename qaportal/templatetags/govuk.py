@@ -37,3 +37,31 @@ def govuk_widget(field: BoundField, extra_class: str = ""):
 @register.filter
 def is_choice_list(field: BoundField) -> bool:
     return field.widget_type in {"checkboxselectmultiple", "radioselect"}
+
+
+@register.filter
+def money(value) -> str:
+    from qaportal.display import money as written
+
+    return written(value)
+
+
+@register.filter
+def score(value, places: int = 2) -> str:
+    """A score as every page shows it (see qaportal.display.score_figure); "–" when there is none."""
+    from qaportal.display import score_figure
+
+    return score_figure(value, int(places)) or "–"
+
+
+@register.simple_tag
+def pagination_items(page) -> list[dict]:
+    """The numbered items of the GOV.UK pagination component: first, last, the current page and its
+    neighbours, with an ellipsis where numbers are left out."""
+    items = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            items.append({"ellipsis": True})
+        else:
+            items.append({"number": number, "current": number == page.number})
+    return items

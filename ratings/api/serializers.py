@@ -5,13 +5,17 @@ from ratings.models import ProgrammeRating, RatingHistory
 
 
 class RatingSummarySerializer(serializers.ModelSerializer):
-    """A programme's rating as lists show it: the band, the shown score, and how many reviews."""
+    """A programme's rating as lists show it: the band, the overall score, and how many reviews."""
 
     band_rank = serializers.IntegerField(allow_null=True, read_only=True, help_text="1 for the best band.")
     shown_score = serializers.FloatField(
-        allow_null=True, read_only=True, help_text="Bayesian average of the published reviews toward the prior."
+        allow_null=True,
+        read_only=True,
+        help_text="The ordering score of best-rated lists: the Bayesian average toward the prior (not a headline).",
     )
-    raw_mean = serializers.FloatField(allow_null=True, read_only=True, help_text="The published reviews' mean.")
+    raw_mean = serializers.FloatField(
+        allow_null=True, read_only=True, help_text="The overall score: the headline figure the band is read from."
+    )
 
     class Meta:
         model = ProgrammeRating
@@ -23,7 +27,7 @@ class CriterionExplanationSerializer(serializers.Serializer):
     title = serializers.CharField()
     weight = serializers.FloatField()
     scores = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=4),
+        child=serializers.IntegerField(min_value=1),
         help_text="The published reviews' scores, in ascending order (no reviewer is named).",
     )
     mean = serializers.FloatField(allow_null=True)
@@ -50,22 +54,23 @@ class RatingExplanationSerializer(serializers.Serializer):
     raw_mean = serializers.FloatField(allow_null=True)
     prior = serializers.FloatField(allow_null=True, help_text="The framework-wide mean overall score.")
     prior_weight = serializers.FloatField(help_text="m in (n·mean + m·prior) / (n + m).")
-    shown_score = serializers.FloatField(allow_null=True)
+    shown_score = serializers.FloatField(allow_null=True, help_text="The ordering score of best-rated lists.")
     band = serializers.CharField()
     band_rule = serializers.CharField(help_text="The rule that gave the band, in words.")
     min_reviews = serializers.IntegerField()
-    needs_moderation = serializers.BooleanField()
+    top_level = serializers.IntegerField(help_text="The rubric's highest level: scores are out of it.")
     max_spread = serializers.IntegerField()
     computed_at = serializers.DateTimeField(allow_null=True)
     elements = ElementExplanationSerializer(many=True)
 
 
 class RatingHistorySerializer(serializers.ModelSerializer):
-    shown_score = serializers.FloatField(allow_null=True, read_only=True)
+    raw_mean = serializers.FloatField(allow_null=True, read_only=True, help_text="The overall score then.")
+    shown_score = serializers.FloatField(allow_null=True, read_only=True, help_text="The ordering score then.")
 
     class Meta:
         model = RatingHistory
-        fields = ["computed_at", "band", "shown_score", "review_count"]
+        fields = ["computed_at", "band", "raw_mean", "shown_score", "review_count"]
 
 
 class AgreementScoreSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ from rest_framework.response import Response
 
 from programmes import selectors as programme_selectors
 from programmes.models import Programme
+from programmes.standing import programme_standing
 from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRetrieveView
 from qaportal.api.permissions import IsConvenor
 from ratings import selectors
@@ -38,7 +39,14 @@ class RatingHistoryView(RegisterListView):
     pagination_class = None  # A programme's ratings change a few times a year: one list.
 
     def get_queryset(self):
-        return selectors.rating_history(programme_id=public_programme(self.kwargs["slug"]).pk)
+        programme = public_programme(self.kwargs["slug"])
+        history = selectors.rating_history(programme_id=programme.pk)
+        standing = programme_standing(programme)
+        if standing.status == "withdrawn":
+            # The last entry is the current one, and a withdrawn programme's rating no longer applies.
+            history.append(RatingHistory(band=standing.label, shown_score=None, review_count=0,
+                                         computed_at=programme.updated_at))  # fmt: skip
+        return history
 
 
 class AgreementView(RegisterGenericView):

@@ -4,7 +4,7 @@ from programmes.api.serializers import ProgrammeDetailSerializer
 from programmes.models import EvidenceStatement, Programme
 from programmes.vocabulary import ProgrammeStatus
 from providers.api.serializers import ProviderSummarySerializer
-from qaportal.api.fields import NumberField, element_key_field
+from qaportal.api.fields import NumberField, PlainCharField, element_key_field
 from reviews.models import (
     Band,
     Criterion,
@@ -59,10 +59,19 @@ class ElementSerializer(serializers.ModelSerializer):
 
 class FrameworkSettingsSerializer(serializers.ModelSerializer):
     prior_weight = NumberField(help_text="m in the Bayesian average (n·mean + m·prior) / (n + m).")
+    calibration_pass_alpha = NumberField(help_text="The ordinal alpha with the reference that passes calibration.")
 
     class Meta:
         model = Framework
-        fields = ["prior_weight", "min_reviews", "disagreement_levels", "not_rated_label", "validity_months"]
+        fields = [
+            "prior_weight",
+            "min_reviews",
+            "disagreement_levels",
+            "not_rated_label",
+            "validity_months",
+            "calibration_pass_alpha",
+            "requires_recalibration",
+        ]
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
@@ -140,7 +149,7 @@ class ScoreInputSerializer(serializers.Serializer):
         min_value=1,
         help_text="A level of the review's framework (1 to its top level), or null while undecided.",
     )
-    rationale = serializers.CharField(allow_blank=True, max_length=10000, default="", trim_whitespace=False)
+    rationale = PlainCharField(multiline=True, allow_blank=True, max_length=10000, default="", trim_whitespace=False)
 
 
 class ReviewInputSerializer(serializers.Serializer):
@@ -152,12 +161,12 @@ class ReviewInputSerializer(serializers.Serializer):
         required=False,
         help_text="Keyed by criterion code (P1, G2, …) of the review's framework.",
     )
-    overall_comment = serializers.CharField(allow_blank=True, max_length=20000, required=False)
+    overall_comment = PlainCharField(multiline=True, allow_blank=True, max_length=20000, required=False)
     no_conflict_confirmed = serializers.BooleanField(required=False)
 
 
 class ConflictInputSerializer(serializers.Serializer):
-    conflict_note = serializers.CharField(max_length=5000, help_text="The conflict of interest, described.")
+    conflict_note = PlainCharField(multiline=True, max_length=5000, help_text="The conflict of interest, described.")
 
 
 class EvidenceStatementSerializer(serializers.ModelSerializer):
@@ -177,15 +186,15 @@ class PortfolioSerializer(serializers.Serializer):
 
 
 class AssignInputSerializer(serializers.Serializer):
-    reviewer = serializers.CharField(max_length=150, help_text="The reviewer's username.")
+    reviewer = PlainCharField(max_length=150, help_text="The reviewer's username.")
 
 
 class ReturnInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=10000, help_text="What the reviewer should change.")
+    comment = PlainCharField(multiline=True, max_length=10000, help_text="What the reviewer should change.")
 
 
 class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=10000, help_text="Why; recorded in the audit trail.")
+    reason = PlainCharField(multiline=True, max_length=10000, help_text="Why; recorded in the audit trail.")
 
 
 class ReviewCountsSerializer(serializers.Serializer):

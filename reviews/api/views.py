@@ -293,6 +293,8 @@ class QueueFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[(value, ProgrammeStatus(value).label) for value in selectors.QUEUE_STATUSES],
         default=ProgrammeStatus.SUBMITTED,
+        allow_blank=True,
+        help_text="Empty or left out: submitted.",
     )
 
 
@@ -307,7 +309,7 @@ class ModerationQueueView(RegisterListView):
     def get_queryset(self):
         chosen = QueueFilterSerializer(data=self.request.query_params)
         chosen.is_valid(raise_exception=True)
-        return selectors.convenor_queue(status=chosen.validated_data["status"])
+        return selectors.convenor_queue(status=chosen.validated_data["status"] or ProgrammeStatus.SUBMITTED)
 
     def paginate_queryset(self, queryset):
         # Reviews are counted for the page only (one grouped query), as on the convenors' page.
@@ -332,6 +334,8 @@ class ProgrammeReviewListView(ConvenorProgrammeView):
     """Every review of a programme (any state), with reviewers' names and scores. Convenors only."""
 
     serializer_class = ReviewSerializer
+    # Every review of one programme (a handful): one list, not pages.
+    pagination_class = None
 
     @extend_schema(responses=ReviewSerializer(many=True), operation_id="programme_reviews_list")
     def get(self, request, slug: str):

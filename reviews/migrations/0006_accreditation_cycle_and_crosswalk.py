@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("programmes", "0004_search_function"),
-        ("reviews", "0005_notification_owed_index"),
+        ("reviews", "0007_rubric_of_any_number_of_levels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
         ),
         migrations.RemoveConstraint(
             model_name="criterionscore",
-            name="score_between_1_and_4",
+            name="score_is_a_level",
         ),
         migrations.RemoveConstraint(
             model_name="leveldescriptor",

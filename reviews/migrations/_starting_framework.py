@@ -4,6 +4,9 @@ Each criterion: (code, title, guidance, four level descriptors from Limited to E
 Kept beside the migration that loads it so that later edits to the app cannot change history.
 """
 
+from decimal import Decimal
+
+from django.db import connection
 from django.utils import timezone
 
 LEVELS = [
@@ -306,6 +309,37 @@ ELEMENTS = [
 ]
 
 
+# Method version 2: a band also needs every element at or above its floor.
+BAND_ELEMENT_FLOORS = {"Exemplary": Decimal("3.0"), "Secure": Decimal("2.0")}
+
+
+def use_method_version_2(apps) -> None:
+    """Rate by method version 2 (bands on the raw overall, element floors) with the starting
+    framework, if nothing has been reviewed against any framework yet.
+
+    The starting framework was published before the method's version 2 settings existed. While no
+    review exists, no rating was ever computed with it, so settling its method changes no judgement
+    already made; the immutability triggers are paused for that one update. A register already in
+    use keeps version 1 on its published versions, and moves to version 2 by publishing a new one.
+    """
+    Framework = apps.get_model("reviews", "Framework")
+    Band = apps.get_model("reviews", "Band")
+    Review = apps.get_model("reviews", "Review")
+    starting = Framework.objects.filter(version=1, is_live=True).first()
+    if starting is None or starting.band_score == "raw" or Review.objects.exists():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE reviews_framework DISABLE TRIGGER reviews_framework_guard")
+        cursor.execute("ALTER TABLE reviews_band DISABLE TRIGGER reviews_band_guard")
+        try:
+            Framework.objects.filter(pk=starting.pk).update(band_score="raw", moderation_element_gap=Decimal("1"))
+            for name, floor in BAND_ELEMENT_FLOORS.items():
+                Band.objects.filter(framework=starting, name=name).update(element_floor=floor)
+        finally:
+            cursor.execute("ALTER TABLE reviews_framework ENABLE TRIGGER reviews_framework_guard")
+            cursor.execute("ALTER TABLE reviews_band ENABLE TRIGGER reviews_band_guard")
+
+
 def load_starting_framework(apps) -> None:
     """Create framework v1 as a draft, fill it, then publish it and make it live.
 
@@ -318,17 +352,26 @@ def load_starting_framework(apps) -> None:
     Criterion = apps.get_model("reviews", "Criterion")
     LevelDescriptor = apps.get_model("reviews", "LevelDescriptor")
 
+    # With the models of method version 2 (a later migration), the framework is loaded with it.
+    method_version_2 = any(field.name == "element_floor" for field in Band._meta.get_fields())
     framework = Framework.objects.create(
         name="LPD/CPD Quality Framework",
         version=1,
         status="draft",
         description="The five elements of quality assurance from the sources, with twenty criteria.",
+        **({"band_score": "raw"} if method_version_2 else {}),
     )
     ScoreLevel.objects.bulk_create(
         ScoreLevel(framework=framework, level=level, name=name, meaning=meaning) for level, name, meaning in LEVELS
     )
     Band.objects.bulk_create(
-        Band(framework=framework, name=name, min_score=min_score, rank=rank)
+        Band(
+            framework=framework,
+            name=name,
+            min_score=min_score,
+            rank=rank,
+            **({"element_floor": BAND_ELEMENT_FLOORS.get(name)} if method_version_2 else {}),
+        )
         for rank, (name, min_score) in enumerate(BANDS, start=1)
     )
     for position, (key, code, name, question, criteria) in enumerate(ELEMENTS, start=1):

@@ -10,6 +10,7 @@ from reviews.models.cycle import (
 from reviews.models.framework import (
     MAX_LEVELS,
     Band,
+    BandScore,
     Criterion,
     CrosswalkScheme,
     CrosswalkTag,
@@ -28,6 +29,7 @@ __all__ = [
     "Affiliation",
     "AuditEvent",
     "Band",
+    "BandScore",
     "Concern",
     "ConcernStatus",
     "Criterion",

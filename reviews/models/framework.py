@@ -13,9 +13,11 @@ from django.db import models
 from django.db.models import Q
 
 from programmes.vocabulary import ElementKey
+from qaportal.fields import PlainCharField, PlainTextField
 
-# A framework defines its own score levels, 1 to N (the starting framework has four); the rubric
-# of every criterion has a descriptor for each of them.
+# A framework defines its own score levels, 1 to N (the starting framework has four; at most
+# MAX_LEVELS, a sanity bound, not a method rule); the rubric of every criterion has a descriptor
+# for each of them.
 MAX_LEVELS = 9
 LEVEL_RANGE = Q(level__gte=1) & Q(level__lte=MAX_LEVELS)
 
@@ -26,14 +28,21 @@ class FrameworkStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
+class BandScore(models.TextChoices):
+    """Which score the bands are read from (the method's version)."""
+
+    RAW = "raw", "The raw overall, with element floors (method version 2)"
+    SHOWN = "shown", "The shown (shrunk) score (method version 1)"
+
+
 class Framework(models.Model):
-    name = models.CharField(max_length=200)
+    name = PlainCharField(max_length=200)
     version = models.PositiveIntegerField()
-    status = models.CharField(max_length=16, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT)
+    status = PlainCharField(max_length=16, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT)
     # The framework that new reviews use and that ratings are computed against; at most one.
     is_live = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
-    description = models.TextField(blank=True)
+    description = PlainTextField(blank=True)
     prior_weight = models.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -45,9 +54,31 @@ class Framework(models.Model):
         default=2, help_text="Published reviews needed before a programme is rated."
     )
     disagreement_levels = models.PositiveSmallIntegerField(
-        default=2, help_text="Reviewers this many levels apart on an element flag a programme for moderation."
+        default=2, help_text="Reviewers this many levels apart on one criterion are highlighted side by side."
     )
-    not_rated_label = models.CharField(max_length=40, default="Not yet rated")
+    band_score = models.CharField(
+        max_length=8, choices=BandScore.choices, default=BandScore.RAW, db_default=BandScore.RAW
+    )
+    moderation_element_gap = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1"),
+        db_default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Submitted reviews whose means on one element differ by this much flag a programme for moderation.",
+    )
+    not_rated_label = PlainCharField(max_length=40, default="Not yet rated")
+    calibration_pass_alpha = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.667"),
+        validators=[MinValueValidator(Decimal("-1")), MaxValueValidator(Decimal("1"))],
+        help_text="Calibration passes when the ordinal alpha with the reference is at least this.",
+    )
+    requires_recalibration = models.BooleanField(
+        default=False,
+        help_text="Reviewers calibrated on an earlier version must pass this version's exercise before being assigned.",
+    )
     validity_months = models.PositiveSmallIntegerField(
         default=36,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
@@ -100,8 +131,8 @@ class ScoreLevel(FrameworkPart):
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="levels")
     level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVELS)])
-    name = models.CharField(max_length=40)
-    meaning = models.CharField(max_length=300)
+    name = PlainCharField(max_length=40)
+    meaning = PlainCharField(max_length=300)
 
     class Meta:
         ordering = ["framework", "level"]
@@ -118,11 +149,13 @@ class ScoreLevel(FrameworkPart):
 
 
 class Band(FrameworkPart):
-    """A rating band: programmes whose shown score is at least ``min_score`` (highest band first)."""
+    """A rating band: programmes whose score (``Framework.band_score``) is at least ``min_score`` and
+    none of whose elements is below ``element_floor`` (when set); the lowest band takes the rest."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="bands")
-    name = models.CharField(max_length=40)
+    name = PlainCharField(max_length=40)
     min_score = models.DecimalField(max_digits=4, decimal_places=2)
+    element_floor = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     rank = models.PositiveSmallIntegerField(help_text="1 for the best band.")
 
     class Meta:
@@ -141,10 +174,10 @@ class Band(FrameworkPart):
 
 class Element(FrameworkPart):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="elements")
-    key = models.CharField(max_length=16, choices=ElementKey.choices)
-    code = models.CharField(max_length=2, help_text="The letter its criteria codes start with, e.g. P.")
-    name = models.CharField(max_length=80)
-    question = models.CharField(max_length=300)
+    key = PlainCharField(max_length=16, choices=ElementKey.choices)
+    code = PlainCharField(max_length=2, help_text="The letter its criteria codes start with, e.g. P.")
+    name = PlainCharField(max_length=80)
+    question = PlainCharField(max_length=300)
     weight = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -166,9 +199,9 @@ class Element(FrameworkPart):
 
 class Criterion(FrameworkPart):
     element = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="criteria")
-    code = models.CharField(max_length=8)
-    title = models.CharField(max_length=120)
-    guidance = models.TextField(help_text="What reviewers look for.")
+    code = PlainCharField(max_length=8)
+    title = PlainCharField(max_length=120)
+    guidance = PlainTextField(help_text="What reviewers look for.")
     weight = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -197,7 +230,7 @@ class LevelDescriptor(FrameworkPart):
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="descriptors")
     level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVELS)])
-    descriptor = models.TextField()
+    descriptor = PlainTextField()
 
     class Meta:
         ordering = ["criterion", "level"]

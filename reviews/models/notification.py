@@ -11,6 +11,8 @@ class NotificationKind(models.TextChoices):
     CONFLICT = "conflict", "Conflict of interest declared"
     EXPIRING = "expiring", "Rating expiring"
     CONCERN_QUESTION = "concern-question", "Concern: question for the provider"
+    SUBMITTED = "submitted", "Programme submitted"
+    WITHDRAWN = "withdrawn", "Programme withdrawn"
 
 
 class Notification(models.Model):

@@ -4,9 +4,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from programmes.models import Programme
 from providers.models import Provider
+from qaportal.fields import PlainCharField, PlainTextField
 from reviews.models.framework import MAX_LEVELS, Criterion, Framework
 
 
@@ -31,9 +33,11 @@ class Affiliation(models.Model):
     provider = models.ForeignKey(
         Provider, on_delete=models.CASCADE, null=True, blank=True, related_name="affiliated_reviewers"
     )
-    organisation_name = models.CharField(max_length=200)
-    role = models.CharField(max_length=200, blank=True)
+    organisation_name = PlainCharField(max_length=200)
+    role = PlainCharField(max_length=200, blank=True)
     ended_on = models.DateField(null=True, blank=True, help_text="Leave empty if the reviewer still works there.")
+    # An affiliation is ended, never erased: it cannot be said to have ended before it was recorded.
+    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["reviewer", "organisation_name"]
@@ -46,13 +50,13 @@ class Review(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="reviews")
-    state = models.CharField(max_length=16, choices=ReviewState.choices, default=ReviewState.ASSIGNED)
-    overall_comment = models.TextField(blank=True)
+    state = PlainCharField(max_length=16, choices=ReviewState.choices, default=ReviewState.ASSIGNED)
+    overall_comment = PlainTextField(blank=True)
     no_conflict_confirmed = models.BooleanField(
         default=False, help_text="The reviewer has confirmed they have no conflict of interest."
     )
-    conflict_note = models.TextField(blank=True)
-    return_comment = models.TextField(blank=True, help_text="The convenor's reason for returning the review.")
+    conflict_note = PlainTextField(blank=True)
+    return_comment = PlainTextField(blank=True, help_text="The convenor's reason for returning the review.")
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -75,6 +79,12 @@ class Review(models.Model):
             models.Index(fields=["programme", "state"], name="review_programme_state"),
             # "My assignments".
             models.Index(fields=["reviewer", "state"], name="review_reviewer_state"),
+            # Each reviewer's workload now (open assignments), read for every assignment suggestion.
+            models.Index(
+                fields=["reviewer"],
+                condition=Q(state__in=["assigned", "in-progress", "returned"]),
+                name="review_open_by_reviewer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -89,7 +99,7 @@ class CriterionScore(models.Model):
     score = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVELS)]
     )
-    rationale = models.TextField(blank=True)
+    rationale = PlainTextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

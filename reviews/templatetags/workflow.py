@@ -44,3 +44,12 @@ def audit_action(event) -> str:
     if event.field and event.field != "state":
         return f"{label}: {event.field}"
     return label
+
+
+@register.filter
+def index(sequence, position: int):
+    """``row.rationales|index:forloop.counter0``: one item of a list, or "" past its end."""
+    try:
+        return sequence[int(position)]
+    except (IndexError, TypeError, ValueError):
+        return ""

@@ -71,15 +71,32 @@ class SummarySerializer(serializers.Serializer):
         ).data
 
 
+class TextOnlyField(serializers.CharField):
+    """A filter value: text, as in a query string; a number or a boolean is refused, not converted."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ExportStartSerializer(serializers.Serializer):
     format = inline_choice_field(ExportFormat)
     filters = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField(max_length=100), max_length=20),
+        child=serializers.ListField(child=TextOnlyField(max_length=100), max_length=20),
         required=False,
         default=dict,
         help_text='The summary filters, each a list of values, e.g. {"region": ["london"], '
         '"reviewed_from": ["2026-01-01"]}; the same names as the summaries query parameters.',
     )
+
+    def validate_filters(self, filters: dict) -> dict:
+        from summaries.filters import SummaryFilterSet
+
+        unknown = sorted(set(filters) - set(SummaryFilterSet.base_filters))
+        if unknown:
+            raise serializers.ValidationError(f"Unknown filter: {', '.join(unknown)}.")
+        return filters
 
 
 class ExportJobSerializer(serializers.ModelSerializer):

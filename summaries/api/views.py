@@ -11,9 +11,9 @@ from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from qaportal.api.base import RegisterGenericView, RegisterListView
-from qaportal.api.directory import filterset_parameters
-from qaportal.api.schema import error_response
+from qaportal.api.base import RegisterGenericView, RegisterListView, idempotency_key
+from qaportal.api.schema import IDEMPOTENCY_KEY, error_response
+from qaportal.submissions import create_once
 from summaries import policies, services
 from summaries.api.serializers import ExportJobSerializer, ExportStartSerializer, SummarySerializer
 from summaries.filters import SummaryFilterSet, summary_filterset
@@ -41,8 +41,11 @@ class SummaryView(RegisterGenericView):
 
     permission_classes = [MayViewSummaries]
     serializer_class = SummarySerializer
+    schema_filterset = SummaryFilterSet
+    # One set of tables, not a list: no page parameters.
+    pagination_class = None
 
-    @extend_schema(parameters=filterset_parameters(SummaryFilterSet), operation_id="summaries_retrieve")
+    @extend_schema(operation_id="summaries_retrieve")
     def get(self, request):
         filterset = summary_filterset(request.query_params)
         if not filterset.is_valid():
@@ -74,16 +77,25 @@ class ExportListView(RegisterListView):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "download_url": download_url_for(self.request)}
 
-    @extend_schema(request=ExportStartSerializer, responses={202: ExportJobSerializer}, operation_id="exports_create")
+    @extend_schema(
+        request=ExportStartSerializer,
+        responses={202: ExportJobSerializer},
+        operation_id="exports_create",
+        parameters=[IDEMPOTENCY_KEY],
+    )
     def post(self, request):
         if not policies.may_start_export(request.user):
             raise exceptions.PermissionDenied()
         typed = ExportStartSerializer(data=request.data)
         typed.is_valid(raise_exception=True)
-        job = services.export_start(
-            requested_by=request.user,
-            export_format=typed.validated_data["format"],
-            filters=typed.validated_data["filters"],
+        job = create_once(
+            token=idempotency_key(request),
+            by=request.user,
+            create=lambda: services.export_start(
+                requested_by=request.user,
+                export_format=typed.validated_data["format"],
+                filters=typed.validated_data["filters"],
+            ),
         )
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
 

@@ -5,10 +5,10 @@ UTF-8 with a byte-order mark (so spreadsheet programs read the accents), comma-s
 row, datetimes in UTC as ISO 8601, decimals with a full stop, empty cells for missing values.
 """
 
-import csv
 import io
 from collections.abc import Callable, Iterator
 
+from qaportal.spreadsheets import InertCsvWriter
 from summaries.exports.tables import PROGRAMME_COLUMNS, Table, programme_row, utc_iso
 from summaries.filters import SummaryScope
 from summaries.selectors import programme_rows
@@ -22,7 +22,7 @@ DECIMALS_AT = [position for position, column in enumerate(PROGRAMME_COLUMNS) if 
 def programme_csv_chunks(*, scope: SummaryScope, progress: Callable[[int], None] | None = None) -> Iterator[str]:
     """The programmes table as CSV text, ``ROWS_PER_CHUNK`` rows per chunk; ``progress(rows_done)``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = InertCsvWriter(buffer, lineterminator="\r\n")
     buffer.write(BYTE_ORDER_MARK)
     writer.writerow([column.name for column in PROGRAMME_COLUMNS])
     done = 0
@@ -45,7 +45,7 @@ def programme_csv_chunks(*, scope: SummaryScope, progress: Callable[[int], None]
 def table_csv_chunks(table: Table) -> Iterator[str]:
     """One summary table as CSV (they are small: one chunk)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = InertCsvWriter(buffer, lineterminator="\r\n")
     buffer.write(BYTE_ORDER_MARK)
     writer.writerow([column.name for column in table.columns])
     writer.writerows(table.rows)

@@ -26,4 +26,5 @@ def write_report(path, *, tables: SummaryTables, table_list: list[Table]) -> Non
     from weasyprint import HTML
 
     html = report_html(tables=tables, table_list=table_list)
-    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(path)
+    # Tagged (structure tags for headings, tables and reading order), so screen readers can read it.
+    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(path, pdf_tags=True)

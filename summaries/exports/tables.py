@@ -50,14 +50,13 @@ PROGRAMME_COLUMNS = [
     Column("review_count", "Published reviews behind the rating (empty if never rated).", "integer"),
     Column("band", "The rating band, e.g. Secure, or Not yet rated."),
     Column("band_rank", "1 for the best band; empty while not yet rated.", "integer"),
-    Column("shown_score", "The shown score: the Bayesian average toward the framework-wide prior (1–4).", "decimal"),
-    Column("raw_mean", "The weighted mean of the published reviews before shrinkage (1–4).", "decimal"),
+    Column("shown_score", "The ordering score: the Bayesian average toward the framework-wide prior.", "decimal"),
+    Column("raw_mean", "The overall score: the weighted mean of the element scores, which the band reads.", "decimal"),
     *[
-        Column(f"score_{key}", f"The {label.lower()} element score: mean of its criteria (1–4).", "decimal")
+        Column(f"score_{key}", f"The {label.lower()} element score: weighted mean of its criteria.", "decimal")
         for key, label in ElementKey.choices
     ],
-    Column("max_spread", "Largest gap, in levels, between two reviewers on one element.", "integer"),
-    Column("needs_moderation", "true when reviewers disagree by the framework's threshold or more.", "boolean"),
+    Column("max_spread", "Largest gap, in levels, between two reviewers on one criterion.", "integer"),
     Column("rating_computed_at", "When the rating was last computed (UTC).", "datetime"),
 ]
 # The ORM paths of the columns above, in the same order (read by summaries.selectors.programme_rows).
@@ -79,7 +78,6 @@ PROGRAMME_FIELDS = [
     "rating__raw_mean",
     *[f"rating__score_{key}" for key in ElementKey.values],
     "rating__max_spread",
-    "rating__needs_moderation",
     "rating__computed_at",
 ]
 _POSITION = {column.name: position for position, column in enumerate(PROGRAMME_COLUMNS)}

@@ -11,6 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from qaportal.spreadsheets import inert_cell, inert_row
 from summaries.exports.tables import PROGRAMME_COLUMNS, Column, Table, local_naive, programme_row
 from summaries.filters import SummaryScope
 from summaries.selectors import SummaryTables, programme_rows
@@ -59,7 +60,7 @@ def _write_table(workbook: Workbook, table: Table) -> None:
     for values in table.rows:
         row = []
         for value, number_format in zip(values, formats, strict=True):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = WriteOnlyCell(sheet, value=inert_cell(value))
             if number_format and value is not None:
                 cell.number_format = number_format
             row.append(cell)
@@ -72,7 +73,7 @@ def _write_programmes(workbook: Workbook, *, scope: SummaryScope, progress: Call
     # Plain values (no per-cell styles) keep 200,000 rows fast; datetimes get Excel's date format.
     done = 0
     for values in programme_rows(scope=scope):
-        sheet.append(programme_row(values, datetimes=local_naive))
+        sheet.append(inert_row(programme_row(values, datetimes=local_naive)))
         done += 1
         if progress and done % PROGRESS_EVERY == 0:
             progress(done)

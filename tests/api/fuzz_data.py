@@ -47,7 +47,9 @@ def make_fuzz_register() -> None:
     )
     ProviderResponse.objects.create(programme=rated, text="Thank you.")
     make_programme(provider, title="Unrated", slug="unrated")
-    make_programme(provider, title="Withdrawn", slug="withdrawn", status=ProgrammeStatus.WITHDRAWN)
+    make_programme(
+        provider, title="Withdrawn", slug="withdrawn", status=ProgrammeStatus.WITHDRAWN, published_at=timezone.now()
+    )
     in_review = make_programme(provider, title="In review", slug="in-review", status=ProgrammeStatus.IN_REVIEW)
     make_review(in_review, reviewer, state=ReviewState.IN_PROGRESS, scores=None)
     export_run(job_id=ExportJob.objects.create(requested_by=convenor, format="csv").pk)

@@ -215,13 +215,13 @@ def test_a_malformed_authorization_header_is_a_401(anonymous, header):
         assert response.status_code == 401
 
 
-def test_a_body_over_the_upload_limit_is_a_400_in_the_error_shape(anonymous):
+def test_a_body_over_the_upload_limit_is_a_413_in_the_error_shape(anonymous):
     huge = '{"username": "' + "x" * 3_000_000 + '", "password": "x"}'
 
     response = anonymous.post("/api/v1/auth/token/", data=huge, content_type="application/json")
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "parse_error"
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
 
 
 def test_too_many_query_parameters_are_a_400(anonymous):

@@ -37,6 +37,8 @@ def test_the_live_framework_lists_its_elements_criteria_rubric_levels_bands_and_
         "disagreement_levels": framework.disagreement_levels,
         "not_rated_label": "Not yet rated",
         "validity_months": 36,
+        "calibration_pass_alpha": 0.667,
+        "requires_recalibration": False,
     }
 
 

@@ -5,11 +5,17 @@ this user). 404: the object exists but is not visible to this user (another revi
 so its existence does not leak. Where a role is allowed, the request is the endpoint's happy path.
 """
 
+from datetime import date, timedelta
+
 import pytest
 
+from feedback import services as feedback_services
+from feedback.models import Questionnaire
+from pool.services import application_submit
 from summaries.models import ExportJob
 from summaries.services import export_run
 from tests.api.workflow_data import full_scores, make_mid_review, make_spare_reviewer
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +33,8 @@ def only(role_statuses: dict, *, otherwise: int, anonymous: int = 401) -> dict:
 OWN_REVIEW_READ = only({"reviewer": 200, "convenor": 200}, otherwise=404)
 OWN_REVIEW_WRITE = only({"reviewer": 200, "other_reviewer": 404}, otherwise=403)
 CONVENOR_ONLY = only({"convenor": 200}, otherwise=403)
+EDITOR_ONLY = only({"provider_editor": 200}, otherwise=403)
+NEW_ROUND = {"cohort_label": "Summer 2026", "cohort_size": 12, "closes_on": str(date.today() + timedelta(days=20))}
 
 # (method, path template, body, expected status per role)
 MATRIX = [
@@ -75,6 +83,35 @@ MATRIX = [
     ("post", "/api/v1/exports/", {"format": "csv"}, {**CONVENOR_ONLY, "convenor": 202}),
     ("get", "/api/v1/exports/{export}/", None, CONVENOR_ONLY),
     ("get", "/api/v1/exports/{export}/file/", None, CONVENOR_ONLY),
+    # Participant feedback: public aggregate; rounds for the provider's editors; moderation for convenors.
+    ("get", "/api/v1/programmes/{published}/participant-rating/", None, PUBLIC),
+    ("get", "/api/v1/feedback/questionnaire/", None, PUBLIC),
+    ("get", "/api/v1/programmes/{published}/feedback-rounds/", None, EDITOR_ONLY),
+    ("post", "/api/v1/programmes/{published}/feedback-rounds/", NEW_ROUND, {**EDITOR_ONLY, "provider_editor": 201}),
+    ("get", "/api/v1/feedback-rounds/{round}/", None, EDITOR_ONLY),
+    ("get", "/api/v1/feedback/comments/", None, CONVENOR_ONLY),
+    ("post", "/api/v1/feedback/comments/{comment}/moderate/", {"decision": "approve"}, CONVENOR_ONLY),
+    ("get", "/api/v1/feedback/unusual-rounds/", None, CONVENOR_ONLY),
+    # The reviewer pool: anyone signed in applies; convenors decide, see the pool's measures and
+    # the suggestions. A reviewer never sees the measures, their own or anyone else's.
+    (
+        "post",
+        "/api/v1/pool/applications/",
+        {"current_role": "Deputy head", "experience": "Led CPD.", "phases": ["primary"], "focus_levels": ["teacher"]},
+        only({"reviewer": 409, "other_reviewer": 409}, otherwise=201),
+    ),
+    ("get", "/api/v1/pool/applications/", None, CONVENOR_ONLY),
+    ("post", "/api/v1/pool/applications/{application}/accept/", None, CONVENOR_ONLY),
+    ("post", "/api/v1/pool/applications/{application}/decline/", {"reason": "Not enough experience."}, CONVENOR_ONLY),
+    ("get", "/api/v1/pool/reviewers/", None, CONVENOR_ONLY),
+    ("get", "/api/v1/pool/suggestions/", None, CONVENOR_ONLY),
+    (
+        "post",
+        "/api/v1/pool/suggestions/",
+        {"assignments": [{"programme": "{in_review_slug}", "reviewer": "reviewer-ruth"}]},
+        CONVENOR_ONLY,
+    ),
+    ("get", "/api/v1/programmes/{in_review}/suggestions/", None, CONVENOR_ONLY),
     # A programme still in review is not public: only its editors and the convenors can address it.
     (
         "post",
@@ -90,7 +127,25 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
     mid = make_mid_review(provider=provider, reviewer=reviewer, other_reviewer=other_reviewer)
     make_spare_reviewer()
     export = ExportJob.objects.create(requested_by=convenor, format="csv")
+    applicant = make_user("applicant-abe")
+    application = application_submit(
+        applicant=applicant,
+        current_role="Head of maths",
+        experience="Ran a maths hub's CPD.",
+        phases=["secondary"],
+        focus_levels=["middle-leader"],
+        regions=[],
+        organisations="",
+    )
     export_run(job_id=export.pk)
+    feedback_round = feedback_services.feedback_round_create(
+        programme=mid.published, by=provider_editor, cohort_label="Spring 2026", cohort_size=3,
+        closes_on=date.today() + timedelta(days=10),
+    )  # fmt: skip
+    codes = Questionnaire.objects.get(is_live=True).questions.values_list("code", flat=True)
+    comment = feedback_services.response_submit(
+        code=feedback_round.links.first().code, answers=dict.fromkeys(codes, 3), comment="Worth it."
+    )
     users = {
         "outsider": outsider,
         "provider_editor": provider_editor,
@@ -107,6 +162,9 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
         "submitted_review": mid.submitted_review.id,
         "published_review": mid.published_review.id,
         "export": export.pk,
+        "round": feedback_round.pk,
+        "comment": comment.pk,
+        "application": application.pk,
     }
     return users, names
 
@@ -114,6 +172,8 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
 def request_for(method, template, body, names):
     if body == "complete-review":
         body = {"scores": full_scores(), "no_conflict_confirmed": True}
+    elif body and "assignments" in body:
+        body = {"assignments": [{"programme": names["in_review"], "reviewer": "reviewer-ruth"}]}
     return method, template.format(**names), body
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from programmes.models import ProviderResponse
 from programmes.vocabulary import ProgrammeStatus
+from ratings.engine import recompute_all
 from ratings.models import ProgrammeRating, RatingHistory
 from tests.factories import make_programme, make_review
 
@@ -67,11 +68,11 @@ def test_a_rating_comes_with_the_evidence_behind_it(anonymous, provider, framewo
     programme = make_programme(provider)
     make_review(programme, reviewer, scores={"P1": 4})
     make_review(programme, other_reviewer, scores={"P1": 2})
-    rate(programme, framework)
+    recompute_all()
 
     explanation = anonymous.get(f"/api/v1/programmes/{programme.slug}/rating/").json()
 
-    assert (explanation["band"], explanation["shown_score"], explanation["review_count"]) == ("Secure", 3.1, 2)
+    assert (explanation["band"], explanation["raw_mean"], explanation["review_count"]) == ("Secure", 3.0, 2)
     assert explanation["framework_version"] == framework.version
     assert "Secure" in explanation["band_rule"]
     purpose = explanation["elements"][0]
@@ -148,12 +149,22 @@ def test_a_programme_page_shows_outcomes_evidence_base_and_the_providers_respons
     assert body["provider_response"]["text"] == "We thank the reviewers."
 
 
-def test_a_withdrawn_programme_keeps_its_page_and_says_why(anonymous, provider):
-    programme = make_programme(provider, status=ProgrammeStatus.WITHDRAWN, withdrawn_reason="No longer offered.")
+def test_a_withdrawn_programme_keeps_its_page_and_says_so_without_the_internal_reason(anonymous, provider):
+    # Withdrawn after publication: a programme withdrawn before it was ever published stays private.
+    programme = make_programme(
+        provider, status=ProgrammeStatus.WITHDRAWN, published_at=timezone.now(), withdrawn_reason="Convenor: duplicate."
+    )
 
-    body = anonymous.get(f"/api/v1/programmes/{programme.slug}/").json()
+    response = anonymous.get(f"/api/v1/programmes/{programme.slug}/")
+    body = response.json()
 
-    assert (body["status"], body["withdrawn_reason"]) == ("withdrawn", "No longer offered.")
+    assert (body["status"], body["standing"]["status"], body["standing"]["label"]) == (
+        "withdrawn",
+        "withdrawn",
+        "Withdrawn",
+    )
+    assert "its rating no longer applies" in body["standing"]["statement"]
+    assert "duplicate" not in response.content.decode()
 
 
 @pytest.mark.parametrize("status", [ProgrammeStatus.DRAFT, ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW])

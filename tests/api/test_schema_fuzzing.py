@@ -2,9 +2,10 @@
 
 For every operation it sends a fixed small number of generated requests — valid ones and invalid
 ones (wrong types, huge numbers, malformed query parameters, unknown ids) — as an anonymous client
-and as a reviewer and a convenor signed in with tokens, and fails on any server error or on any response whose
-status, content type, headers or body the schema does not describe. Deterministic: the same
-requests every run.
+and as a reviewer, a provider editor and a convenor signed in with tokens, and runs schemathesis's
+checks (all of them but one, below): no server error; status, content type, headers and body as the
+schema describes; invalid requests refused; methods, required headers and authentication as
+documented. Deterministic: the same requests every run.
 """
 
 import pytest
@@ -15,24 +16,18 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import AnonRateThrottle
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.checks import CHECKS as REGISTERED_CHECKS
+from schemathesis.checks import load_all_checks
 
 from tests.api.fuzz_data import make_fuzz_register
 
 EXAMPLES_PER_OPERATION = 12
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
+load_all_checks()
+# Every check schemathesis has (``--checks all``) but one: positive_data_acceptance, which asks that
+# every schema-valid request be accepted, still finds requests valid in shape that the register
+# refuses with a 400 on their data (an unknown framework version, a band the live framework does
+# not have, an end date before the start, wrong credentials); see the issue's closing note.
+CHECKS = [check for check in REGISTERED_CHECKS.get_all() if check.__name__ != "positive_data_acceptance"]
 
 
 def load_schema():
@@ -82,9 +77,8 @@ def test_no_anonymous_request_breaks_the_schema_or_the_server(case):
     case.call_and_validate(checks=CHECKS)
 
 
-# A reviewer and a convenor between them reach every signed-in endpoint; a provider editor's one
-# endpoint (withdrawing their programme) is covered by the permission matrix.
-@pytest.fixture(params=["fuzz-reviewer", "fuzz-convenor"])
+# A reviewer, a provider editor and a convenor between them reach every signed-in endpoint.
+@pytest.fixture(params=["fuzz-reviewer", "fuzz-editor", "fuzz-convenor"])
 def signed_in_as(request):
     return User.objects.get(username=request.param)
 

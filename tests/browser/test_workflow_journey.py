@@ -159,7 +159,8 @@ def test_the_review_journey_through_the_real_pages_passes_axe_on_every_page(page
     journey.click("link", "Read the feedback and respond")
     assert "reviewer-rob" not in page.content() and "reviewer-rita" not in page.content()
     page.get_by_label("Your response").fill("Thank you: we have added coaching between sessions.")
-    journey.click("button", "Publish response")
+    journey.click("button", "Send response for approval")  # public once a convenor approves it
+    assert "A convenor will check your response before it is published" in page.content()
     journey.snapshot("5-feedback-and-response")
 
     cast.refresh_from_db()

@@ -45,7 +45,9 @@ def test_the_csv_export_holds_every_matching_programme_with_the_same_filters_and
     response = client.get("/programmes/export.csv?region=london&sort=cost&page=2")
 
     assert response["Content-Disposition"] == 'attachment; filename="programmes.csv"'
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # a byte-order mark, so Excel reads "£" as "£"
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Programme", "Provider", "Provider type"]
     assert [row[0] for row in rows[1:]] == [catalogue.mentor.title, catalogue.middle.title, catalogue.headship.title]
     assert rows[1][12] == "Exemplary" and rows[1][8] == "0.00"

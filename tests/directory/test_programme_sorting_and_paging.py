@@ -91,8 +91,8 @@ def test_a_malformed_filter_is_explained_next_to_it_and_the_others_still_apply(c
     page = response.content.decode()
 
     assert "There is a problem" in page
-    assert "Ensure this value is greater than or equal to 0" in page
-    assert "Select a valid choice. Atlantis is not one of the available choices." in page
+    assert "Minimum cost per participant must be 0 or more" in page
+    assert "“Atlantis” is not one of the options for region; select one from the list" in page
     assert 'href="#id_region_0"' in page and 'href="#id_min_cost"' in page
     assert 'value="-1"' in page  # what the user typed is kept
     assert set(titles(response)) == {catalogue.mentor.title, catalogue.headship.title}

@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -10,7 +9,7 @@ from ratings.engine import recompute_all, recompute_programme
 from ratings.models import ProgrammeRating, ProviderRating, RatingHistory
 from reviews.models import Criterion, CriterionScore, Framework, Review, ReviewState
 from tests.factories import make_programme, make_provider
-from tests.ratings.helpers import programme_ratings, provider_ratings
+from tests.ratings.helpers import in_rollback, programme_ratings, provider_ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +18,6 @@ review_scores = st.lists(st.integers(1, 4), min_size=CRITERIA, max_size=CRITERIA
 programme_reviews = st.lists(review_scores, min_size=0, max_size=4)
 registers = st.lists(programme_reviews, min_size=1, max_size=4)
 EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-class Rollback(Exception):
-    pass
 
 
 def build(register: list[list[list[int]]], *, reverse_reviews: bool = False) -> list[int]:
@@ -46,16 +41,6 @@ def build(register: list[list[list[int]]], *, reverse_reviews: bool = False) -> 
             rows = [CriterionScore(review=review, criterion=c, score=s) for c, s in zip(criteria, scores, strict=True)]
             CriterionScore.objects.bulk_create(reversed(rows) if reverse_reviews else rows)
     return programme_ids
-
-
-def in_rollback(function):
-    """Run ``function`` in a savepoint that is always rolled back: each example starts clean."""
-    try:
-        with transaction.atomic():
-            function()
-            raise Rollback
-    except Rollback:
-        pass
 
 
 def by_position(programme_ids: list[int], ratings: dict[int, tuple]) -> list[tuple | None]:

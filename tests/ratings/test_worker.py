@@ -140,3 +140,16 @@ def test_two_workers_recomputing_one_programme_at_once_write_one_history_row():
     assert errors == []
     assert ProgrammeRating.objects.get(programme=programme).review_count == 3
     assert RatingHistory.objects.filter(programme=programme, review_count=3).count() == 1
+
+
+def test_a_whole_register_recompute_through_the_worker_ends_with_its_result_readable(celery_worker_process):
+    """What a publication page polls: the task's state, then its number of ratings."""
+    from ratings.tasks import recompute_all_ratings
+
+    programme = make_programme(make_provider())
+    publish_reviews(programme, [make_user(), make_user()], 3)
+    result = recompute_all_ratings.delay()
+
+    wait_until(result.ready, timeout=30)
+    assert (result.state, result.get()) == ("SUCCESS", ProgrammeRating.objects.count())
+    assert ProgrammeRating.objects.get(programme=programme).raw_mean == 3.0

@@ -153,3 +153,16 @@ def test_the_reviewer_agreement_table_downloads_as_csv(client, convenor, registe
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert list(rows[0]) == ["level", "code", "label", "alpha", "units"]
     assert {row["code"] for row in rows} >= {"P1", "V4", "purpose", "value"}
+
+
+def test_the_pdf_report_is_tagged_and_tells_purpose_from_process(register, tmp_path):
+    tables = summary_tables(scope=scope_for({}))
+    path = tmp_path / "report.pdf"
+
+    pdf.write_report(path, tables=tables, table_list=summary_table_list(tables))
+
+    reader = PdfReader(path)
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Purpose (Pur)" in text and "Process (Pro)" in text

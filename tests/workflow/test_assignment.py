@@ -131,7 +131,7 @@ def test_declaring_a_conflict_releases_the_review_and_tells_the_convenor(
     assert "has declared a conflict of interest on this programme" in again.content.decode()
 
 
-def test_reviewers_record_and_remove_their_affiliations(client, reviewer):
+def test_reviewers_record_affiliations_and_end_them_but_never_erase_them(client, reviewer):
     factories.make_provider(name="Eastside Teaching Hub", slug="eastside")
     client.force_login(reviewer)
     bad = client.post("/reviewer/affiliations/", {"organisation_name": "Eastside", "ended_on": "31/13/2024"})
@@ -139,9 +139,40 @@ def test_reviewers_record_and_remove_their_affiliations(client, reviewer):
     assert 'value="Eastside"' in bad.content.decode()
     future = client.post("/reviewer/affiliations/", {"organisation_name": "Eastside", "ended_on": "1/1/2999"})
     assert "must be today or in the past" in future.content.decode()
-    client.post("/reviewer/affiliations/", {"organisation_name": "Eastside Teaching Hub", "ended_on": "31/7/2024"})
+    client.post("/reviewer/affiliations/", {"organisation_name": "Eastside Teaching Hub"})
     affiliation = Affiliation.objects.get(reviewer=reviewer)
-    assert affiliation.provider.slug == "eastside" and affiliation.ended_on == date(2024, 7, 31)
-    assert "Eastside Teaching Hub" in client.get("/reviewer/affiliations/").content.decode()
-    client.post(f"/reviewer/affiliations/{affiliation.id}/delete/")
-    assert not Affiliation.objects.filter(reviewer=reviewer).exists()
+    assert affiliation.provider.slug == "eastside" and affiliation.ended_on is None
+    page = client.get("/reviewer/affiliations/").content.decode()
+    assert "Eastside Teaching Hub" in page and "/delete/" not in page and "Remove" not in page
+    # There is no way to erase one: the old delete address is gone, and ending keeps the row.
+    assert client.post(f"/reviewer/affiliations/{affiliation.id}/delete/").status_code == 404
+    before_recorded = client.post(f"/reviewer/affiliations/{affiliation.id}/end/", {"ended_on": "1/1/2020"})
+    assert before_recorded.status_code == 400
+    assert "so you cannot have left before then" in before_recorded.content.decode()
+    ended = client.post(
+        f"/reviewer/affiliations/{affiliation.id}/end/", {"ended_on": date.today().strftime("%d/%m/%Y")}
+    )
+    assert ended.status_code == 302
+    affiliation.refresh_from_db()
+    assert affiliation.ended_on == date.today()
+    again = client.post(
+        f"/reviewer/affiliations/{affiliation.id}/end/", {"ended_on": date.today().strftime("%d/%m/%Y")}
+    )
+    assert "already ended" in again.content.decode()
+
+
+def test_an_ended_affiliation_still_refuses_the_reviewer_for_three_years(
+    client, convenor, reviewer, submitted_programme
+):
+    affiliation = services.affiliation_add(reviewer=reviewer, organisation_name="Northgate Learning Trust")
+    services.affiliation_end(affiliation=affiliation, by=reviewer, ended_on=date.today())
+    with pytest.raises(ValidationFailed, match=r"affiliated with Northgate Learning Trust \(until"):
+        services.review_assign(programme=submitted_programme, reviewer=reviewer, by=convenor)
+    assert Affiliation.objects.filter(pk=affiliation.pk).exists()
+
+
+def test_the_admin_cannot_delete_an_affiliation(admin_client, reviewer):
+    affiliation = services.affiliation_add(reviewer=reviewer, organisation_name="Somewhere")
+    response = admin_client.post(f"/admin/reviews/affiliation/{affiliation.id}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Affiliation.objects.filter(pk=affiliation.pk).exists()

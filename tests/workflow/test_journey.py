@@ -1,6 +1,6 @@
 """The whole journey through the real pages with the Django test client."""
 
-from programmes.models import Programme, ProviderResponse
+from programmes.models import Programme, ProgrammeChange, ProviderResponse
 from programmes.vocabulary import ProgrammeStatus
 from ratings.models import StaleRating
 from reviews.models import AuditEvent, Notification, Review, ReviewState
@@ -78,7 +78,7 @@ def test_the_whole_journey_from_submission_to_publication(
     assert set(Review.objects.filter(programme=programme).values_list("state", flat=True)) == {ReviewState.PUBLISHED}
     assert StaleRating.objects.filter(programme=programme).exists()
     kinds = list(Notification.objects.filter(programme=programme).values_list("kind", flat=True))
-    assert sorted(kinds) == ["assigned", "assigned", "published", "returned"]
+    assert sorted(kinds) == ["assigned", "assigned", "published", "returned", "submitted"]
 
     # The editor reads the feedback without reviewer names and publishes a response.
     sign_in_as(client, provider_editor)
@@ -86,6 +86,11 @@ def test_the_whole_journey_from_submission_to_publication(
     assert "Reviewer A" in feedback and "Reviewer B" in feedback
     assert "reviewer-rob" not in feedback and "reviewer-rita" not in feedback
     client.post(f"/provider/programmes/{slug}/feedback/", {"text": "Thank you; we have added follow-up coaching."})
+    assert not ProviderResponse.objects.filter(programme=programme).exists()  # public once a convenor approves
+
+    sign_in_as(client, convenor)
+    change = ProgrammeChange.objects.get(programme=programme, kind="response", state="pending")
+    client.post(f"/convenor/changes/{change.id}/", {"decision": "approve"})
     assert ProviderResponse.objects.get(programme=programme).text.startswith("Thank you")
 
     # The audit trail tells the story, per programme and per review.

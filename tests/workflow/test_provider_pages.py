@@ -2,7 +2,7 @@
 
 import pytest
 
-from programmes.models import EvidenceStatement, Programme
+from programmes.models import EvidenceStatement, Programme, ProgrammeChange
 from programmes.vocabulary import ElementKey, ProgrammeStatus
 from ratings.models import StaleRating
 from reviews.models import AuditEvent, ReviewState
@@ -61,7 +61,7 @@ def test_editing_a_draft_refreshes_its_search_vector(client, provider_editor, dr
 def test_a_submitted_programme_can_no_longer_be_edited(client, provider_editor, submitted_programme):
     client.force_login(provider_editor)
     response = client.post(f"/provider/programmes/{submitted_programme.slug}/edit/", PROGRAMME, follow=True)
-    assert "only drafts can change" in response.content.decode()
+    assert "it can change again once it is published" in response.content.decode()
     submitted_programme.refresh_from_db()
     assert submitted_programme.title == "Coaching for Heads"
 
@@ -133,7 +133,7 @@ def test_feedback_waits_for_publication(client, provider_editor, submitted_progr
     assert "Feedback is available once the programme" in response.content.decode()
 
 
-def test_renaming_the_provider_refreshes_its_programmes_search_vectors(client, provider_editor, provider):
+def test_renaming_the_provider_refreshes_its_programmes_search_vectors(client, provider_editor, convenor, provider):
     programme = factories.make_programme(provider, status=ProgrammeStatus.PUBLISHED)
     client.force_login(provider_editor)
     data = {
@@ -146,8 +146,14 @@ def test_renaming_the_provider_refreshes_its_programmes_search_vectors(client, p
         "schools_in_partnership": "12",
     }
     bad = client.post(f"/provider/providers/{provider.slug}/profile/", data | {"website": "not a site"})
-    assert "Enter a web address, starting https://" in bad.content.decode()
+    assert "Enter a web address starting https://" in bad.content.decode()
     client.post(f"/provider/providers/{provider.slug}/profile/", data)
     provider.refresh_from_db()
-    assert provider.name == "Riverside Learning Partnership" and provider.schools_in_partnership == 12
+    assert provider.name == "Northgate Learning Trust" and provider.schools_in_partnership == 12
+    # A new name is public text: published, and searched for, once a convenor approves it.
+    change = ProgrammeChange.objects.get(provider=provider, state="pending")
+    client.force_login(convenor)
+    client.post(f"/convenor/changes/{change.id}/", {"decision": "approve"})
+    provider.refresh_from_db()
+    assert provider.name == "Riverside Learning Partnership"
     assert search_matches(programme.id, "riverside")

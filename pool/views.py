@@ -1,0 +1,363 @@
+"""The reviewer pool's pages: applying (anyone signed in), calibration (reviewers), and the
+pool, applications, calibration exercises and suggested assignments (convenors)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pool import calibration, policies, selectors, services, suggestions
+from pool.eligibility import candidates
+from pool.forms import ApplicationForm, DeclineForm, ExerciseForm, ProfileForm
+from pool.measures import reviewer_measures
+from pool.models import ApplicationStatus, ReviewerApplication, ReviewerProfile, ReviewerStatus
+from programmes.models import Programme
+from qaportal.errors import DomainError, apply_to_form
+from reviews import selectors as review_selectors
+from reviews.forms import ScoringForm
+from reviews.services import MIN_RATIONALE_LENGTH
+from reviews.views_convenor import convenor_page
+from reviews.views_reviewer import reviewer_page
+
+PAGE_SIZE = 50
+
+
+# --- Applying --------------------------------------------------------------------------------
+
+
+@login_required
+def apply(request: HttpRequest) -> HttpResponse:
+    if not policies.may_apply(request.user):
+        messages.info(request, "You are already in the reviewer pool.")
+        return redirect("pool:application")
+    pending = selectors.latest_application(applicant=request.user)
+    if pending and pending.status == ApplicationStatus.PENDING:
+        return redirect("pool:application")
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_submit(applicant=request.user, **form.cleaned_data)
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            messages.success(request, "Application sent. A convenor will accept or decline it.")
+            return redirect("pool:application")
+    return render(request, "pool/apply.html", {"form": form})
+
+
+@login_required
+def application(request: HttpRequest) -> HttpResponse:
+    context = {
+        "application": selectors.latest_application(applicant=request.user),
+        "profile": ReviewerProfile.objects.filter(reviewer=request.user).first(),
+    }
+    return render(request, "pool/application.html", context)
+
+
+# --- Calibration (reviewers) -----------------------------------------------------------------
+
+
+@reviewer_page
+def calibration_home(request: HttpRequest) -> HttpResponse:
+    if not policies.may_take_calibration(request.user):
+        raise PermissionDenied("Calibration is for members of the reviewer pool.")
+    context = {
+        "exercise": calibration.exercise_for(reviewer=request.user),
+        "attempts": selectors.attempts_of(reviewer=request.user),
+        "profile": ReviewerProfile.objects.select_related("calibrated_for").get(reviewer=request.user),
+    }
+    return render(request, "pool/calibration_home.html", context)
+
+
+@require_POST
+@reviewer_page
+def calibration_start(request: HttpRequest) -> HttpResponse:
+    try:
+        attempt = calibration.attempt_start(reviewer=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("pool:calibration")
+    return redirect("pool:attempt", attempt_id=attempt.id)
+
+
+def _own_attempt(request: HttpRequest, attempt_id: int):
+    attempts = policies.attempts_for(request.user).select_related(
+        "exercise__programme__provider", "exercise__framework"
+    )
+    return get_object_or_404(attempts, pk=attempt_id)
+
+
+@reviewer_page
+def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """The calibration exercise, scored through the same form as a review."""
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.state != "draft":
+        return redirect("pool:attempt-result", attempt_id=attempt.id)
+    exercise = attempt.exercise
+    criteria = review_selectors.framework_criteria(framework_id=exercise.framework_id)
+    levels = review_selectors.level_names(framework_id=exercise.framework_id)
+    if request.method == "POST":
+        form = ScoringForm(request.POST, criteria=criteria, levels=levels)
+        if form.is_valid() and _save_attempt(request, attempt, form):
+            submitted = request.POST.get("action") == "submit"
+            return redirect("pool:attempt-result" if submitted else "pool:attempt", attempt_id=attempt.id)
+    else:
+        form = ScoringForm(initial=calibration.saved_form_values(attempt), criteria=criteria, levels=levels)
+    context = {
+        "attempt": attempt,
+        "exercise": exercise,
+        "programme": exercise.programme,
+        "form": form,
+        "rows": form.rows(),
+        "evidence": review_selectors.evidence_of(programme=exercise.programme),
+        "min_rationale": MIN_RATIONALE_LENGTH,
+    }
+    return render(request, "pool/attempt.html", context, status=400 if form.errors else 200)
+
+
+def _save_attempt(request: HttpRequest, attempt, form: ScoringForm) -> bool:
+    submitting = request.POST.get("action") == "submit"
+    action = calibration.attempt_submit if submitting else calibration.attempt_save
+    try:
+        action(
+            attempt=attempt,
+            by=request.user,
+            scores=form.score_inputs(),
+            overall_comment=form.cleaned_data["overall_comment"],
+        )
+    except DomainError as error:
+        apply_to_form(form, error)
+        return False
+    if not submitting:
+        messages.success(request, "Your draft has been saved.")
+    return True
+
+
+@reviewer_page
+def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.state == "draft":
+        return redirect("pool:attempt", attempt_id=attempt.id)
+    rows = calibration.differences(attempt=attempt)
+    context = {"attempt": attempt, "rows": rows, "differing": sum(1 for row in rows if row.gap)}
+    return render(request, "pool/attempt_result.html", context)
+
+
+# --- The pool (convenors) --------------------------------------------------------------------
+
+
+@convenor_page
+def pool_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    status = status if status in ReviewerStatus.values else ""
+    search = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.pool_members(status=status, search=search), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = [profile.reviewer_id for profile in page.object_list]
+    workload = {candidate.reviewer_id: candidate for candidate in candidates(reviewer_ids=ids)}
+    measures = reviewer_measures(reviewer_ids=ids)
+    rows = [(profile, workload.get(profile.reviewer_id), measures[profile.reviewer_id]) for profile in page.object_list]
+    context = {
+        "page": page,
+        "rows": rows,
+        "status": status,
+        "search": search,
+        "statuses": ReviewerStatus.choices,
+        "pending": selectors.pending_applications().count(),
+    }
+    return render(request, "pool/pool_list.html", context)
+
+
+@convenor_page
+def reviewer_detail(request: HttpRequest, username: str) -> HttpResponse:
+    profile = get_object_or_404(
+        ReviewerProfile.objects.select_related("reviewer", "calibrated_for"), reviewer__username=username
+    )
+    initial = {
+        "status": profile.status,
+        "capacity": profile.capacity,
+        "phases": list(profile.phases),
+        "focus_levels": list(profile.focus_levels),
+        "expertise_tags": ", ".join(profile.expertise_tags),
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.profile_update(
+                profile=profile,
+                by=request.user,
+                status=data["status"],
+                capacity=data["capacity"],
+                expertise_tags=form.tags(),
+                phases=data["phases"],
+                focus_levels=data["focus_levels"],
+            )
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            messages.success(request, f"{username}'s pool record has been updated.")
+            return redirect("pool:reviewer", username=username)
+    context = {
+        "profile": profile,
+        "form": form,
+        "workload": candidates(reviewer_ids=[profile.reviewer_id])[0],
+        "measures": reviewer_measures(reviewer_ids=[profile.reviewer_id])[profile.reviewer_id],
+        "affiliations": profile.reviewer.affiliations.select_related("provider"),
+        "attempts": selectors.attempts_of(reviewer=profile.reviewer),
+        "events": profile.reviewer.pool_events.select_related("actor")[:20],
+    }
+    return render(request, "pool/reviewer_detail.html", context, status=400 if form.errors else 200)
+
+
+@convenor_page
+def applications(request: HttpRequest) -> HttpResponse:
+    return render(request, "pool/applications.html", {"applications": selectors.pending_applications()})
+
+
+def _application(application_id: int) -> ReviewerApplication:
+    return get_object_or_404(ReviewerApplication.objects.select_related("applicant"), pk=application_id)
+
+
+@convenor_page
+def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _application(application_id)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_decline(application=application, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            messages.success(request, f"{application.applicant.username}'s application has been declined.")
+            return redirect("pool:applications")
+    return render(request, "pool/application_detail.html", {"application": application, "form": form})
+
+
+@require_POST
+@convenor_page
+def application_accept(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _application(application_id)
+    try:
+        services.application_accept(application=application, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("pool:application-detail", application_id=application.id)
+    messages.success(request, f"{application.applicant.username} has joined the pool in training.")
+    return redirect("pool:applications")
+
+
+# --- Calibration exercises (convenors) -------------------------------------------------------
+
+
+@convenor_page
+def exercises(request: HttpRequest) -> HttpResponse:
+    form = ExerciseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            exercise = calibration.exercise_create(
+                title=form.cleaned_data["title"], programme_slug=form.cleaned_data["programme"], by=request.user
+            )
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            return redirect("pool:exercise", exercise_id=exercise.id)
+    return render(request, "pool/exercises.html", {"form": form, "exercises": selectors.exercises()})
+
+
+@convenor_page
+def exercise(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    """The panel's reference scores and rationales, entered through the scoring form."""
+    exercise = get_object_or_404(selectors.exercises(), pk=exercise_id)
+    criteria = review_selectors.framework_criteria(framework_id=exercise.framework_id)
+    levels = review_selectors.level_names(framework_id=exercise.framework_id)
+    if request.method == "POST":
+        form = ScoringForm(request.POST, criteria=criteria, levels=levels)
+        if form.is_valid():
+            opening = request.POST.get("action") == "open"
+            try:
+                calibration.references_save(
+                    exercise=exercise, by=request.user, scores=form.score_inputs(), open_it=opening
+                )
+            except DomainError as error:
+                apply_to_form(form, error)
+            else:
+                messages.success(request, "The exercise is open to reviewers." if opening else "Reference saved.")
+                return redirect("pool:exercise", exercise_id=exercise.id)
+    else:
+        initial = {}
+        for reference in exercise.references.all():
+            initial[f"score_{reference.criterion_id}"] = reference.score
+            initial[f"rationale_{reference.criterion_id}"] = reference.rationale
+        form = ScoringForm(initial=initial, criteria=criteria, levels=levels)
+    context = {"exercise": exercise, "form": form, "rows": form.rows(), "min_rationale": MIN_RATIONALE_LENGTH}
+    return render(request, "pool/exercise.html", context, status=400 if form.errors else 200)
+
+
+# --- Suggested assignment (convenors) --------------------------------------------------------
+
+
+def _chosen_pairs(request: HttpRequest) -> list[tuple[int, int]]:
+    pairs = []
+    for value in request.POST.getlist("assign"):
+        programme_id, _, reviewer_id = value.partition(":")
+        if programme_id.isdigit() and reviewer_id.isdigit():
+            pairs.append((int(programme_id), int(reviewer_id)))
+    return pairs
+
+
+def _assign_and_report(request: HttpRequest, pairs: list[tuple[int, int]]):
+    outcomes = services.assignments_make(choices=pairs, by=request.user)
+    assigned = sum(outcome.assigned for outcome in outcomes)
+    refused = [outcome for outcome in outcomes if not outcome.assigned]
+    if assigned:
+        messages.success(request, f"{assigned} reviewer{'s' if assigned != 1 else ''} assigned and e-mailed.")
+    for outcome in refused:
+        messages.error(request, f"{outcome.programme_title}: {outcome.message}")
+    return outcomes
+
+
+@convenor_page
+def queue_suggestions(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        pairs = _chosen_pairs(request)
+        if not pairs:
+            messages.error(request, "Tick at least one suggested reviewer to assign.")
+        else:
+            _assign_and_report(request, pairs)
+        return redirect("pool:queue-suggestions")
+    suggested = suggestions.suggest_for_queue()
+    return render(request, "pool/queue_suggestions.html", {"suggestions": suggested})
+
+
+@convenor_page
+def choose_reviewers(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(Programme.objects.select_related("provider"), slug=slug)
+    if request.method == "POST":
+        pairs = [
+            (programme.id, reviewer_id)
+            for chosen_programme, reviewer_id in _chosen_pairs(request)
+            if chosen_programme == programme.id
+        ]
+        if not pairs:
+            messages.error(request, "Choose a reviewer to assign.")
+        else:
+            _assign_and_report(request, pairs)
+        return redirect("pool:choose", slug=programme.slug)
+    suggestion, choices = suggestions.choices_for_programme(programme_id=programme.id)
+    search = request.GET.get("q", "").strip().lower()[:100]
+    if search:
+        choices = [
+            choice
+            for choice in choices
+            if search in choice.candidate.username.lower()
+            or search in choice.candidate.name.lower()
+            or search in " ".join(choice.candidate.tags)
+        ]
+    page = Paginator(choices, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"programme": programme, "suggestion": suggestion, "page": page, "search": search}
+    return render(request, "pool/choose_reviewers.html", context)

@@ -1,0 +1,67 @@
+"""One rule for the text people type: no control characters, anywhere a person's words are kept.
+
+Control characters (C0 and C1), the non-characters (U+FDD0–U+FDEF and U+nFFFE/U+nFFFF) and lone
+surrogates are invisible in a page, break XML (the badge, the workbook) and mean nothing in a
+name or a paragraph, so they are refused with an error that says so, never stored. Tab, line feed
+and carriage return are ordinary text in a multi-line field and stay allowed there.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_NON_CHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)
+)
+_SURROGATES = "\ud800-\udfff"
+MULTI_LINE_FORBIDDEN = re.compile(f"[{_CONTROL}{_NON_CHARACTERS}{_SURROGATES}]")
+SINGLE_LINE_FORBIDDEN = re.compile(f"[\t\n\r{_CONTROL}{_NON_CHARACTERS}{_SURROGATES}]")
+
+
+def first_forbidden_character(value: str, *, multiline: bool) -> str | None:
+    found = (MULTI_LINE_FORBIDDEN if multiline else SINGLE_LINE_FORBIDDEN).search(value)
+    return found.group() if found else None
+
+
+def without_forbidden_characters(value: str) -> str:
+    """Text safe for XML and spreadsheets whatever was stored: forbidden characters become U+FFFD."""
+    return MULTI_LINE_FORBIDDEN.sub("\ufffd", value)
+
+
+def field_noun(label: str | None) -> str:
+    """A form label as the subject of an error: "Organisation (optional)" → "Organisation"."""
+    text = (label or "").replace("(optional)", "").strip().rstrip(":")
+    return text if text and not text.endswith("?") else "Your answer"
+
+
+def describe(character: str) -> str:
+    if character in "\t\n\r":
+        return "line breaks or tabs"
+    return f"control characters (it has U+{ord(character):04X})"
+
+
+@deconstructible
+class PlainTextValidator:
+    """Refuses control characters; ``label`` names the field in the person's words."""
+
+    code = "control_characters"
+
+    def __init__(self, label: str = "This field", *, multiline: bool = False):
+        self.label = label
+        self.multiline = multiline
+
+    def __call__(self, value) -> None:
+        if not isinstance(value, str):
+            return
+        character = first_forbidden_character(value, multiline=self.multiline)
+        if character is not None:
+            raise ValidationError(
+                "%(label)s must not contain %(what)s. Remove them and try again.",
+                code=self.code,
+                params={"label": self.label, "what": describe(character)},
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PlainTextValidator) and (self.label, self.multiline) == (other.label, other.multiline)

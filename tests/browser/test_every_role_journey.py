@@ -1,0 +1,197 @@
+"""Every role's journey through the real pages in Chromium, with axe-core on every page visited.
+
+Each journey runs whole at one width (a phone for the provider editor, a tablet for the reviewer,
+a desktop for the convenor and staff); the pages everyone sees are checked at all three widths.
+The checks are the defects of issue 13, as a person would notice them.
+"""
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from programmes.models import Programme, ProgrammeChange
+from programmes.vocabulary import FundingRoute, ProgrammeStatus
+from providers.vocabulary import Phase, Region
+from reviews.models import ReviewState
+from tests import factories
+from tests.browser.conftest import axe_violations, sign_in
+from tests.directory import conftest as directory_fixtures
+from tests.workflow.conftest import add_evidence
+
+catalogue = directory_fixtures.catalogue
+fresh_snapshot_per_request = directory_fixtures.fresh_snapshot_per_request
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = {"phone": 375, "tablet": 768, "desktop": 1280}
+SERVICE = "LPD/CPD Quality Register"
+
+
+def looks_right(page) -> None:
+    """What every page owes its visitor: a titled page in the service layout, no serious axe finding."""
+    title = page.title()
+    assert title.endswith(f" – {SERVICE}") or title == SERVICE, title
+    assert page.locator("footer a", has_text="Accessibility statement").count() == 1
+    violations = axe_violations(page)
+    assert violations == [], f"{page.url}: {violations}"
+
+
+def visit(page, url: str):
+    response = page.goto(url)
+    looks_right(page)
+    return response
+
+
+def at(page, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_a_visitor_reads_the_public_pages_at_every_width(page, catalogue, width):
+    at(page, width)
+    visit(page, "/")
+    for label in ("How ratings work", "Accessibility statement", "Privacy notice", "Cookies", "Service status"):
+        expect(page.locator("footer").get_by_role("link", name=label)).to_be_visible()
+    visit(page, "/programmes/")
+    expect(page.locator("#results-count")).to_have_text("6 programmes")
+    visit(page, catalogue.mentor.get_absolute_url())
+    expect(page.get_by_text("£2980.00")).to_have_count(0)
+    visit(page, catalogue.withdrawn.get_absolute_url())
+    expect(page.get_by_text("withdrawn from the register")).to_have_count(1)
+    expect(page.get_by_text("Not yet rated")).to_have_count(0)
+    expect(page.get_by_text("The provider stopped running it.")).to_have_count(0)
+    visit(page, "/status/")
+    expect(page.get_by_role("heading", name="The register is working normally")).to_be_visible()
+    response = visit(page, "/programmes/no-such-programme/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+
+
+@pytest.fixture
+def editors_programmes(provider_editor, provider, reviewer):
+    draft = add_evidence(factories.make_programme(
+        provider, status=ProgrammeStatus.DRAFT, title="Leading Maths", phases=[Phase.PRIMARY, Phase.SECONDARY],
+        regions=[Region.LONDON, Region.SOUTH_EAST], funding_routes=[FundingRoute.DFE_FUNDED],
+    ))  # fmt: skip
+    published = add_evidence(factories.make_programme(
+        provider, title="Coaching for Heads", cost_per_participant=Decimal("2980"), published_at="2026-01-10T09:00Z",
+    ))  # fmt: skip
+    factories.make_review(published, reviewer)
+    return draft, published
+
+
+def test_a_provider_editor_keeps_everything_they_saved_on_a_phone(page, provider_editor, editors_programmes):
+    draft, published = editors_programmes
+    at(page, WIDTHS["phone"])
+    sign_in(page, "editor-ann")
+    page.wait_for_url("**/provider/")  # signing in lands on their own work
+    looks_right(page)
+
+    page.get_by_role("link", name="Leading Maths").click()
+    looks_right(page)
+    expect(page.get_by_text("DfE funded")).to_be_visible()  # their own page lists the funding routes
+    page.get_by_role("link", name="Edit details").click()
+    looks_right(page)
+    expect(page.get_by_label("DfE funded (for example NPQ scholarships)")).to_be_checked()
+    expect(page.get_by_label("South East")).to_be_checked()
+    page.get_by_label("Contact time (hours)").fill("100000")
+    page.get_by_role("button", name="Save programme").click()
+    looks_right(page)
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Contact time must be between 1 and 1,000 hours")
+    expect(page.get_by_label("DfE funded (for example NPQ scholarships)")).to_be_checked()  # nothing lost
+    page.get_by_label("Contact time (hours)").fill("18")
+    page.get_by_role("button", name="Save programme").click()
+    expect(page.get_by_text("Your changes have been saved.")).to_be_visible()
+    draft.refresh_from_db()
+    assert (draft.funding_routes, draft.regions) == ({"dfe-funded"}, {"london", "south-east"})
+
+    visit(page, f"/provider/programmes/{published.slug}/")
+    page.get_by_role("link", name="Change details").click()
+    looks_right(page)
+    page.get_by_label("Cost per participant (£)").fill("3100")
+    page.get_by_label("Intended outcomes").fill("Heads build a coaching culture across the trust.")
+    page.get_by_role("button", name="Save programme").click()
+    looks_right(page)
+    expect(page.get_by_text("The updated details are on the public page now.")).to_be_visible()
+    expect(page.get_by_text("A convenor will check the change to intended outcomes")).to_be_visible()
+    visit(page, published.get_absolute_url())
+    expect(page.locator("#details-updated")).to_contain_text("since its review")
+    expect(page.get_by_text("£3,100")).to_be_visible()
+
+
+def test_a_reviewer_scores_element_by_element_on_a_tablet(page, reviewer, provider):
+    programme = add_evidence(factories.make_programme(provider, status=ProgrammeStatus.IN_REVIEW, title="Phonics"))
+    review = factories.make_review(programme, reviewer, state=ReviewState.ASSIGNED, scores=None)
+    at(page, WIDTHS["tablet"])
+    sign_in(page, "reviewer-rob")
+    page.wait_for_url("**/reviewer/")
+    looks_right(page)
+    page.get_by_label("Status").select_option("assigned")
+    page.get_by_role("button", name="Apply").click()
+    looks_right(page)
+    page.get_by_role("link", name="Phonics").click()
+    looks_right(page)
+    expect(page.locator(".govuk-task-list__item")).to_have_count(6)
+    section = page.locator("#element-purpose")
+    for radio in section.locator("input[type=radio][value='3']").all():
+        radio.check()
+    for box in section.locator("textarea").all():
+        box.fill("The evidence portfolio supports this level clearly.")
+    section.get_by_role("button", name=re.compile("Save and continue to governance")).click()
+    page.wait_for_url(re.compile(r"#element-governance$"))
+    looks_right(page)
+    expect(page.locator("#element-purpose textarea").first).to_have_value(
+        "The evidence portfolio supports this level clearly."
+    )
+    expect(page.locator(".govuk-task-list__item").first).to_contain_text("Completed")
+    assert review.scores.filter(score=3).count() == section.locator("textarea").count()
+
+
+def test_a_convenor_decides_changes_and_moderates_at_desktop_width(page, convenor, provider_editor, reviewer, provider):
+    programme = add_evidence(factories.make_programme(provider, status=ProgrammeStatus.IN_REVIEW, title="Headship"))
+    review = factories.make_review(programme, reviewer, state=ReviewState.SUBMITTED)
+    published = factories.make_programme(provider, title="Coaching for Heads")
+    ProgrammeChange.objects.create(
+        provider=provider, programme=published, kind="public-text", state="pending", proposed_by=provider_editor,
+        fields={"title": ["Coaching for Heads", "Coaching for New Heads"]},
+    )  # fmt: skip
+    at(page, WIDTHS["desktop"])
+    sign_in(page, "convenor-cat")
+    page.wait_for_url("**/convenor/")
+    looks_right(page)
+    page.get_by_role("link", name=re.compile("change.* waiting|1 change")).click()
+    looks_right(page)
+    page.get_by_role("link", name="Coaching for Heads").click()
+    looks_right(page)
+    page.get_by_label("Approve and publish").check()
+    page.get_by_role("button", name="Record decision").click()
+    looks_right(page)
+    assert Programme.objects.get(pk=published.pk).title == "Coaching for New Heads"
+
+    visit(page, "/convenor/?status=in-review&q=Head")
+    page.get_by_role("link", name="Headship").click()
+    looks_right(page)
+    page.get_by_role("link", name="reviewer-rob", exact=True).click()
+    looks_right(page)
+    page.get_by_role("button", name="Accept review").click()
+    looks_right(page)
+    review.refresh_from_db()
+    assert review.state == ReviewState.ACCEPTED
+
+
+def test_staff_and_refused_roles_see_helpful_pages(page, reviewer):
+    factories.make_user("staff-sam", is_staff=True, is_superuser=True)
+    at(page, WIDTHS["desktop"])
+    sign_in(page, "staff-sam")
+    page.wait_for_url("**/admin/")
+    visit(page, "/how-ratings-work/")
+    page.context.clear_cookies()
+    sign_in(page, "reviewer-rob")
+    response = page.goto("/convenor/")
+    assert response.status == 403
+    looks_right(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
+    expect(page.get_by_role("link", name="My assignments").last).to_be_visible()
