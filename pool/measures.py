@@ -18,10 +18,9 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from ratings.agreement import framework_levels, ordinal_alpha
+from ratings.agreement import ordinal_alpha
 from reviews.audit import Action
 from reviews.models import ReviewState
-from reviews.services import live_framework
 
 PAIRS_SQL = """
 SELECT mine.reviewer_id, own.score, other.score, COUNT(*)
@@ -44,7 +43,10 @@ SELECT r.reviewer_id,
            SELECT 1 FROM reviews_auditevent e WHERE e.review_id = r.id
            AND e.action = %(state_action)s AND e.new_value = %(returned)s)) AS returned,
        COUNT(r.submitted_at) AS timed,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM r.submitted_at - r.assigned_at)) / 86400.0
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM r.submitted_at - r.assigned_at)) / 86400.0,
+       ARRAY(SELECT DISTINCT l.level FROM reviews_review fr
+             JOIN reviews_scorelevel l ON l.framework_id = fr.framework_id
+             WHERE fr.reviewer_id = r.reviewer_id AND fr.state = %(published)s ORDER BY l.level) AS levels
 FROM reviews_review r
 WHERE r.state = %(published)s AND r.reviewer_id = ANY(%(reviewers)s)
 GROUP BY r.reviewer_id
@@ -94,7 +96,9 @@ def _alpha_and_difference(
 
 
 def reviewer_measures(*, reviewer_ids: list[int]) -> dict[int, ReviewerMeasures]:
-    """Measures for the reviewers named (a page of them): two grouped queries."""
+    """Measures for the reviewers named (a page of them): two grouped queries. Each reviewer's alpha
+    ranges over the score levels of the frameworks their published reviews were made against (the
+    same levels as ``ratings.agreement.framework_levels``), read in the second query."""
     params = {
         "reviewers": reviewer_ids,
         "published": ReviewState.PUBLISHED,
@@ -109,9 +113,10 @@ def reviewer_measures(*, reviewer_ids: list[int]) -> dict[int, ReviewerMeasures]
         cursor.execute(REVIEWS_SQL, params)
         review_rows = {row[0]: row[1:] for row in cursor.fetchall()}
     measures = {}
-    levels = framework_levels(live_framework())
     for reviewer_id in reviewer_ids:
-        published, with_co, returned, timed, median_seconds_days = review_rows.get(reviewer_id, (0, 0, 0, 0, None))
+        published, with_co, returned, timed, median_seconds_days, levels = review_rows.get(
+            reviewer_id, (0, 0, 0, 0, None, [])
+        )
         alpha, difference, pairs = _alpha_and_difference(pairs_by_reviewer[reviewer_id], levels)
         measures[reviewer_id] = ReviewerMeasures(
             reviewer_id=reviewer_id,

@@ -176,7 +176,7 @@ def _element_chart(elements: list) -> dict:
     bars = []
     for index, element in enumerate(elements):
         width = round((element.mean or 0) / 4 * 400, 1)
-        label = score_figure(element.mean) if element.mean is not None else "no score"
+        label = score_figure(element.mean) or "–"  # as the table's `score` filter shows it
         bars.append({"name": element.name, "y": index * 36 + 4, "text_y": index * 36 + 21, "width": width,
                      "value_x": 150 + width + 8, "label": label})  # fmt: skip
     return {"bars": bars, "height": len(elements) * 36 + 8}

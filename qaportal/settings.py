@@ -356,6 +356,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Programmes, providers, ratings and the quality-assurance workflow.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name for each choice set that several fields share (the schema check warns otherwise).
+    "ENUM_NAME_OVERRIDES": {
+        "ProgrammeStatusEnum": "programmes.vocabulary.ProgrammeStatus",
+        "ReviewerStatusEnum": "pool.models.ReviewerStatus",
+        "FocusLevelEnum": "programmes.vocabulary.FocusLevel",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

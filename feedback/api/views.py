@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from feedback import patterns, policies, selectors, services
 from feedback.api.serializers import (
     ParticipantRatingField,
+    ParticipantRatingSerializer,
     PendingCommentSerializer,
     QuestionnaireSerializer,
     RoundDetailSerializer,
@@ -14,7 +15,7 @@ from feedback.api.serializers import (
     RoundSerializer,
     UnusualRoundSerializer,
 )
-from feedback.models import ParticipantResponse
+from feedback.models import FeedbackRound, ParticipantResponse
 from qaportal.api.base import RegisterGenericView, RegisterListView
 from qaportal.api.permissions import IsConvenor
 from qaportal.errors import NotPermitted
@@ -27,7 +28,7 @@ class ParticipantRatingView(RegisterGenericView):
 
     queryset = ParticipantResponse.objects.none()
 
-    @extend_schema(responses=ParticipantRatingField(), operation_id="programme_participant_rating")
+    @extend_schema(responses=ParticipantRatingSerializer(allow_null=True), operation_id="programme_participant_rating")
     def get(self, request, slug: str):
         programme = public_programme(slug)
         return Response(
@@ -64,6 +65,8 @@ class ProgrammeRoundsView(RegisterListView):
         return get_object_or_404(policies.programmes_for_rounds(self.request.user), slug=self.kwargs["slug"])
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no programme
+            return FeedbackRound.objects.none()
         return selectors.rounds_with_counts(self.programme().feedback_rounds.select_related("questionnaire"))
 
     @extend_schema(
@@ -130,6 +133,7 @@ class UnusualRoundsView(RegisterGenericView):
 
     serializer_class = UnusualRoundSerializer
     permission_classes = [IsConvenor]
+    queryset = FeedbackRound.objects.none()
     pagination_class = None
 
     @extend_schema(responses=UnusualRoundSerializer(many=True), operation_id="feedback_unusual_rounds")

@@ -77,8 +77,8 @@ def test_required_text_is_documented_as_not_blank(openapi):
     schemas = openapi["components"]["schemas"]
     assert schemas["ReasonInput"]["properties"]["reason"]["pattern"] == "\\S"
     assert schemas["ReturnInput"]["properties"]["comment"]["pattern"] == "\\S"
-    assert schemas["Credentials"]["properties"]["password"]["pattern"] == "\\S"
-    assert schemas["Credentials"]["properties"]["username"]["maxLength"] == 150
+    assert schemas["TokenRequest"]["properties"]["password"]["pattern"] == "\\S"
+    assert schemas["TokenRequest"]["properties"]["username"]["maxLength"] == 150
 
 
 def test_the_idempotency_key_must_be_a_uuid_as_documented(openapi, as_user, settings, tmp_path):

@@ -4,6 +4,8 @@ from django.db import IntegrityError, InternalError, connection, transaction
 
 from programmes.models import Programme
 from providers.vocabulary import Phase, Region
+from qaportal.errors import ValidationFailed
+from reviews import services
 from reviews.models import (
     MAX_LEVELS,
     Criterion,
@@ -23,6 +25,15 @@ def test_the_database_rejects_a_score_outside_the_possible_levels(reviewer, fram
     for bad_score in (0, MAX_LEVELS + 1):
         with pytest.raises(IntegrityError), transaction.atomic():
             CriterionScore.objects.create(review=review, criterion=criterion, score=bad_score, rationale="x")
+
+
+def test_the_service_refuses_a_level_above_the_frameworks_own_top_level(reviewer, framework):
+    """5 passes the database's bound but is not one of this framework's four levels."""
+    review = make_review(make_programme(), reviewer, state=ReviewState.IN_PROGRESS, scores=None)
+    criterion = criteria_of(framework)[0]
+    with pytest.raises(ValidationFailed, match=f"Select a level from 1 to 4 for {criterion.code}"):
+        services.review_save_draft(review=review, by=reviewer, scores={criterion.id: services.ScoreInput(5, "x")})
+    assert not CriterionScore.objects.filter(review=review, score__isnull=False).exists()
 
 
 def test_the_database_rejects_a_second_score_for_the_same_criterion(reviewer, framework):

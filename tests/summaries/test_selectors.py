@@ -99,7 +99,8 @@ def test_a_date_range_restricts_the_review_figures(register):
 
 
 def test_the_summary_tables_take_a_fixed_number_of_queries(register, django_assert_max_num_queries):
-    with django_assert_max_num_queries(19):
+    # 21 since reviewer agreement comes from the ratings engine's measure, over the framework's own levels
+    with django_assert_max_num_queries(21):
         tables_for()
 
 
