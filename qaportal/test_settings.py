@@ -20,3 +20,7 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 DEBUG = False
 # Tests sign convenors in with force_login; the two-factor tests turn it on themselves.
 TWO_FACTOR_REQUIRED = False
+# One test process sees many small data sets, each rolled back: the directory rebuilds its
+# in-memory snapshot for every request, so no test reads another's rows. The snapshot's reuse
+# and refresh have their own tests, which turn reuse back on.
+DIRECTORY_SNAPSHOT_REUSE = False

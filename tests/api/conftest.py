@@ -13,13 +13,6 @@ def fresh_throttle_counts(db):
 
 
 @pytest.fixture(autouse=True)
-def fresh_directory_snapshot(settings):
-    # The directory keeps its filterable columns in memory per process; each test has its own
-    # rows, so every request rebuilds them (the directory's own tests cover reuse).
-    settings.DIRECTORY_SNAPSHOT_REUSE = False
-
-
-@pytest.fixture(autouse=True)
 def exports_in_a_temporary_folder(settings, tmp_path):
     # Export files built by these tests go where pytest cleans up, not into the data folder.
     settings.MEDIA_ROOT = tmp_path / "media"

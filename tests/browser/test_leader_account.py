@@ -45,9 +45,8 @@ def start_beat(tmp_path):
 
 
 def test_a_leader_signs_up_shortlists_saves_a_search_and_gets_the_digest(
-    page, celery_worker_process, worker_mail, start_beat, provider, reviewer, other_reviewer, settings
+    page, celery_worker_process, worker_mail, start_beat, provider, reviewer, other_reviewer
 ):
-    settings.DIRECTORY_SNAPSHOT_REUSE = False
     titles = ["Phonics for all", "Maths mastery", "Coaching new heads"]
     programmes = [factories.make_programme(provider, title=title) for title in titles]
 

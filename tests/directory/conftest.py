@@ -15,13 +15,6 @@ from tests.factories import live_framework, make_programme, make_provider
 BANDS = {1: "Exemplary", 2: "Secure", 3: "Developing", 4: "Limited"}
 
 
-@pytest.fixture(autouse=True)
-def fresh_snapshot_per_request(settings):
-    # One test process sees many small data sets; rebuild the snapshot for every request so no
-    # test can see another's rows (test_snapshot.py checks reuse and invalidation on their own).
-    settings.DIRECTORY_SNAPSHOT_REUSE = False
-
-
 def rate(programme, band_rank: int | None, shown: float | None, reviews: int, **element_scores) -> ProgrammeRating:
     return ProgrammeRating.objects.create(
         programme=programme,

@@ -17,7 +17,6 @@ PROFILE = {
 @pytest.fixture(autouse=True)
 def fresh_cache(db, settings, tmp_path):
     cache.clear()
-    settings.DIRECTORY_SNAPSHOT_REUSE = False
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
     cache.clear()

@@ -16,12 +16,6 @@ def make_leader(email: str = "head-hana@school.example", **account):
     return user
 
 
-@pytest.fixture(autouse=True)
-def fresh_directory_snapshot(settings):
-    # Each test has its own programmes: the directory rebuilds its snapshot for every search.
-    settings.DIRECTORY_SNAPSHOT_REUSE = False
-
-
 @pytest.fixture
 def leader(db):
     return make_leader()
