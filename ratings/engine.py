@@ -93,41 +93,42 @@ STAGE_SETUP = [
 ]
 
 # Per programme and live criterion: its published scores' count, sum, mean, lowest and highest.
-# These rows are also the stored criterion ratings (``CriterionRating``'s columns).
+# These rows are also the stored criterion ratings (``CriterionRating``'s columns). They carry what
+# the element step needs (the programme's review count, the weights), so that step reads this one
+# table: joining its millions of rows back to the programmes again costs more than the aggregate.
 STAGE_CRITERIA = """
 CREATE TEMP TABLE staged_criterion ON COMMIT DROP AS
-SELECT per_criterion.*, lc.element_key, lc.criterion_code,
+SELECT per_criterion.*, lc.element_key, lc.criterion_code, lc.weight, lc.element_weight,
        CAST(per_criterion.total AS double precision) / per_criterion.scores AS mean
 FROM (
-    SELECT r.programme_id, m.criterion_id,
+    SELECT r.programme_id, m.criterion_id, sp.review_count,
            COUNT(*) AS scores, SUM(cs.score) AS total, MIN(cs.score) AS lowest, MAX(cs.score) AS highest
     FROM staged_programme sp
     JOIN reviews_review r ON r.programme_id = sp.programme_id AND r.state = %(review_published)s
     JOIN reviews_criterionscore cs ON cs.review_id = r.id
     JOIN criterion_map m ON m.source_criterion_id = cs.criterion_id
     WHERE cs.score IS NOT NULL
-    GROUP BY r.programme_id, m.criterion_id
+    GROUP BY r.programme_id, m.criterion_id, sp.review_count
 ) AS per_criterion
 JOIN live_criterion lc ON lc.id = per_criterion.criterion_id
 """
 
 # The element score is sum(weight × criterion mean) / sum(weight) over its scored criteria. The
 # criteria that every published review scored (scores = review_count, the usual case) are summed as
-# integers and divided once; the others each add weight × total / scores. Both are exact.
+# integers and divided once; the others each add weight × total / scores. Both are exact. (An
+# element's weight and a programme's review count are the same on each of its rows: MAX picks it.)
 STAGE_ELEMENTS = f"""
 CREATE TEMP TABLE staged_element ON COMMIT DROP AS
-SELECT sc.programme_id, lc.element_key, lc.element_weight,
+SELECT sc.programme_id, sc.element_key, MAX(sc.element_weight) AS element_weight,
        (
-           COALESCE(CAST(SUM(CAST(lc.weight * sc.total AS integer)) FILTER (WHERE sc.scores = sp.review_count)
-                         AS {EXACT}) / sp.review_count, 0)
-           + COALESCE(SUM(lc.weight * CAST(sc.total AS {EXACT}) / sc.scores)
-                      FILTER (WHERE sc.scores <> sp.review_count), 0)
-       ) / SUM(lc.weight) AS score,
+           COALESCE(CAST(SUM(CAST(sc.weight * sc.total AS integer)) FILTER (WHERE sc.scores = sc.review_count)
+                         AS {EXACT}) / MAX(sc.review_count), 0)
+           + COALESCE(SUM(sc.weight * CAST(sc.total AS {EXACT}) / sc.scores)
+                      FILTER (WHERE sc.scores <> sc.review_count), 0)
+       ) / SUM(sc.weight) AS score,
        MAX(sc.highest - sc.lowest) AS spread
 FROM staged_criterion sc
-JOIN staged_programme sp ON sp.programme_id = sc.programme_id
-JOIN live_criterion lc ON lc.id = sc.criterion_id
-GROUP BY sc.programme_id, sp.review_count, lc.element_key, lc.element_weight
+GROUP BY sc.programme_id, sc.element_key
 """
 
 
@@ -335,9 +336,14 @@ WITH aggregate AS (
            SUM(pr.review_count * CAST(pr.shown_score AS {EXACT})) / SUM(pr.review_count) AS shown
     FROM {providers} pv
     LEFT JOIN programmes_programme p ON p.provider_id = pv.id
-    LEFT JOIN ratings_programmerating pr ON pr.programme_id = p.id AND pr.band_rank IS NOT NULL
+    LEFT JOIN (
         -- An expired rating is kept and shown as expired, but no longer counts for its provider.
-        AND pr.programme_id NOT IN (SELECT programme_id FROM ratings_ratingvalidity WHERE expired_at IS NOT NULL)
+        -- (An anti-join, not NOT IN: a provider's few programmes probe the index, not every row.)
+        SELECT counted.* FROM ratings_programmerating counted
+        WHERE counted.band_rank IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM ratings_ratingvalidity v
+            WHERE v.programme_id = counted.programme_id AND v.expired_at IS NOT NULL)
+    ) AS pr ON pr.programme_id = p.id
     GROUP BY pv.id
 )
 SELECT a.provider_id, a.rated, a.reviews, CAST(a.raw AS double precision), CAST(a.shown AS double precision),
