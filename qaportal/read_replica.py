@@ -243,7 +243,13 @@ class ReplicaReadMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         scope = _scope.get()
-        if scope is not None and may_read_from_replica(request) and replica_health.current().usable:
+        # Cheapest first: without a replica nothing is asked of the request or the session.
+        if (
+            scope is not None
+            and REPLICA in settings.DATABASES
+            and may_read_from_replica(request)
+            and replica_health.current().usable
+        ):
             scope.replica = True
         return None
 
