@@ -20,8 +20,10 @@ import psycopg2
 import pytest
 import requests
 
-from tests.conftest import ROOT
 from tests.services import free_port
+
+# Not tests.conftest's: bench/replica.py imports this module before Django is set up.
+ROOT = Path(__file__).resolve().parents[2]
 
 PRIMARY_SETTINGS = """
 listen_addresses = '127.0.0.1'
@@ -34,7 +36,7 @@ hot_standby = on
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-shared_buffers = 32MB
+shared_buffers = 128MB
 """
 
 
@@ -94,7 +96,7 @@ class StreamingPair:
         self.primary = Cluster(self.folder, "primary")
         self.standby = Cluster(self.folder, "standby")
 
-    def start(self) -> None:
+    def start(self, *, with_standby: bool = True) -> None:
         as_postgres(str(bindir() / "initdb"), "-A", "trust", "-U", "postgres", "-D", str(self.primary.data),
                     "--no-sync", "--no-instructions", "-E", "UTF8", "--locale=C.UTF-8")  # fmt: skip
         settings = PRIMARY_SETTINGS.format(port=self.primary.port, sockets=self.primary.sockets)
@@ -105,8 +107,14 @@ class StreamingPair:
         self.primary.start()
         with closing(self.primary.connect("postgres")) as connection:
             connection.cursor().execute("CREATE DATABASE register")
-        as_postgres(str(bindir() / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "postgres",
-                    "-D", str(self.standby.data), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync")  # fmt: skip
+        if with_standby:
+            self.start_standby()
+
+    def start_standby(self) -> None:
+        """A base backup of the primary as it is now, streaming from it from then on."""
+        as_postgres(str(bindir() / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.primary.port),
+                    "-U", "postgres", "-D", str(self.standby.data), "-R", "-X", "stream", "--checkpoint=fast",
+                    "--no-sync", timeout=3600)  # fmt: skip
         with open(self.standby.data / "postgresql.conf", "a") as conf:
             conf.write(f"port = {self.standby.port}\n")
         self.standby.start()
