@@ -1,8 +1,10 @@
-"""No visitor waits for a cold process: each gunicorn worker builds the directory snapshot before it
-takes its first request (qaportal/gunicorn_conf.py), and one that cannot still serves."""
+"""No visitor waits for a cold process: each gunicorn worker, started by docker-compose.yml's web command,
+builds the directory snapshot before it takes its first request (qaportal/gunicorn_conf.py), and one
+that cannot still serves."""
 
 import os
 import re
+import shlex
 import signal
 import subprocess
 import threading
@@ -10,6 +12,7 @@ import time
 
 import pytest
 import requests
+import yaml
 from django.db import connection
 
 from tests import factories
@@ -19,16 +22,23 @@ from tests.services import free_port
 ACCESS_FORMAT = "ACCESS %(p)s %(U)s %(s)s"
 
 
+def compose_web_command(port: int) -> list[str]:
+    """docker-compose.yml's web command as written, on a free local port with 2 workers."""
+    command = shlex.split(yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]["command"])
+    assert command[0] == "gunicorn"
+    command[0] = str(ROOT / ".venv/bin/gunicorn")
+    command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
+    command[command.index("--workers") + 1] = "2"
+    return [*command, "--access-logformat", ACCESS_FORMAT]
+
+
 def start_gunicorn(log_path, database_url: str) -> tuple[subprocess.Popen, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DATABASE_", "REDIS_", "CELERY_"))}
     env.update(DJANGO_SETTINGS_MODULE="qaportal.settings", DATABASE_URL=database_url, DEBUG="false",
                ALLOWED_HOSTS="127.0.0.1", PYTHONUNBUFFERED="1")  # fmt: skip
     port = free_port()
-    command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "qaportal/gunicorn_conf.py", "qaportal.wsgi:application",
-               "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-",
-               "--access-logformat", ACCESS_FORMAT]  # fmt: skip
     with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(compose_web_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)  # fmt: skip
     return process, f"http://127.0.0.1:{port}"
 
