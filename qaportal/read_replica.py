@@ -191,6 +191,10 @@ class ReplicaHealth:
             return state or CHECKING
         try:
             state = self._look()
+            if state.name != (self._state or NOT_CONFIGURED).name:
+                # Operators see each change once per process, not once a second.
+                log = logger.info if state.usable else logger.warning
+                log("The read replica is now %s%s", state, "" if state.usable else "; reading from the primary")
             self._state, self._checked_at = state, time.monotonic()
             return state
         finally:
@@ -211,7 +215,7 @@ class ReplicaHealth:
             except DatabaseError as error:
                 _close_replica_connection()
                 if attempt:
-                    logger.warning("The read replica is down (%s); reading from the primary", error)
+                    logger.info("The read replica's check failed: %s", error)
                     return ReplicaState("down", error.__class__.__name__)
         raise AssertionError("unreachable")
 

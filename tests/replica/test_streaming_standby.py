@@ -17,7 +17,8 @@ from tests.replica.conftest import Gunicorn, StreamingPair, production_env, run_
 
 pytestmark = [pytest.mark.replica, pytest.mark.slow]
 
-LAG_LIMIT = 6  # DATABASE_REPLICA_MAX_LAG_SECONDS for this server: room for a loaded machine
+# DATABASE_REPLICA_MAX_LAG_SECONDS for this server: room for a dozen requests on a loaded machine.
+LAG_LIMIT = 10
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DATA = """
 import json
@@ -46,6 +47,9 @@ class Site:
 
     def rename(self, title: str) -> None:
         self.on_primary("UPDATE programmes_programme SET title = %s WHERE slug = 'reading-for-pleasure'", [title])
+
+    def log_tail(self) -> str:
+        return self.server.log.read_text()[-3000:]
 
     def health(self) -> dict:
         response = requests.get(self.url("/healthz"), timeout=10)
@@ -77,7 +81,8 @@ def site(streaming_pair, tmp_path_factory):
 @contextmanager
 def replay_paused(site: Site):
     """The standby stops replaying WAL, right after replaying a commit made now (so it is not behind
-    yet); it keeps receiving, and catches up again afterwards."""
+    yet); it keeps receiving, and catches up again afterwards. Yields the seconds since that commit."""
+    beat = time.monotonic()
     site.on_primary("CREATE TABLE IF NOT EXISTS heartbeat (at timestamptz); INSERT INTO heartbeat VALUES (now())", [])
     site.pair.caught_up()
     with closing(site.pair.standby.connect()) as standby:
@@ -87,9 +92,9 @@ def replay_paused(site: Site):
         while cursor.fetchone()[0] != "paused":
             time.sleep(0.02)
             cursor.execute("SELECT pg_get_wal_replay_pause_state()")
-        paused_at = time.monotonic()
         try:
-            yield lambda: time.monotonic() - paused_at
+            # The standby's lag, as the health check measures it, runs from that last replayed commit.
+            yield lambda: time.monotonic() - beat
         finally:
             cursor.execute("SELECT pg_wal_replay_resume()")
     site.pair.caught_up()
@@ -123,13 +128,13 @@ def test_an_anonymous_visitor_reads_the_directory_pages_badge_and_api_from_the_s
     assert site.health()["replica"] == "ok"
     for path in PUBLIC_READS:  # each view's first use (templates, serializers) is not timed below
         assert requests.get(site.url(path), timeout=10).status_code == 200
-    with replay_paused(site) as paused_for:
+    with replay_paused(site) as lag_so_far:
         site.rename("Reading Together")
         seen = {path: requests.get(site.url(path), timeout=10) for path in PUBLIC_READS}
-        assert paused_for() < LAG_LIMIT - 0.5, "too slow to be inside the lag limit; nothing is shown"
+        assert lag_so_far() < LAG_LIMIT - 1, "the machine was too slow to stay inside the lag limit"
     for path, response in seen.items():
         assert response.status_code == 200, path
-        assert "Reading for Pleasure" in response.text and "Reading Together" not in response.text, path
+        assert "Reading for Pleasure" in response.text and "Reading Together" not in response.text, site.log_tail()
     # Replayed again, the standby shows the change.
     assert "Reading Together" in requests.get(site.url("/programmes/reading-for-pleasure/"), timeout=10).text
 
@@ -138,7 +143,7 @@ def test_a_signed_in_visitor_and_a_post_read_the_primary_while_anonymous_pages_r
     leader = signed_in(site, "leader-lee")
     anonymous = requests.Session()
     token = CSRF_FIELD.search(anonymous.get(site.url("/programmes/reading-for-pleasure/"), timeout=10).text)[1]
-    with replay_paused(site) as paused_for:
+    with replay_paused(site) as lag_so_far:
         site.rename("Reading Aloud")
         site.on_primary("UPDATE programmes_programme SET status = 'published', published_at = now() WHERE id = %s",
                         [site.maths_id])  # fmt: skip
@@ -148,7 +153,7 @@ def test_a_signed_in_visitor_and_a_post_read_the_primary_while_anonymous_pages_r
         # Only the primary knows Maths Mastery is published: the standby's answer would be a 400.
         added = anonymous.post(site.url("/programmes/compare/add/"), timeout=10, allow_redirects=False,
                                data={"programme": site.maths_id, "csrfmiddlewaretoken": token})  # fmt: skip
-        assert paused_for() < LAG_LIMIT - 0.5, "too slow to be inside the lag limit; nothing is shown"
+        assert lag_so_far() < LAG_LIMIT - 1, "the machine was too slow to stay inside the lag limit"
     assert "Reading Aloud" in as_leader
     assert "Reading Aloud" not in as_visitor and "Reading Together" in as_visitor
     assert maths_page.status_code == 404
