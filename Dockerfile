@@ -10,3 +10,5 @@ RUN npx sass --load-path=. --load-path=node_modules --style=compressed --no-sour
     && DJANGO_ENV=production SECRET_KEY=build-only DATABASE_URL=postgres://build-only@localhost/none \
         python manage.py collectstatic --no-input
 EXPOSE 8000
+# Workers warm the directory snapshot before their first request (qaportal/gunicorn_conf.py).
+CMD ["gunicorn", "-c", "qaportal/gunicorn_conf.py", "qaportal.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

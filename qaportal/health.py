@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import connection
 
 from qaportal.celery import app as celery_app
+from qaportal.read_replica import replica_health
 
 
 def database_status() -> str:
@@ -26,12 +27,20 @@ def broker_status() -> str:
         return f"down: {error.__class__.__name__}"
 
 
+def replica_status() -> str:
+    """The read replica, looked at afresh: "ok", "lagging: …", "down: …" or "not configured".
+
+    Never part of whether the register is up: without the replica the primary answers every read.
+    """
+    return str(replica_health.current(force=True))
+
+
 class HealthProbeMiddleware:
     """Answer ``/healthz`` before anything that looks at the Host header or the scheme.
 
     The container's probe connects to 127.0.0.1 over plain HTTP from inside the deployment, so
     ALLOWED_HOSTS (a 400) and the HTTPS redirect (a 301) would otherwise refuse it. The answer holds
-    nothing but whether the database and the broker are up.
+    nothing but whether the database, the broker and the read replica are up.
     """
 
     def __init__(self, get_response):

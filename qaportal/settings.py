@@ -111,6 +111,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A read whose database connection was dropped under it runs once more (see the class).
     "qaportal.middleware.RetryDroppedConnectionMiddleware",
+    # After authentication (only anonymous visitors read the replica) and after the retry above, so
+    # that a replica failing mid-request is answered from the primary first.
+    "qaportal.read_replica.ReplicaReadMiddleware",
     # Last, so that a locked-out sign-in never reaches the view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -151,6 +154,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# An optional streaming standby for the public directory's reads (qaportal.read_replica decides
+# which reads may go there). Past DATABASE_REPLICA_MAX_LAG_SECONDS behind, or down, it is not used and
+# the primary answers; /healthz reports which.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 5)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    # A replica that does not answer costs a request at most this long before the primary takes over.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # A test database is never made on the standby (it is read-only); tests read the primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["qaportal.read_replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache ---------------------------------------------------------

@@ -24,3 +24,6 @@ TWO_FACTOR_REQUIRED = False
 # in-memory snapshot for every request, so no test reads another's rows. The snapshot's reuse
 # and refresh have their own tests, which turn reuse back on.
 DIRECTORY_SNAPSHOT_REUSE = False
+# The suite reads the primary only, even with DATABASE_REPLICA_URL in the environment: tests of the
+# replica start their own primary, standby and gunicorn (tests/replica) with the production settings.
+DATABASES.pop("replica", None)  # noqa: F405

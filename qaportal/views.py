@@ -15,7 +15,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": health.database_status(), "broker": health.broker_status()}
     healthy = all(state == "ok" or state.startswith("not used") for state in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)
+    # The replica is reported, not required: reads fall back to the primary while it is down or behind.
+    body = {"status": "ok" if healthy else "down", **checks, "replica": health.replica_status()}
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def service_status(request: HttpRequest) -> HttpResponse:

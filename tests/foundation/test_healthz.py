@@ -12,10 +12,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
-def test_it_reports_the_database_and_broker_up(client):
+def test_it_reports_the_database_and_broker_up_and_no_replica_configured(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "replica": "not configured"}
 
 
 @pytest.mark.django_db

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 CLEAN_ENV = {
     key: value
@@ -13,6 +15,7 @@ CLEAN_ENV = {
     if key
     not in {
         "DATABASE_URL",
+        "DATABASE_REPLICA_URL",
         "REDIS_URL",
         "CELERY_BROKER_URL",
         "CELERY_TASK_ALWAYS_EAGER",
@@ -107,7 +110,8 @@ def test_a_malformed_boolean_is_a_clear_error():
     assert "DEBUG must be a boolean" in result.stderr
 
 
-def test_the_production_profile_passes_the_deployment_checks():
+@pytest.mark.parametrize("replica", ["", "postgres://postgres@127.0.0.1:5432/qaportal"], ids=["alone", "with-replica"])
+def test_the_production_profile_passes_the_deployment_checks(replica):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -121,7 +125,33 @@ def test_the_production_profile_passes_the_deployment_checks():
             "ALLOWED_HOSTS": "register.example",
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/qaportal",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "DATABASE_REPLICA_URL": replica,
         },
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_replica_url_adds_a_second_database_that_tests_mirror_to_the_primary():
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); r = settings.DATABASES['replica']; "
+        "print(json.dumps([r['HOST'], r['PORT'], r['NAME'], r['OPTIONS'], r['TEST']['MIRROR'], "
+        "settings.DATABASE_REPLICA_MAX_LAG_SECONDS, settings.DATABASE_ROUTERS]))"
+    )
+    result = run_python(
+        code,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/qaportal",
+        DATABASE_REPLICA_URL="postgres://reader@standby.example:5433/register",
+        DATABASE_REPLICA_MAX_LAG_SECONDS="3",
+    )
+    assert json.loads(result.stdout) == [
+        "standby.example", 5433, "register", {"connect_timeout": 2}, "default", 3,
+        ["qaportal.read_replica.ReplicaRouter"],
+    ]  # fmt: skip
+
+
+def test_without_a_replica_url_there_is_one_database_and_a_malformed_lag_limit_is_a_clear_error():
+    code = "import django; from django.conf import settings; django.setup(); print(sorted(settings.DATABASES))"
+    assert run_python(code, DATABASE_URL="postgres://postgres@127.0.0.1:5432/qaportal").stdout.strip() == "['default']"
+    result = run_python(code, DATABASE_REPLICA_MAX_LAG_SECONDS="soon")
+    assert "DATABASE_REPLICA_MAX_LAG_SECONDS must be a whole number" in result.stderr
