@@ -77,7 +77,7 @@ def test_an_enquiry_reaches_two_providers_and_their_replies_reach_the_leader(
     assert sorted(message["To"] for message in sent) == ["editor-ann@example.org", "editor-ben@example.org"]
     assert all(LEADER_EMAIL not in message.as_string() for message in sent)
 
-    for number, (provider, editor, _) in enumerate(two_providers):
+    for number, (_, editor, _) in enumerate(two_providers):
         editor_page = new_person(browser, live_server)
         sign_in(editor_page, editor.username)
         editor_page.goto("/provider/enquiries/")
