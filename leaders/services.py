@@ -257,6 +257,10 @@ def enquiry_send(
     editors (sent by the worker after commit), and an audit event."""
     if not policies.is_leader(by):
         raise NotPermitted("Enquiries are sent from a school leader's account.")
+    if shortlist_id is None and programme_id is None:
+        raise ValidationFailed(
+            {"shortlist": ["Send it from a shortlist or a programme: their providers are the choice"]}
+        )
     choices = {choice.provider.id: choice for choice in
                selectors.enquiry_choices(by, shortlist_id=shortlist_id, programme_id=programme_id)}  # fmt: skip
     errors = _enquiry_errors(request, offered=set(choices), today=timezone.localdate())
