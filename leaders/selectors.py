@@ -98,6 +98,7 @@ def leader_enquiries(user) -> QuerySet[Enquiry]:
         policies.enquiries_for(user)
         .annotate(reply_count=Count("threads", filter=Q(threads__provider_replied_at__isnull=False)))
         .prefetch_related(Prefetch("threads", queryset=threads))
+        .order_by("-created_at", "-id")  # a grouped query keeps no default order
     )
 
 
