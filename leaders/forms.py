@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 
 from leaders.models import AlertFrequency
 from providers.vocabulary import Phase
+from qaportal.forms import PlainCharField
 
 
 class SignUpForm(forms.Form):
@@ -62,7 +63,7 @@ class EnquiryForm(forms.Form):
     """Parses what the leader typed; the rules (ranges, dates, up to five providers, the daily limit)
     are the service's, whose errors land beside these fields."""
 
-    need = forms.CharField(
+    need = PlainCharField(
         label="What do you need?", widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=2000,
         help_text="The focus, who it is for and anything providers should know. Do not include pupils' names.",
         error_messages={"max_length": "What you need must be 2,000 characters or fewer"},
@@ -107,6 +108,6 @@ class EnquiryForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 5}), max_length=4000,
+    body = PlainCharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 5}), max_length=4000,
                            error_messages={"required": "Enter your reply",
                                            "max_length": "Your reply must be 4,000 characters or fewer"})  # fmt: skip

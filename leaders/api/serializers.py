@@ -4,6 +4,7 @@ from rest_framework import serializers
 from leaders.models import Enquiry, EnquiryMessage, EnquiryThread, SavedSearch, Shortlist, ShortlistEntry
 from leaders.selectors import leader_label
 from providers.vocabulary import Phase
+from qaportal.api.fields import PlainCharField
 
 
 class ShortlistEntrySerializer(serializers.ModelSerializer):
@@ -82,7 +83,7 @@ class EnquiryInputSerializer(serializers.Serializer):
     with field errors. ``shortlist`` or ``programme`` says where it starts: its providers are the ones
     it may go to."""
 
-    need = serializers.CharField(allow_blank=True, max_length=10_000)
+    need = PlainCharField(multiline=True, allow_blank=True, max_length=10_000)
     phase = serializers.ChoiceField(choices=Phase.choices)
     staff_count = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     starts_on = serializers.DateField()
@@ -94,7 +95,7 @@ class EnquiryInputSerializer(serializers.Serializer):
 
 
 class ReplyInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=10_000, allow_blank=True)
+    body = PlainCharField(multiline=True, max_length=10_000, allow_blank=True)
 
 
 class InboxThreadSerializer(serializers.ModelSerializer):

@@ -287,3 +287,40 @@ def test_the_inbox_and_the_leaders_list_take_a_constant_number_of_queries(
     enquiry = Enquiry.objects.order_by("-id").first()
     with django_assert_max_num_queries(14):
         assert client.get(f"/account/enquiries/{enquiry.id}/").status_code == 200
+
+
+def test_control_characters_in_an_enquiry_are_refused_beside_the_field_and_kept(
+    client, leader, shortlist_of_six, six_providers
+):
+    client.force_login(leader)
+    typed = "Coaching\x07 for new leaders"
+
+    response = client.post("/account/enquiries/new/", form_data(shortlist_of_six, providers_of(six_providers, 1),
+                                                                need=typed))  # fmt: skip
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["need"]
+    assert "control character" in response.context["form"].errors["need"][0]
+    assert response.context["form"]["need"].value() == typed
+    assert not Enquiry.objects.exists()
+
+
+def test_the_leaders_navigation_leads_to_their_enquiries(client, leader):
+    from qaportal.navigation import role_links
+
+    assert [link.label for link in role_links(leader)] == ["Your shortlists", "Your enquiries"]
+
+
+def test_a_thread_page_takes_a_constant_number_of_queries(
+    client, leader, shortlist_of_six, six_providers, django_assert_max_num_queries
+):
+    thread = send(leader, shortlist_of_six, six_providers, count=1).threads.get()
+    editor = six_providers[0][1]
+    for number in range(6):
+        services.enquiry_reply(by=editor if number % 2 else leader, thread=thread, body=f"Message {number}")
+    client.force_login(editor)
+
+    with django_assert_max_num_queries(14):
+        page = client.get(f"/provider/enquiries/{thread.id}/").content.decode()
+
+    assert all(f"Message {number}" in page for number in range(6))

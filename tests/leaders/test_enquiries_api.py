@@ -151,3 +151,14 @@ def test_the_schema_documents_the_enquiry_endpoints(anonymous_schema):
 @pytest.fixture
 def anonymous_schema():
     return APIClient().get("/api/schema/", {"format": "json"}, HTTP_ACCEPT="application/json").json()
+
+
+def test_control_characters_in_a_reply_are_a_400_naming_the_field(leader, shortlist_of_six, six_providers):
+    thread = services.enquiry_send(by=leader, request=enquiry_request([six_providers[0][0]]),
+                                   shortlist_id=shortlist_of_six.id).threads.get()  # fmt: skip
+
+    response = api(leader).post(f"/api/v1/account/enquiry-threads/{thread.id}/reply/", {"body": "Hi\x00"},
+                                format="json")  # fmt: skip
+
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["body"]
+    assert not thread.messages.exists()
