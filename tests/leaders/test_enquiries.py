@@ -324,3 +324,12 @@ def test_a_thread_page_takes_a_constant_number_of_queries(
         page = client.get(f"/provider/enquiries/{thread.id}/").content.decode()
 
     assert all(f"Message {number}" in page for number in range(6))
+
+
+@pytest.mark.parametrize("junk", ["abc", "99999999999999999999999", "-1", ""])
+def test_an_enquiry_from_a_junk_origin_is_not_found(client, leader, junk):
+    client.force_login(leader)
+
+    assert client.get(f"/account/enquiries/new/?shortlist={junk}").status_code == 404
+    assert client.get(f"/account/enquiries/new/?programme={junk}").status_code == 404
+    assert client.post("/account/enquiries/new/", {"shortlist": junk, "need": "x"}).status_code == 404
