@@ -4,6 +4,7 @@ over the same selectors and services as the pages."""
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -103,8 +104,8 @@ class EnquiryDetailView(RegisterGenericView):
     def get(self, request, enquiry_id: int):
         try:
             found = selectors.leader_enquiry(request.user, enquiry_id)
-        except Enquiry.DoesNotExist:
-            found = get_object_or_404(Enquiry.objects.none())
+        except Enquiry.DoesNotExist as missing:
+            raise NotFound("No such enquiry.") from missing
         return Response(LeaderEnquirySerializer(found).data)
 
 
@@ -163,8 +164,8 @@ class InboxThreadView(RegisterGenericView):
     def _thread(request, thread_id: int) -> EnquiryThread:
         try:
             return selectors.provider_thread(request.user, thread_id)
-        except EnquiryThread.DoesNotExist:
-            return get_object_or_404(EnquiryThread.objects.none())
+        except EnquiryThread.DoesNotExist as missing:
+            raise NotFound("No such enquiry.") from missing
 
 
 class InboxReplyView(RegisterGenericView):
