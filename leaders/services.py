@@ -259,7 +259,7 @@ def enquiry_send(
         raise NotPermitted("Enquiries are sent from a school leader's account.")
     if shortlist_id is None and programme_id is None:
         raise ValidationFailed(
-            {"shortlist": ["Send it from a shortlist or a programme: their providers are the choice"]}
+            {"shortlist": ["Send the enquiry from one of your shortlists or a programme: it goes to their providers"]}
         )
     choices = {choice.provider.id: choice for choice in
                selectors.enquiry_choices(by, shortlist_id=shortlist_id, programme_id=programme_id)}  # fmt: skip
