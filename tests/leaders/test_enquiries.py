@@ -333,3 +333,18 @@ def test_an_enquiry_from_a_junk_origin_is_not_found(client, leader, junk):
     assert client.get(f"/account/enquiries/new/?shortlist={junk}").status_code == 404
     assert client.get(f"/account/enquiries/new/?programme={junk}").status_code == 404
     assert client.post("/account/enquiries/new/", {"shortlist": junk, "need": "x"}).status_code == 404
+
+
+def test_an_empty_reply_from_the_leader_is_refused_on_their_enquiry_page(
+    client, leader, shortlist_of_six, six_providers
+):
+    enquiry = send(leader, shortlist_of_six, six_providers, count=2)
+    thread = enquiry.threads.order_by("provider__name").last()
+    client.force_login(leader)
+
+    response = client.post(f"/account/enquiries/threads/{thread.id}/reply/", {"body": ""})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'href="#reply-{thread.id}-body"' in page and page.count("Enter your reply") == 2
+    assert not thread.messages.exists()
