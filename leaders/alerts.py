@@ -1,5 +1,5 @@
-"""Alerts for leaders: find what changed (new programmes matching a saved search; rating changes
-and withdrawals of shortlisted programmes), record each change once per leader, and deliver the
+"""Alerts for leaders: find what changed (new programmes matching a saved search; rating changes,
+expiries and withdrawals of shortlisted programmes), record each change once per leader, and deliver the
 owed ones in one e-mail per leader, straight away or as a weekly digest.
 
 Finding is set-based and idempotent: ``AlertSent`` has a unique constraint per leader, kind,
@@ -69,13 +69,31 @@ WHERE programme.status = 'withdrawn' AND account.alert_frequency <> 'never'
 ON CONFLICT (user_id, kind, programme_id, change_key) DO NOTHING
 """
 
+# A rating's expiry (the accreditation cycle stamps ``expired_at``) after the programme was
+# shortlisted; keyed by the period that expired, so a programme reaccredited and expiring again is
+# news again, and the same expiry found twice is not.
+EXPIRIES = """
+INSERT INTO leaders_alertsent (user_id, kind, programme_id, change_key, found_at)
+SELECT DISTINCT shortlist.owner_id, %(kind)s, entry.programme_id,
+       'expired:' || floor(extract(epoch FROM validity.expires_at))::bigint, %(now)s
+FROM leaders_shortlistentry AS entry
+JOIN leaders_shortlist AS shortlist ON shortlist.id = entry.shortlist_id
+JOIN leaders_leaderaccount AS account ON account.user_id = shortlist.owner_id
+JOIN ratings_ratingvalidity AS validity ON validity.programme_id = entry.programme_id
+WHERE validity.expired_at IS NOT NULL AND validity.expired_at > entry.added_at
+  AND account.alert_frequency <> 'never' AND account.email_verified_at IS NOT NULL
+ON CONFLICT (user_id, kind, programme_id, change_key) DO NOTHING
+"""
+
 
 def find_shortlist_changes(*, now: datetime) -> int:
+    found = 0
     with connection.cursor() as cursor:
-        cursor.execute(RATING_CHANGES, {"kind": AlertKind.RATING_CHANGED, "now": now})
-        found = cursor.rowcount
-        cursor.execute(WITHDRAWALS, {"kind": AlertKind.WITHDRAWN, "now": now})
-        return found + cursor.rowcount
+        for query, kind in ((RATING_CHANGES, AlertKind.RATING_CHANGED), (EXPIRIES, AlertKind.EXPIRED),
+                            (WITHDRAWALS, AlertKind.WITHDRAWN)):  # fmt: skip
+            cursor.execute(query, {"kind": kind, "now": now})
+            found += cursor.rowcount
+    return found
 
 
 def find_new_matches(*, now: datetime) -> int:
@@ -141,6 +159,8 @@ def due_leaders(*, now: datetime) -> list[int]:
 LINES = {
     AlertKind.NEW_MATCH: "New on the register, matching your search “{search}”: {title} ({provider})",
     AlertKind.RATING_CHANGED: "Rating changed on your shortlist: {title} is now {band}",
+    AlertKind.EXPIRED: "Rating expired on your shortlist: {title} ({provider}) has not been reaccredited in time, "
+    "so its rating no longer applies",
     AlertKind.WITHDRAWN: "Withdrawn from the register: {title} ({provider}) is no longer offered",
 }
 

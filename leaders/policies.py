@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from leaders.models import LeaderAccount, Shortlist
+from leaders.models import Enquiry, EnquiryThread, LeaderAccount, Shortlist
+from programmes import policies as programme_policies
 
 
 def is_leader(user) -> bool:
@@ -22,3 +23,29 @@ def shortlists_for(user) -> QuerySet[Shortlist]:
     if not is_leader(user):
         return Shortlist.objects.none()
     return Shortlist.objects.filter(owner=user)
+
+
+def enquiries_for(user) -> QuerySet[Enquiry]:
+    """A leader's own enquiries; anyone else's are not found."""
+    if not is_leader(user):
+        return Enquiry.objects.none()
+    return Enquiry.objects.filter(leader=user)
+
+
+def threads_for_leader(user) -> QuerySet[EnquiryThread]:
+    return EnquiryThread.objects.filter(enquiry__in=enquiries_for(user))
+
+
+def threads_for_editor(user) -> QuerySet[EnquiryThread]:
+    """The threads addressed to the providers this editor works for; other providers' are not found."""
+    if not programme_policies.is_editor(user):
+        return EnquiryThread.objects.none()
+    return EnquiryThread.objects.filter(provider__in=user.editable_providers.all())
+
+
+def replies_as_provider(user, thread: EnquiryThread) -> bool:
+    return programme_policies.is_editor(user) and thread.provider.editors.filter(pk=user.pk).exists()
+
+
+def owns_thread(user, thread: EnquiryThread) -> bool:
+    return is_leader(user) and thread.enquiry.leader_id == user.pk

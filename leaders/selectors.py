@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from feedback.selectors import participant_ratings_for
 from leaders import policies
-from leaders.models import Shortlist, ShortlistEntry
+from leaders.models import Enquiry, EnquiryThread, Shortlist, ShortlistEntry
 from programmes.models import Programme
+from programmes.vocabulary import ProgrammeStatus
+from providers.models import Provider
 
 ELEMENTS = ["purpose", "governance", "process", "definitions", "value"]
 
@@ -54,3 +58,71 @@ def export_rows(shortlist: Shortlist, site: str) -> list[list]:
             site + programme.get_absolute_url(),
         ])  # fmt: skip
     return rows
+
+
+# --- Enquiries --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProviderChoice:
+    """A provider a leader may send an enquiry to, with the programmes it is about."""
+
+    provider: Provider
+    programmes: tuple[Programme, ...]
+
+    @property
+    def label(self) -> str:
+        return self.provider.name
+
+
+def enquiry_choices(user, *, shortlist_id: int | None = None, programme_id: int | None = None) -> list[ProviderChoice]:
+    """The providers of a leader's shortlist's published programmes, or of one published programme."""
+    published = Programme.objects.filter(status=ProgrammeStatus.PUBLISHED).select_related("provider")
+    if shortlist_id is not None:
+        entries = ShortlistEntry.objects.filter(shortlist__in=policies.shortlists_for(user).filter(pk=shortlist_id))
+        programmes = published.filter(pk__in=entries.values("programme_id")).order_by("provider__name", "title")
+    elif programme_id is not None and policies.is_leader(user):
+        programmes = published.filter(pk=programme_id)
+    else:
+        programmes = Programme.objects.none()
+    grouped: dict[int, list[Programme]] = {}
+    for programme in programmes:
+        grouped.setdefault(programme.provider_id, []).append(programme)
+    return [ProviderChoice(group[0].provider, tuple(group)) for group in grouped.values()]
+
+
+def leader_enquiries(user) -> QuerySet[Enquiry]:
+    """A leader's enquiries, newest first, with how many providers replied (two queries in all)."""
+    threads = EnquiryThread.objects.select_related("provider").order_by("provider__name")
+    return (
+        policies.enquiries_for(user)
+        .annotate(reply_count=Count("threads", filter=Q(threads__provider_replied_at__isnull=False)))
+        .prefetch_related(Prefetch("threads", queryset=threads))
+        .order_by("-created_at", "-id")  # a grouped query keeps no default order
+    )
+
+
+def leader_enquiry(user, enquiry_id: int) -> Enquiry:
+    """One of the leader's enquiries with every provider's thread and its messages."""
+    threads = (
+        EnquiryThread.objects.select_related("provider")
+        .prefetch_related("messages", "programmes")
+        .order_by("provider__name")
+    )
+    return policies.enquiries_for(user).prefetch_related(Prefetch("threads", queryset=threads)).get(pk=enquiry_id)
+
+
+def provider_inbox(user) -> QuerySet[EnquiryThread]:
+    """The threads addressed to the editor's providers, newest first (one query)."""
+    return policies.threads_for_editor(user).select_related("enquiry", "provider", "enquiry__leader__leader_account")
+
+
+def provider_thread(user, thread_id: int) -> EnquiryThread:
+    return provider_inbox(user).prefetch_related("messages", "programmes").get(pk=thread_id)
+
+
+def leader_label(thread: EnquiryThread) -> str:
+    """How a provider sees the leader: their school, and their address only once they shared it."""
+    account = thread.enquiry.leader.leader_account
+    who = f"A school leader at {account.school_name}" if account.school_name else "A school leader"
+    return f"{who} ({thread.enquiry.leader.email})" if thread.email_shared_at else who

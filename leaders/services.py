@@ -1,6 +1,10 @@
-"""Writes for leaders: signing up and verifying an e-mail address, and shortlists."""
+"""Writes for leaders: signing up and verifying an e-mail address, shortlists, saved searches, and
+enquiries to providers (with their replies, sent through the register)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -10,10 +14,24 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from leaders import policies
-from leaders.models import LeaderAccount, SavedSearch, Shortlist, ShortlistEntry
+from leaders import policies, selectors
+from leaders.models import (
+    Enquiry,
+    EnquiryEmail,
+    EnquiryEmailKind,
+    EnquiryEvent,
+    EnquiryEventKind,
+    EnquiryMessage,
+    EnquiryThread,
+    LeaderAccount,
+    SavedSearch,
+    Shortlist,
+    ShortlistEntry,
+)
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
+from providers.vocabulary import Phase
+from qaportal import outbox
 from qaportal.errors import NotPermitted, ValidationFailed
 
 VERIFY_SALT = "leaders.verify-email"
@@ -163,3 +181,185 @@ def saved_search_delete(*, by, search) -> None:
 
 def alert_frequency_set(*, user, frequency: str) -> None:
     LeaderAccount.objects.filter(user=user).update(alert_frequency=frequency)
+
+
+# --- Enquiries --------------------------------------------------------------------------------
+
+MAX_PROVIDERS_PER_ENQUIRY = 5
+# A leader sends at most this many enquiries in any 24 hours: enough to commission, too few to spam.
+ENQUIRIES_PER_DAY = 5
+MAX_STAFF = 10_000
+MAX_NEED = 2000
+MAX_MESSAGE = 4000
+
+
+@dataclass(frozen=True)
+class EnquiryRequest:
+    need: str
+    phase: str
+    staff_count: int | None
+    starts_on: date | None
+    ends_on: date | None
+    providers: list[int]
+
+
+def _enquiry_errors(request: EnquiryRequest, *, offered: set[int], today: date) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not request.need.strip():
+        errors["need"] = ["Enter what you need, such as the focus and who it is for"]
+    elif len(request.need) > MAX_NEED:
+        errors["need"] = [f"What you need must be {MAX_NEED:,} characters or fewer"]
+    if request.phase not in Phase.values:
+        errors["phase"] = ["Choose the phase your staff teach in"]
+    if request.staff_count is None or not 1 <= request.staff_count <= MAX_STAFF:
+        errors["staff_count"] = [f"Enter the number of staff as a whole number from 1 to {MAX_STAFF:,}"]
+    if request.starts_on is None:
+        errors["starts_on"] = ["Enter the earliest start as day/month/year, like 01/09/2026"]
+    elif request.starts_on < today:
+        errors["starts_on"] = ["The earliest start must be today or in the future"]
+    if request.ends_on is None:
+        errors["ends_on"] = ["Enter the latest finish as day/month/year, like 31/07/2027"]
+    elif request.starts_on is not None and request.ends_on < request.starts_on:
+        errors["ends_on"] = ["The latest finish must be the same as or after the earliest start"]
+    chosen = set(request.providers)
+    if not chosen:
+        errors["providers"] = ["Choose at least one provider to send the enquiry to"]
+    elif len(chosen) > MAX_PROVIDERS_PER_ENQUIRY:
+        errors["providers"] = [
+            f"Choose up to {MAX_PROVIDERS_PER_ENQUIRY} providers: you chose {len(chosen)}. "
+            "Send another enquiry for the rest"
+        ]
+    elif not chosen <= offered:
+        errors["providers"] = ["Choose providers from the list: the enquiry can go only to those"]
+    return errors
+
+
+def _rate_limit(leader, now: datetime) -> None:
+    """Refuse the enquiry if the leader has sent their day's share; the caller holds the leader's
+    account row locked, so two enquiries sent at once are counted one after the other."""
+    recent = list(
+        Enquiry.objects.filter(leader=leader, created_at__gt=now - timedelta(days=1))
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+    if len(recent) >= ENQUIRIES_PER_DAY:
+        again = timezone.localtime(recent[0] + timedelta(days=1))
+        raise ValidationFailed(
+            f"You can send up to {ENQUIRIES_PER_DAY} enquiries in 24 hours, and you have sent {len(recent)}. "
+            f"You can send another after {again:%-H:%M on %-d %B}."
+        )
+
+
+def enquiry_send(
+    *, by, request: EnquiryRequest, shortlist_id: int | None = None, programme_id: int | None = None
+) -> Enquiry:
+    """Send one enquiry to each chosen provider: a thread each, an e-mail owed to each provider's
+    editors (sent by the worker after commit), and an audit event."""
+    if not policies.is_leader(by):
+        raise NotPermitted("Enquiries are sent from a school leader's account.")
+    if shortlist_id is None and programme_id is None:
+        raise ValidationFailed(
+            {"shortlist": ["Send the enquiry from one of your shortlists or a programme: it goes to their providers"]}
+        )
+    choices = {choice.provider.id: choice for choice in
+               selectors.enquiry_choices(by, shortlist_id=shortlist_id, programme_id=programme_id)}  # fmt: skip
+    errors = _enquiry_errors(request, offered=set(choices), today=timezone.localdate())
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        LeaderAccount.objects.select_for_update().get(user=by)
+        _rate_limit(by, timezone.now())
+        enquiry = Enquiry.objects.create(
+            leader=by, need=request.need.strip(), phase=request.phase, staff_count=request.staff_count,
+            starts_on=request.starts_on, ends_on=request.ends_on, shortlist_id=shortlist_id,
+            programme_id=programme_id,
+        )  # fmt: skip
+        for provider_id in sorted(set(request.providers)):
+            thread = EnquiryThread.objects.create(
+                enquiry=enquiry, provider_id=provider_id, last_message_at=enquiry.created_at
+            )
+            thread.programmes.set(choices[provider_id].programmes)
+            EnquiryEvent.objects.create(thread=thread, actor=by, kind=EnquiryEventKind.SENT)
+            _owe_email(thread=thread, kind=EnquiryEmailKind.NEW_ENQUIRY)
+    return enquiry
+
+
+def enquiry_reply(*, by, thread: EnquiryThread, body: str) -> EnquiryMessage:
+    """A message in a thread, from one of the provider's editors or from the leader; the other side
+    is e-mailed (through the register: neither side's address is in it)."""
+    from_provider = policies.replies_as_provider(by, thread)
+    if not from_provider and not policies.owns_thread(by, thread):
+        raise NotPermitted("Only the leader who sent the enquiry and the provider's editors write in it.")
+    body = body.strip()
+    if not body:
+        raise ValidationFailed({"body": ["Enter your reply"]})
+    if len(body) > MAX_MESSAGE:
+        raise ValidationFailed({"body": [f"Your reply must be {MAX_MESSAGE:,} characters or fewer"]})
+    with transaction.atomic():
+        message = EnquiryMessage.objects.create(thread=thread, author=by, from_provider=from_provider, body=body)
+        changes = {"last_message_at": message.created_at}
+        if from_provider:
+            changes.update(provider_replied_at=message.created_at, provider_read_at=message.created_at)
+        EnquiryThread.objects.filter(pk=thread.pk).update(**changes)
+        EnquiryEvent.objects.create(thread=thread, actor=by, kind=EnquiryEventKind.REPLIED)
+        kind = EnquiryEmailKind.PROVIDER_REPLY if from_provider else EnquiryEmailKind.LEADER_REPLY
+        _owe_email(thread=thread, kind=kind, message=message)
+    return message
+
+
+def enquiry_share_email(*, by, thread: EnquiryThread) -> EnquiryThread:
+    """The leader shows their e-mail address to this thread's provider (once; again is a no-op)."""
+    if not policies.owns_thread(by, thread):
+        raise NotPermitted("Only the leader who sent the enquiry can share their address.")
+    with transaction.atomic():
+        shared = EnquiryThread.objects.filter(pk=thread.pk, email_shared_at__isnull=True).update(
+            email_shared_at=timezone.now()
+        )
+        if shared:
+            EnquiryEvent.objects.create(thread=thread, actor=by, kind=EnquiryEventKind.EMAIL_SHARED)
+    thread.refresh_from_db()
+    return thread
+
+
+def enquiry_mark_read(*, by, thread: EnquiryThread) -> None:
+    """The provider's editors have opened the thread: it is no longer unread for them."""
+    if policies.replies_as_provider(by, thread):
+        EnquiryThread.objects.filter(pk=thread.pk).update(provider_read_at=timezone.now())
+
+
+def _owe_email(*, thread: EnquiryThread, kind: str, message: EnquiryMessage | None = None) -> EnquiryEmail:
+    owed = EnquiryEmail.objects.create(thread=thread, kind=kind, message=message)
+    transaction.on_commit(lambda: _enqueue_email(owed.id))
+    return owed
+
+
+def _enqueue_email(email_id: int) -> None:
+    from leaders.tasks import send_enquiry_email
+
+    outbox.publish(send_enquiry_email, email_id, what=f"enquiry e-mail {email_id}")
+
+
+def enquiry_email_send(*, email_id: int) -> bool:
+    """Send one owed enquiry e-mail unless it has gone or another worker is sending it (the claim
+    of ``qaportal.outbox``); True if this call sent it."""
+    from leaders.enquiry_emails import deliver
+
+    if not outbox.claim_unsent(EnquiryEmail.objects, email_id):
+        return False
+    owed = EnquiryEmail.objects.select_related(
+        "thread__enquiry__leader__leader_account", "thread__provider", "message"
+    ).get(pk=email_id)
+    try:
+        recipients = deliver(owed)
+    except Exception:
+        EnquiryEmail.objects.filter(pk=email_id).update(claimed_until=None)  # un-claim, so the retry sends it
+        raise
+    EnquiryEmail.objects.filter(pk=email_id).update(
+        sent_at=timezone.now(), claimed_until=None, recipients="\n".join(recipients)
+    )
+    return True
+
+
+def enquiry_emails_send_owed(*, limit: int = 500) -> int:
+    """The sweep: enquiry e-mails whose task message was lost or whose worker died still go, once."""
+    return sum(enquiry_email_send(email_id=email_id) for email_id in outbox.owed_ids(EnquiryEmail.objects, limit=limit))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leaders import views
+from leaders import views, views_enquiries
 
 app_name = "leaders"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("searches/<int:search_id>/delete/", views.search_delete, name="search-delete"),
     path("alerts/", views.alerts_settings, name="alerts"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("enquiries/", views_enquiries.enquiries, name="enquiries"),
+    path("enquiries/new/", views_enquiries.enquiry_new, name="enquiry-new"),
+    path("enquiries/<int:enquiry_id>/", views_enquiries.enquiry, name="enquiry"),
+    path("enquiries/threads/<int:thread_id>/reply/", views_enquiries.leader_reply, name="enquiry-reply"),
+    path("enquiries/threads/<int:thread_id>/share-email/", views_enquiries.share_email, name="enquiry-share"),
 ]

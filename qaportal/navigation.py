@@ -17,6 +17,7 @@ class NavLink:
 ROLE_PAGES: list[tuple[str, str, str]] = [
     (Role.PROVIDER_EDITOR, "Your programmes", "manage:dashboard"),
     (Role.PROVIDER_EDITOR, "Concerns", "manage:concerns"),
+    (Role.PROVIDER_EDITOR, "Enquiries", "enquiries-provider:inbox"),
     (Role.REVIEWER, "My assignments", "reviewer:assignments"),
     (Role.REVIEWER, "Affiliations", "reviewer:affiliations"),
     (Role.REVIEWER, "Calibration", "pool:calibration"),
@@ -41,6 +42,7 @@ def role_links(user) -> list[NavLink]:
 
     if is_leader(user):
         links.append(NavLink("Your shortlists", reverse("leaders:account")))
+        links.append(NavLink("Your enquiries", reverse("leaders:enquiries")))
     if user.is_staff:
         links.append(NavLink("Admin", reverse("admin:index")))
     return links

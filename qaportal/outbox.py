@@ -38,3 +38,28 @@ def publish(task, *args, what: str) -> bool:
         logger.warning("Could not publish %s; the sweep will run it", what, exc_info=True)
         return False
     return True
+
+
+def claim_unsent(queryset, pk: int, now: datetime | None = None) -> bool:
+    """Claim one owed e-mail row (``sent_at`` and ``claimed_until`` columns) for this worker with a
+    short committed update; False if it was sent already or another worker holds the claim."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    claimed = (
+        queryset.filter(pk=pk, sent_at__isnull=True)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=claim_expiry(now))
+    )
+    return claimed == 1
+
+
+def owed_ids(queryset, *, limit: int = 500) -> list[int]:
+    """Owed rows a sweep should send: unsent, past the grace period, and unclaimed or whose claim expired."""
+    from django.db.models import Q
+
+    now = timezone.now()
+    owed = queryset.filter(sent_at__isnull=True, created_at__lt=unclaimed_since(now)).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+    return list(owed.values_list("id", flat=True)[:limit])

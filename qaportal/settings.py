@@ -246,6 +246,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env_int("RATINGS_SWEEP_SECONDS", 60),
         "options": {"expires": env_int("RATINGS_SWEEP_SECONDS", 60)},
     },
+    "send-owed-enquiry-emails": {
+        "task": "leaders.tasks.send_owed_enquiry_emails",
+        "schedule": env_int("NOTIFICATIONS_SWEEP_SECONDS", OUTBOX_SWEEP_SECONDS),
+        "options": {"expires": env_int("NOTIFICATIONS_SWEEP_SECONDS", OUTBOX_SWEEP_SECONDS)},
+    },
     "send-leader-alerts": {
         "task": "leaders.tasks.send_leader_alerts",
         "schedule": env_int("LEADER_ALERTS_SECONDS", 900),

@@ -29,6 +29,7 @@ urlpatterns = [
     path("account/", include("leaders.urls")),
     path("feedback/", include(feedback_urls.participant_patterns)),
     path("provider/feedback/", include(feedback_urls.provider_patterns)),
+    path("provider/enquiries/", include("leaders.urls_provider")),
     path("provider/", include("programmes.manage_urls")),
     path("", include(("pool.urls", "pool"))),
     path("reviewer/", include(reviewer_patterns)),

@@ -32,3 +32,9 @@ def save_search(context):
 
     return {"is_leader": True, "query": directory_query(request.GET.urlencode()), "here": request.get_full_path(),
             "csrf_token": context.get("csrf_token")}  # fmt: skip
+
+
+@register.inclusion_tag("leaders/_enquiry_link.html", takes_context=True)
+def enquiry_link(context, programme):
+    """The programme page's "send an enquiry" link, for leaders."""
+    return {"is_leader": policies.is_leader(context["request"].user), "programme": programme}

@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from feedback.api import urls as feedback_urls
+from leaders.api import urls as leader_urls
 from pool.api import urls as pool_urls
 from programmes.api import urls as programme_urls
 from providers.api import urls as provider_urls
@@ -27,6 +28,7 @@ v1_patterns = [
     *provider_urls.urlpatterns,
     *summary_urls.urlpatterns,
     *feedback_urls.urlpatterns,
+    *leader_urls.urlpatterns,
 ]
 
 urlpatterns = [

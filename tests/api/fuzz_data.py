@@ -53,3 +53,16 @@ def make_fuzz_register() -> None:
     in_review = make_programme(provider, title="In review", slug="in-review", status=ProgrammeStatus.IN_REVIEW)
     make_review(in_review, reviewer, state=ReviewState.IN_PROGRESS, scores=None)
     export_run(job_id=ExportJob.objects.create(requested_by=convenor, format="csv").pk)
+    _fuzz_leader(rated)
+
+
+def _fuzz_leader(programme) -> None:
+    """A school leader with a shortlist and one enquiry to the fuzz provider, so the account and
+    inbox endpoints have something to find."""
+    from leaders import services as leader_services
+    from tests.leaders.conftest import enquiry_request, make_leader
+
+    leader = make_leader("fuzz-leader@school.example")
+    shortlist = leader_services.shortlist_create(by=leader, name="Fuzz")
+    leader_services.shortlist_add(by=leader, shortlist=shortlist, programme=programme)
+    leader_services.enquiry_send(by=leader, request=enquiry_request([programme.provider]), shortlist_id=shortlist.id)

@@ -11,15 +11,17 @@ import pytest
 
 from feedback import services as feedback_services
 from feedback.models import Questionnaire
+from leaders import services as leader_services
 from pool.services import application_submit
 from summaries.models import ExportJob
 from summaries.services import export_run
 from tests.api.workflow_data import full_scores, make_mid_review, make_spare_reviewer
 from tests.factories import make_user
+from tests.leaders.conftest import enquiry_request, make_leader
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "outsider", "provider_editor", "reviewer", "other_reviewer", "convenor"]
+ROLES = ["anonymous", "outsider", "leader", "provider_editor", "reviewer", "other_reviewer", "convenor"]
 PUBLIC = dict.fromkeys(ROLES, 200)
 
 
@@ -34,6 +36,7 @@ OWN_REVIEW_READ = only({"reviewer": 200, "convenor": 200}, otherwise=404)
 OWN_REVIEW_WRITE = only({"reviewer": 200, "other_reviewer": 404}, otherwise=403)
 CONVENOR_ONLY = only({"convenor": 200}, otherwise=403)
 EDITOR_ONLY = only({"provider_editor": 200}, otherwise=403)
+LEADER_ONLY = only({"leader": 200}, otherwise=403)
 NEW_ROUND = {"cohort_label": "Summer 2026", "cohort_size": 12, "closes_on": str(date.today() + timedelta(days=20))}
 
 # (method, path template, body, expected status per role)
@@ -112,6 +115,27 @@ MATRIX = [
         CONVENOR_ONLY,
     ),
     ("get", "/api/v1/programmes/{in_review}/suggestions/", None, CONVENOR_ONLY),
+    # A school leader's account: their shortlists, searches and enquiries; the provider's inbox.
+    ("get", "/api/v1/account/shortlists/", None, LEADER_ONLY),
+    ("get", "/api/v1/account/saved-searches/", None, LEADER_ONLY),
+    ("get", "/api/v1/account/enquiries/", None, LEADER_ONLY),
+    ("post", "/api/v1/account/enquiries/", "new-enquiry", {**LEADER_ONLY, "leader": 201}),
+    ("get", "/api/v1/account/enquiries/{enquiry}/", None, LEADER_ONLY),
+    (
+        "post",
+        "/api/v1/account/enquiry-threads/{thread}/reply/",
+        {"body": "Tuesdays suit us."},
+        {**LEADER_ONLY, "leader": 201},
+    ),
+    ("post", "/api/v1/account/enquiry-threads/{thread}/share-email/", None, LEADER_ONLY),
+    ("get", "/api/v1/provider/enquiries/", None, EDITOR_ONLY),
+    ("get", "/api/v1/provider/enquiries/{thread}/", None, EDITOR_ONLY),
+    (
+        "post",
+        "/api/v1/provider/enquiries/{thread}/reply/",
+        {"body": "We can start in September."},
+        {**EDITOR_ONLY, "provider_editor": 201},
+    ),
     # A programme still in review is not public: only its editors and the convenors can address it.
     (
         "post",
@@ -146,7 +170,12 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
     comment = feedback_services.response_submit(
         code=feedback_round.links.first().code, answers=dict.fromkeys(codes, 3), comment="Worth it."
     )
+    leader = make_leader()
+    shortlist = leader_services.shortlist_create(by=leader, name="Coaching")
+    leader_services.shortlist_add(by=leader, shortlist=shortlist, programme=mid.published)
+    enquiry = leader_services.enquiry_send(by=leader, request=enquiry_request([provider]), shortlist_id=shortlist.id)
     users = {
+        "leader": leader,
         "outsider": outsider,
         "provider_editor": provider_editor,
         "reviewer": reviewer,
@@ -165,6 +194,9 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
         "round": feedback_round.pk,
         "comment": comment.pk,
         "application": application.pk,
+        "shortlist": shortlist.pk,
+        "enquiry": enquiry.pk,
+        "thread": enquiry.threads.get().pk,
     }
     return users, names
 
@@ -172,6 +204,10 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
 def request_for(method, template, body, names):
     if body == "complete-review":
         body = {"scores": full_scores(), "no_conflict_confirmed": True}
+    elif body == "new-enquiry":
+        body = {"need": "Coaching for new middle leaders.", "phase": "secondary", "staff_count": 6,
+                "starts_on": str(date.today() + timedelta(days=30)), "ends_on": str(date.today() + timedelta(days=90)),
+                "providers": [names["provider"]], "shortlist": names["shortlist"]}  # fmt: skip
     elif body and "assignments" in body:
         body = {"assignments": [{"programme": names["in_review"], "reviewer": "reviewer-ruth"}]}
     return method, template.format(**names), body

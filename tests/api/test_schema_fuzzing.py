@@ -77,8 +77,8 @@ def test_no_anonymous_request_breaks_the_schema_or_the_server(case):
     case.call_and_validate(checks=CHECKS)
 
 
-# A reviewer, a provider editor and a convenor between them reach every signed-in endpoint.
-@pytest.fixture(params=["fuzz-reviewer", "fuzz-editor", "fuzz-convenor"])
+# A reviewer, a provider editor, a convenor and a school leader between them reach every signed-in endpoint.
+@pytest.fixture(params=["fuzz-reviewer", "fuzz-editor", "fuzz-convenor", "fuzz-leader@school.example"])
 def signed_in_as(request):
     return User.objects.get(username=request.param)
 

@@ -186,3 +186,38 @@ def test_programmes_status_is_respected(leader, provider):
     SavedSearch.objects.update(checked_until=timezone.now() - timedelta(days=1))
     factories.make_programme(provider, status=ProgrammeStatus.DRAFT, published_at=timezone.now() - timedelta(hours=1))
     assert alerts.send_leader_alerts() == 0
+
+
+def test_an_expiry_of_a_shortlisted_programmes_rating_is_sent_once(leader, shortlisted, reviewers, framework):
+    from reviews.accreditation import ratings_expire, validity_start
+
+    rate(shortlisted[0], reviewers, 3)
+    validity_start(programme_id=shortlisted[0].id, framework=framework, at=timezone.now())
+    alerts.send_leader_alerts()
+    mail.outbox.clear()
+    expiry_day = timezone.now() + timedelta(days=31 * framework.validity_months + 1)
+
+    assert ratings_expire(now=expiry_day) == 1
+    alerts.send_leader_alerts(now=expiry_day)
+    ratings_expire(now=expiry_day + timedelta(days=1))
+    alerts.send_leader_alerts(now=expiry_day + timedelta(days=8))
+    alerts.send_leader_alerts(now=expiry_day + timedelta(days=16))
+
+    expiries = [message for message in mail.outbox if "Rating expired on your shortlist" in message.body]
+    assert len(expiries) == 1
+    assert "Phonics for all (Northgate Learning Trust) has not been reaccredited in time" in expiries[0].body
+    assert AlertSent.objects.filter(kind="expired").count() == 1
+
+
+def test_an_expiry_before_the_programme_was_shortlisted_is_not_news(leader, catalogue, reviewers, framework):
+    from reviews.accreditation import ratings_expire, validity_start
+
+    rate(catalogue[0], reviewers, 3)
+    validity_start(programme_id=catalogue[0].id, framework=framework, at=timezone.now() - timedelta(days=4000))
+    ratings_expire()
+    late = services.shortlist_create(by=leader, name="Late")
+    services.shortlist_add(by=leader, shortlist=late, programme=catalogue[0])
+
+    alerts.send_leader_alerts()
+
+    assert not AlertSent.objects.filter(kind="expired").exists()

@@ -54,4 +54,4 @@ def test_signing_out_is_a_post_and_returns_home(client, reviewer):
 def test_each_role_gets_its_navigation(convenor, reviewer, provider_editor):
     assert [link.label for link in role_links(convenor)][:2] == ["Review queue", "Upload assignments"]
     assert [link.label for link in role_links(reviewer)] == ["My assignments", "Affiliations", "Calibration"]
-    assert [link.label for link in role_links(provider_editor)] == ["Your programmes", "Concerns"]
+    assert [link.label for link in role_links(provider_editor)] == ["Your programmes", "Concerns", "Enquiries"]
