@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.http import Http404
+from django.contrib import messages
+from django.http import Http404, HttpRequest
 
+from qaportal.errors import DomainError, apply_to_form
 from reviews.forms import CriteriaForm
 from reviews.models import Criterion, Element
 from reviews.services import MIN_RATIONALE_LENGTH, missing_scores
@@ -41,17 +43,24 @@ class ElementTask:
 
 @dataclass
 class Journey:
-    """One subject's scoring journey: its framework's criteria and levels, what is saved (criterion
-    id → (score, rationale)) and ``url(step)`` for a step (an element's key, or ``CHECK``)."""
+    """One subject's scoring journey: its framework's criteria and levels, ``load_saved()`` for what
+    is saved (criterion id → (score, rationale)) and ``url(step)`` for a step (an element's key,
+    or ``CHECK``)."""
 
     framework_id: int
     criteria: list[Criterion]
     levels: dict[int, str]
-    saved: dict[int, tuple[int | None, str]]
+    load_saved: Callable[[], dict[int, tuple[int | None, str]]]
     url: Callable[[str], str]
+    saved: dict[int, tuple[int | None, str]] = field(init=False)
     tasks: list[ElementTask] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read what is saved and each element's status from it."""
+        self.saved = self.load_saved()
         self.tasks = []
         for criterion in self.criteria:
             if not self.tasks or self.tasks[-1].element.id != criterion.element_id:
@@ -99,9 +108,9 @@ class Journey:
     def add_missing(self, form: CriteriaForm, task: ElementTask) -> bool:
         """Put what the element still lacks beside its fields; whether anything did."""
         missing = missing_scores(framework_id=self.framework_id, saved=self.saved, element_id=task.element.id)
-        for name, messages in missing.items():
-            for message in messages:
-                form.add_error(name, message)
+        for name, texts in missing.items():
+            for text in texts:
+                form.add_error(name, text)
         return bool(missing)
 
     def error_links(self, errors: dict[str, list[str]]) -> list[dict]:
@@ -109,7 +118,7 @@ class Journey:
         field, the page's own questions to their field here, anything else has no link."""
         elements = {criterion.id: criterion.element.key for criterion in self.criteria}
         links = []
-        for name, messages in errors.items():
+        for name, texts in errors.items():
             href = None
             kind, _, criterion_id = name.partition("_")
             if kind in ("score", "rationale") and criterion_id.isdigit() and int(criterion_id) in elements:
@@ -117,7 +126,7 @@ class Journey:
                 href = f"{self.url(elements[int(criterion_id)])}?check=yes#{anchor}"
             elif name != "__all__":
                 href = f"#id_{name}"
-            links.extend({"href": href, "text": message} for message in messages)
+            links.extend({"href": href, "text": text} for text in texts)
         return links
 
     def answers(self) -> list[dict]:
@@ -129,3 +138,30 @@ class Journey:
             }
             for task in self.tasks
         ]
+
+
+def element_step(
+    request: HttpRequest, journey: Journey, key: str, *, save: Callable[[dict], object], later_url: str
+) -> tuple[str | None, ElementTask, CriteriaForm]:
+    """One element's page, shown or posted: (where to go next, or None to show the page; the
+    element; its form). "Save and continue" saves and, once the element is complete, goes on to
+    the next one; "Save and come back later" saves and goes back to ``later_url``. What was typed
+    stays in the form beside any error."""
+    task = journey.task(key)
+    if request.method != "POST":
+        return None, task, journey.element_form(task, show_missing=bool(request.GET.get("check")))
+    form = journey.element_form(task, request.POST)
+    if not form.is_valid():
+        return None, task, form
+    try:
+        save(form.score_inputs())
+    except DomainError as error:
+        apply_to_form(form, error)
+        return None, task, form
+    if request.POST.get("action") == "later":
+        messages.success(request, "Your draft has been saved.")
+        return later_url, task, form
+    journey.reload()
+    if journey.add_missing(form, journey.task(key)):
+        return None, task, form
+    return journey.next_url(key), task, form

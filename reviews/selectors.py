@@ -186,7 +186,7 @@ def published_feedback(*, programme: Programme) -> list[Review]:
     """The published reviews of a programme, for its provider: scores and comments, no names."""
     return list(
         Review.objects.filter(programme=programme, state=ReviewState.PUBLISHED)
-        .only("id", "overall_comment", "published_at", "programme_id")
+        .only("id", "overall_comment", "published_at", "programme_id", "framework_id")
         .prefetch_related(
             Prefetch(
                 "scores",

@@ -220,8 +220,13 @@ def _locked_own_review(review: Review, by: User) -> Review:
 
 
 def _check_score_inputs(review: Review, scores: dict[int, ScoreInput]) -> dict[int, Criterion]:
-    criteria = {c.id: c for c in Criterion.objects.filter(element__framework_id=review.framework_id)}
-    levels = set(ScoreLevel.objects.filter(framework_id=review.framework_id).values_list("level", flat=True))
+    return check_score_inputs(framework_id=review.framework_id, scores=scores)
+
+
+def check_score_inputs(*, framework_id: int, scores: dict[int, ScoreInput]) -> dict[int, Criterion]:
+    """Refuses a criterion the framework does not have and a level outside its levels, per field."""
+    criteria = {c.id: c for c in Criterion.objects.filter(element__framework_id=framework_id)}
+    levels = set(ScoreLevel.objects.filter(framework_id=framework_id).values_list("level", flat=True))
     top = max(levels, default=4)
     forged = sorted(set(scores) - set(criteria))
     errors: dict[str, list[str]] = {}

@@ -23,7 +23,7 @@ from reviews.forms import (
     ScoringForm,
 )
 from reviews.models import Review
-from reviews.scoring_journey import CHECK, Journey
+from reviews.scoring_journey import CHECK, Journey, element_step
 
 
 def reviewer_page(view):
@@ -68,7 +68,7 @@ def review_journey(review: Review) -> Journey:
         framework_id=review.framework_id,
         criteria=selectors.framework_criteria(framework_id=review.framework_id),
         levels=selectors.level_names(framework_id=review.framework_id),
-        saved=selectors.saved_answers(review=review),
+        load_saved=lambda: selectors.saved_answers(review=review),
         url=url,
     )
 
@@ -112,23 +112,15 @@ def review_element(request: HttpRequest, review_id: int, element_key: str) -> Ht
     if refused := _editable_or_back(request, review):
         return refused
     journey = review_journey(review)
-    task = journey.task(element_key)
-    if request.method != "POST":
-        form = journey.element_form(task, show_missing=bool(request.GET.get("check")))
-        return _element_page(request, review, journey, task, form)
-    form = journey.element_form(task, request.POST)
-    if form.is_valid():
-        try:
-            services.review_save_draft(review=review, by=request.user, scores=form.score_inputs())
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            if request.POST.get("action") == "later":
-                messages.success(request, "Your draft has been saved.")
-                return redirect("reviewer:review", review_id=review.id)
-            journey = review_journey(review)
-            if not journey.add_missing(form, journey.task(element_key)):
-                return redirect(journey.next_url(element_key))
+    next_url, task, form = element_step(
+        request,
+        journey,
+        element_key,
+        save=lambda scores: services.review_save_draft(review=review, by=request.user, scores=scores),
+        later_url=reverse("reviewer:review", kwargs={"review_id": review.id}),
+    )
+    if next_url:
+        return redirect(next_url)
     return _element_page(request, review, journey, task, form)
 
 
@@ -144,10 +136,12 @@ def _element_page(request, review: Review, journey: Journey, task, form) -> Http
         "form": form,
         "rows": form.rows(),
         "statement": statement,
+        "caption": f"Review of {review.programme.title}",
         "back_url": reverse("reviewer:review", kwargs={"review_id": review.id}),
+        "back_name": "the five elements",
         "min_rationale": services.MIN_RATIONALE_LENGTH,
     }
-    return render(request, "reviews/reviewer/element.html", context)
+    return render(request, "reviews/scoring/element.html", context)
 
 
 @reviewer_page
