@@ -204,3 +204,20 @@ def test_the_element_pages_show_guidance_and_the_four_level_descriptors_for_ever
     for name in ("1 Limited", "2 Developing", "3 Secure", "4 Exemplary"):
         assert name in html
     assert "At least 20 characters" in html
+
+
+def test_a_five_level_framework_gets_five_radios_per_criterion_and_level_five_is_saved(client, reviewer, provider):
+    from tests.ratings.helpers import publish_framework_version
+
+    framework = publish_framework_version(levels={5: "Outstanding"}, band_thresholds={"Exemplary": "4.25"})
+    programme = factories.make_programme(provider, status=ProgrammeStatus.IN_REVIEW)
+    review = factories.make_review(programme, reviewer, state=ReviewState.ASSIGNED, scores=None, framework=framework)
+    client.force_login(reviewer)
+    html = client.get(element_url(review, "purpose")).content.decode()
+    p1 = criteria(framework)[0]
+    assert html.count(f'name="score_{p1.id}"') == 5 and "5 Outstanding" in html
+    data = {f"score_{p1.id}": "5", f"rationale_{p1.id}": TYPED, "action": "later"}
+    assert post_element(client, review, "purpose", data, action="later").status_code == 302
+    assert CriterionScore.objects.get(review=review, criterion=p1).score == 5
+    refused = post_element(client, review, "purpose", {f"score_{p1.id}": "6"}, action="later").content.decode()
+    assert error_beside(refused, f"id_score_{p1.id}") == "Select a level from 1 to 5 for P1."

@@ -204,3 +204,17 @@ def test_the_self_assessment_and_feedback_pages_take_a_fixed_number_of_queries(
     for url in [*pages(reviewed).values(), f"/provider/programmes/{reviewed.slug}/feedback/"]:
         with django_assert_max_num_queries(20):
             assert client.get(url).status_code == 200
+
+
+def test_a_self_assessment_uses_the_live_frameworks_own_levels(client, provider_editor, provider):
+    from tests.ratings.helpers import publish_framework_version
+
+    framework = publish_framework_version(levels={5: "Outstanding"}, band_thresholds={"Exemplary": "4.25"})
+    programme = factories.make_programme(provider, status=ProgrammeStatus.DRAFT)
+    client.force_login(provider_editor)
+    url = pages(programme)["element"]
+    p1 = criteria(framework)[0]
+    assert client.get(url).content.decode().count(f'name="score_{p1.id}"') == 5
+    client.post(url, {f"score_{p1.id}": "5", f"rationale_{p1.id}": SECRET, "action": "later"})
+    assessment = SelfAssessment.objects.get(programme=programme)
+    assert assessment.framework == framework and assessment.scores.get(criterion=p1).score == 5
