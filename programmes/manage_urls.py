@@ -3,6 +3,7 @@
 from django.urls import path
 
 from programmes import manage_views as views
+from reviews import views_self_assessment as self_assessment
 
 app_name = "manage"
 
@@ -17,6 +18,13 @@ urlpatterns = [
     path("programmes/<slug:slug>/withdraw/", views.withdraw, name="withdraw"),
     path("programmes/<slug:slug>/feedback/", views.feedback, name="feedback"),
     path("programmes/<slug:slug>/resubmit/", views.resubmit, name="resubmit"),
+    path("programmes/<slug:slug>/self-assessment/", self_assessment.tasks, name="self-assessment"),
+    path(
+        "programmes/<slug:slug>/self-assessment/elements/<slug:element_key>/",
+        self_assessment.element,
+        name="self-assessment-element",
+    ),
+    path("programmes/<slug:slug>/self-assessment/check/", self_assessment.check, name="self-assessment-check"),
     path("concerns/", views.concerns, name="concerns"),
     path("concerns/<int:concern_id>/respond/", views.concern_respond, name="concern-respond"),
 ]

@@ -25,6 +25,7 @@ from reviews.concern_forms import ConcernResponseForm
 from reviews.concerns import concern_provider_respond, concerns_for_editor
 from reviews.policies import concerns_for_provider_editor
 from reviews.selectors import evidence_of, published_feedback
+from reviews.self_assessment import beside_reviews
 
 
 def editor_page(view):
@@ -272,5 +273,7 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, "Your published response is unchanged.")
             return redirect("manage:feedback", slug=programme.slug)
-    context = {"programme": programme, "reviews": published_feedback(programme=programme), "form": form}
+    reviews = published_feedback(programme=programme)
+    own = beside_reviews(programme=programme, reviews=reviews, user=request.user)
+    context = {"programme": programme, "reviews": reviews, "form": form, "self_assessment": own}
     return render(request, "manage/feedback.html", {**context, "response": existing, "pending": pending})

@@ -22,13 +22,8 @@ class CriterionRow:
     options: list[dict]
 
 
-class ScoringForm(NamedErrorsMixin, forms.Form):
-    """Every criterion of the review's framework: a level (1 to the framework's top level) and a
-    rationale.
-
-    Nothing is required here: a draft may be partial. The level must still be one of them, and a
-    criterion the framework does not have is refused; completeness is the submit service's rule.
-    """
+class ReviewOverallForm(NamedErrorsMixin, forms.Form):
+    """The questions after the criteria: the overall comment and the no-conflict confirmation."""
 
     overall_comment = PlainCharField(
         label="Overall comment",
@@ -41,6 +36,15 @@ class ScoringForm(NamedErrorsMixin, forms.Form):
         required=False,
         help_text="If you do, declare it instead of submitting.",
     )
+
+
+class CriteriaForm(NamedErrorsMixin, forms.Form):
+    """Some or all criteria of a framework: a level (1 to the framework's top level) and a
+    rationale each. One element's page of the scoring journey, a reviewer's or a provider's own.
+
+    Nothing is required here: a draft may be partial. The level must still be one of them, and a
+    criterion the form does not have is refused; completeness is the services' rule.
+    """
 
     def __init__(self, *args, criteria: list[Criterion], levels: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,12 +116,30 @@ class ScoringForm(NamedErrorsMixin, forms.Form):
         return rows
 
     @classmethod
+    def saved_values(cls, scores: list[CriterionScore]) -> dict:
+        values: dict = {}
+        for row in scores:
+            values[score_field(row.criterion_id)] = row.score
+            values[rationale_field(row.criterion_id)] = row.rationale
+        return values
+
+    @classmethod
+    def bound_to_saved(cls, saved: dict, **kwargs) -> CriteriaForm:
+        """A bound form holding what is saved, so that errors can be shown beside saved answers."""
+        data = {name: "" if value is None else str(value) for name, value in saved.items()}
+        form = cls(data, **kwargs)
+        form.is_valid()
+        return form
+
+
+class ScoringForm(CriteriaForm, ReviewOverallForm):
+    """The whole scoring form in one: every criterion, then the overall questions (calibration
+    attempts, panel references, and reviews posted whole)."""
+
+    @classmethod
     def initial_for(cls, review: Review, scores: list[CriterionScore]) -> dict:
         initial = {"overall_comment": review.overall_comment, "no_conflict_confirmed": review.no_conflict_confirmed}
-        for row in scores:
-            initial[score_field(row.criterion_id)] = row.score
-            initial[rationale_field(row.criterion_id)] = row.rationale
-        return initial
+        return initial | cls.saved_values(scores)
 
 
 class ConflictForm(NamedErrorsMixin, forms.Form):

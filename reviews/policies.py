@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from qaportal.roles import Role, has_role
-from reviews.models import Affiliation, Review
+from reviews.models import Affiliation, Review, SelfAssessment
 from reviews.state_machine import REVIEW_EDITABLE, review_was_handed_in
 
 
@@ -86,3 +86,17 @@ def concerns_for_provider_editor(user):
     if not user.is_authenticated:
         return Concern.objects.none()
     return Concern.objects.filter(programme__provider__editors=user)
+
+
+def may_self_assess(user, programme) -> bool:
+    """A provider's self-assessment is its editors' alone: convenors, reviewers, staff pages and the
+    public never see it (issue 15: "invisible to everyone but the provider's editors")."""
+    from programmes.policies import edits_provider_of
+
+    return bool(user.is_authenticated and edits_provider_of(user, programme))
+
+
+def self_assessments_for(user) -> QuerySet[SelfAssessment]:
+    if not has_role(user, Role.PROVIDER_EDITOR):
+        return SelfAssessment.objects.none()
+    return SelfAssessment.objects.filter(programme__provider__editors=user)

@@ -186,7 +186,7 @@ def published_feedback(*, programme: Programme) -> list[Review]:
     """The published reviews of a programme, for its provider: scores and comments, no names."""
     return list(
         Review.objects.filter(programme=programme, state=ReviewState.PUBLISHED)
-        .only("id", "overall_comment", "published_at", "programme_id")
+        .only("id", "overall_comment", "published_at", "programme_id", "framework_id")
         .prefetch_related(
             Prefetch(
                 "scores",
@@ -204,3 +204,9 @@ def audit_trail(*, programme: Programme | None = None, review: Review | None = N
     if review is not None:
         return events.filter(review=review)
     return events.filter(programme=programme)
+
+
+def saved_answers(*, review: Review) -> dict[int, tuple[int | None, str]]:
+    """A review's saved level and rationale per criterion id (one query)."""
+    rows = CriterionScore.objects.filter(review=review).values_list("criterion_id", "score", "rationale")
+    return {criterion_id: (score, rationale) for criterion_id, score, rationale in rows}

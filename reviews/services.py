@@ -220,8 +220,13 @@ def _locked_own_review(review: Review, by: User) -> Review:
 
 
 def _check_score_inputs(review: Review, scores: dict[int, ScoreInput]) -> dict[int, Criterion]:
-    criteria = {c.id: c for c in Criterion.objects.filter(element__framework_id=review.framework_id)}
-    levels = set(ScoreLevel.objects.filter(framework_id=review.framework_id).values_list("level", flat=True))
+    return check_score_inputs(framework_id=review.framework_id, scores=scores)
+
+
+def check_score_inputs(*, framework_id: int, scores: dict[int, ScoreInput]) -> dict[int, Criterion]:
+    """Refuses a criterion the framework does not have and a level outside its levels, per field."""
+    criteria = {c.id: c for c in Criterion.objects.filter(element__framework_id=framework_id)}
+    levels = set(ScoreLevel.objects.filter(framework_id=framework_id).values_list("level", flat=True))
     top = max(levels, default=4)
     forged = sorted(set(scores) - set(criteria))
     errors: dict[str, list[str]] = {}
@@ -244,17 +249,22 @@ def review_save_draft(
     review: Review,
     by: User,
     scores: dict[int, ScoreInput],
-    overall_comment: str = "",
-    no_conflict_confirmed: bool = False,
+    overall_comment: str | None = None,
+    no_conflict_confirmed: bool | None = None,
 ) -> Review:
-    """Save whatever the reviewer has typed, complete or not; scores must be levels of its framework."""
+    """Save whatever the reviewer has typed, complete or not; scores must be levels of its framework.
+
+    Only the criteria in ``scores`` are written, and the overall questions only when given (not
+    None): one element's page saves that element and leaves the rest of the review as it was."""
     with transaction.atomic():
         review = _locked_own_review(review, by)
         _save_draft_locked(review, by, scores, overall_comment, no_conflict_confirmed)
     return review
 
 
-def _save_draft_locked(review: Review, by: User, scores, overall_comment: str, no_conflict_confirmed: bool) -> None:
+def _save_draft_locked(
+    review: Review, by: User, scores, overall_comment: str | None, no_conflict_confirmed: bool | None
+) -> None:
     step = review_step(review.state, "save_draft")
     _check_score_inputs(review, scores)
     _write_scores(review, by, scores)
@@ -292,7 +302,13 @@ def _write_scores(review: Review, by: User, scores: dict[int, ScoreInput]) -> No
         )
 
 
-def _write_review_fields(review: Review, by: User, overall_comment: str, no_conflict_confirmed: bool) -> None:
+def _write_review_fields(
+    review: Review, by: User, overall_comment: str | None, no_conflict_confirmed: bool | None
+) -> None:
+    if no_conflict_confirmed is not None:
+        review.no_conflict_confirmed = no_conflict_confirmed
+    if overall_comment is None:
+        return
     overall_comment = overall_comment.strip()
     if overall_comment != review.overall_comment:
         audit.record(
@@ -303,7 +319,6 @@ def _write_review_fields(review: Review, by: User, overall_comment: str, no_conf
             change=Change("overall comment", review.overall_comment, overall_comment),
         )
     review.overall_comment = overall_comment
-    review.no_conflict_confirmed = no_conflict_confirmed
 
 
 def completeness_errors(review: Review, no_conflict_confirmed: bool) -> dict[str, list[str]]:
@@ -317,12 +332,17 @@ def completeness_errors(review: Review, no_conflict_confirmed: bool) -> dict[str
     return errors
 
 
-def missing_scores(*, framework_id: int, saved: dict[int, tuple[int | None, str]]) -> dict[str, list[str]]:
+def missing_scores(
+    *, framework_id: int, saved: dict[int, tuple[int | None, str]], element_id: int | None = None
+) -> dict[str, list[str]]:
     """Every criterion needs a level and a rationale of ``MIN_RATIONALE_LENGTH``: for a review,
-    a calibration attempt or a panel's reference scores alike. ``saved`` maps criterion id to
-    (score, rationale)."""
+    a calibration attempt, a panel's reference scores or a provider's self-assessment alike.
+    ``saved`` maps criterion id to (score, rationale); ``element_id`` asks about one element only."""
     errors: dict[str, list[str]] = {}
-    for criterion in Criterion.objects.filter(element__framework_id=framework_id):
+    criteria = Criterion.objects.filter(element__framework_id=framework_id).order_by("element__position", "position")
+    if element_id is not None:
+        criteria = criteria.filter(element_id=element_id)
+    for criterion in criteria:
         score, rationale = saved.get(criterion.id, (None, ""))
         if score is None:
             errors[score_field(criterion.id)] = [f"Select a level for {criterion.code} {criterion.title}."]
@@ -340,8 +360,8 @@ def review_submit(
     review: Review,
     by: User,
     scores: dict[int, ScoreInput],
-    overall_comment: str = "",
-    no_conflict_confirmed: bool = False,
+    overall_comment: str | None = None,
+    no_conflict_confirmed: bool | None = None,
 ) -> Review:
     """Hand the review in. Whatever was typed is saved first, so a refused submission loses
     nothing; a second submission of a review already handed in (a double click, a resent

@@ -9,6 +9,10 @@ reviewer_patterns = (
     [
         path("", views_reviewer.assignments, name="assignments"),
         path("reviews/<int:review_id>/", views_reviewer.review, name="review"),
+        path(
+            "reviews/<int:review_id>/elements/<slug:element_key>/", views_reviewer.review_element, name="review-element"
+        ),
+        path("reviews/<int:review_id>/submit/", views_reviewer.review_check, name="review-check"),
         path("reviews/<int:review_id>/conflict/", views_reviewer.declare_conflict, name="conflict"),
         path("affiliations/", views_reviewer.affiliations, name="affiliations"),
         path("affiliations/<int:affiliation_id>/end/", views_reviewer.affiliation_end, name="affiliation-end"),

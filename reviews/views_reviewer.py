@@ -11,11 +11,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from programmes.querystrings import query_without
-from qaportal.errors import DomainError, InvalidTransition, apply_to_form
+from qaportal.errors import DomainError, InvalidTransition, ValidationFailed, apply_to_form
 from qaportal.submissions import create_once
 from reviews import policies, selectors, services
-from reviews.forms import AffiliationForm, AssignmentFilterForm, ConflictForm, EndAffiliationForm, ScoringForm
+from reviews.forms import (
+    AffiliationForm,
+    AssignmentFilterForm,
+    ConflictForm,
+    EndAffiliationForm,
+    ReviewOverallForm,
+    ScoringForm,
+)
 from reviews.models import Review
+from reviews.scoring_journey import CHECK, Journey, element_step
 
 
 def reviewer_page(view):
@@ -48,93 +56,169 @@ def assignments(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/reviewer/assignments.html", context)
 
 
+def review_journey(review: Review) -> Journey:
+    """The review's scoring journey: its framework's elements, what is saved, and its pages."""
+
+    def url(step: str) -> str:
+        if step == CHECK:
+            return reverse("reviewer:review-check", kwargs={"review_id": review.id})
+        return reverse("reviewer:review-element", kwargs={"review_id": review.id, "element_key": step})
+
+    return Journey(
+        framework_id=review.framework_id,
+        criteria=selectors.framework_criteria(framework_id=review.framework_id),
+        levels=selectors.level_names(framework_id=review.framework_id),
+        load_saved=lambda: selectors.saved_answers(review=review),
+        url=url,
+    )
+
+
 @reviewer_page
 def review(request: HttpRequest, review_id: int) -> HttpResponse:
-    """Score a programme; read-only once handed in (unless returned)."""
+    """The task list of a review (its five elements, then "Declare conflicts and submit"); read-only
+    once handed in (unless returned). A whole form posted here (every criterion and the overall
+    questions, as the one-page form used to send) is saved or submitted as before."""
     review = _own_review(request, review_id)
-    criteria = selectors.framework_criteria(framework_id=review.framework_id)
-    levels = selectors.level_names(framework_id=review.framework_id)
     editable = policies.may_edit_review(request.user, review)
     if request.method == "POST":
         if not editable:
             messages.error(request, InvalidTransition(_read_only_message(review)).message)
             return redirect("reviewer:review", review_id=review.id)
-        form = ScoringForm(request.POST, criteria=criteria, levels=levels)
-        if form.is_valid() and _save(request, review, form):
-            return _after_save(request, review, criteria)
+        return _hand_in(request, review, posted_whole=True)
+    journey = review_journey(review)
+    context = {
+        "review": review,
+        "programme": review.programme,
+        "editable": editable,
+        "journey": journey,
+        "evidence": selectors.evidence_of(programme=review.programme),
+        "comparison": _blind_comparison(request.user, review),
+    }
+    return render(request, "reviews/reviewer/review.html", context)
+
+
+def _editable_or_back(request: HttpRequest, review: Review) -> HttpResponse | None:
+    if policies.may_edit_review(request.user, review):
+        return None
+    messages.error(request, _read_only_message(review))
+    return redirect("reviewer:review", review_id=review.id)
+
+
+@reviewer_page
+def review_element(request: HttpRequest, review_id: int, element_key: str) -> HttpResponse:
+    """One element's criteria. "Save and continue" saves the draft and, once the element is
+    complete, goes on to the next; "Save and come back later" saves it and returns to the list."""
+    review = _own_review(request, review_id)
+    if refused := _editable_or_back(request, review):
+        return refused
+    journey = review_journey(review)
+    next_url, task, form = element_step(
+        request,
+        journey,
+        element_key,
+        save=lambda scores: services.review_save_draft(review=review, by=request.user, scores=scores),
+        later_url=reverse("reviewer:review", kwargs={"review_id": review.id}),
+    )
+    if next_url:
+        return redirect(next_url)
+    return _element_page(request, review, journey, task, form)
+
+
+def _element_page(request, review: Review, journey: Journey, task, form) -> HttpResponse:
+    statement = next(
+        (s for s in selectors.evidence_of(programme=review.programme) if s.element == task.element.key), None
+    )
+    context = {
+        "review": review,
+        "programme": review.programme,
+        "journey": journey,
+        "task": task,
+        "form": form,
+        "rows": form.rows(),
+        "statement": statement,
+        "caption": f"Review of {review.programme.title}",
+        "back_url": reverse("reviewer:review", kwargs={"review_id": review.id}),
+        "back_name": "the five elements",
+        "min_rationale": services.MIN_RATIONALE_LENGTH,
+    }
+    return render(request, "reviews/scoring/element.html", context)
+
+
+@reviewer_page
+def review_check(request: HttpRequest, review_id: int) -> HttpResponse:
+    """Check the scores, answer the overall questions and submit (or save and come back later)."""
+    review = _own_review(request, review_id)
+    if refused := _editable_or_back(request, review):
+        return refused
+    if request.method == "POST":
+        return _hand_in(request, review, posted_whole=False)
+    form = ReviewOverallForm(
+        initial={"overall_comment": review.overall_comment, "no_conflict_confirmed": review.no_conflict_confirmed}
+    )
+    return _check_page(request, review, review_journey(review), form, {})
+
+
+def _hand_in(request: HttpRequest, review: Review, *, posted_whole: bool) -> HttpResponse:
+    """Save or submit what was posted; a refusal shows the check page, every missing answer linked
+    to its element's page. The one-page form's post carries criteria too (only those posted are saved)."""
+    journey = review_journey(review)
+    if posted_whole:
+        posted = {key.split("_", 1)[1] for key in request.POST if key.startswith(("score_", "rationale_"))}
+        criteria = [criterion for criterion in journey.criteria if str(criterion.id) in posted]
+        form = ScoringForm(request.POST, criteria=criteria, levels=journey.levels)
     else:
-        form = ScoringForm(
-            initial=ScoringForm.initial_for(review, selectors.scores_of(review=review)),
-            criteria=criteria,
-            levels=levels,
-        )
-    return render(request, "reviews/reviewer/review.html", _review_context(request, review, form, editable))
+        form = ReviewOverallForm(request.POST)
+    refused: dict[str, list[str]] = {}
+    if form.is_valid():
+        refused = _save(request, review, form)
+        if refused is None:
+            return redirect("reviewer:review", review_id=review.id)
+    return _check_page(request, review, review_journey(review), form, refused)
 
 
-def _after_save(request: HttpRequest, review: Review, criteria) -> HttpResponse:
-    """Back to the review; "Save and continue" goes on to the next element's part of the form."""
-    url = reverse("reviewer:review", kwargs={"review_id": review.id})
-    next_element = request.POST.get("next_element", "")
-    if next_element in {criterion.element.key for criterion in criteria} | {"overall"}:
-        url += f"#element-{next_element}"
-    return redirect(url)
-
-
-def element_tasks(rows, *, editable: bool) -> list[dict]:
-    """The task list at the top of the scoring form: each element, how far it is, and what follows it."""
-    tasks: list[dict] = []
-    for row in rows:
-        element = row.criterion.element
-        if not tasks or tasks[-1]["key"] != element.key:
-            tasks.append({"key": element.key, "name": element.name, "done": 0, "total": 0})
-        tasks[-1]["total"] += 1
-        rationale = str(row.rationale.value() or "").strip()
-        if row.score.value() and len(rationale) >= services.MIN_RATIONALE_LENGTH:
-            tasks[-1]["done"] += 1
-    for index, task in enumerate(tasks):
-        task["next"] = tasks[index + 1] if index + 1 < len(tasks) else {"key": "overall", "name": "Overall"}
-        task["status"] = (
-            "Completed" if task["done"] == task["total"] else ("In progress" if task["done"] else "Not started")
-        )
-    return tasks
-
-
-def _read_only_message(review: Review) -> str:
-    return f"This review is {review.get_state_display().lower()}, so it can no longer be changed."
-
-
-def _save(request: HttpRequest, review: Review, form: ScoringForm) -> bool:
+def _save(request: HttpRequest, review: Review, form) -> dict[str, list[str]] | None:
+    """Save or submit; None when done, else the errors per field (what was typed is kept as a draft)."""
     submitting = request.POST.get("action") == "submit"
     action = services.review_submit if submitting else services.review_save_draft
     try:
         action(
             review=review,
             by=request.user,
-            scores=form.score_inputs(),
+            scores=form.score_inputs() if isinstance(form, ScoringForm) else {},
             overall_comment=form.cleaned_data["overall_comment"],
             no_conflict_confirmed=form.cleaned_data["no_conflict_confirmed"],
         )
-    except DomainError as error:
-        apply_to_form(form, error)
+    except ValidationFailed as error:
+        for name, field_messages in error.field_errors.items():
+            if name in form.fields or name == "__all__":
+                for message in field_messages:
+                    form.add_error(name if name in form.fields else None, message)
         review.refresh_from_db()  # what was typed is saved as a draft even when a submit is refused
-        return False
+        return error.field_errors
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return {"__all__": [error.message]}
     messages.success(request, "Your review has been submitted." if submitting else "Your draft has been saved.")
-    return True
+    return None
 
 
-def _review_context(request, review: Review, form: ScoringForm, editable: bool) -> dict:
-    return {
+def _check_page(request, review: Review, journey: Journey, form, refused: dict[str, list[str]]) -> HttpResponse:
+    errors = dict(refused)
+    for name, field_messages in form.errors.items():
+        errors.setdefault(name, list(field_messages))
+    context = {
         "review": review,
         "programme": review.programme,
+        "journey": journey,
         "form": form,
-        "editable": editable,
-        "rows": form.rows(),
-        "tasks": element_tasks(form.rows(), editable=editable),
-        "evidence": selectors.evidence_of(programme=review.programme),
-        "scores": {} if editable else {row.criterion_id: row for row in selectors.scores_of(review=review)},
-        "comparison": _blind_comparison(request.user, review),
-        "min_rationale": services.MIN_RATIONALE_LENGTH,
+        "error_links": journey.error_links(errors),
+        "back_url": reverse("reviewer:review", kwargs={"review_id": review.id}),
     }
+    return render(request, "reviews/reviewer/check.html", context)
+
+
+def _read_only_message(review: Review) -> str:
+    return f"This review is {review.get_state_display().lower()}, so it can no longer be changed."
 
 
 def _blind_comparison(user, review: Review):

@@ -22,6 +22,7 @@ from reviews.models.framework import (
 )
 from reviews.models.notification import Notification, NotificationKind
 from reviews.models.review import Affiliation, CriterionScore, Review, ReviewState
+from reviews.models.self_assessment import SelfAssessment, SelfAssessmentScore
 
 __all__ = [
     "CONCERN_OPEN_STATUSES",
@@ -48,4 +49,6 @@ __all__ = [
     "Review",
     "ReviewState",
     "ScoreLevel",
+    "SelfAssessment",
+    "SelfAssessmentScore",
 ]

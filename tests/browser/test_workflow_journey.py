@@ -50,11 +50,17 @@ class Journey:
         self.check()
 
     def score(self, review_id, levels: dict[str, int]):
+        """Element by element from the task list, then the check page and "Submit review"."""
         self.goto(f"/reviewer/reviews/{review_id}/")
-        for criterion in criteria():
-            level = levels.get(criterion.code, 3)
-            self.page.check(f"#id_score_{criterion.id}_{level - 1}")
-            self.page.fill(f"#id_rationale_{criterion.id}", RATIONALE)
+        self.click("link", "Purpose")
+        for element in ("purpose", "governance", "process", "definitions", "value"):
+            assert self.page.url.endswith(f"/elements/{element}/")
+            for criterion in (c for c in criteria() if c.element.key == element):
+                level = levels.get(criterion.code, 3)
+                self.page.check(f"#id_score_{criterion.id}_{level - 1}")
+                self.page.fill(f"#id_rationale_{criterion.id}", RATIONALE)
+            self.click("button", "Save and continue")
+        assert self.page.get_by_role("heading", name="Check your scores and submit").is_visible()
         self.page.check("#id_no_conflict_confirmed")
         self.click("button", "Submit review")
 
@@ -115,6 +121,7 @@ def test_the_review_journey_through_the_real_pages_passes_axe_on_every_page(page
     journey.as_user("reviewer-rob")
     journey.click("link", "My assignments")
     journey.click("link", "Leading Maths")
+    journey.click("link", "Declare conflicts and submit")
     journey.click("button", "Submit review")
     assert page.locator(".govuk-error-summary").is_visible()
     assert page.locator(".govuk-error-summary__list li").count() == 2 * len(criteria()) + 1
@@ -140,6 +147,7 @@ def test_the_review_journey_through_the_real_pages_passes_axe_on_every_page(page
     journey.as_user("reviewer-rita")
     journey.goto(f"/reviewer/reviews/{rita.id}/")
     assert page.get_by_text("Please justify P1 against the portfolio.").is_visible()
+    journey.click("link", "Purpose")
     p1 = next(c for c in criteria() if c.code == "P1")
     assert page.locator(f"#id_score_{p1.id}_1").is_checked()  # her earlier answers are still there
     journey.score(rita.id, {"P1": 3})
@@ -185,12 +193,19 @@ def test_a_reviewer_can_score_and_submit_with_javascript_switched_off(no_js_page
     review = factories.make_review(cast, reviewer, state=ReviewState.ASSIGNED, scores=None)
     sign_in(page, "reviewer-rob")
     page.goto(f"/reviewer/reviews/{review.id}/")
-    for criterion in criteria():
+    page.get_by_role("link", name="Purpose").click()
+    purpose = [c for c in criteria() if c.element.key == "purpose"]
+    for criterion in purpose:
         page.check(f"#id_score_{criterion.id}_2")
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save and come back later").click()
     assert page.get_by_text("Your draft has been saved.").is_visible()
-    for criterion in criteria():
-        page.fill(f"#id_rationale_{criterion.id}", RATIONALE)
+    assert page.locator("#task-purpose-status").inner_text() == "In progress"
+    page.get_by_role("link", name="Purpose").click()
+    for element in ("purpose", "governance", "process", "definitions", "value"):
+        for criterion in (c for c in criteria() if c.element.key == element):
+            page.check(f"#id_score_{criterion.id}_2")
+            page.fill(f"#id_rationale_{criterion.id}", RATIONALE)
+        page.get_by_role("button", name="Save and continue").click()
     page.check("#id_no_conflict_confirmed")
     page.get_by_role("button", name="Submit review").click()
     assert page.get_by_text("Your review has been submitted.").is_visible()

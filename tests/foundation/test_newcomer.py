@@ -177,20 +177,29 @@ def convenor_exports_a_csv(run: Run) -> None:
 
 
 def reviewer_submits_a_review(run: Run) -> str:
-    """Submits the first editable assignment; returns its address."""
+    """Scores the first editable assignment element by element from its task list, then submits it
+    from the check page; returns its address."""
     reviewer = signed_in(run, "reviewer")
     assignments = reviewer.get(run.url + "/reviewer/", timeout=60).text
     for address in dict.fromkeys(re.findall(r'href="(/reviewer/reviews/\d+/)"', assignments)):
-        form = reviewer.get(run.url + address, timeout=60).text
-        criteria = sorted(set(re.findall(r'name="score_(\d+)"', form)))
-        if not criteria or 'value="submit"' not in form:
+        tasks = reviewer.get(run.url + address, timeout=60).text
+        elements = list(dict.fromkeys(re.findall(rf'href="({re.escape(address)}elements/[\w-]+/)"', tasks)))
+        if not elements:
             continue
-        data = {"csrfmiddlewaretoken": csrf_token(form), "action": "submit", "no_conflict_confirmed": "on"}
+        for element in elements:
+            form = reviewer.get(run.url + element, timeout=60).text
+            data = {"csrfmiddlewaretoken": csrf_token(form), "action": "continue"}
+            for criterion in sorted(set(re.findall(r'name="score_(\d+)"', form))):
+                data[f"score_{criterion}"] = "3"
+                data[f"rationale_{criterion}"] = "The portfolio gives concrete evidence for this level."
+            saved = reviewer.post(run.url + element, data=data, headers={"Referer": run.url + element}, timeout=120)
+            assert saved.status_code == 200 and "There is a problem" not in saved.text, saved.text
+        check_url = run.url + address + "submit/"
+        check = reviewer.get(check_url, timeout=60).text
+        assert "Check your scores and submit" in check and 'value="submit"' in check
+        data = {"csrfmiddlewaretoken": csrf_token(check), "action": "submit", "no_conflict_confirmed": "on"}
         data["overall_comment"] = "A clear, well evidenced programme with a sound theory of change."
-        for criterion in criteria:
-            data[f"score_{criterion}"] = "3"
-            data[f"rationale_{criterion}"] = "The portfolio gives concrete evidence for this level."
-        response = reviewer.post(run.url + address, data=data, headers={"Referer": run.url + address}, timeout=120)
+        response = reviewer.post(check_url, data=data, headers={"Referer": check_url}, timeout=120)
         assert response.status_code == 200 and "Your review has been submitted." in response.text, response.text
         return address
     raise AssertionError("the demo reviewer has no review to score")

@@ -3,7 +3,7 @@
 import pytest
 
 from programmes.vocabulary import ProgrammeStatus
-from reviews.models import CriterionScore, ReviewState
+from reviews.models import CriterionScore, Review, ReviewState
 from tests import factories
 from tests.workflow.conftest import add_evidence
 
@@ -53,19 +53,24 @@ def test_the_side_by_side_shows_rationales_and_the_review_page_accepts(client, c
     assert review.state == ReviewState.ACCEPTED
 
 
-def test_the_scoring_form_has_a_task_list_and_save_and_continue_keeps_everything(client, reviewer, provider):
+def test_the_scoring_task_list_leads_to_one_page_per_element_and_save_and_continue_keeps_everything(
+    client, reviewer, provider
+):
     from tests.workflow.conftest import criteria, score_post
 
     programme = add_evidence(factories.make_programme(provider, status=ProgrammeStatus.IN_REVIEW))
     review = factories.make_review(programme, reviewer, state=ReviewState.ASSIGNED, scores=None)
+    Review.objects.filter(pk=review.pk).update(overall_comment="Strong on purpose.")
     client.force_login(reviewer)
     page = client.get(f"/reviewer/reviews/{review.id}/").content.decode()
-    assert page.count('<li class="govuk-task-list__item') == 6 and "Not started" in page
+    assert page.count('<li class="govuk-task-list__item') == 6 and page.count("Not started") == 5
+    assert f'href="/reviewer/reviews/{review.id}/elements/purpose/"' in page
+    assert 'type="radio"' not in page
     purpose = [c for c in criteria() if c.element.key == "purpose"]
     body = {key: value for key, value in score_post().items() if key.split("_")[-1] in {str(c.id) for c in purpose}}
-    body |= {"next_element": "governance", "overall_comment": "Strong on purpose."}
-    response = client.post(f"/reviewer/reviews/{review.id}/", body)
-    assert response["Location"] == f"/reviewer/reviews/{review.id}/#element-governance"
+    response = client.post(f"/reviewer/reviews/{review.id}/elements/purpose/", body | {"action": "continue"})
+    assert response["Location"] == f"/reviewer/reviews/{review.id}/elements/governance/"
     page = client.get(f"/reviewer/reviews/{review.id}/").content.decode()
-    assert "Completed" in page and "Strong on purpose." in page
+    assert page.count("Completed") == 1 and page.count("Not started") == 4
     assert CriterionScore.objects.filter(review=review, score=3).count() == len(purpose)
+    assert Review.objects.get(pk=review.pk).overall_comment == "Strong on purpose."

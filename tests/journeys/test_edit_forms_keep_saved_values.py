@@ -13,7 +13,7 @@ from programmes.models import EvidenceStatement, Programme, ProviderResponse
 from programmes.vocabulary import ElementKey, FundingRoute, ProgrammeStatus
 from providers.models import Provider
 from providers.vocabulary import Phase, Region
-from reviews.models import CriterionScore, Review, ReviewState
+from reviews.models import Criterion, CriterionScore, Review, ReviewState
 from tests import factories
 from tests.html_forms import form_with
 from tests.workflow.conftest import add_evidence
@@ -110,7 +110,11 @@ def test_a_draft_review_saved_unchanged_keeps_every_score_and_rationale(client, 
     Review.objects.filter(pk=review.pk).update(overall_comment="Promising.", no_conflict_confirmed=True)
     client.force_login(reviewer)
     before = sorted(CriterionScore.objects.filter(review=review).values_list("criterion_id", "score", "rationale"))
-    response = load_and_save(client, f"/reviewer/reviews/{review.id}/", "overall_comment", action="save")
+    for criterion in Criterion.objects.filter(element__framework=review.framework, position=1):
+        url = f"/reviewer/reviews/{review.id}/elements/{criterion.element.key}/"
+        response = load_and_save(client, url, f"rationale_{criterion.id}", action="later")
+        assert response.status_code == 302, response.content.decode()
+    response = load_and_save(client, f"/reviewer/reviews/{review.id}/submit/", "overall_comment", action="draft")
     assert response.status_code == 302, response.content.decode()
     after = sorted(CriterionScore.objects.filter(review=review).values_list("criterion_id", "score", "rationale"))
     assert after == before

@@ -1,5 +1,7 @@
 """The whole journey through the real pages with the Django test client."""
 
+import re
+
 from programmes.models import Programme, ProgrammeChange, ProviderResponse
 from programmes.vocabulary import ProgrammeStatus
 from ratings.models import StaleRating
@@ -42,8 +44,10 @@ def test_the_whole_journey_from_submission_to_publication(
     draft = score_post(action="draft", skip=("V3", "V4"))
     assert client.post(f"/reviewer/reviews/{rob_review.id}/", draft).status_code == 302
     page = client.get(f"/reviewer/reviews/{rob_review.id}/").content.decode()
-    assert "The portfolio shows clear, consistent evidence" in page
+    assert re.search(r'task-value-status">.*In progress', page)
     assert "hidden until you submit your own" in page
+    check = client.get(f"/reviewer/reviews/{rob_review.id}/submit/").content.decode()
+    assert "The portfolio shows clear, consistent evidence" in check
     client.post(f"/reviewer/reviews/{rob_review.id}/", score_post(scores={"P1": 4}))
     assert Review.objects.get(pk=rob_review.pk).state == ReviewState.SUBMITTED
 

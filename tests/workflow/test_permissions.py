@@ -92,3 +92,41 @@ def test_a_reviewer_sees_other_reviewers_scores_only_after_submitting(
     assert "Reviewer B" in after and "Disagree: 2 levels apart" in after
     assert "reviewer-rita" not in after
     assert rita.state == ReviewState.SUBMITTED
+
+
+SCORING_ROLES = ["anonymous", "outsider", "provider_editor", "reviewer", "other_reviewer", "convenor"]
+OWN_REVIEWER_PAGE = {"anonymous": 302, "outsider": 403, "provider_editor": 403, "reviewer": 200,
+                     "other_reviewer": 404, "convenor": 403}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", SCORING_ROLES)
+@pytest.mark.parametrize("step", ["", "elements/purpose/", "elements/value/", "submit/"])
+def test_the_scoring_task_list_and_its_pages_are_the_assigned_reviewers_alone(client, rob_review, role, step, request):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    url = f"/reviewer/reviews/{rob_review.id}/{step}"
+
+    response = client.get(url)
+    posted = client.post(url, {"action": "later"})
+
+    assert response.status_code == OWN_REVIEWER_PAGE[role]
+    assert posted.status_code == (302 if role == "reviewer" else OWN_REVIEWER_PAGE[role])
+    if role == "anonymous":
+        assert response["Location"].startswith("/accounts/login/")
+    assert Review.objects.get(pk=rob_review.pk).state == ReviewState.IN_PROGRESS
+
+
+def test_an_element_the_framework_does_not_have_is_not_found(client, rob_review, reviewer):
+    client.force_login(reviewer)
+    assert client.get(f"/reviewer/reviews/{rob_review.id}/elements/impact/").status_code == 404
+
+
+def test_a_handed_in_review_sends_its_element_and_submit_pages_back_to_the_read_only_task_list(
+    client, rob_review, reviewer
+):
+    Review.objects.filter(pk=rob_review.pk).update(state=ReviewState.SUBMITTED)
+    client.force_login(reviewer)
+    for step in ("elements/purpose/", "submit/"):
+        response = client.post(f"/reviewer/reviews/{rob_review.id}/{step}", {"action": "submit"}, follow=True)
+        html = response.content.decode()
+        assert "can no longer be changed" in html and 'type="radio"' not in html

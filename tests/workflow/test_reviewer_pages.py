@@ -29,3 +29,16 @@ def test_the_scoring_page_reads_the_framework_in_a_bounded_number_of_queries(
     client.force_login(reviewer)
     with django_assert_max_num_queries(14):
         assert client.get(f"/reviewer/reviews/{review.id}/").status_code == 200
+
+
+@pytest.mark.parametrize("step", ["", "elements/purpose/", "submit/"])
+def test_the_scoring_pages_take_a_fixed_number_of_queries(
+    client, reviewer, provider, step, django_assert_max_num_queries
+):
+    from tests.workflow.conftest import add_evidence
+
+    programme = add_evidence(factories.make_programme(provider, status=ProgrammeStatus.IN_REVIEW))
+    review = factories.make_review(programme, reviewer, state=ReviewState.IN_PROGRESS)
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/reviewer/reviews/{review.id}/{step}").status_code == 200
