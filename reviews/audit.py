@@ -34,6 +34,7 @@ class Action:
     APPLIED = "change-applied"
     PROFILE = "profile-updated"
     EVIDENCE = "evidence-updated"
+    ADMIN = "admin-updated"
 
 
 # What the audit pages call each action.
@@ -54,6 +55,7 @@ ACTION_LABELS = {
     Action.APPLIED: "Change published",
     Action.PROFILE: "Profile updated",
     Action.EVIDENCE: "Evidence updated",
+    Action.ADMIN: "Changed in the admin",
 }
 
 

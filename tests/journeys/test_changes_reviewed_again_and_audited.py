@@ -201,3 +201,17 @@ def test_a_providers_own_profile_edits_are_audited_by_the_service_whatever_calls
 def test_the_providers_audit_trail_is_for_convenors_only(client, provider, provider_editor):
     client.force_login(provider_editor)
     assert client.get(f"/convenor/providers/{provider.slug}/audit/").status_code == 403
+
+
+def test_a_rename_made_in_the_admin_is_in_the_same_audit_trail(client, provider):
+    staff = factories.make_user("staff-sam", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    url = f"/admin/providers/provider/{provider.pk}/change/"
+    page = client.get(url).content.decode()
+    body = form_with(page, "name") | {"name": "Northgate Teaching Trust"}
+    body |= {"regions": list(provider.regions), "phases": list(provider.phases)}  # one value per ticked box
+    assert 'type="checkbox" name="regions"' in page
+    assert client.post(url, body).status_code == 302
+    assert trail(provider=provider) == [
+        ("staff-sam", "admin-updated", "name", "Northgate Learning Trust", "Northgate Teaching Trust")
+    ]
