@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from programmes import policies
-from programmes.models import EvidenceStatement, Programme, ProviderResponse
+from programmes.models import EvidenceStatement, Programme, ProgrammeChange, ProviderResponse
 from programmes.search import refresh_search_vectors
 from programmes.vocabulary import ElementKey, ProgrammeStatus
 from providers.models import Provider
@@ -181,6 +181,8 @@ def evidence_save(*, programme: Programme, by: User, evidence: dict[str, Evidenc
         if programme.status != ProgrammeStatus.DRAFT:
             fields = evidence_differences(programme, evidence)
             audit.record_edit(actor=by, action=Action.EVIDENCE, fields=fields, programme_id=programme.id)
+            # Saved for the re-review, a change still waiting for a convenor has nothing left to decide.
+            programme.changes.filter(kind=ProgrammeChange.Kind.EVIDENCE, state=ProgrammeChange.State.PENDING).delete()
         evidence_write(programme=programme, evidence=evidence)
 
 

@@ -215,3 +215,16 @@ def test_a_rename_made_in_the_admin_is_in_the_same_audit_trail(client, provider)
     assert trail(provider=provider) == [
         ("staff-sam", "admin-updated", "name", "Northgate Learning Trust", "Northgate Teaching Trust")
     ]
+
+
+def test_under_re_review_the_portfolio_is_saved_for_the_reviewers_and_audited(client, provider_editor, published):
+    client.force_login(provider_editor)
+    edit_evidence(client, published, statement_value="Costed per school, asked for earlier.")
+    client.post(f"/provider/programmes/{published.slug}/resubmit/")
+    page = edit_evidence(client, published, statement_value="Costed per school, with the trust's figures.")
+
+    assert "Your evidence portfolio has been saved." in page.content.decode()
+    value = EvidenceStatement.objects.get(programme=published, element="value").statement
+    assert value == "Costed per school, with the trust's figures."
+    assert not ProgrammeChange.objects.filter(programme=published, kind="evidence", state="pending").exists()
+    assert ("editor-ann", "evidence-updated", "statement_value", "What we do for Value.", value) in trail(published)
