@@ -228,3 +228,16 @@ def test_under_re_review_the_portfolio_is_saved_for_the_reviewers_and_audited(cl
     assert value == "Costed per school, with the trust's figures."
     assert not ProgrammeChange.objects.filter(programme=published, kind="evidence", state="pending").exists()
     assert ("editor-ann", "evidence-updated", "statement_value", "What we do for Value.", value) in trail(published)
+
+
+def test_the_providers_audit_trail_reads_a_fixed_number_of_queries(
+    client, provider, provider_editor, convenor, django_assert_max_num_queries
+):
+    from providers.services import provider_update
+
+    for number in range(12):
+        provider_update(provider=provider, by=provider_editor, data={"website": f"https://n{number}.example.org/"})
+    client.force_login(convenor)
+    with django_assert_max_num_queries(10):
+        page = client.get(f"/convenor/providers/{provider.slug}/audit/").content.decode()
+    assert page.count("Profile updated: website") == 12 and "https://n11.example.org/" in page
