@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from programmes.models import EvidenceStatement, Programme, ProviderResponse
+from qaportal.admin_audit import AuditedAdmin
 
 
 class EvidenceStatementInline(admin.StackedInline):
@@ -9,7 +10,7 @@ class EvidenceStatementInline(admin.StackedInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(AuditedAdmin):
     list_display = ["title", "provider", "focus_level", "format", "delivery_mode", "status", "cost_per_participant"]
     list_filter = ["status", "focus_level", "format", "delivery_mode", "provider__provider_type"]
     search_fields = ["title", "slug", "provider__name"]

@@ -1,27 +1,30 @@
 """Changes to what is already public: a published programme's details, a provider's profile, a reply.
 
 Factual details (cost, funding, regions, contact, booking link, next start) are applied at once and
-recorded; what the reviewers assessed goes to a convenor, who decides whether the rating stands
-or a re-review is needed; public text in the provider's own words is published once a convenor
-approves it. Every change and decision is in the audit trail.
+recorded; what the reviewers assessed (including the evidence portfolio) goes to a convenor, who
+decides whether the rating stands or a re-review is needed, and a re-review runs the accreditation
+cycle's (``reviews.accreditation.rereview_open``); public text in the provider's own words is
+published once a convenor approves it. Every change, request and decision is in the audit trail
+(``reviews.audit.record_edit``).
 """
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from programmes import policies
-from programmes.models import Programme, ProgrammeChange, ProviderResponse
+from programmes.models import EvidenceStatement, Programme, ProgrammeChange, ProviderResponse
 from programmes.search import refresh_search_vectors
 from providers.models import Provider
 from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from reviews import audit
-from reviews.audit import Change
+
+if TYPE_CHECKING:
+    from programmes.services import EvidenceInput
 
 Kind, State = ProgrammeChange.Kind, ProgrammeChange.State
 
@@ -32,27 +35,6 @@ DECISIONS = {
 }
 
 
-def _json(value):
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-def _differences(instance, data: dict, names: tuple[str, ...]) -> dict[str, list]:
-    changed = {}
-    for name in names:
-        if name not in data:
-            continue
-        old, new = _json(getattr(instance, name)), _json(data[name])
-        if old != new and not (old in (None, "") and new in (None, "")):
-            changed[name] = [old, new]
-    return changed
-
-
 def _apply(instance, fields: dict[str, list]) -> None:
     for name, (_, new) in fields.items():
         setattr(instance, name, new)
@@ -61,13 +43,7 @@ def _apply(instance, fields: dict[str, list]) -> None:
 
 
 def _record(*, by: User, programme_id: int, action: str, fields: dict[str, list]) -> None:
-    audit.record_changes(
-        actor=by,
-        programme_id=programme_id,
-        review_id=None,
-        action=action,
-        changes=[Change(name, old, new) for name, (old, new) in fields.items()],
-    )
+    audit.record_edit(actor=by, action=action, fields=fields, programme_id=programme_id)
 
 
 def _propose(*, by: User, provider: Provider, programme: Programme | None, kind: str, fields: dict) -> ProgrammeChange:
@@ -94,7 +70,7 @@ def published_programme_update(*, programme: Programme, by: User, data: dict) ->
     made = {}
     with transaction.atomic():
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
-        facts = _differences(programme, data, policies.FACTUAL_FIELDS)
+        facts = audit.differences(programme, data, policies.FACTUAL_FIELDS)
         if facts:
             _apply(programme, facts)
             made[Kind.FACTS] = ProgrammeChange.objects.create(
@@ -103,7 +79,7 @@ def published_programme_update(*, programme: Programme, by: User, data: dict) ->
             )  # fmt: skip
             _record(by=by, programme_id=programme.id, action=audit.Action.FACTS, fields=facts)
         for kind, names in ((Kind.REVIEWED, policies.REVIEWED_FIELDS), (Kind.PUBLIC_TEXT, policies.PUBLIC_TEXT_FIELDS)):
-            fields = _differences(programme, data, names)
+            fields = audit.differences(programme, data, names)
             if fields:
                 made[kind] = _propose(by=by, provider=programme.provider, programme=programme, kind=kind, fields=fields)
                 _record(by=by, programme_id=programme.id, action=audit.Action.PROPOSED, fields=fields)
@@ -133,7 +109,7 @@ def provider_profile_update(*, provider: Provider, by: User, data: dict) -> Prog
     """Save the profile; a new name or description waits for a convenor before the public sees it."""
     from providers.services import provider_update
 
-    public_text = _differences(provider, data, policies.PROVIDER_PUBLIC_TEXT_FIELDS)
+    public_text = audit.differences(provider, data, policies.PROVIDER_PUBLIC_TEXT_FIELDS)
     with transaction.atomic():
         provider_update(
             provider=provider,
@@ -142,7 +118,67 @@ def provider_profile_update(*, provider: Provider, by: User, data: dict) -> Prog
         )
         if not public_text:
             return None
+        audit.record_edit(actor=by, action=audit.Action.PROPOSED, fields=public_text, provider_id=provider.id)
         return _propose(by=by, provider=provider, programme=None, kind=Kind.PROVIDER, fields=public_text)
+
+
+def evidence_differences(programme: Programme, evidence: dict[str, EvidenceInput]) -> dict[str, list]:
+    """``{"statement_purpose": [stored, typed], "links_purpose": [...], ...}`` for what differs."""
+    stored = {row.element: row for row in EvidenceStatement.objects.filter(programme=programme)}
+    changed = {}
+    for key, typed in evidence.items():
+        row = stored.get(key)
+        for part, new in (("statement", typed.statement.strip()), ("links", typed.links.strip())):
+            old = getattr(row, part) if row else ""
+            if old != new:
+                changed[f"{part}_{key}"] = [old, new]
+    return changed
+
+
+def evidence_propose(*, programme: Programme, by: User, evidence: dict[str, EvidenceInput]) -> ProgrammeChange | None:
+    """A published programme's portfolio is reviewed evidence: a change to it waits for a convenor,
+    who decides whether the rating stands. Returns None if nothing differs from what is stored."""
+    from programmes.services import evidence_errors
+
+    if not policies.may_change_published(by, programme):
+        raise NotPermitted("Only a published programme of your own provider can be changed this way.")
+    errors = evidence_errors(evidence)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        fields = evidence_differences(programme, evidence)
+        if not fields:
+            ProgrammeChange.objects.filter(programme=programme, kind=Kind.EVIDENCE, state=State.PENDING).delete()
+            return None
+        _record(by=by, programme_id=programme.id, action=audit.Action.PROPOSED, fields=fields)
+        return _propose(by=by, provider=programme.provider, programme=programme, kind=Kind.EVIDENCE, fields=fields)
+
+
+def _stored_evidence(programme: Programme) -> dict[str, str]:
+    values = {}
+    for row in EvidenceStatement.objects.filter(programme=programme):
+        values[f"statement_{row.element}"], values[f"links_{row.element}"] = row.statement, row.links
+    return values
+
+
+def proposed_evidence(programme: Programme) -> dict[str, str]:
+    """The evidence form's starting values: what is stored, with any change still waiting on top."""
+    values = _stored_evidence(programme)
+    pending = ProgrammeChange.objects.filter(programme=programme, kind=Kind.EVIDENCE, state=State.PENDING).first()
+    for name, (_, new) in pending.fields.items() if pending else ():
+        values[name] = new
+    return values
+
+
+def _evidence_of(fields: dict[str, list], programme: Programme) -> dict[str, EvidenceInput]:
+    from programmes.services import EvidenceInput
+
+    current = _stored_evidence(programme) | {name: new for name, (_, new) in fields.items()}
+    keys = {name.split("_", 1)[1] for name in fields}
+    return {
+        key: EvidenceInput(statement=current.get(f"statement_{key}", ""), links=current.get(f"links_{key}", ""))
+        for key in keys
+    }
 
 
 def _publish(change: ProgrammeChange, by: User) -> None:
@@ -156,37 +192,60 @@ def _publish(change: ProgrammeChange, by: User) -> None:
         provider = Provider.objects.get(pk=change.provider_id)
         new = {name: pair[1] for name, pair in change.fields.items()}
         provider_update(provider=provider, by=by, data=new, as_convenor=True)
+    elif change.kind == Kind.EVIDENCE:
+        from programmes.services import evidence_write
+
+        evidence_write(programme=change.programme, evidence=_evidence_of(change.fields, change.programme))
     else:
         _apply(change.programme, change.fields)
         refresh_search_vectors(programme_ids=[change.programme_id])
+    if change.programme_id:
+        _record(by=by, programme_id=change.programme_id, action=audit.Action.APPLIED, fields=change.fields)
 
 
-def change_decide(*, change: ProgrammeChange, by: User, decision: str, note: str = "") -> ProgrammeChange:
-    """A convenor's decision: approve (the rating stands), approve with a re-review, or reject."""
+# Changes a convenor may answer with a re-review: the programme is no longer what was reviewed.
+RE_REVIEWABLE = (Kind.REVIEWED, Kind.EVIDENCE)
+
+
+def _check_decision(change: ProgrammeChange, by: User, decision: str, note: str) -> None:
     if not policies.may_decide_changes(by):
         raise NotPermitted("Only a convenor decides on changes to published programmes.")
     if decision not in DECISIONS:
         raise ValidationFailed(
             {"decision": ["Choose whether to approve the change, ask for a re-review, or reject it."]}
         )
-    if decision == "re-review" and change.kind != Kind.REVIEWED:
+    if decision == "re-review" and change.kind not in RE_REVIEWABLE:
         raise ValidationFailed({"decision": ["A re-review applies only to changes to what was reviewed."]})
     if decision == "reject" and not note.strip():
         raise ValidationFailed({"note": ["Say why the change is not approved; the provider reads this."]})
+
+
+def change_decide(*, change: ProgrammeChange, by: User, decision: str, note: str = "") -> ProgrammeChange:
+    """A convenor's decision: approve (the rating stands), approve with a re-review, or reject.
+
+    A re-review is the accreditation cycle's: the programme joins the review queue, its rating
+    stands (shown as under re-review) until the new reviews are published, and the provider is told."""
+    from reviews.accreditation import rereview_open
+    from reviews.models import ReReviewReason
+
+    _check_decision(change, by, decision, note)
     with transaction.atomic():
         change = ProgrammeChange.objects.select_for_update().get(pk=change.pk)
         if change.state != State.PENDING:
             raise InvalidTransition(f"This change has already been decided ({change.get_state_display().lower()}).")
         if decision != "reject":
             _publish(change, by)
+        if decision == "re-review":
+            rereview_open(programme=change.programme, by=by, reason=ReReviewReason.CHANGE)
         change.state, change.decided_by, change.decided_at = DECISIONS[decision], by, timezone.now()
         change.decision_note = note.strip()
         change.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-        if change.programme_id:
-            audit.record(
-                actor=by,
-                programme_id=change.programme_id,
-                action=audit.Action.DECIDED,
-                change=Change(change.get_kind_display().lower(), "waiting", change.get_state_display()),
-            )
+        outcome = change.get_state_display() + (f": {change.decision_note}" if change.decision_note else "")
+        audit.record_edit(
+            actor=by,
+            action=audit.Action.DECIDED,
+            fields={change.get_kind_display().lower(): [State.PENDING.label, outcome]},
+            programme_id=change.programme_id,
+            provider_id=None if change.programme_id else change.provider_id,
+        )
     return change

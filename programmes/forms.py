@@ -201,7 +201,7 @@ class ChangeDecisionForm(NamedErrorsMixin, forms.Form):
 
     def __init__(self, *args, change, **kwargs):
         super().__init__(*args, **kwargs)
-        reviewed = change.kind == change.Kind.REVIEWED
+        reviewed = change.kind in (change.Kind.REVIEWED, change.Kind.EVIDENCE)
         choices = [("approve", "Approve: the rating stands" if reviewed else "Approve and publish")]
         if reviewed:
             choices.append(("re-review", "Approve, and a re-review is needed before the rating can stand"))

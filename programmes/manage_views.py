@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from programmes import changes, policies, services
 from programmes.forms import EvidenceForm, ProgrammeForm, ProgrammeWithdrawForm, ResponseForm
-from programmes.models import EvidenceStatement, Programme, ProgrammeChange, ProviderResponse
-from programmes.vocabulary import ProgrammeStatus
+from programmes.models import Programme, ProgrammeChange, ProviderResponse
+from programmes.vocabulary import ElementKey, ProgrammeStatus
 from providers import policies as provider_policies
 from providers.forms import ProviderProfileForm
 from providers.models import Provider
@@ -82,6 +82,9 @@ def _saved_message(waiting: ProgrammeChange | None, saved: str) -> str:
 
 
 def _field_label(name: str) -> str:
+    part, _, key = name.partition("_")
+    if part in ("statement", "links") and key in ElementKey.values:
+        return f"{ElementKey(key).label} {'evidence statement' if part == 'statement' else 'supporting links'}"
     for form_class in (ProgrammeForm, ProviderProfileForm):
         field = form_class.base_fields.get(name)
         if field is not None:
@@ -118,6 +121,9 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "may_edit": policies.may_edit_programme(user, programme),
         "may_change": policies.may_change_published(user, programme),
         "changes": programme.changes.select_related("decided_by").order_by("-proposed_at")[:10],
+        "evidence_pending": programme.changes.filter(
+            kind=ProgrammeChange.Kind.EVIDENCE, state=ProgrammeChange.State.PENDING
+        ).first(),
         "may_withdraw": policies.may_withdraw_programme(user, programme),
         "may_read_feedback": policies.may_read_feedback(user, programme),
         "may_submit": policies.may_submit_programme(user, programme),
@@ -169,21 +175,39 @@ def _save_programme(request: HttpRequest, programme: Programme, data: dict, publ
 
 @editor_page
 def evidence(request: HttpRequest, slug: str) -> HttpResponse:
+    """A draft's portfolio (or one under re-review) is saved; a published one's change goes to a
+    convenor and is shown here, as asked for, until decided."""
     programme = _own_programme(request, slug)
-    if not policies.may_edit_programme(request.user, programme):
-        messages.error(request, "The evidence portfolio can change only while the programme is a draft.")
+    direct = policies.may_edit_programme(request.user, programme)
+    if not direct and not policies.may_change_published(request.user, programme):
+        status = programme.get_status_display().lower()
+        messages.error(request, f"This programme is {status}; its evidence portfolio can change once it is published.")
         return redirect("manage:programme", slug=programme.slug)
-    statements = list(EvidenceStatement.objects.filter(programme=programme))
-    form = EvidenceForm(request.POST or None, initial=EvidenceForm.initial_from(statements))
+    pending = programme.changes.filter(kind=ProgrammeChange.Kind.EVIDENCE, state=ProgrammeChange.State.PENDING).first()
+    form = EvidenceForm(request.POST or None, initial=changes.proposed_evidence(programme))
     if request.method == "POST" and form.is_valid():
         try:
-            services.evidence_save(programme=programme, by=request.user, evidence=form.evidence())
+            message = _save_evidence(request, programme, form.evidence(), direct)
         except DomainError as error:
             apply_to_form(form, error)
         else:
-            messages.success(request, "Your evidence portfolio has been saved.")
+            messages.success(request, message)
             return redirect("manage:programme", slug=programme.slug)
-    return render(request, "manage/evidence_form.html", {"form": form, "programme": programme})
+    context = {"form": form, "programme": programme, "published": not direct, "pending": pending}
+    return render(request, "manage/evidence_form.html", context)
+
+
+def _save_evidence(request: HttpRequest, programme: Programme, evidence: dict, direct: bool) -> str:
+    if direct:
+        services.evidence_save(programme=programme, by=request.user, evidence=evidence)
+        return "Your evidence portfolio has been saved."
+    waiting = changes.evidence_propose(programme=programme, by=request.user, evidence=evidence)
+    if waiting is None:
+        return "The evidence portfolio is as published, so no change is waiting for a convenor."
+    return (
+        "A convenor will check the change to the evidence portfolio and decide whether the rating stands. "
+        "Until then the published portfolio is unchanged."
+    )
 
 
 @require_POST

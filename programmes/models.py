@@ -140,6 +140,7 @@ class ProgrammeChange(models.Model):
     class Kind(models.TextChoices):
         FACTS = "facts", "Factual details"
         REVIEWED = "reviewed", "What was reviewed"
+        EVIDENCE = "evidence", "Evidence portfolio"
         PUBLIC_TEXT = "public-text", "Public text"
         RESPONSE = "response", "Response to the reviews"
         PROVIDER = "provider", "Provider profile"

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from programmes import policies
-from programmes.models import EvidenceStatement, Programme, ProviderResponse
+from programmes.models import EvidenceStatement, Programme, ProgrammeChange, ProviderResponse
 from programmes.search import refresh_search_vectors
-from programmes.vocabulary import ElementKey
+from programmes.vocabulary import ElementKey, ProgrammeStatus
 from providers.models import Provider
 from qaportal.errors import NotPermitted, ValidationFailed
 from ratings.services import mark_programme_rating_stale
@@ -141,10 +141,8 @@ def _link_errors(key: str, links: str) -> list[str]:
     return errors
 
 
-def evidence_save(*, programme: Programme, by: User, evidence: dict[str, EvidenceInput]) -> None:
-    """Save the evidence portfolio: one statement per element; an empty statement removes it."""
-    if not policies.may_edit_programme(by, programme):
-        raise NotPermitted("Only a draft programme of your own provider can be edited.")
+def evidence_errors(evidence: dict[str, EvidenceInput]) -> dict[str, list[str]]:
+    """Field errors in a typed portfolio: links that are not https:// addresses, links alone."""
     errors = {}
     for key, typed in evidence.items():
         link_errors = _link_errors(key, typed.links)
@@ -152,18 +150,40 @@ def evidence_save(*, programme: Programme, by: User, evidence: dict[str, Evidenc
             errors[f"links_{key}"] = link_errors
         if typed.links.strip() and not typed.statement.strip():
             errors[f"statement_{key}"] = ["Write a statement to go with these links."]
+    return errors
+
+
+def evidence_write(*, programme: Programme, evidence: dict[str, EvidenceInput]) -> None:
+    """Store the typed statements (in the caller's transaction); an empty statement removes it."""
+    for key, typed in evidence.items():
+        if typed.statement.strip():
+            EvidenceStatement.objects.update_or_create(
+                programme=programme,
+                element=key,
+                defaults={"statement": typed.statement.strip(), "links": typed.links.strip()},
+            )
+        else:
+            EvidenceStatement.objects.filter(programme=programme, element=key).delete()
+
+
+def evidence_save(*, programme: Programme, by: User, evidence: dict[str, EvidenceInput]) -> None:
+    """Save the evidence portfolio of a draft, or of a published programme under re-review (the
+    reviewers assess it as it now is; the change is in the audit trail). A published programme
+    not under re-review proposes the change instead (``programmes.changes.evidence_propose``)."""
+    from programmes.changes import evidence_differences
+
+    if not policies.may_edit_programme(by, programme):
+        raise NotPermitted("Only a draft programme of your own provider can be edited.")
+    errors = evidence_errors(evidence)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        for key, typed in evidence.items():
-            if typed.statement.strip():
-                EvidenceStatement.objects.update_or_create(
-                    programme=programme,
-                    element=key,
-                    defaults={"statement": typed.statement.strip(), "links": typed.links.strip()},
-                )
-            else:
-                EvidenceStatement.objects.filter(programme=programme, element=key).delete()
+        if programme.status != ProgrammeStatus.DRAFT:
+            fields = evidence_differences(programme, evidence)
+            audit.record_edit(actor=by, action=Action.EVIDENCE, fields=fields, programme_id=programme.id)
+            # Saved for the re-review, a change still waiting for a convenor has nothing left to decide.
+            programme.changes.filter(kind=ProgrammeChange.Kind.EVIDENCE, state=ProgrammeChange.State.PENDING).delete()
+        evidence_write(programme=programme, evidence=evidence)
 
 
 def programme_submit(*, programme: Programme, by: User) -> Programme:

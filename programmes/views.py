@@ -80,7 +80,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 EXPORT_HEADER = [
     "Programme", "Provider", "Provider type", "For", "Format", "Delivery", "Contact hours", "Weeks",
     "Cost per participant (£)", "Funding", "Phases", "Regions", "Band", "Overall score", "Ordering score",
-    "Published reviews", "Purpose", "Governance", "Process", "Definitions", "Value",
+    "Published reviews", "Lowest review overall", "Highest review overall",
+    "Purpose", "Governance", "Process", "Definitions", "Value",
     "Participant score (separate from the rating)", "Participant responses", "Participant response rate",
     "Participant feedback solicited by", "Page",
 ]  # fmt: skip
@@ -102,9 +103,16 @@ def _export_row(programme: Programme, site: str, participant=None) -> list:
         programme.contact_hours, programme.duration_weeks, programme.cost_per_participant, programme.funding_routes,
         programme.phases, programme.regions, rating.band if rating else "Not yet rated",
         _rounded(rating.raw_mean if rating else None), _rounded(rating.shown_score if rating else None),
-        rating.review_count if rating else 0, *[_rounded(score) for score in scores],
+        rating.review_count if rating else 0, *_review_range(rating), *[_rounded(score) for score in scores],
         *_participant_columns(participant), site + programme.get_absolute_url(),
     ]  # fmt: skip
+
+
+def _review_range(rating) -> list:
+    """The lowest and highest of the published reviews' own overalls, as the engine stored them."""
+    if rating is None:
+        return ["", ""]
+    return [_rounded(rating.lowest_review_overall), _rounded(rating.highest_review_overall)]
 
 
 def _participant_columns(participant) -> list:

@@ -10,6 +10,7 @@ from providers import policies
 from providers.models import Provider
 from qaportal.errors import NotPermitted
 from qaportal.roles import Role, has_role
+from reviews import audit
 
 PROFILE_FIELDS = (
     "name",
@@ -30,12 +31,15 @@ def provider_update(*, provider: Provider, by: User, data: dict, as_convenor: bo
     if not (as_convenor and has_role(by, Role.CONVENOR)) and not policies.may_edit_provider(by, provider):
         raise NotPermitted("You do not edit this provider.")
     with transaction.atomic():
-        # Read from the row: a model form may already have set the new name on the instance.
-        old_name = Provider.objects.select_for_update().values_list("name", flat=True).get(pk=provider.pk)
+        # Compare with the row: a model form may already have set the new values on the instance.
+        stored = Provider.objects.select_for_update().get(pk=provider.pk)
+        changed = audit.differences(stored, data, PROFILE_FIELDS)
         for name in PROFILE_FIELDS:
             if name in data:
                 setattr(provider, name, data[name])
         provider.save()
-        if provider.name != old_name:
+        action = audit.Action.APPLIED if as_convenor else audit.Action.PROFILE
+        audit.record_edit(actor=by, action=action, fields=changed, provider_id=provider.id)
+        if "name" in changed:
             refresh_search_vectors(provider_ids=[provider.id])
     return provider

@@ -17,6 +17,8 @@ the ratings are computed against):
   than ``Framework.min_reviews`` published reviews: ``Framework.not_rated_label``, no band rank;
 - spread = the largest gap, in levels, between two reviewers' scores on one criterion (per element,
   and the largest over elements);
+- range = the lowest and highest of the published reviews' own overalls, each review's overall
+  being the raw overall above computed from that review's scores alone (shown beside the headline);
 - provider = the means of its rated programmes' raw and shown scores, weighted by their published
   reviews, banded on the same thresholds (a provider has no elements, so no floors).
 
@@ -132,6 +134,31 @@ GROUP BY sc.programme_id, sc.element_key
 """
 
 
+# Each published review's own overall (the element and overall steps above on one review's scores,
+# where a criterion's mean is its one score), and per programme the lowest and highest of them.
+STAGE_REVIEW_RANGE = f"""
+CREATE TEMP TABLE staged_review_range ON COMMIT DROP AS
+SELECT per_review.programme_id, MIN(per_review.overall) AS lowest, MAX(per_review.overall) AS highest
+FROM (
+    SELECT per_element.programme_id,
+           SUM(per_element.element_weight * per_element.score) / SUM(per_element.element_weight) AS overall
+    FROM (
+        SELECT r.programme_id, r.id AS review_id, lc.element_weight,
+               CAST(SUM(lc.weight * cs.score) AS {EXACT}) / SUM(lc.weight) AS score
+        FROM staged_programme sp
+        JOIN reviews_review r ON r.programme_id = sp.programme_id AND r.state = %(review_published)s
+        JOIN reviews_criterionscore cs ON cs.review_id = r.id
+        JOIN criterion_map m ON m.source_criterion_id = cs.criterion_id
+        JOIN live_criterion lc ON lc.id = m.criterion_id
+        WHERE cs.score IS NOT NULL
+        GROUP BY r.programme_id, r.id, lc.element_key, lc.element_weight
+    ) AS per_element
+    GROUP BY per_element.programme_id, per_element.review_id
+) AS per_review
+GROUP BY per_review.programme_id
+"""
+
+
 def stage_overall_sql() -> str:
     """The raw overall per programme, its lowest element and its largest spread, with one column
     per element (null where the programme has no score on it) for the directory's filters."""
@@ -214,8 +241,11 @@ WITH shrunk AS (
 SELECT o.programme_id, %(framework)s AS framework_id, o.review_count,
        CAST(o.raw AS double precision) AS raw_mean, CAST(o.shown AS double precision) AS shown_score,
        COALESCE(band.name, s.not_rated_label) AS band, band.rank AS band_rank,
-       {elements}, o.max_spread
+       {elements}, o.max_spread,
+       CAST(rr.lowest AS double precision) AS lowest_review_overall,
+       CAST(rr.highest AS double precision) AS highest_review_overall
 FROM shrunk o CROSS JOIN rating_setting s
+LEFT JOIN staged_review_range rr ON rr.programme_id = o.programme_id
 {band_join("CASE s.band_score WHEN 'raw' THEN o.rated_raw ELSE o.shown END", "o.lowest_element")}
 """
 
@@ -296,6 +326,8 @@ PROGRAMME_RATINGS = StoredTable(
         "band_rank",
         *[f"score_{key}" for key in ELEMENT_KEYS],
         "max_spread",
+        "lowest_review_overall",
+        "highest_review_overall",
     ),
     stamped=True,
 )
@@ -450,6 +482,7 @@ def staging_statements(programme_ids: Sequence[int] | None) -> list[str]:
         *analyze("staged_criterion"),
         STAGE_ELEMENTS,
         stage_overall_sql(),
+        STAGE_REVIEW_RANGE,
     ]
 
 
@@ -518,6 +551,7 @@ STAGED_TABLES = [
     "staged_criterion",
     "staged_element",
     "staged_overall",
+    "staged_review_range",
     "rating_setting",
     "staged_rating",
     "staged_element_rating",

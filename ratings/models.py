@@ -29,6 +29,9 @@ class ProgrammeRating(models.Model):
     max_spread = models.PositiveSmallIntegerField(
         default=0, help_text="Largest gap, in levels, between two reviewers on one element."
     )
+    # The range of the published reviews' own overall scores, shown beside the headline.
+    lowest_review_overall = models.FloatField(null=True, help_text="The lowest published review's own overall.")
+    highest_review_overall = models.FloatField(null=True, help_text="The highest published review's own overall.")
     computed_at = models.DateTimeField()
 
     class Meta:

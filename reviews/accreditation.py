@@ -65,10 +65,17 @@ def programme_resubmit(*, programme: Programme, by: User) -> ReReview:
     back to the convenors' assignment and moderation while its current rating stands."""
     if not policies.may_resubmit(by, programme):
         raise NotPermitted("Only the provider's editors resubmit its programmes.")
-    return _rereview_open(programme=programme, by=by, reason=ReReviewReason.REACCREDITATION)
+    return rereview_open(programme=programme, by=by, reason=ReReviewReason.REACCREDITATION)
 
 
-def _rereview_open(*, programme: Programme, by: User, reason: str, concern: Concern | None = None) -> ReReview:
+def rereview_open(*, programme: Programme, by: User, reason: str, concern: Concern | None = None) -> ReReview:
+    """The one way a published programme goes back into review, whatever the reason: it joins the
+    convenors' re-review queue for the usual assignment and moderation, its rating stands (shown
+    as under re-review) until the new reviews are published, and, when a convenor ordered it (a
+    concern, a change to what was reviewed), its provider is e-mailed. Opening one already open
+    returns it."""
+    from reviews.services import notify
+
     with transaction.atomic():
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         if programme.status != ProgrammeStatus.PUBLISHED:
@@ -84,6 +91,8 @@ def _rereview_open(*, programme: Programme, by: User, reason: str, concern: Conc
             action=Action.REREVIEW,
             change=Change("re-review", "", rereview.get_reason_display()),
         )
+        if reason != ReReviewReason.REACCREDITATION:  # the provider asked for that one itself
+            notify(kind=NotificationKind.REREVIEW, programme_id=programme.id)
     return rereview
 
 
@@ -185,6 +194,22 @@ def reminder_text(notification: Notification) -> tuple[str, str]:
         f"{reminder.expires_at:%-d %B %Y}. After that it is shown as expired.\n\n"
         "To be reaccredited, resubmit the programme: its description and evidence are kept for you "
         "to update, and it is reviewed again while the current rating stands.\n\n",
+    )
+
+
+def rereview_text(notification: Notification) -> tuple[str, str]:
+    """The provider's e-mail when a convenor orders a re-review."""
+    programme = notification.programme
+    rereview = programme.rereviews.first()
+    why = {
+        ReReviewReason.CONCERN: "after a concern about it was upheld",
+        ReReviewReason.CHANGE: "because of the change to what was reviewed that you asked for",
+    }.get(rereview.reason if rereview else None)
+    return (
+        f"“{programme.title}” will be reviewed again",
+        f"A convenor has ordered a re-review of “{programme.title}”{f' {why}' if why else ''}."
+        "\n\nIndependent reviewers will be assigned as usual. Its current rating stays on the register, "
+        "shown as under re-review, until the new reviews are published and replace it.\n\n",
     )
 
 

@@ -27,6 +27,22 @@ def stamp_age(stamp: str) -> float:
     return age
 
 
+def automation_refusal(*, website: str, stamp: str) -> str | None:
+    """Why an anonymous concern looks automated (the form's and the API's one rule), or None: the
+    hidden field filled in, a stamp forged, stale, or younger than a person takes to write."""
+    if website:
+        return "Your concern could not be sent. Leave the last field empty and try again."
+    try:
+        age = stamp_age(stamp or "")
+    except signing.SignatureExpired:
+        return "This form has expired. Check what you typed and send it again."
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return "Your concern could not be sent. Reload the page and try again."
+    if age < MIN_FILL_SECONDS:
+        return "That was sent very quickly. Check what you typed and send it again."
+    return None
+
+
 class ConcernForm(forms.Form):
     what = forms.CharField(
         label="What is your concern?",
@@ -59,16 +75,9 @@ class ConcernForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("website"):
-            raise forms.ValidationError("Your concern could not be sent. Leave the last field empty and try again.")
-        try:
-            age = stamp_age(data.get("stamp", ""))
-        except signing.SignatureExpired:
-            raise forms.ValidationError("This form has expired. Check what you typed and send it again.") from None
-        except (signing.BadSignature, KeyError, TypeError, ValueError):
-            raise forms.ValidationError("Your concern could not be sent. Reload the page and try again.") from None
-        if age < MIN_FILL_SECONDS:
-            raise forms.ValidationError("That was sent very quickly. Check what you typed and send it again.")
+        refusal = automation_refusal(website=data.get("website", ""), stamp=data.get("stamp", ""))
+        if refusal:
+            raise forms.ValidationError(refusal)
         return data
 
     def fresh_stamp(self) -> None:

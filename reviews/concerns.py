@@ -14,7 +14,7 @@ from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from reviews import audit, policies
-from reviews.accreditation import _rereview_open
+from reviews.accreditation import rereview_open
 from reviews.audit import Action, Change
 from reviews.models import CONCERN_OPEN_STATUSES, Concern, ConcernStatus, NotificationKind, ReReviewReason
 
@@ -103,7 +103,7 @@ def concern_order_rereview(*, concern: Concern, by: User, public_summary: str) -
     public_summary = _required(public_summary, "public_summary", "Write the summary the public will read.")
     with transaction.atomic():
         concern = _locked_for_triage(concern, by)
-        _rereview_open(programme=concern.programme, by=by, reason=ReReviewReason.CONCERN, concern=concern)
+        rereview_open(programme=concern.programme, by=by, reason=ReReviewReason.CONCERN, concern=concern)
         return _triage(concern, by, ConcernStatus.UPHELD, public_summary=public_summary)
 
 

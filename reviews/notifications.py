@@ -51,6 +51,11 @@ def compose(notification: Notification) -> tuple[str, str, list[str]]:
 
         subject, body = reminder_text(notification)
         return subject, body + f"{_link('manage:programme', slug=programme.slug)}\n", _editor_addresses(notification)
+    if notification.kind == NotificationKind.REREVIEW:
+        from reviews.accreditation import rereview_text
+
+        subject, body = rereview_text(notification)
+        return subject, body + f"{_link('manage:programme', slug=programme.slug)}\n", _editor_addresses(notification)
     if notification.kind == NotificationKind.CONCERN_QUESTION:
         return (
             f"A question about a concern raised about “{programme.title}”",

@@ -1,5 +1,5 @@
 """What the programme page and the API show of the accreditation cycle: the rating's validity,
-the crosswalk for a rated programme, and the upheld concerns."""
+whether it is under re-review, the crosswalk for a rated programme, and the upheld concerns."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from programmes.models import Programme
 from ratings.models import RatingValidity
+from reviews.accreditation import open_rereview
 from reviews.concerns import upheld_concerns
 from reviews.crosswalk import ProgrammeCrosswalk, programme_crosswalk
-from reviews.models import Concern
+from reviews.models import Concern, ReReview
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class ProgrammeCycle:
     validity: RatingValidity | None
     crosswalk: ProgrammeCrosswalk | None
     upheld_concerns: list[Concern]
+    # An open re-review: the rating shown stands until the new reviews are published.
+    rereview: ReReview | None = None
 
     @property
     def is_expired(self) -> bool:
@@ -30,4 +33,5 @@ def programme_cycle(*, programme: Programme) -> ProgrammeCycle:
         validity=RatingValidity.objects.filter(programme=programme).first(),
         crosswalk=programme_crosswalk(programme_id=programme.id, framework=rating.framework) if rated else None,
         upheld_concerns=upheld_concerns(programme=programme),
+        rereview=open_rereview(programme),
     )

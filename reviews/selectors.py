@@ -199,10 +199,15 @@ def published_feedback(*, programme: Programme) -> list[Review]:
     )
 
 
-def audit_trail(*, programme: Programme | None = None, review: Review | None = None) -> QuerySet[AuditEvent]:
+def audit_trail(
+    *, programme: Programme | None = None, review: Review | None = None, provider_id: int | None = None
+) -> QuerySet[AuditEvent]:
+    """A programme's, a review's, or a provider's own (its profile) events, newest first."""
     events = AuditEvent.objects.select_related("actor", "review__reviewer").order_by("-created_at", "-id")
     if review is not None:
         return events.filter(review=review)
+    if provider_id is not None:
+        return events.filter(provider_id=provider_id)
     return events.filter(programme=programme)
 
 

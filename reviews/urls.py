@@ -62,6 +62,7 @@ convenor_patterns = (
         path("programmes/<slug:slug>/publish/", views_convenor.publish, name="publish"),
         path("programmes/<slug:slug>/withdraw/", views_convenor.withdraw_programme, name="withdraw-programme"),
         path("programmes/<slug:slug>/audit/", views_convenor.programme_audit, name="programme-audit"),
+        path("providers/<slug:provider_slug>/audit/", views_convenor.provider_audit, name="provider-audit"),
         path("reviews/<int:review_id>/", views_convenor.review_detail, name="review"),
         path("reviews/<int:review_id>/accept/", views_convenor.accept, name="accept"),
         path("reviews/<int:review_id>/return/", views_convenor.return_review, name="return"),

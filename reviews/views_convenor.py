@@ -16,6 +16,7 @@ from programmes.models import Programme, ProgrammeChange
 from programmes.querystrings import query_without
 from programmes.services import programme_withdraw
 from programmes.vocabulary import ProgrammeStatus
+from providers.models import Provider
 from qaportal.errors import DomainError, apply_to_form
 from ratings.moderation import moderation_flags
 from reviews import policies, selectors, services
@@ -256,6 +257,14 @@ def programme_audit(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(slug)
     page = Paginator(selectors.audit_trail(programme=programme), 50).get_page(request.GET.get("page"))
     return render(request, "reviews/convenor/audit.html", {"programme": programme, "page": page, "review": None})
+
+
+@convenor_page
+def provider_audit(request: HttpRequest, provider_slug: str) -> HttpResponse:
+    """A provider's own trail: its profile's changes, the renames asked for and the decisions."""
+    provider = get_object_or_404(Provider, slug=provider_slug)
+    page = Paginator(selectors.audit_trail(provider_id=provider.id), 50).get_page(request.GET.get("page"))
+    return render(request, "reviews/convenor/provider_audit.html", {"provider": provider, "page": page, "review": None})
 
 
 @convenor_page

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
+from qaportal.client_address import client_address
 from qaportal.errors import DomainError, apply_to_form
 from reviews import concerns
 from reviews.accreditation import expiring_and_expired
@@ -20,8 +21,8 @@ from reviews.views_convenor import convenor_page
 
 
 def _client_key(request: HttpRequest) -> str:
-    # The address the connection came from; behind a proxy, the proxy must set it to the client's.
-    return request.META.get("REMOTE_ADDR", "unknown")
+    # The client's address as the trusted proxies saw it (the API's concerns use the same).
+    return client_address(request) or "unknown"
 
 
 def raise_concern(request: HttpRequest, slug: str) -> HttpResponse:

@@ -113,6 +113,14 @@ class ProgrammeDetailSerializer(ProgrammeSerializer):
         "evidenced by criteria it scored Secure or better on, and whether its EEF design is balanced."
     )
     upheld_concerns = serializers.SerializerMethodField(help_text="Public summaries of upheld concerns.")
+    under_rereview = serializers.SerializerMethodField(
+        help_text="Whether the programme is being reviewed again; its rating stands until the new reviews "
+        "are published and replace it."
+    )
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_under_rereview(self, programme: Programme) -> bool:
+        return self._cycle(programme).rereview is not None
 
     @extend_schema_field(CrosswalkSerializer(allow_null=True))
     def get_crosswalk(self, programme: Programme):
@@ -147,6 +155,7 @@ class ProgrammeDetailSerializer(ProgrammeSerializer):
             "provider_response",
             "crosswalk",
             "upheld_concerns",
+            "under_rereview",
             "participant_rating",
         ]
 

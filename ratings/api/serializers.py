@@ -17,9 +17,27 @@ class RatingSummarySerializer(serializers.ModelSerializer):
         allow_null=True, read_only=True, help_text="The overall score: the headline figure the band is read from."
     )
 
+    lowest_review_overall = serializers.FloatField(
+        allow_null=True,
+        read_only=True,
+        help_text="The lowest of the published reviews' own overall scores (each review's scores alone, "
+        "through the same method): with ``highest_review_overall``, the range shown beside the headline.",
+    )
+    highest_review_overall = serializers.FloatField(
+        allow_null=True, read_only=True, help_text="The highest of the published reviews' own overall scores."
+    )
+
     class Meta:
         model = ProgrammeRating
-        fields = ["band", "band_rank", "shown_score", "raw_mean", "review_count"]
+        fields = [
+            "band",
+            "band_rank",
+            "shown_score",
+            "raw_mean",
+            "review_count",
+            "lowest_review_overall",
+            "highest_review_overall",
+        ]
 
 
 class CriterionExplanationSerializer(serializers.Serializer):

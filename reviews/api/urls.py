@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.api import views
+from reviews.api import concern_views, views
 
 urlpatterns = [
     path("framework/", views.LiveFrameworkView.as_view(), name="framework"),
@@ -20,4 +20,14 @@ urlpatterns = [
     path("programmes/<slug:slug>/reviews/", views.ProgrammeReviewListView.as_view(), name="programme-review-list"),
     path("programmes/<slug:slug>/reviewers/", views.ProgrammeAssignView.as_view(), name="programme-assign"),
     path("programmes/<slug:slug>/publish/", views.ProgrammePublishView.as_view(), name="programme-publish"),
+    # Concerns: anyone raises one; convenors triage; the provider's editors respond.
+    path("concerns/stamp/", concern_views.ConcernStampView.as_view(), name="concern-stamp"),
+    path("programmes/<slug:slug>/concerns/", concern_views.ProgrammeConcernRaiseView.as_view(), name="concern-raise"),
+    path("concerns/", concern_views.ConcernListView.as_view(), name="concern-list"),
+    path("concerns/<int:concern_id>/dismiss/", concern_views.ConcernDismissView.as_view(), name="concern-dismiss"),
+    path("concerns/<int:concern_id>/ask-provider/", concern_views.ConcernAskProviderView.as_view(), name="concern-ask"),
+    path(
+        "concerns/<int:concern_id>/rereview/", concern_views.ConcernOrderRereviewView.as_view(), name="concern-rereview"
+    ),
+    path("concerns/<int:concern_id>/respond/", concern_views.ConcernRespondView.as_view(), name="concern-respond"),
 ]

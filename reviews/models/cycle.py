@@ -12,6 +12,7 @@ from reviews.models.notification import Notification
 class ReReviewReason(models.TextChoices):
     REACCREDITATION = "reaccreditation", "Reaccreditation"
     CONCERN = "concern", "A concern"
+    CHANGE = "change", "A change to what was reviewed"
 
 
 class ReReview(models.Model):

@@ -13,6 +13,7 @@ class NotificationKind(models.TextChoices):
     CONCERN_QUESTION = "concern-question", "Concern: question for the provider"
     SUBMITTED = "submitted", "Programme submitted"
     WITHDRAWN = "withdrawn", "Programme withdrawn"
+    REREVIEW = "rereview", "Re-review ordered"
 
 
 class Notification(models.Model):

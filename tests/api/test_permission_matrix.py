@@ -5,14 +5,17 @@ this user). 404: the object exists but is not visible to this user (another revi
 so its existence does not leak. Where a role is allowed, the request is the endpoint's happy path.
 """
 
+import time
 from datetime import date, timedelta
 
 import pytest
+from django.core import signing
 
 from feedback import services as feedback_services
 from feedback.models import Questionnaire
 from leaders import services as leader_services
 from pool.services import application_submit
+from reviews.models import Concern
 from summaries.models import ExportJob
 from summaries.services import export_run
 from tests.api.workflow_data import full_scores, make_mid_review, make_spare_reviewer
@@ -136,6 +139,15 @@ MATRIX = [
         {"body": "We can start in September."},
         {**EDITOR_ONLY, "provider_editor": 201},
     ),
+    # Concerns: anyone raises one (anonymously with a stamp); convenors triage; the provider's editors
+    # read those about their programmes and respond.
+    ("get", "/api/v1/concerns/stamp/", None, PUBLIC),
+    ("post", "/api/v1/programmes/{published}/concerns/", "concern", dict.fromkeys(ROLES, 201)),
+    ("get", "/api/v1/concerns/", None, only({"provider_editor": 200, "convenor": 200}, otherwise=403)),
+    ("post", "/api/v1/concerns/{concern}/dismiss/", {"reason": "The sessions ran online."}, CONVENOR_ONLY),
+    ("post", "/api/v1/concerns/{concern}/ask-provider/", {"question": "How many sessions ran?"}, CONVENOR_ONLY),
+    ("post", "/api/v1/concerns/{concern}/rereview/", {"public_summary": "Fewer sessions ran."}, CONVENOR_ONLY),
+    ("post", "/api/v1/concerns/{concern}/respond/", {"response": "Two ran; eight moved."}, EDITOR_ONLY),
     # A programme still in review is not public: only its editors and the convenors can address it.
     (
         "post",
@@ -197,6 +209,7 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
         "shortlist": shortlist.pk,
         "enquiry": enquiry.pk,
         "thread": enquiry.threads.get().pk,
+        "concern": Concern.objects.create(programme=mid.published, what="Only two of ten sessions took place.").pk,
     }
     return users, names
 
@@ -208,6 +221,10 @@ def request_for(method, template, body, names):
         body = {"need": "Coaching for new middle leaders.", "phase": "secondary", "staff_count": 6,
                 "starts_on": str(date.today() + timedelta(days=30)), "ends_on": str(date.today() + timedelta(days=90)),
                 "providers": [names["provider"]], "shortlist": names["shortlist"]}  # fmt: skip
+    elif body == "concern":
+        # A stamp as the concern form gives, written a while ago: anonymous clients need one.
+        stamp = signing.dumps({"shown_at": time.time() - 30}, salt="concern-form")
+        body = {"what": "The programme claims ten sessions; two took place.", "stamp": stamp}
     elif body and "assignments" in body:
         body = {"assignments": [{"programme": names["in_review"], "reviewer": "reviewer-ruth"}]}
     return method, template.format(**names), body

@@ -18,6 +18,8 @@ def rate(programme, framework, *, band="Secure", band_rank=2, shown_score=3.1):
         framework=framework,
         review_count=2,
         raw_mean=3.2,
+        lowest_review_overall=2.9,
+        highest_review_overall=3.5,
         shown_score=shown_score,
         band=band,
         band_rank=band_rank,
@@ -61,6 +63,8 @@ def test_a_rated_programme_shows_its_band_in_the_list(anonymous, provider, frame
         "shown_score": 3.1,
         "raw_mean": 3.2,
         "review_count": 2,
+        "lowest_review_overall": 2.9,
+        "highest_review_overall": 3.5,
     }
 
 

@@ -48,6 +48,10 @@ MATRIX = [
     ("get", "/provider/concerns/{other_concern}/respond/", None, only("provider_editor", status=404)),
     ("post", "/provider/programmes/{published}/resubmit/", {}, only("provider_editor", status=302)),
     ("post", "/provider/programmes/{other_programme}/resubmit/", {}, only("provider_editor", status=404)),
+    # Changes to what is public: the provider's own audit trail, and a published portfolio's change.
+    ("get", "/convenor/providers/{provider}/audit/", None, CONVENOR),
+    ("get", "/provider/programmes/{published}/evidence/", None, EDITOR),
+    ("get", "/provider/programmes/{other_programme}/evidence/", None, only("provider_editor", status=404)),
 ]
 
 
@@ -63,6 +67,7 @@ def register(framework, provider, provider_editor, reviewer, convenor, outsider)
         "draft": draft.pk,
         "element": element.pk,
         "criterion": element.criteria.first().pk,
+        "provider": provider.slug,
         "published": published.slug,
         "other_programme": other_programme.slug,
         "concern": Concern.objects.create(programme=published, what="A concern of some length.").pk,
