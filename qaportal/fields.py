@@ -49,6 +49,10 @@ class ChoiceSetFormField(forms.TypedMultipleChoiceField):
 
 class ChoiceSetField(models.BigIntegerField):
     description = "A set of choices, stored as a bitmask"
+    # What django-stubs takes a model attribute of this field to accept and to read back. The column
+    # is a bigint but the Python value is a set, so these narrow IntegerField's types on purpose.
+    _pyi_private_set_type: Iterable[str] | int  # type: ignore[assignment]
+    _pyi_private_get_type: ChoiceSet  # type: ignore[assignment]
 
     def __init__(self, *args, choices_class: type[models.TextChoices], **kwargs):
         self.choices_class = choices_class

@@ -405,7 +405,7 @@ class ProgrammeWriter:
         submitted = created + timedelta(days=rng.randint(3, 30)) if status != ProgrammeStatus.DRAFT else None
         published = (
             submitted + timedelta(days=rng.randint(20, 90))
-            if status in {ProgrammeStatus.PUBLISHED, ProgrammeStatus.WITHDRAWN}
+            if submitted is not None and status in {ProgrammeStatus.PUBLISHED, ProgrammeStatus.WITHDRAWN}
             else None
         )
         sources = rng.sample(words.EVIDENCE_SOURCES, 2)
