@@ -18,6 +18,7 @@ from pool.measures import reviewer_measures
 from pool.models import ApplicationStatus, ReviewerApplication, ReviewerProfile, ReviewerStatus
 from programmes.models import Programme
 from qaportal.errors import DomainError, apply_to_form
+from qaportal.http import SignedInRequest
 from reviews import selectors as review_selectors
 from reviews.forms import ScoringForm
 from reviews.services import MIN_RATIONALE_LENGTH
@@ -31,7 +32,7 @@ PAGE_SIZE = 50
 
 
 @login_required
-def apply(request: HttpRequest) -> HttpResponse:
+def apply(request: SignedInRequest) -> HttpResponse:
     if not policies.may_apply(request.user):
         messages.info(request, "You are already in the reviewer pool.")
         return redirect("pool:application")
@@ -51,7 +52,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def application(request: HttpRequest) -> HttpResponse:
+def application(request: SignedInRequest) -> HttpResponse:
     context = {
         "application": selectors.latest_application(applicant=request.user),
         "profile": ReviewerProfile.objects.filter(reviewer=request.user).first(),
@@ -63,7 +64,7 @@ def application(request: HttpRequest) -> HttpResponse:
 
 
 @reviewer_page
-def calibration_home(request: HttpRequest) -> HttpResponse:
+def calibration_home(request: SignedInRequest) -> HttpResponse:
     if not policies.may_take_calibration(request.user):
         raise PermissionDenied("Calibration is for members of the reviewer pool.")
     context = {
@@ -76,7 +77,7 @@ def calibration_home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @reviewer_page
-def calibration_start(request: HttpRequest) -> HttpResponse:
+def calibration_start(request: SignedInRequest) -> HttpResponse:
     try:
         attempt = calibration.attempt_start(reviewer=request.user)
     except DomainError as error:
@@ -120,7 +121,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return render(request, "pool/attempt.html", context, status=400 if form.errors else 200)
 
 
-def _save_attempt(request: HttpRequest, attempt, form: ScoringForm) -> bool:
+def _save_attempt(request: SignedInRequest, attempt, form: ScoringForm) -> bool:
     submitting = request.POST.get("action") == "submit"
     action = calibration.attempt_submit if submitting else calibration.attempt_save
     try:
@@ -173,7 +174,7 @@ def pool_list(request: HttpRequest) -> HttpResponse:
 
 
 @convenor_page
-def reviewer_detail(request: HttpRequest, username: str) -> HttpResponse:
+def reviewer_detail(request: SignedInRequest, username: str) -> HttpResponse:
     profile = get_object_or_404(
         ReviewerProfile.objects.select_related("reviewer", "calibrated_for"), reviewer__username=username
     )
@@ -224,7 +225,7 @@ def _application(application_id: int) -> ReviewerApplication:
 
 
 @convenor_page
-def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_detail(request: SignedInRequest, application_id: int) -> HttpResponse:
     application = _application(application_id)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -240,7 +241,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
 
 @require_POST
 @convenor_page
-def application_accept(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_accept(request: SignedInRequest, application_id: int) -> HttpResponse:
     application = _application(application_id)
     try:
         services.application_accept(application=application, by=request.user)
@@ -255,7 +256,7 @@ def application_accept(request: HttpRequest, application_id: int) -> HttpRespons
 
 
 @convenor_page
-def exercises(request: HttpRequest) -> HttpResponse:
+def exercises(request: SignedInRequest) -> HttpResponse:
     form = ExerciseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -270,7 +271,7 @@ def exercises(request: HttpRequest) -> HttpResponse:
 
 
 @convenor_page
-def exercise(request: HttpRequest, exercise_id: int) -> HttpResponse:
+def exercise(request: SignedInRequest, exercise_id: int) -> HttpResponse:
     """The panel's reference scores and rationales, entered through the scoring form."""
     exercise = get_object_or_404(selectors.exercises(), pk=exercise_id)
     criteria = review_selectors.framework_criteria(framework_id=exercise.framework_id)
@@ -310,7 +311,7 @@ def _chosen_pairs(request: HttpRequest) -> list[tuple[int, int]]:
     return pairs
 
 
-def _assign_and_report(request: HttpRequest, pairs: list[tuple[int, int]]):
+def _assign_and_report(request: SignedInRequest, pairs: list[tuple[int, int]]):
     outcomes = services.assignments_make(choices=pairs, by=request.user)
     assigned = sum(outcome.assigned for outcome in outcomes)
     refused = [outcome for outcome in outcomes if not outcome.assigned]

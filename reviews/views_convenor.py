@@ -17,6 +17,7 @@ from programmes.querystrings import query_without
 from programmes.services import programme_withdraw
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.errors import DomainError, apply_to_form
+from qaportal.http import SignedInRequest
 from ratings.moderation import moderation_flags
 from reviews import policies, selectors, services
 from reviews.accreditation import open_rereview
@@ -108,7 +109,7 @@ def _render_programme(request: HttpRequest, programme: Programme, assign_form: A
 
 @require_POST
 @convenor_page
-def assign(request: HttpRequest, slug: str) -> HttpResponse:
+def assign(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _programme(slug)
     form = AssignForm(request.POST)
     if form.is_valid():
@@ -127,7 +128,7 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @convenor_page
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: SignedInRequest) -> HttpResponse:
     form = AssignmentsUploadForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -200,7 +201,7 @@ def _review_comment_action(request: HttpRequest, review_id: int, *, template: st
 
 
 @convenor_page
-def return_review(request: HttpRequest, review_id: int) -> HttpResponse:
+def return_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
@@ -212,7 +213,7 @@ def return_review(request: HttpRequest, review_id: int) -> HttpResponse:
 
 
 @convenor_page
-def release_review(request: HttpRequest, review_id: int) -> HttpResponse:
+def release_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
@@ -224,7 +225,7 @@ def release_review(request: HttpRequest, review_id: int) -> HttpResponse:
 
 
 @convenor_page
-def withdraw_review(request: HttpRequest, review_id: int) -> HttpResponse:
+def withdraw_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
@@ -236,7 +237,7 @@ def withdraw_review(request: HttpRequest, review_id: int) -> HttpResponse:
 
 
 @convenor_page
-def withdraw_programme(request: HttpRequest, slug: str) -> HttpResponse:
+def withdraw_programme(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _programme(slug)
     response = _comment_page(
         request,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.errors import DomainError, apply_to_form
+from qaportal.http import SignedInRequest
 from reviews import concerns
 from reviews.accreditation import expiring_and_expired
 from reviews.concern_forms import AskProviderForm, ConcernForm, DismissForm, OrderRereviewForm
@@ -65,7 +66,7 @@ TRIAGE_ACTIONS = {
 
 
 @convenor_page
-def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
+def concern_detail(request: SignedInRequest, concern_id: int) -> HttpResponse:
     concern = get_object_or_404(Concern.objects.select_related("programme__provider"), pk=concern_id)
     chosen = request.POST.get("action") if request.method == "POST" else None
     forms = {name: form_class(request.POST if name == chosen else None, prefix=name)

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from programmes.querystrings import query_without
 from qaportal.errors import DomainError, InvalidTransition, apply_to_form
+from qaportal.http import SignedInRequest
 from qaportal.submissions import create_once
 from reviews import policies, selectors, services
 from reviews.forms import AffiliationForm, AssignmentFilterForm, ConflictForm, EndAffiliationForm, ScoringForm
@@ -103,7 +104,7 @@ def _read_only_message(review: Review) -> str:
     return f"This review is {review.get_state_display().lower()}, so it can no longer be changed."
 
 
-def _save(request: HttpRequest, review: Review, form: ScoringForm) -> bool:
+def _save(request: SignedInRequest, review: Review, form: ScoringForm) -> bool:
     submitting = request.POST.get("action") == "submit"
     action = services.review_submit if submitting else services.review_save_draft
     try:
@@ -146,7 +147,7 @@ def _blind_comparison(user, review: Review):
 
 
 @reviewer_page
-def declare_conflict(request: HttpRequest, review_id: int) -> HttpResponse:
+def declare_conflict(request: SignedInRequest, review_id: int) -> HttpResponse:
     review = _own_review(request, review_id)
     if not policies.may_declare_conflict(request.user, review):
         messages.error(request, _read_only_message(review))
@@ -164,7 +165,7 @@ def declare_conflict(request: HttpRequest, review_id: int) -> HttpResponse:
 
 
 @reviewer_page
-def affiliations(request: HttpRequest) -> HttpResponse:
+def affiliations(request: SignedInRequest) -> HttpResponse:
     form = AffiliationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -184,7 +185,7 @@ def affiliations(request: HttpRequest) -> HttpResponse:
 
 
 @reviewer_page
-def affiliation_end(request: HttpRequest, affiliation_id: int) -> HttpResponse:
+def affiliation_end(request: SignedInRequest, affiliation_id: int) -> HttpResponse:
     """Record the date the reviewer left; the affiliation stays on their record (never erased)."""
     affiliation = get_object_or_404(policies.affiliations_for(request.user), pk=affiliation_id)
     form = EndAffiliationForm(request.POST or None)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError
 
 from qaportal.errors import DomainError
+from qaportal.http import SignedInRequest
 from qaportal.submissions import create_once
 from summaries import charts, policies, services
 from summaries.exports.csv import programme_csv_chunks, table_csv_chunks
@@ -41,7 +42,7 @@ def convenor_required(view):
     return guarded
 
 
-def _page(request: HttpRequest, filterset, export_form: ExportForm, status: int = 200) -> HttpResponse:
+def _page(request: SignedInRequest, filterset, export_form: ExportForm, status: int = 200) -> HttpResponse:
     context = {"filterset": filterset, "form": filterset.form, "export_form": export_form}
     if filterset.is_valid():
         tables = cached_summary_tables(scope=filterset.scope(), wait_for_agreement=False)
@@ -96,7 +97,7 @@ def download_csv(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @convenor_required
-def export_create(request: HttpRequest) -> HttpResponse:
+def export_create(request: SignedInRequest) -> HttpResponse:
     export_form = ExportForm(request.POST)
     filterset = summary_filterset(request.GET)
     if not export_form.is_valid() or not filterset.is_valid():
@@ -129,7 +130,7 @@ def _visible_job(request: HttpRequest, pk) -> ExportJob:
 
 
 @convenor_required
-def export_list(request: HttpRequest) -> HttpResponse:
+def export_list(request: SignedInRequest) -> HttpResponse:
     jobs = ExportJob.objects.filter(requested_by=request.user).select_related("requested_by")[:50]
     return render(request, "summaries/export_list.html", {"jobs": jobs})
 

@@ -30,7 +30,8 @@ class MonthCountSerializer(serializers.Serializer):
 class AgreementRowSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=["criterion", "element"])
     code = serializers.CharField()
-    label = serializers.CharField()
+    # SerializerMetaclass moves declared fields off the class: this never shadows Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     alpha = serializers.FloatField(allow_null=True, help_text="Krippendorff's alpha (ordinal); null if undefined.")
     units = serializers.IntegerField(
         help_text="Criterion: programmes reviewed twice or more; element: (programme, criterion) pairs pooled."
@@ -45,7 +46,8 @@ class AgreementSerializer(serializers.Serializer):
 
 
 class FilterDescriptionSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    # SerializerMetaclass moves declared fields off the class: this never shadows Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     value = serializers.CharField()
 
 
