@@ -91,7 +91,7 @@ def published_programme_update(*, programme: Programme, by: User, data: dict) ->
     if not policies.may_change_published(by, programme):
         raise NotPermitted("Only a published programme of your own provider can be changed this way.")
     _check_length(data)
-    made = {}
+    made: dict[str, ProgrammeChange] = {}
     with transaction.atomic():
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         facts = _differences(programme, data, policies.FACTUAL_FIELDS)
@@ -156,9 +156,9 @@ def _publish(change: ProgrammeChange, by: User) -> None:
         provider = Provider.objects.get(pk=change.provider_id)
         new = {name: pair[1] for name, pair in change.fields.items()}
         provider_update(provider=provider, by=by, data=new, as_convenor=True)
-    else:
+    elif change.programme is not None:  # every other kind is a change to one programme
         _apply(change.programme, change.fields)
-        refresh_search_vectors(programme_ids=[change.programme_id])
+        refresh_search_vectors(programme_ids=[change.programme.id])
 
 
 def change_decide(*, change: ProgrammeChange, by: User, decision: str, note: str = "") -> ProgrammeChange:

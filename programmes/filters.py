@@ -7,13 +7,16 @@ Invalid values never raise: the form reports them and the filter is left out.
 """
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 import numpy as np
 from django import forms
 from django.contrib.postgres.search import SearchRank
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 
 from programmes.facets import pack, unpack
 from programmes.models import Programme
@@ -21,6 +24,9 @@ from programmes.search_query import PrefixWebSearchQuery, has_search_terms, sear
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, FundingRoute
 from providers.vocabulary import Phase, ProviderType, Region
 from qaportal.forms import NamedErrorsMixin
+
+if TYPE_CHECKING:
+    from reviews.models import Band
 
 SORTS = {
     # name: (label, ORM ordering, snapshot order key); every order ends with id so it is stable.
@@ -41,6 +47,12 @@ class ConditionFilter(django_filters.Filter):
     def __init__(self, *args, column: str | None = None, **kwargs):
         self.column = column
         super().__init__(*args, **kwargs)
+
+    def snapshot_column(self) -> str:
+        """The snapshot column a choice or mask facet counts over, declared with the filter."""
+        if self.column is None:
+            raise ImproperlyConfigured(f"The {self.field_name} filter names no snapshot column")
+        return self.column
 
     def is_active(self, value) -> bool:
         # Not ``value in (…, False)``: Decimal("0") == False, and "at most £0" is a real filter.
@@ -157,6 +169,8 @@ class MinimumBandFilter(ConditionFilter, django_filters.ChoiceFilter):
 class ElementMinimumFilter(ConditionFilter, django_filters.ChoiceFilter):
     """With ``element``: that element's mean is at least the chosen band's threshold ("governance at
     least Secure"). Band thresholds come from the live framework, so the words mean one thing."""
+
+    parent: "ProgrammeFilter"  # set by the FilterSet that binds this filter
 
     def threshold(self, value) -> float:
         return float(self.parent.band_thresholds[int(value)])
@@ -280,7 +294,9 @@ class ProgrammeFilter(django_filters.FilterSet):
         form = DirectoryFilterForm
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, bands=None, **kwargs):
+    def __init__(
+        self, data: QueryDict | dict[str, Any] | None = None, *args: Any, bands: list[Band] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(data, *args, **kwargs)
         from programmes.selectors import live_bands
 
@@ -305,7 +321,14 @@ class ProgrammeFilter(django_filters.FilterSet):
         }
 
     def conditions(self) -> dict[str, Q]:
-        return {name: self.filters[name].condition(value) for name, value in self.active_filters().items()}
+        return {name: self.condition_filter(name).condition(value) for name, value in self.active_filters().items()}
+
+    def condition_filter(self, name: str) -> ConditionFilter:
+        """One of the filters that narrow the results (every one but sort)."""
+        filter_ = self.filters[name]
+        if not isinstance(filter_, ConditionFilter):
+            raise TypeError(f"{name} is not a ConditionFilter")
+        return filter_
 
     def sort_name(self) -> str:
         chosen = self.valid_data().get("sort") or ""

@@ -127,7 +127,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @editor_page
-def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_edit(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _own_programme(request, slug)
     if not policies.may_open_edit_form(request.user, programme):
         status = programme.get_status_display().lower()

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
@@ -33,7 +35,7 @@ FOCUS_LABELS, FORMAT_LABELS, MODE_LABELS = (
 PROVIDER_TYPE_LABELS = dict(ProviderType.choices)
 
 
-def _result_rows(rows: list[selectors.ResultRow], compared: list[int]) -> list[dict]:
+def _result_rows(rows: Iterable[selectors.ResultRow], compared: list[int]) -> list[dict]:
     """Each result's text, prepared once: rendering 20–100 results through lookups in the template
     cost more than finding them."""
     prepared = []
@@ -241,7 +243,8 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     # At most four programmes, each explained in a constant number of queries.
     rows = [_compare_row(programme, explain_programme_rating(programme_id=programme.id).elements)
             for programme in programmes]  # fmt: skip
-    sort = request.GET.get("sort") if request.GET.get("sort") in COMPARE_COLUMNS else "title"
+    chosen = request.GET.get("sort") or ""
+    sort = chosen if chosen in COMPARE_COLUMNS else "title"
     descending = request.GET.get("dir") == "desc"
     present = [row for row in rows if COMPARE_COLUMNS[sort][1](row) is not None]
     missing = [row for row in rows if COMPARE_COLUMNS[sort][1](row) is None]
@@ -294,7 +297,7 @@ def _criteria_rows(rows: list[dict]) -> list[dict]:
 
 def how_ratings_work(request: HttpRequest) -> HttpResponse:
     framework = selectors.live_framework()
-    context = {"framework": framework}
+    context: dict[str, object] = {"framework": framework}
     if framework:
         from reviews.models import Element
 

@@ -191,3 +191,11 @@ class PlainURLField(_PlainText, models.URLField):
 
     def formfield(self, **kwargs):
         return models.URLField.formfield(self, **kwargs)
+
+
+def choice_set_field(model: type[models.Model], name: str) -> ChoiceSetField:
+    """The model's ChoiceSetField of this name; any other field is a mistake in the caller."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, ChoiceSetField):
+        raise TypeError(f"{model.__name__}.{name} is not a ChoiceSetField")
+    return field
