@@ -62,7 +62,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(programmes, chosen.get("per_page") or 25).get_page(request.GET.get("page"))
     page.object_list = selectors.with_review_counts(list(page.object_list))
-    tabs = [(value, ProgrammeStatus(value).label) for value in selectors.QUEUE_STATUSES]
+    tabs: list[tuple[str, str]] = [(value, ProgrammeStatus(value).label) for value in selectors.QUEUE_STATUSES]
     tabs.append((selectors.REREVIEW_TAB, "Under re-review"))
     changes_waiting = ProgrammeChange.objects.filter(state=ProgrammeChange.State.PENDING).count()
     context = {
@@ -136,10 +136,10 @@ def upload(request: SignedInRequest) -> HttpResponse:
             report = services.assignments_import(csv_text=form.cleaned_data["file"], by=request.user)
         except DomainError as error:
             apply_to_form(form, error)
-    context = {"form": form, "report": report}
+    context: dict[str, object] = {"form": form, "report": report}
     if report is not None:
-        context["assigned"] = sum(line.assigned for line in report)
-        context["refused"] = len(report) - context["assigned"]
+        assigned = sum(line.assigned for line in report)
+        context.update(assigned=assigned, refused=len(report) - assigned)
     return render(request, "reviews/convenor/upload.html", context)
 
 

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -54,7 +57,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 
 
 # action: (form, service, message on success); each service takes the concern, the convenor and the form's data.
-TRIAGE_ACTIONS = {
+TRIAGE_ACTIONS: dict[str, tuple[type[forms.Form], Callable[..., Concern], str]] = {
     "dismiss": (DismissForm, concerns.concern_dismiss, "Concern dismissed."),
     "ask": (AskProviderForm, concerns.concern_ask_provider, "The provider has been asked to respond."),
     "rereview": (

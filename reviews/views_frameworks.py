@@ -81,7 +81,7 @@ def framework(request: HttpRequest, framework_id: int) -> HttpResponse:
         "levels": list(version.levels.all()),
         "bands": list(version.bands.all()),
         "settings": [
-            (SettingsForm.base_fields[name].label, getattr(version, name)) for name in SettingsForm._meta.fields
+            (SettingsForm.base_fields[name].label, getattr(version, name)) for name in frameworks.settings_fields()
         ],
         "problems": frameworks.incompleteness(version) if version.status == FrameworkStatus.DRAFT else [],
     }

@@ -40,7 +40,7 @@ def _own_review(request: HttpRequest, review_id: int) -> Review:
 
 
 @reviewer_page
-def assignments(request: HttpRequest) -> HttpResponse:
+def assignments(request: SignedInRequest) -> HttpResponse:
     filters = AssignmentFilterForm(request.GET)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     reviews = selectors.my_assignments(reviewer=request.user, state=chosen.get("state", ""), search=chosen.get("q", ""))
@@ -50,7 +50,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
 
 
 @reviewer_page
-def review(request: HttpRequest, review_id: int) -> HttpResponse:
+def review(request: SignedInRequest, review_id: int) -> HttpResponse:
     """Score a programme; read-only once handed in (unless returned)."""
     review = _own_review(request, review_id)
     criteria = selectors.framework_criteria(framework_id=review.framework_id)

@@ -6,6 +6,7 @@ version never changes: the models refuse it and, on PostgreSQL, triggers refuse 
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -206,7 +207,7 @@ class Criterion(FrameworkPart):
         max_digits=5, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
     )
     position = models.PositiveSmallIntegerField()
-    crosswalk_tags = models.ManyToManyField(
+    crosswalk_tags: "models.ManyToManyField[CrosswalkTag, Any]" = models.ManyToManyField(
         "CrosswalkTag", blank=True, related_name="criteria", help_text="The parts of other frameworks it evidences."
     )
 
