@@ -40,6 +40,7 @@ def parse_organisations(text: str) -> list[DeclaredOrganisation]:
         raise ValidationFailed({"organisations": [f"List at most {MAX_ORGANISATIONS} organisations."]})
     for number, line in enumerate(lines, start=1):
         match = ORGANISATION_LINE.match(line)
+        assert match is not None  # the pattern matches any non-empty line
         left = match["left"]
         left_on = None
         if left:
@@ -214,7 +215,9 @@ def _clean_tags(tags: list[str]) -> list[str]:
     return sorted({tag.strip().lower()[:60] for tag in tags if tag.strip()})
 
 
-def _profile_changes(profile, status, capacity, tags, phases, focus_levels) -> list[str]:
+def _profile_changes(
+    profile: ReviewerProfile, status: str, capacity: int, tags: list[str], phases: list[str], focus_levels: list[str]
+) -> list[str]:
     changes = []
     if profile.status != status:
         changes.append(f"status: {profile.status} → {status}")

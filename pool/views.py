@@ -94,7 +94,7 @@ def _own_attempt(request: HttpRequest, attempt_id: int):
 
 
 @reviewer_page
-def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     """The calibration exercise, scored through the same form as a review."""
     attempt = _own_attempt(request, attempt_id)
     if attempt.state != "draft":
@@ -140,7 +140,7 @@ def _save_attempt(request: SignedInRequest, attempt, form: ScoringForm) -> bool:
 
 
 @reviewer_page
-def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_result(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
     if attempt.state == "draft":
         return redirect("pool:attempt", attempt_id=attempt.id)
@@ -153,7 +153,7 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 @convenor_page
-def pool_list(request: HttpRequest) -> HttpResponse:
+def pool_list(request: SignedInRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in ReviewerStatus.values else ""
     search = request.GET.get("q", "").strip()[:100]
@@ -216,7 +216,7 @@ def reviewer_detail(request: SignedInRequest, username: str) -> HttpResponse:
 
 
 @convenor_page
-def applications(request: HttpRequest) -> HttpResponse:
+def applications(request: SignedInRequest) -> HttpResponse:
     return render(request, "pool/applications.html", {"applications": selectors.pending_applications()})
 
 
@@ -290,7 +290,7 @@ def exercise(request: SignedInRequest, exercise_id: int) -> HttpResponse:
                 messages.success(request, "The exercise is open to reviewers." if opening else "Reference saved.")
                 return redirect("pool:exercise", exercise_id=exercise.id)
     else:
-        initial = {}
+        initial: dict[str, object] = {}
         for reference in exercise.references.all():
             initial[f"score_{reference.criterion_id}"] = reference.score
             initial[f"rationale_{reference.criterion_id}"] = reference.rationale
@@ -323,7 +323,7 @@ def _assign_and_report(request: SignedInRequest, pairs: list[tuple[int, int]]):
 
 
 @convenor_page
-def queue_suggestions(request: HttpRequest) -> HttpResponse:
+def queue_suggestions(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         pairs = _chosen_pairs(request)
         if not pairs:
@@ -336,7 +336,7 @@ def queue_suggestions(request: HttpRequest) -> HttpResponse:
 
 
 @convenor_page
-def choose_reviewers(request: HttpRequest, slug: str) -> HttpResponse:
+def choose_reviewers(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.select_related("provider"), slug=slug)
     if request.method == "POST":
         pairs = [
