@@ -233,7 +233,35 @@ def _choices(choices_class) -> list[tuple[str, str]]:
     return list(choices_class.choices)
 
 
-class ProgrammeFilter(django_filters.FilterSet):
+class ConditionFilterSet(django_filters.FilterSet):
+    """What the programme and provider directories share: the filters that narrow, and their conditions."""
+
+    def valid_data(self) -> dict:
+        """The parameters that passed validation (invalid ones are reported and ignored)."""
+        self.form.is_valid()
+        return self.form.cleaned_data
+
+    def active_filters(self) -> dict[str, object]:
+        """name → value of every filter that narrows the results (sort and the bare element excluded)."""
+        data = self.valid_data()
+        return {
+            name: data.get(name)
+            for name, filter_ in self.filters.items()
+            if isinstance(filter_, ConditionFilter) and filter_.is_active(data.get(name))
+        }
+
+    def conditions(self) -> dict[str, Q]:
+        return {name: self.condition_filter(name).condition(value) for name, value in self.active_filters().items()}
+
+    def condition_filter(self, name: str) -> ConditionFilter:
+        """One of the filters that narrow the results (every one but sort)."""
+        filter_ = self.filters[name]
+        if not isinstance(filter_, ConditionFilter):
+            raise TypeError(f"{name} is not a ConditionFilter")
+        return filter_
+
+
+class ProgrammeFilter(ConditionFilterSet):
     """Filters and sort of the programme directory: the URL's whole state, validated."""
 
     q = SearchFilter(label="Search programmes", max_length=200)
@@ -295,7 +323,11 @@ class ProgrammeFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(
-        self, data: QueryDict | dict[str, Any] | None = None, *args: Any, bands: list[Band] | None = None, **kwargs: Any
+        self,
+        data: QueryDict | dict[str, Any] | None = None,
+        *args: Any,
+        bands: "list[Band] | None" = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(data, *args, **kwargs)
         from programmes.selectors import live_bands
@@ -305,30 +337,6 @@ class ProgrammeFilter(django_filters.FilterSet):
         self.band_thresholds = {band.rank: band.min_score for band in self.bands}
         for name in ("min_band", "element_min"):
             self.filters[name].extra["choices"] = band_choices
-
-    def valid_data(self) -> dict:
-        """The parameters that passed validation (invalid ones are reported and ignored)."""
-        self.form.is_valid()
-        return self.form.cleaned_data
-
-    def active_filters(self) -> dict[str, object]:
-        """name → value of every filter that narrows the results (sort and the bare element excluded)."""
-        data = self.valid_data()
-        return {
-            name: data.get(name)
-            for name, filter_ in self.filters.items()
-            if isinstance(filter_, ConditionFilter) and filter_.is_active(data.get(name))
-        }
-
-    def conditions(self) -> dict[str, Q]:
-        return {name: self.condition_filter(name).condition(value) for name, value in self.active_filters().items()}
-
-    def condition_filter(self, name: str) -> ConditionFilter:
-        """One of the filters that narrow the results (every one but sort)."""
-        filter_ = self.filters[name]
-        if not isinstance(filter_, ConditionFilter):
-            raise TypeError(f"{name} is not a ConditionFilter")
-        return filter_
 
     def sort_name(self) -> str:
         chosen = self.valid_data().get("sort") or ""

@@ -293,7 +293,7 @@ def directory_ids(*, params: QueryDict | dict[str, Any]) -> list[int]:
     return directory.results.ids()
 
 
-def details_updated_since_review(*, programme: Programme) -> ProgrammeChange | None:
+def details_updated_since_review(*, programme: Programme) -> "ProgrammeChange | None":
     """When factual details last changed after publication, and which ones; None if they have not."""
     from programmes.models import ProgrammeChange
 
