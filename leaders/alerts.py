@@ -99,7 +99,7 @@ def find_new_matches(*, now: datetime) -> int:
     by_query: dict[str, list[tuple]] = defaultdict(list)
     for search in searches:
         by_query[search[2]].append(search)
-    rows = []
+    rows: list[AlertSent] = []
     bands = live_bands()
     for query, group in by_query.items() if published else ():
         filterset = ProgrammeFilter(QueryDict(query), bands=bands)

@@ -8,6 +8,7 @@ from feedback.selectors import participant_ratings_for
 from leaders import policies
 from leaders.models import Shortlist, ShortlistEntry
 from programmes.models import Programme
+from qaportal.roles import Visitor
 
 ELEMENTS = ["purpose", "governance", "process", "definitions", "value"]
 
@@ -19,20 +20,20 @@ EXPORT_HEADER = [
 ]  # fmt: skip
 
 
-def shortlists_with_counts(user) -> QuerySet[Shortlist]:
+def shortlists_with_counts(user: Visitor) -> QuerySet[Shortlist]:
     return policies.shortlists_for(user).annotate(programme_count=Count("entries"))
 
 
-def shortlist_with_entries(user, shortlist_id: int) -> Shortlist:
+def shortlist_with_entries(user: Visitor, shortlist_id: int) -> Shortlist:
     entries = ShortlistEntry.objects.select_related("programme__provider", "programme__rating").order_by("added_at")
     return policies.shortlists_for(user).prefetch_related(Prefetch("entries", queryset=entries)).get(pk=shortlist_id)
 
 
-def _score(value) -> float | str:
+def _score(value: float | None) -> float | str:
     return "" if value is None else round(value, 2)
 
 
-def export_rows(shortlist: Shortlist, site: str) -> list[list]:
+def export_rows(shortlist: Shortlist, site: str) -> list[list[object]]:
     """One row per programme with the evidence summary a commissioner needs (three queries)."""
     entries: list[ShortlistEntry] = list(shortlist.entries.all())
     participants = participant_ratings_for([entry.programme_id for entry in entries])
