@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -70,13 +71,13 @@ def _queue_agreement(filters: dict) -> None:
 
 
 @convenor_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     filterset = summary_filterset(request.GET)
     return _page(request, filterset, ExportForm(), status=200 if filterset.is_valid() else 400)
 
 
 @convenor_required
-def download_csv(request: HttpRequest) -> HttpResponse:
+def download_csv(request: HttpRequest) -> HttpResponseBase:
     """Streamed CSV: the programmes (default) or one summary table, for the filters in the query string."""
     filterset = summary_filterset(request.GET)
     table_key = request.GET.get("table", "programmes")
@@ -170,7 +171,7 @@ def export_status(request: HttpRequest, pk) -> JsonResponse:
 
 @never_cache
 @convenor_required
-def export_download(request: HttpRequest, pk) -> HttpResponse:
+def export_download(request: HttpRequest, pk) -> HttpResponseBase:
     job = _visible_job(request, pk)
     if not policies.export_is_downloadable(job):
         status = 410 if job.status in ("ready", "expired") else 409

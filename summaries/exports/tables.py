@@ -15,6 +15,7 @@ from django.utils import timezone
 from programmes.models import Programme
 from programmes.vocabulary import ElementKey, FocusLevel, ProgrammeStatus
 from providers.vocabulary import ProviderType
+from qaportal.fields import choice_set_field
 from summaries.selectors import DIMENSION_LABELS, REGION_NOTE, Agreement, Statistic, SummaryTables
 
 
@@ -92,7 +93,7 @@ def _labels(field_name: str, mask: int | None) -> str:
     # combinations across 200,000 rows: each combination is turned into labels once.
     if not mask:
         return ""
-    return "; ".join(Programme._meta.get_field(field_name).values_of(mask).labels())
+    return "; ".join(choice_set_field(Programme, field_name).values_of(mask).labels())
 
 
 def programme_row(values: tuple, *, datetimes: Callable[[datetime.datetime | None], object]) -> list:
