@@ -298,7 +298,7 @@ class SnapshotHolder:
         self._bands: dict[int, list] = {}
 
     def reusing(self) -> bool:
-        return getattr(settings, "DIRECTORY_SNAPSHOT_REUSE", True)
+        return settings.DIRECTORY_SNAPSHOT_REUSE
 
     def current(self) -> DirectorySnapshot:
         """The snapshot to answer this request from.
@@ -324,7 +324,7 @@ class SnapshotHolder:
             return self._snapshot
 
     def _refresh_due(self) -> bool:
-        return time.time() - self.built_at >= getattr(settings, "DIRECTORY_SNAPSHOT_REFRESH_SECONDS", 5)
+        return time.time() - self.built_at >= settings.DIRECTORY_SNAPSHOT_REFRESH_SECONDS
 
     def _install(self, snapshot: DirectorySnapshot, fingerprint: Fingerprint) -> None:
         self._snapshot, self._fingerprint, self.built_at = snapshot, fingerprint, time.time()

@@ -21,10 +21,6 @@ from summaries.selectors import cached_summary_tables
 
 logger = logging.getLogger(__name__)
 
-# How long a finished file is kept; the periodic clean-up deletes it afterwards.
-EXPORT_LIFETIME = timedelta(hours=getattr(settings, "SUMMARIES_EXPORT_LIFETIME_HOURS", 24))
-
-
 # An export job's id: its UUID, or that UUID written out (as a task's argument is).
 JobId = uuid.UUID | str
 
@@ -142,7 +138,7 @@ def _build_claimed(job_id: JobId) -> ExportJob:
         progress=100,
         progress_note="Ready",
         finished_at=finished,
-        expires_at=finished + EXPORT_LIFETIME,
+        expires_at=finished + timedelta(hours=settings.SUMMARIES_EXPORT_LIFETIME_HOURS),
     )
     job.refresh_from_db()
     return job
