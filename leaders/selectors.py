@@ -9,6 +9,7 @@ from leaders import policies
 from leaders.models import Shortlist, ShortlistEntry
 from programmes.models import Programme
 from qaportal.roles import Visitor
+from ratings.models import band_name
 
 ELEMENTS = ["purpose", "governance", "process", "definitions", "value"]
 
@@ -46,7 +47,7 @@ def export_rows(shortlist: Shortlist, site: str) -> list[list[object]]:
             programme.title, programme.provider.name, programme.provider.get_provider_type_display(),
             programme.get_focus_level_display(), programme.get_format_display(), programme.get_delivery_mode_display(),
             programme.contact_hours, programme.duration_weeks, float(programme.cost_per_participant),
-            ", ".join(programme.funding_routes), rating.band if rating and rating.band_rank else "Not yet rated",
+            ", ".join(programme.funding_routes), band_name(rating.band if rating else None),
             _score(rating.raw_mean if rating else None), rating.review_count if rating else 0,
             *[_score(getattr(rating, f"score_{key}", None)) for key in ELEMENTS],
             programme.intended_outcomes, programme.evidence_base,

@@ -18,6 +18,7 @@ from qaportal.display import money, score_figure
 from qaportal.redirects import next_or
 from qaportal.spreadsheets import InertCsvWriter
 from ratings.explain import explain_programme_rating
+from ratings.models import band_name
 from ratings.selectors import rating_has_expired, rating_history
 from reviews.programme_cycle import programme_cycle
 
@@ -50,7 +51,7 @@ def _result_rows(rows: Iterable[selectors.ResultRow], compared: list[int]) -> li
         prepared.append({
             "id": row.id, "title": row.title, "url": reverse("programmes:detail", kwargs={"slug": row.slug}),
             "provider": f"{row.provider_name} ({PROVIDER_TYPE_LABELS.get(row.provider_type, row.provider_type)})",
-            "band": row.band if rated else "Not yet rated", "band_rank": row.band_rank if rated else None,
+            "band": band_name(row.band), "band_rank": row.band_rank if rated else None,
             "score": score, "facts": " · ".join(str(fact) for fact in facts), "in_compare": row.id in compared,
             "expired": rated and row.rating_expired_at is not None,
         })  # fmt: skip
@@ -102,7 +103,7 @@ def _export_row(programme: Programme, site: str, participant=None) -> list:
         programme.title, programme.provider.name, programme.provider.get_provider_type_display(),
         programme.get_focus_level_display(), programme.get_format_display(), programme.get_delivery_mode_display(),
         programme.contact_hours, programme.duration_weeks, programme.cost_per_participant, programme.funding_routes,
-        programme.phases, programme.regions, rating.band if rating else "Not yet rated",
+        programme.phases, programme.regions, band_name(rating.band if rating else None),
         _rounded(rating.raw_mean if rating else None), _rounded(rating.shown_score if rating else None),
         rating.review_count if rating else 0, *[_rounded(score) for score in scores],
         *_participant_columns(participant), site + programme.get_absolute_url(),

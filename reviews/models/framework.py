@@ -23,6 +23,10 @@ MAX_LEVELS = 9
 LEVEL_RANGE = Q(level__gte=1) & Q(level__lte=MAX_LEVELS)
 
 
+# What a programme without a band is called, unless its framework words it otherwise.
+NOT_RATED_LABEL = "Not yet rated"
+
+
 class FrameworkStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
@@ -68,7 +72,7 @@ class Framework(models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text="Submitted reviews whose means on one element differ by this much flag a programme for moderation.",
     )
-    not_rated_label = PlainCharField(max_length=40, default="Not yet rated")
+    not_rated_label = PlainCharField(max_length=40, default=NOT_RATED_LABEL)
     calibration_pass_alpha = models.DecimalField(
         max_digits=4,
         decimal_places=3,
