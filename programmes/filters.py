@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
+from django.utils.functional import cached_property
 
 from programmes.facets import pack, unpack
 from programmes.models import Programme
@@ -234,7 +235,25 @@ def _choices(choices_class) -> list[tuple[str, str]]:
 
 
 class ConditionFilterSet(django_filters.FilterSet):
-    """What the programme and provider directories share: the filters that narrow, and their conditions."""
+    """What the programme and provider directories share: the filters that narrow, their conditions,
+    and the live framework's bands as the choices of the ``BAND_FILTERS``."""
+
+    BAND_FILTERS: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        data: QueryDict | dict[str, Any] | None = None,
+        *args: Any,
+        bands: "list[Band] | None" = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, *args, **kwargs)
+        from programmes.selectors import live_bands
+
+        self.bands = live_bands() if bands is None else bands
+        band_choices = [(str(band.rank), band.name) for band in self.bands]
+        for name in self.BAND_FILTERS:
+            self.filters[name].extra["choices"] = band_choices
 
     def valid_data(self) -> dict:
         """The parameters that passed validation (invalid ones are reported and ignored)."""
@@ -322,21 +341,11 @@ class ProgrammeFilter(ConditionFilterSet):
         form = DirectoryFilterForm
         fields: list[str] = []
 
-    def __init__(
-        self,
-        data: QueryDict | dict[str, Any] | None = None,
-        *args: Any,
-        bands: "list[Band] | None" = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(data, *args, **kwargs)
-        from programmes.selectors import live_bands
+    BAND_FILTERS = ("min_band", "element_min")
 
-        self.bands = live_bands() if bands is None else bands
-        band_choices = [(str(band.rank), band.name) for band in self.bands]
-        self.band_thresholds = {band.rank: band.min_score for band in self.bands}
-        for name in ("min_band", "element_min"):
-            self.filters[name].extra["choices"] = band_choices
+    @cached_property
+    def band_thresholds(self) -> dict[int, Decimal]:
+        return {band.rank: band.min_score for band in self.bands}
 
     def sort_name(self) -> str:
         chosen = self.valid_data().get("sort") or ""

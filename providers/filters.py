@@ -1,17 +1,16 @@
 """The provider directory's filters (shared with the API), built from the programme filters' parts."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import django_filters
 from django.db.models import F, OrderBy, Q
-from django.http import QueryDict
 
 from programmes.filters import BitmaskFilter, ChoicesFilter, ConditionFilter, ConditionFilterSet, MinimumBandFilter
 from providers.models import Provider
 from providers.vocabulary import Phase, ProviderType, Region
 
 if TYPE_CHECKING:
-    from reviews.models import Band
+    pass
 
 # name: (label, ORM ordering)
 PROVIDER_SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
@@ -71,18 +70,7 @@ class ProviderFilter(ConditionFilterSet):
         model = Provider
         fields: list[str] = []
 
-    def __init__(
-        self,
-        data: QueryDict | dict[str, Any] | None = None,
-        *args: Any,
-        bands: "list[Band] | None" = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(data, *args, **kwargs)
-        from programmes.selectors import live_bands
-
-        self.bands = live_bands() if bands is None else bands
-        self.filters["min_band"].extra["choices"] = [(str(band.rank), band.name) for band in self.bands]
+    BAND_FILTERS = ("min_band",)
 
     def sort_name(self) -> str:
         chosen = self.valid_data().get("sort")
