@@ -156,9 +156,12 @@ def _publish(change: ProgrammeChange, by: User) -> None:
         provider = Provider.objects.get(pk=change.provider_id)
         new = {name: pair[1] for name, pair in change.fields.items()}
         provider_update(provider=provider, by=by, data=new, as_convenor=True)
-    elif change.programme is not None:  # every other kind is a change to one programme
-        _apply(change.programme, change.fields)
-        refresh_search_vectors(programme_ids=[change.programme.id])
+    else:
+        programme = change.programme
+        if programme is None:  # every other kind is a change to one programme
+            raise ValueError(f"A {change.kind} change names no programme")
+        _apply(programme, change.fields)
+        refresh_search_vectors(programme_ids=[programme.id])
 
 
 def change_decide(*, change: ProgrammeChange, by: User, decision: str, note: str = "") -> ProgrammeChange:
