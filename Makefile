@@ -36,9 +36,11 @@ reset-demo: stop-db ## Delete the demo's data folder (database and files); the n
 test: setup services browser ## Set up and run the whole suite against PostgreSQL and Redis.
 	$(BIN)/pytest
 
-lint: setup ## ruff: lint and format check.
+lint: setup ## ruff (lint and format check), mypy (types), djLint (templates): what pre-commit runs too.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/djlint templates --lint
 
 format: setup
 	$(BIN)/ruff check --fix .

@@ -177,6 +177,26 @@ def naive_facet_pass(search: str | None) -> float:
     return statistics.median(timings)
 
 
+def measured_row(client: Client, label: str, url: str, repeat: int) -> dict:
+    """One request's figures: server time, its queries, their database time and the bare-SQL floor."""
+    measured = measure(client, url, repeat, cold_search=label.endswith("search not cached"))
+    database = statistics.median(measured["database"])
+    outside = statistics.median(measured["server"]) - database
+    spacing = outside / max(len(measured["statements"]), 1)
+    floor = statistics.median(bare_sql_floor(measured["statements"], repeat, spacing))
+    row = {
+        "request": label,
+        "url": url,
+        "p50_ms": percentile(measured["server"], 0.5) * 1000,
+        "p95_ms": percentile(measured["server"], 0.95) * 1000,
+        "queries": len(measured["statements"]),
+        "db_ms": database * 1000,
+        "floor_ms": floor * 1000,
+    }
+    row["db_over_floor"] = row["db_ms"] / row["floor_ms"] if row["floor_ms"] else 0
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
@@ -200,21 +220,7 @@ def main() -> None:
     for label, url in requests:
         if arguments.only not in label:
             continue
-        measured = measure(client, url, arguments.repeat, cold_search=label.endswith("search not cached"))
-        database = statistics.median(measured["database"])
-        outside = statistics.median(measured["server"]) - database
-        spacing = outside / max(len(measured["statements"]), 1)
-        floor = statistics.median(bare_sql_floor(measured["statements"], arguments.repeat, spacing))
-        row = {
-            "request": label,
-            "url": url,
-            "p50_ms": percentile(measured["server"], 0.5) * 1000,
-            "p95_ms": percentile(measured["server"], 0.95) * 1000,
-            "queries": len(measured["statements"]),
-            "db_ms": database * 1000,
-            "floor_ms": floor * 1000,
-        }
-        row["db_over_floor"] = row["db_ms"] / row["floor_ms"] if row["floor_ms"] else 0
+        row = measured_row(client, label, url, arguments.repeat)
         rows.append(row)
         print(f"{label[:60]:60} {row['p50_ms']:7.1f} {row['p95_ms']:7.1f} {row['queries']:7} {row['db_ms']:7.1f} "
               f"{row['floor_ms']:8.1f} {row['db_over_floor']:8.2f}")  # fmt: skip

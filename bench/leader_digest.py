@@ -55,61 +55,74 @@ def random_query(rng: random.Random) -> str:
 
 
 def generate(now: datetime) -> None:
-    from django.contrib.auth.models import User
     from django.db import connection, transaction
 
-    from leaders.models import AlertSent, LeaderAccount, SavedSearch, Shortlist, ShortlistEntry
-    from programmes.models import Programme
+    from leaders.models import AlertSent, LeaderAccount, SavedSearch, ShortlistEntry
 
-    rng = random.Random(15)
     with transaction.atomic():
         AlertSent.objects.all().delete()
         if not LeaderAccount.objects.exists():
-            users = User.objects.bulk_create(
-                [User(username=f"bench-leader-{n}", email=f"bench-leader-{n}@school.example", password="!")
-                 for n in range(LEADERS)], batch_size=5000)  # fmt: skip
-            LeaderAccount.objects.bulk_create([LeaderAccount(user=user, email_verified_at=now) for user in users],
-                                              batch_size=5000)  # fmt: skip
-            published = list(Programme.objects.filter(status="published").values_list("id", flat=True))
-            searches, shortlists = [], []
-            for user in users:
-                queries = {random_query(rng) for _ in range(SEARCHES_EACH * 2)}
-                searches += [SavedSearch(owner=user, name=f"Search {n}", query=query, checked_until=now)
-                             for n, query in enumerate(sorted(queries)[:SEARCHES_EACH])]  # fmt: skip
-                shortlists.append(Shortlist(owner=user, name="Commissioning"))
-            SavedSearch.objects.bulk_create(searches, batch_size=5000)
-            Shortlist.objects.bulk_create(shortlists, batch_size=5000)
-            entries = [
-                ShortlistEntry(shortlist=shortlist, programme_id=programme_id)
-                for shortlist in shortlists
-                for programme_id in rng.sample(published, SHORTLISTED_EACH)
-            ]
-            ShortlistEntry.objects.bulk_create(entries, batch_size=5000)
+            _make_leaders(random.Random(15), now)
         week_ago = now - timedelta(days=7)
         LeaderAccount.objects.update(last_digest_at=week_ago - timedelta(minutes=1))
         SavedSearch.objects.update(checked_until=week_ago)
         ShortlistEntry.objects.update(added_at=now - timedelta(days=30))
-        with connection.cursor() as cursor:
-            # The week's news: programmes newly published, shortlisted ones re-rated and withdrawn.
-            cursor.execute("DELETE FROM ratings_ratinghistory WHERE computed_at > %s", [week_ago])
-            cursor.execute(
-                "UPDATE programmes_programme SET published_at = %s - random() * interval '6 days' WHERE id IN "
-                "(SELECT id FROM programmes_programme WHERE status = 'published' ORDER BY id DESC LIMIT %s)",
-                [now, NEW_PROGRAMMES],
-            )
-            cursor.execute(
-                "INSERT INTO ratings_ratinghistory (programme_id, review_count, shown_score, band, computed_at) "
-                "SELECT programme_id, 3, 3.1, 'Secure', %s - interval '1 day' FROM "
-                "(SELECT DISTINCT programme_id FROM leaders_shortlistentry ORDER BY programme_id LIMIT %s) AS picked",
-                [now, RERATED],
-            )
-            cursor.execute(
-                "UPDATE programmes_programme SET status = 'withdrawn' WHERE id IN (SELECT DISTINCT programme_id "
-                "FROM leaders_shortlistentry ORDER BY programme_id DESC LIMIT %s)",
-                [WITHDRAWN],
-            )
+        _the_weeks_news(now, week_ago)
         cursor = connection.cursor()
         cursor.execute("ANALYZE leaders_shortlistentry; ANALYZE leaders_savedsearch; ANALYZE ratings_ratinghistory")
+
+
+def _make_leaders(rng: random.Random, now: datetime) -> None:
+    """LEADERS verified leaders, each with saved searches and one shortlist of published programmes."""
+    from django.contrib.auth.models import User
+
+    from leaders.models import LeaderAccount, SavedSearch, Shortlist, ShortlistEntry
+    from programmes.models import Programme
+
+    users = User.objects.bulk_create(
+        [User(username=f"bench-leader-{n}", email=f"bench-leader-{n}@school.example", password="!")
+         for n in range(LEADERS)], batch_size=5000)  # fmt: skip
+    LeaderAccount.objects.bulk_create([LeaderAccount(user=user, email_verified_at=now) for user in users],
+                                      batch_size=5000)  # fmt: skip
+    published = list(Programme.objects.filter(status="published").values_list("id", flat=True))
+    searches, shortlists = [], []
+    for user in users:
+        queries = {random_query(rng) for _ in range(SEARCHES_EACH * 2)}
+        searches += [SavedSearch(owner=user, name=f"Search {n}", query=query, checked_until=now)
+                     for n, query in enumerate(sorted(queries)[:SEARCHES_EACH])]  # fmt: skip
+        shortlists.append(Shortlist(owner=user, name="Commissioning"))
+    SavedSearch.objects.bulk_create(searches, batch_size=5000)
+    Shortlist.objects.bulk_create(shortlists, batch_size=5000)
+    entries = [
+        ShortlistEntry(shortlist=shortlist, programme_id=programme_id)
+        for shortlist in shortlists
+        for programme_id in rng.sample(published, SHORTLISTED_EACH)
+    ]
+    ShortlistEntry.objects.bulk_create(entries, batch_size=5000)
+
+
+def _the_weeks_news(now: datetime, week_ago: datetime) -> None:
+    """Programmes newly published, shortlisted ones re-rated and withdrawn, all within the week."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM ratings_ratinghistory WHERE computed_at > %s", [week_ago])
+        cursor.execute(
+            "UPDATE programmes_programme SET published_at = %s - random() * interval '6 days' WHERE id IN "
+            "(SELECT id FROM programmes_programme WHERE status = 'published' ORDER BY id DESC LIMIT %s)",
+            [now, NEW_PROGRAMMES],
+        )
+        cursor.execute(
+            "INSERT INTO ratings_ratinghistory (programme_id, review_count, shown_score, band, computed_at) "
+            "SELECT programme_id, 3, 3.1, 'Secure', %s - interval '1 day' FROM "
+            "(SELECT DISTINCT programme_id FROM leaders_shortlistentry ORDER BY programme_id LIMIT %s) AS picked",
+            [now, RERATED],
+        )
+        cursor.execute(
+            "UPDATE programmes_programme SET status = 'withdrawn' WHERE id IN (SELECT DISTINCT programme_id "
+            "FROM leaders_shortlistentry ORDER BY programme_id DESC LIMIT %s)",
+            [WITHDRAWN],
+        )
 
 
 def timed(label: str, figures: dict, function, *args, **kwargs):

@@ -72,6 +72,17 @@ def timed(function, runs: int) -> tuple[list[float], object]:
     return seconds, result
 
 
+def print_report(report: dict, runs: int) -> None:
+    one, queue = report["one_programme_ms"], report["queue"]
+    print(
+        f"Pool of {report['pool']:,} reviewers, {report['reviews']:,} reviews, {report['cores']} cores, "
+        f"load {report['load_average_after']}\n"
+        f"one programme: p50 {one['p50']:.1f} ms, max {one['max']:.1f} ms over {runs} runs (target < 100 ms)\n"
+        f"queue of {queue['programmes']:,}: p50 {queue['seconds_p50']:.2f} s, max {queue['max']:.2f} s; "
+        f"{queue['picks']:,} reviewers suggested, {queue['short']} programmes short (target < 10 s)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20)
@@ -103,14 +114,7 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM reviews_review")
         report["reviews"] = cursor.fetchone()[0]
-    print(
-        f"Pool of {pool_size:,} reviewers, {report['reviews']:,} reviews, {os.cpu_count()} cores, load {load}\n"
-        f"one programme: p50 {report['one_programme_ms']['p50']:.1f} ms, "
-        f"max {report['one_programme_ms']['max']:.1f} ms "
-        f"over {options.runs} runs (target < 100 ms)\n"
-        f"queue of {len(made):,}: p50 {report['queue']['seconds_p50']:.2f} s, max {report['queue']['max']:.2f} s; "
-        f"{picks:,} reviewers suggested, {short} programmes short (target < 10 s)"
-    )
+    print_report(report, options.runs)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
     (results / f"pool-{datetime.now(UTC):%Y%m%d-%H%M%S}.json").write_text(json.dumps(report, indent=2))

@@ -12,25 +12,26 @@ from feedback.models import FeedbackRound
 from programmes import policies as programme_policies
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
+from qaportal.roles import Visitor
 from reviews import policies as review_policies
 
 
-def may_moderate_feedback(user) -> bool:
+def may_moderate_feedback(user: Visitor) -> bool:
     return review_policies.is_convenor(user)
 
 
-def may_edit_questionnaire(user) -> bool:
+def may_edit_questionnaire(user: Visitor) -> bool:
     return review_policies.is_convenor(user)
 
 
-def may_create_round(user, programme: Programme) -> bool:
+def may_create_round(user: Visitor, programme: Programme) -> bool:
     return programme.status == ProgrammeStatus.PUBLISHED and programme_policies.edits_provider_of(user, programme)
 
 
-def programmes_for_rounds(user) -> QuerySet[Programme]:
+def programmes_for_rounds(user: Visitor) -> QuerySet[Programme]:
     """The programmes whose rounds this user may see: their own providers' (others are not found)."""
     return programme_policies.programmes_for_editor(user)
 
 
-def rounds_for_editor(user) -> QuerySet[FeedbackRound]:
+def rounds_for_editor(user: Visitor) -> QuerySet[FeedbackRound]:
     return FeedbackRound.objects.filter(programme__in=programme_policies.programmes_for_editor(user))

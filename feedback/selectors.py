@@ -46,8 +46,9 @@ def participant_summary(*, programme_id: int) -> ParticipantSummary:
     """The programme's participant rating with its questions' means and published comments
     (at most four queries)."""
     rating = ParticipantRating.objects.filter(programme_id=programme_id).first()
-    texts = dict(rating.questionnaire.questions.values_list("code", "text")) if rating and rating.is_shown else {}
-    means = [QuestionMean(code, texts[code], rating.question_means.get(code)) for code in texts]
+    shown = rating if rating is not None and rating.is_shown else None
+    texts = dict(shown.questionnaire.questions.values_list("code", "text")) if shown else {}
+    means = [QuestionMean(code, texts[code], shown.question_means.get(code)) for code in texts if shown]
     published = ParticipantResponse.objects.filter(round__programme_id=programme_id,
                                                    comment_status=CommentStatus.APPROVED)  # fmt: skip
     comments = list(published.order_by("-submitted_on")[:PUBLISHED_COMMENTS_SHOWN])

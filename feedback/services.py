@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -49,7 +51,9 @@ def formatted_code(code: str) -> str:
 # --- Rounds ---------------------------------------------------------------------------------
 
 
-def _round_errors(*, cohort_label: str, cohort_size: int | None, closes_on: date | None, today: date) -> dict:
+def _round_errors(
+    *, cohort_label: str, cohort_size: int | None, closes_on: date | None, today: date
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not cohort_label.strip():
         errors["cohort_label"] = ["Enter a name for the cohort, such as ‘Spring 2026, Leeds’"]
@@ -68,7 +72,7 @@ def _round_errors(*, cohort_label: str, cohort_size: int | None, closes_on: date
 
 @transaction.atomic
 def feedback_round_create(
-    *, programme: Programme, by, cohort_label: str, cohort_size: int | None, closes_on: date | None
+    *, programme: Programme, by: User, cohort_label: str, cohort_size: int | None, closes_on: date | None
 ) -> FeedbackRound:
     """A round for a cohort of a published programme, with one single-use code per participant."""
     if not policies.may_create_round(by, programme):
@@ -76,7 +80,7 @@ def feedback_round_create(
     errors = _round_errors(
         cohort_label=cohort_label, cohort_size=cohort_size, closes_on=closes_on, today=timezone.localdate()
     )
-    if errors:
+    if errors or cohort_size is None or closes_on is None:  # _round_errors names the missing ones
         raise ValidationFailed(errors)
     questionnaire = Questionnaire.objects.get(is_live=True)
     feedback_round = FeedbackRound.objects.create(
@@ -120,7 +124,7 @@ def link_for_answering(code: str) -> ParticipantLink:
     return link
 
 
-def _answer_errors(questions: list[Question], scale_max: int, answers: dict) -> dict:
+def _answer_errors(questions: list[Question], scale_max: int, answers: Mapping[str, object]) -> dict[str, list[str]]:
     errors = {}
     for question in questions:
         value = answers.get(question.code)
@@ -129,7 +133,7 @@ def _answer_errors(questions: list[Question], scale_max: int, answers: dict) -> 
     return errors
 
 
-def response_submit(*, code: str, answers: dict, comment: str = "") -> ParticipantResponse:
+def response_submit(*, code: str, answers: Mapping[str, object], comment: str = "") -> ParticipantResponse:
     """Record one participant's answers through their link, once.
 
     The link is claimed by a conditional update in the same transaction as the response: of two
@@ -144,7 +148,8 @@ def response_submit(*, code: str, answers: dict, comment: str = "") -> Participa
         errors["comment"] = ["Your comment must be 2,000 characters or fewer"]
     if errors:
         raise ValidationFailed(errors)
-    kept = {question.code: answers[question.code] for question in questions}
+    # Every answer is a whole number on the scale by now (_answer_errors).
+    kept = {question.code: value for question in questions if isinstance(value := answers[question.code], int)}
     share = sum(value - 1 for value in kept.values()) / (len(kept) * (questionnaire.scale_max - 1))
     with transaction.atomic():
         if not _claim_link(link_id=link.pk):
@@ -171,13 +176,14 @@ def _claim_link(*, link_id: int) -> bool:
             "WHERE link.id = %s AND link.used_at IS NULL AND round.id = link.round_id AND round.closes_on >= %s",
             [timezone.now(), link_id, timezone.localdate()],
         )
-        return cursor.rowcount == 1
+        claimed: int = cursor.rowcount
+        return claimed == 1
 
 
 # --- Comments ---------------------------------------------------------------------------------
 
 
-def comment_moderate(*, response: ParticipantResponse, by, approve: bool) -> ParticipantResponse:
+def comment_moderate(*, response: ParticipantResponse, by: User, approve: bool) -> ParticipantResponse:
     """Publish a participant's comment on the programme's page, or keep it off."""
     if not policies.may_moderate_feedback(by):
         raise NotPermitted("Only convenors approve participants' comments.")
@@ -198,20 +204,20 @@ QUESTIONNAIRE_SETTINGS = ["name", "introduction", "scale_max", "scale_low_label"
                           "min_responses", "burst_minutes", "burst_share", "identical_share"]  # fmt: skip
 
 
-def _guard_editor(by) -> None:
+def _guard_editor(by: User) -> None:
     if not policies.may_edit_questionnaire(by):
         raise NotPermitted("Only convenors change the participant questionnaire.")
 
 
 @transaction.atomic
-def questionnaire_draft_start(*, by) -> Questionnaire:
+def questionnaire_draft_start(*, by: User) -> Questionnaire:
     """The draft of the next version (a copy of the live one), or the draft already started."""
     _guard_editor(by)
     draft = Questionnaire.objects.filter(is_published=False).first()
     if draft:
         return draft
     live = Questionnaire.objects.get(is_live=True)
-    latest = Questionnaire.objects.order_by("-version").values_list("version", flat=True).first()
+    latest = Questionnaire.objects.order_by("-version").values_list("version", flat=True).first() or 0
     copied = {name: getattr(live, name) for name in QUESTIONNAIRE_SETTINGS}
     draft = Questionnaire.objects.create(**copied, version=latest + 1)
     Question.objects.bulk_create(
@@ -220,7 +226,7 @@ def questionnaire_draft_start(*, by) -> Questionnaire:
     return draft
 
 
-def _question_errors(questions: list[dict]) -> dict:
+def _question_errors(questions: list[dict[str, str]]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not questions:
         errors["questions"] = ["Add at least one question"]
@@ -232,7 +238,9 @@ def _question_errors(questions: list[dict]) -> dict:
 
 
 @transaction.atomic
-def questionnaire_draft_update(*, draft: Questionnaire, by, values: dict, questions: list[dict]) -> Questionnaire:
+def questionnaire_draft_update(
+    *, draft: Questionnaire, by: User, values: dict[str, object], questions: list[dict[str, str]]
+) -> Questionnaire:
     """Replace a draft's settings and questions (``questions``: dicts of code and text, in order)."""
     _guard_editor(by)
     draft = Questionnaire.objects.select_for_update().get(pk=draft.pk)
@@ -253,7 +261,7 @@ def questionnaire_draft_update(*, draft: Questionnaire, by, values: dict, questi
 
 
 @transaction.atomic
-def questionnaire_publish(*, draft: Questionnaire, by) -> Questionnaire:
+def questionnaire_publish(*, draft: Questionnaire, by: User) -> Questionnaire:
     """Make a draft the live version; new rounds use it, and every participant rating is
     recomputed with its settings (existing rounds keep the questions they were asked)."""
     _guard_editor(by)
@@ -365,4 +373,5 @@ def _clear_markers(seen: dict[int, datetime]) -> int:
             "WHERE marker.programme_id = seen.programme_id AND marker.marked_at = seen.marked_at",
             [list(seen), list(seen.values())],
         )
-        return cursor.rowcount
+        deleted: int = cursor.rowcount
+        return deleted

@@ -12,6 +12,7 @@ from feedback import patterns, selectors, services
 from feedback.forms import ModerateCommentForm, QuestionnaireForm
 from feedback.models import ParticipantResponse, Questionnaire
 from qaportal.errors import DomainError, apply_to_form
+from qaportal.http import SignedInRequest
 from reviews.views_convenor import convenor_page
 
 
@@ -26,7 +27,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @convenor_page
 @require_POST
-def moderate_comment(request: HttpRequest, response_id) -> HttpResponse:
+def moderate_comment(request: SignedInRequest, response_id) -> HttpResponse:
     response = get_object_or_404(ParticipantResponse, pk=response_id)
     form = ModerateCommentForm(request.POST)
     if not form.is_valid():
@@ -52,13 +53,13 @@ def questionnaires(request: HttpRequest) -> HttpResponse:
 
 @convenor_page
 @require_POST
-def questionnaire_new(request: HttpRequest) -> HttpResponse:
+def questionnaire_new(request: SignedInRequest) -> HttpResponse:
     draft = services.questionnaire_draft_start(by=request.user)
     return redirect("feedback-convenor:questionnaire-edit", version=draft.version)
 
 
 @convenor_page
-def questionnaire_edit(request: HttpRequest, version: int) -> HttpResponse:
+def questionnaire_edit(request: SignedInRequest, version: int) -> HttpResponse:
     draft = get_object_or_404(Questionnaire, version=version, is_published=False)
     form = QuestionnaireForm(request.POST or None, instance=draft)
     if request.method == "POST" and form.is_valid():

@@ -13,10 +13,11 @@ from feedback import policies, selectors, services
 from feedback.forms import RoundForm
 from programmes.manage_views import editor_page
 from qaportal.errors import DomainError, apply_to_form
+from qaportal.http import SignedInRequest
 
 
 @editor_page
-def rounds(request: HttpRequest, slug: str) -> HttpResponse:
+def rounds(request: SignedInRequest, slug: str) -> HttpResponse:
     """A programme's feedback rounds, and a form to start one (published programmes only)."""
     programme = get_object_or_404(policies.programmes_for_rounds(request.user).select_related("provider"), slug=slug)
     may_create = policies.may_create_round(request.user, programme)

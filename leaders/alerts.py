@@ -27,6 +27,7 @@ from leaders.models import AlertFrequency, AlertKind, AlertSent, LeaderAccount, 
 from programmes.filters import ProgrammeFilter
 from programmes.models import Programme
 from programmes.selectors import live_bands
+from ratings.models import band_name
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ def find_new_matches(*, now: datetime) -> int:
     by_query: dict[str, list[tuple]] = defaultdict(list)
     for search in searches:
         by_query[search[2]].append(search)
-    rows = []
+    rows: list[AlertSent] = []
     bands = live_bands()
     for query, group in by_query.items() if published else ():
         filterset = ProgrammeFilter(QueryDict(query), bands=bands)
@@ -216,9 +217,10 @@ def deliver_to(*, user_id: int, now: datetime) -> int:
         for kind, programme_id, search_id in sorted(claimed):
             programme = programmes[programme_id]
             rating = getattr(programme, "rating", None)
+            band = band_name(rating.band if rating else None)
             alerts.append({"kind": kind, "title": programme.title, "slug": programme.slug,
                            "provider": programme.provider.name, "search": searches.get(search_id, ""),
-                           "band": rating.band if rating and rating.band_rank else "not yet rated"})  # fmt: skip
+                           "band": band if rating and rating.band_rank else band.lower()})  # fmt: skip
         compose(user, alerts).send()
         LeaderAccount.objects.filter(user_id=user_id).update(last_digest_at=now)
     return len(claimed)

@@ -12,6 +12,8 @@ from leaders.models import Enquiry, EnquiryThread, Shortlist, ShortlistEntry
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
 from providers.models import Provider
+from qaportal.roles import Visitor
+from ratings.models import band_name
 
 ELEMENTS = ["purpose", "governance", "process", "definitions", "value"]
 
@@ -23,20 +25,20 @@ EXPORT_HEADER = [
 ]  # fmt: skip
 
 
-def shortlists_with_counts(user) -> QuerySet[Shortlist]:
+def shortlists_with_counts(user: Visitor) -> QuerySet[Shortlist]:
     return policies.shortlists_for(user).annotate(programme_count=Count("entries"))
 
 
-def shortlist_with_entries(user, shortlist_id: int) -> Shortlist:
+def shortlist_with_entries(user: Visitor, shortlist_id: int) -> Shortlist:
     entries = ShortlistEntry.objects.select_related("programme__provider", "programme__rating").order_by("added_at")
     return policies.shortlists_for(user).prefetch_related(Prefetch("entries", queryset=entries)).get(pk=shortlist_id)
 
 
-def _score(value) -> float | str:
+def _score(value: float | None) -> float | str:
     return "" if value is None else round(value, 2)
 
 
-def export_rows(shortlist: Shortlist, site: str) -> list[list]:
+def export_rows(shortlist: Shortlist, site: str) -> list[list[object]]:
     """One row per programme with the evidence summary a commissioner needs (three queries)."""
     entries: list[ShortlistEntry] = list(shortlist.entries.all())
     participants = participant_ratings_for([entry.programme_id for entry in entries])
@@ -49,7 +51,7 @@ def export_rows(shortlist: Shortlist, site: str) -> list[list]:
             programme.title, programme.provider.name, programme.provider.get_provider_type_display(),
             programme.get_focus_level_display(), programme.get_format_display(), programme.get_delivery_mode_display(),
             programme.contact_hours, programme.duration_weeks, float(programme.cost_per_participant),
-            ", ".join(programme.funding_routes), rating.band if rating and rating.band_rank else "Not yet rated",
+            ", ".join(programme.funding_routes), band_name(rating.band if rating else None),
             _score(rating.raw_mean if rating else None), rating.review_count if rating else 0,
             *[_score(getattr(rating, f"score_{key}", None)) for key in ELEMENTS],
             programme.intended_outcomes, programme.evidence_base,

@@ -85,12 +85,12 @@ def leader_verify_email(*, token: str) -> User:
     return user
 
 
-def _guard(by, shortlist: Shortlist | None = None) -> None:
+def _guard(by: User, shortlist: Shortlist | None = None) -> None:
     if not policies.is_leader(by) or (shortlist is not None and shortlist.owner_id != by.pk):
         raise NotPermitted("Shortlists belong to the school leader who made them.")
 
 
-def shortlist_create(*, by, name: str) -> Shortlist:
+def shortlist_create(*, by: User, name: str) -> Shortlist:
     _guard(by)
     name = name.strip()
     if not name:
@@ -104,7 +104,7 @@ def shortlist_create(*, by, name: str) -> Shortlist:
         raise ValidationFailed({"name": [f"You already have a shortlist called ‘{name}’"]}) from taken
 
 
-def shortlist_add(*, by, shortlist: Shortlist, programme: Programme, note: str = "") -> ShortlistEntry:
+def shortlist_add(*, by: User, shortlist: Shortlist, programme: Programme, note: str = "") -> ShortlistEntry:
     """Add a published programme (again: only the note changes)."""
     _guard(by, shortlist)
     if programme.status != ProgrammeStatus.PUBLISHED:
@@ -123,7 +123,7 @@ def shortlist_add(*, by, shortlist: Shortlist, programme: Programme, note: str =
     return entry
 
 
-def shortlist_note_update(*, by, entry: ShortlistEntry, note: str) -> ShortlistEntry:
+def shortlist_note_update(*, by: User, entry: ShortlistEntry, note: str) -> ShortlistEntry:
     _guard(by, entry.shortlist)
     if len(note) > 2000:
         raise ValidationFailed({"note": ["Your note must be 2,000 characters or fewer"]})
@@ -132,12 +132,12 @@ def shortlist_note_update(*, by, entry: ShortlistEntry, note: str) -> ShortlistE
     return entry
 
 
-def shortlist_remove(*, by, entry: ShortlistEntry) -> None:
+def shortlist_remove(*, by: User, entry: ShortlistEntry) -> None:
     _guard(by, entry.shortlist)
     entry.delete()
 
 
-def shortlist_delete(*, by, shortlist: Shortlist) -> None:
+def shortlist_delete(*, by: User, shortlist: Shortlist) -> None:
     _guard(by, shortlist)
     shortlist.delete()
 
@@ -162,7 +162,7 @@ def directory_query(address: str) -> str:
     return urlencode(pairs)
 
 
-def saved_search_create(*, by, name: str, query: str) -> SavedSearch:
+def saved_search_create(*, by: User, name: str, query: str) -> SavedSearch:
     _guard(by)
     name = name.strip() or "My search"
     if SavedSearch.objects.filter(owner=by).count() >= MAX_SAVED_SEARCHES:
@@ -173,13 +173,13 @@ def saved_search_create(*, by, name: str, query: str) -> SavedSearch:
     return search
 
 
-def saved_search_delete(*, by, search) -> None:
+def saved_search_delete(*, by: User, search: SavedSearch) -> None:
     if search.owner_id != by.pk:
         raise NotPermitted("Saved searches belong to the leader who saved them.")
     search.delete()
 
 
-def alert_frequency_set(*, user, frequency: str) -> None:
+def alert_frequency_set(*, user: User, frequency: str) -> None:
     LeaderAccount.objects.filter(user=user).update(alert_frequency=frequency)
 
 

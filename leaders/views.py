@@ -21,6 +21,7 @@ from leaders.forms import AlertsForm, NoteForm, SavedSearchForm, ShortlistForm, 
 from leaders.models import LeaderAccount, SavedSearch, Shortlist, ShortlistEntry
 from programmes.models import Programme
 from qaportal.errors import DomainError, ValidationFailed, apply_to_form
+from qaportal.http import SignedInRequest
 
 
 def leader_page(view):
@@ -60,7 +61,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @leader_page
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: SignedInRequest) -> HttpResponse:
     form = ShortlistForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,7 +89,7 @@ def _account_page(request, *, form=None, search_form=None) -> HttpResponse:
 
 @leader_page
 @require_POST
-def search_save(request: HttpRequest) -> HttpResponse:
+def search_save(request: SignedInRequest) -> HttpResponse:
     """Save a search: from the directory's button (its query) or a pasted directory address."""
     if "query" in request.POST:
         query = services.directory_query(request.POST["query"])
@@ -110,7 +111,7 @@ def search_save(request: HttpRequest) -> HttpResponse:
 
 @leader_page
 @require_POST
-def search_delete(request: HttpRequest, search_id: int) -> HttpResponse:
+def search_delete(request: SignedInRequest, search_id: int) -> HttpResponse:
     search = get_object_or_404(SavedSearch, pk=search_id, owner=request.user)
     services.saved_search_delete(by=request.user, search=search)
     messages.success(request, f"Search ‘{search.name}’ deleted.")
@@ -119,7 +120,7 @@ def search_delete(request: HttpRequest, search_id: int) -> HttpResponse:
 
 @leader_page
 @require_POST
-def alerts_settings(request: HttpRequest) -> HttpResponse:
+def alerts_settings(request: SignedInRequest) -> HttpResponse:
     form = AlertsForm(request.POST)
     if form.is_valid():
         services.alert_frequency_set(user=request.user, frequency=form.cleaned_data["alert_frequency"])
@@ -162,7 +163,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 @leader_page
 @require_POST
-def shortlist_add(request: HttpRequest) -> HttpResponse:
+def shortlist_add(request: SignedInRequest) -> HttpResponse:
     """Add a programme from the directory, its page or compare: to a chosen list or a new one."""
     programme = get_object_or_404(Programme, pk=request.POST.get("programme") or 0)
     try:
@@ -187,20 +188,20 @@ def _own_entry(request: HttpRequest, entry_id: int) -> ShortlistEntry:
 
 @leader_page
 @require_POST
-def entry_note(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_note(request: SignedInRequest, entry_id: int) -> HttpResponse:
     entry = _own_entry(request, entry_id)
     form = NoteForm(request.POST)
     if form.is_valid():
         services.shortlist_note_update(by=request.user, entry=entry, note=form.cleaned_data["note"])
         messages.success(request, f"Note on ‘{entry.programme.title}’ saved.")
     else:
-        messages.error(request, form.errors["note"][0])
+        messages.error(request, str(form.errors["note"][0]))
     return redirect("leaders:shortlist", shortlist_id=entry.shortlist_id)
 
 
 @leader_page
 @require_POST
-def entry_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_remove(request: SignedInRequest, entry_id: int) -> HttpResponse:
     entry = _own_entry(request, entry_id)
     services.shortlist_remove(by=request.user, entry=entry)
     messages.success(request, f"‘{entry.programme.title}’ removed from the shortlist.")

@@ -69,7 +69,7 @@ def exercise_create(*, title: str, programme_slug: str, by: User) -> Calibration
     programme = Programme.objects.filter(slug=programme_slug.strip()).first()
     if programme is None:
         errors["programme"] = [f"No programme has the slug “{programme_slug.strip()}”."]
-    if errors:
+    if errors or programme is None:
         raise ValidationFailed(errors)
     return CalibrationExercise.objects.create(
         title=title.strip(), programme=programme, framework=live_framework(), created_by=by
@@ -94,7 +94,9 @@ def references_save(*, exercise: CalibrationExercise, by: User, scores: dict[int
                 defaults={"score": typed.score, "rationale": typed.rationale.strip()},
             )
         if open_it:
-            saved = {row.criterion_id: (row.score, row.rationale) for row in exercise.references.all()}
+            saved: dict[int, tuple[int | None, str]] = {
+                row.criterion_id: (row.score, row.rationale) for row in exercise.references.all()
+            }
             errors = missing_scores(framework_id=exercise.framework_id, saved=saved)
             if errors:
                 raise ValidationFailed(errors)
@@ -239,16 +241,21 @@ def differences(*, attempt: CalibrationAttempt) -> list[Difference]:
     """Criterion by criterion, the reviewer's score beside the panel's, in the framework's order."""
     references = {row.criterion_id: row for row in ReferenceScore.objects.filter(exercise_id=attempt.exercise_id)}
     own = {row.criterion_id: row for row in attempt.scores.all()}
-    criteria = Criterion.objects.filter(element__framework_id=attempt.exercise.framework_id).select_related("element")
+    criteria = (
+        Criterion.objects.filter(element__framework_id=attempt.exercise.framework_id)
+        .select_related("element")
+        .order_by("element__position", "position")
+    )
+    pairs = [(criterion, own.get(criterion.id), references.get(criterion.id)) for criterion in criteria]
     return [
-        Difference(criterion, own[c.id].score, own[c.id].rationale, references[c.id].score, references[c.id].rationale)
-        for criterion in criteria.order_by("element__position", "position")
-        if (c := criterion).id in own and c.id in references and own[c.id].score is not None
+        Difference(criterion, mine.score, mine.rationale, panel.score, panel.rationale)
+        for criterion, mine, panel in pairs
+        if mine is not None and panel is not None and mine.score is not None
     ]
 
 
-def saved_form_values(attempt: CalibrationAttempt) -> dict:
-    initial = {"overall_comment": attempt.overall_comment}
+def saved_form_values(attempt: CalibrationAttempt) -> dict[str, object]:
+    initial: dict[str, object] = {"overall_comment": attempt.overall_comment}
     for row in attempt.scores.all():
         initial[score_field(row.criterion_id)] = row.score
         initial[rationale_field(row.criterion_id)] = row.rationale

@@ -153,7 +153,10 @@ def _programmes(where: str, params: dict) -> list[ProgrammeFacts]:
             PROGRAMMES_SQL.format(where=where, limit="LIMIT %(limit)s" if params.get("limit") else ""), params
         )
         rows = cursor.fetchall()
-    return [ProgrammeFacts(*row[:8], reviewer_ids=frozenset(row[8]), active_reviews=row[9]) for row in rows]
+    return [
+        ProgrammeFacts(id_, slug, title, provider, focus, phases, status, submitted, frozenset(reviewers), active)
+        for id_, slug, title, provider, focus, phases, status, submitted, reviewers, active in rows
+    ]
 
 
 def programme_facts(*, programme_ids: list[int]) -> list[ProgrammeFacts]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -99,7 +100,7 @@ def reviewer_measures(*, reviewer_ids: list[int]) -> dict[int, ReviewerMeasures]
     """Measures for the reviewers named (a page of them): two grouped queries. Each reviewer's alpha
     ranges over the score levels of the frameworks their published reviews were made against (the
     same levels as ``ratings.agreement.framework_levels``), read in the second query."""
-    params = {
+    params: dict[str, Any] = {
         "reviewers": reviewer_ids,
         "published": ReviewState.PUBLISHED,
         "state_action": Action.STATE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from pool.models import ApplicationStatus, CalibrationAttempt, CalibrationExercise, ReviewerApplication, ReviewerProfile
@@ -25,7 +26,7 @@ def pending_applications() -> QuerySet[ReviewerApplication]:
     return ReviewerApplication.objects.filter(status=ApplicationStatus.PENDING).select_related("applicant")
 
 
-def latest_application(*, applicant) -> ReviewerApplication | None:
+def latest_application(*, applicant: User) -> ReviewerApplication | None:
     return ReviewerApplication.objects.filter(applicant=applicant).order_by("-created_at", "-id").first()
 
 
@@ -33,5 +34,5 @@ def exercises() -> QuerySet[CalibrationExercise]:
     return CalibrationExercise.objects.select_related("programme", "framework").order_by("-created_at", "-id")
 
 
-def attempts_of(*, reviewer) -> QuerySet[CalibrationAttempt]:
+def attempts_of(*, reviewer: User) -> QuerySet[CalibrationAttempt]:
     return CalibrationAttempt.objects.filter(reviewer=reviewer).select_related("exercise").order_by("-started_at")

@@ -40,6 +40,7 @@ def parse_organisations(text: str) -> list[DeclaredOrganisation]:
         raise ValidationFailed({"organisations": [f"List at most {MAX_ORGANISATIONS} organisations."]})
     for number, line in enumerate(lines, start=1):
         match = ORGANISATION_LINE.match(line)
+        assert match is not None  # the pattern matches any non-empty line
         left = match["left"]
         left_on = None
         if left:
@@ -74,19 +75,7 @@ def application_submit(
         raise NotPermitted("Sign in to apply.")
     if not policies.may_apply(applicant):
         raise InvalidTransition("You are already in the reviewer pool.")
-    errors: dict[str, list[str]] = {}
-    if not current_role.strip():
-        errors["current_role"] = ["Enter your current role, for example “Deputy headteacher”."]
-    if not experience.strip():
-        errors["experience"] = ["Tell us about your experience of professional development."]
-    if not phases:
-        errors["phases"] = ["Select the school phases you know."]
-    if not focus_levels:
-        errors["focus_levels"] = ["Select the staff whose development you know."]
-    try:
-        parse_organisations(organisations)
-    except ValidationFailed as error:
-        errors.update(error.field_errors)
+    errors = _application_errors(current_role, experience, phases, focus_levels, organisations)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -103,6 +92,25 @@ def application_submit(
         )
         record_pool_event(actor=applicant, reviewer_id=applicant.id, action="applied")
     return application
+
+
+def _application_errors(
+    current_role: str, experience: str, phases: list[str], focus_levels: list[str], organisations: str
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not current_role.strip():
+        errors["current_role"] = ["Enter your current role, for example “Deputy headteacher”."]
+    if not experience.strip():
+        errors["experience"] = ["Tell us about your experience of professional development."]
+    if not phases:
+        errors["phases"] = ["Select the school phases you know."]
+    if not focus_levels:
+        errors["focus_levels"] = ["Select the staff whose development you know."]
+    try:
+        parse_organisations(organisations)
+    except ValidationFailed as error:
+        errors.update(error.field_errors)
+    return errors
 
 
 def _locked_pending(application: ReviewerApplication, by: User) -> ReviewerApplication:
@@ -214,7 +222,9 @@ def _clean_tags(tags: list[str]) -> list[str]:
     return sorted({tag.strip().lower()[:60] for tag in tags if tag.strip()})
 
 
-def _profile_changes(profile, status, capacity, tags, phases, focus_levels) -> list[str]:
+def _profile_changes(
+    profile: ReviewerProfile, status: str, capacity: int, tags: list[str], phases: list[str], focus_levels: list[str]
+) -> list[str]:
     changes = []
     if profile.status != status:
         changes.append(f"status: {profile.status} → {status}")

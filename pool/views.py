@@ -18,6 +18,7 @@ from pool.measures import reviewer_measures
 from pool.models import ApplicationStatus, ReviewerApplication, ReviewerProfile, ReviewerStatus
 from programmes.models import Programme
 from qaportal.errors import DomainError, apply_to_form
+from qaportal.http import SignedInRequest
 from reviews import selectors as review_selectors
 from reviews.forms import ScoringForm
 from reviews.services import MIN_RATIONALE_LENGTH
@@ -31,7 +32,7 @@ PAGE_SIZE = 50
 
 
 @login_required
-def apply(request: HttpRequest) -> HttpResponse:
+def apply(request: SignedInRequest) -> HttpResponse:
     if not policies.may_apply(request.user):
         messages.info(request, "You are already in the reviewer pool.")
         return redirect("pool:application")
@@ -51,7 +52,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def application(request: HttpRequest) -> HttpResponse:
+def application(request: SignedInRequest) -> HttpResponse:
     context = {
         "application": selectors.latest_application(applicant=request.user),
         "profile": ReviewerProfile.objects.filter(reviewer=request.user).first(),
@@ -63,7 +64,7 @@ def application(request: HttpRequest) -> HttpResponse:
 
 
 @reviewer_page
-def calibration_home(request: HttpRequest) -> HttpResponse:
+def calibration_home(request: SignedInRequest) -> HttpResponse:
     if not policies.may_take_calibration(request.user):
         raise PermissionDenied("Calibration is for members of the reviewer pool.")
     context = {
@@ -76,7 +77,7 @@ def calibration_home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @reviewer_page
-def calibration_start(request: HttpRequest) -> HttpResponse:
+def calibration_start(request: SignedInRequest) -> HttpResponse:
     try:
         attempt = calibration.attempt_start(reviewer=request.user)
     except DomainError as error:
@@ -93,7 +94,7 @@ def _own_attempt(request: HttpRequest, attempt_id: int):
 
 
 @reviewer_page
-def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     """The calibration exercise, scored through the same form as a review."""
     attempt = _own_attempt(request, attempt_id)
     if attempt.state != "draft":
@@ -120,7 +121,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return render(request, "pool/attempt.html", context, status=400 if form.errors else 200)
 
 
-def _save_attempt(request: HttpRequest, attempt, form: ScoringForm) -> bool:
+def _save_attempt(request: SignedInRequest, attempt, form: ScoringForm) -> bool:
     submitting = request.POST.get("action") == "submit"
     action = calibration.attempt_submit if submitting else calibration.attempt_save
     try:
@@ -139,7 +140,7 @@ def _save_attempt(request: HttpRequest, attempt, form: ScoringForm) -> bool:
 
 
 @reviewer_page
-def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_result(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
     if attempt.state == "draft":
         return redirect("pool:attempt", attempt_id=attempt.id)
@@ -152,7 +153,7 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 @convenor_page
-def pool_list(request: HttpRequest) -> HttpResponse:
+def pool_list(request: SignedInRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in ReviewerStatus.values else ""
     search = request.GET.get("q", "").strip()[:100]
@@ -173,7 +174,7 @@ def pool_list(request: HttpRequest) -> HttpResponse:
 
 
 @convenor_page
-def reviewer_detail(request: HttpRequest, username: str) -> HttpResponse:
+def reviewer_detail(request: SignedInRequest, username: str) -> HttpResponse:
     profile = get_object_or_404(
         ReviewerProfile.objects.select_related("reviewer", "calibrated_for"), reviewer__username=username
     )
@@ -215,7 +216,7 @@ def reviewer_detail(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @convenor_page
-def applications(request: HttpRequest) -> HttpResponse:
+def applications(request: SignedInRequest) -> HttpResponse:
     return render(request, "pool/applications.html", {"applications": selectors.pending_applications()})
 
 
@@ -224,7 +225,7 @@ def _application(application_id: int) -> ReviewerApplication:
 
 
 @convenor_page
-def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_detail(request: SignedInRequest, application_id: int) -> HttpResponse:
     application = _application(application_id)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -240,7 +241,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
 
 @require_POST
 @convenor_page
-def application_accept(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_accept(request: SignedInRequest, application_id: int) -> HttpResponse:
     application = _application(application_id)
     try:
         services.application_accept(application=application, by=request.user)
@@ -255,7 +256,7 @@ def application_accept(request: HttpRequest, application_id: int) -> HttpRespons
 
 
 @convenor_page
-def exercises(request: HttpRequest) -> HttpResponse:
+def exercises(request: SignedInRequest) -> HttpResponse:
     form = ExerciseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -270,7 +271,7 @@ def exercises(request: HttpRequest) -> HttpResponse:
 
 
 @convenor_page
-def exercise(request: HttpRequest, exercise_id: int) -> HttpResponse:
+def exercise(request: SignedInRequest, exercise_id: int) -> HttpResponse:
     """The panel's reference scores and rationales, entered through the scoring form."""
     exercise = get_object_or_404(selectors.exercises(), pk=exercise_id)
     criteria = review_selectors.framework_criteria(framework_id=exercise.framework_id)
@@ -289,7 +290,7 @@ def exercise(request: HttpRequest, exercise_id: int) -> HttpResponse:
                 messages.success(request, "The exercise is open to reviewers." if opening else "Reference saved.")
                 return redirect("pool:exercise", exercise_id=exercise.id)
     else:
-        initial = {}
+        initial: dict[str, object] = {}
         for reference in exercise.references.all():
             initial[f"score_{reference.criterion_id}"] = reference.score
             initial[f"rationale_{reference.criterion_id}"] = reference.rationale
@@ -310,7 +311,7 @@ def _chosen_pairs(request: HttpRequest) -> list[tuple[int, int]]:
     return pairs
 
 
-def _assign_and_report(request: HttpRequest, pairs: list[tuple[int, int]]):
+def _assign_and_report(request: SignedInRequest, pairs: list[tuple[int, int]]):
     outcomes = services.assignments_make(choices=pairs, by=request.user)
     assigned = sum(outcome.assigned for outcome in outcomes)
     refused = [outcome for outcome in outcomes if not outcome.assigned]
@@ -322,7 +323,7 @@ def _assign_and_report(request: HttpRequest, pairs: list[tuple[int, int]]):
 
 
 @convenor_page
-def queue_suggestions(request: HttpRequest) -> HttpResponse:
+def queue_suggestions(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         pairs = _chosen_pairs(request)
         if not pairs:
@@ -335,7 +336,7 @@ def queue_suggestions(request: HttpRequest) -> HttpResponse:
 
 
 @convenor_page
-def choose_reviewers(request: HttpRequest, slug: str) -> HttpResponse:
+def choose_reviewers(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.select_related("provider"), slug=slug)
     if request.method == "POST":
         pairs = [

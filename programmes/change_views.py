@@ -11,6 +11,7 @@ from programmes import changes
 from programmes.forms import ChangeDecisionForm
 from programmes.models import ProgrammeChange
 from qaportal.errors import DomainError, apply_to_form
+from qaportal.http import SignedInRequest
 from reviews.views_convenor import convenor_page
 
 
@@ -41,7 +42,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
 
 
 @convenor_page
-def change_decide(request: HttpRequest, change_id: int) -> HttpResponse:
+def change_decide(request: SignedInRequest, change_id: int) -> HttpResponse:
     change = get_object_or_404(ProgrammeChange.objects.select_related("programme", "provider"), pk=change_id)
     form = ChangeDecisionForm(request.POST or None, change=change)
     if request.method == "POST" and form.is_valid():

@@ -67,7 +67,7 @@ def published_programme_update(*, programme: Programme, by: User, data: dict) ->
     if not policies.may_change_published(by, programme):
         raise NotPermitted("Only a published programme of your own provider can be changed this way.")
     _check_length(data)
-    made = {}
+    made: dict[str, ProgrammeChange] = {}
     with transaction.atomic():
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         facts = audit.differences(programme, data, policies.FACTUAL_FIELDS)
@@ -197,8 +197,11 @@ def _publish(change: ProgrammeChange, by: User) -> None:
 
         evidence_write(programme=change.programme, evidence=_evidence_of(change.fields, change.programme))
     else:
-        _apply(change.programme, change.fields)
-        refresh_search_vectors(programme_ids=[change.programme_id])
+        programme = change.programme
+        if programme is None:  # every other kind is a change to one programme
+            raise ValueError(f"A {change.kind} change names no programme")
+        _apply(programme, change.fields)
+        refresh_search_vectors(programme_ids=[programme.id])
     if change.programme_id:
         _record(by=by, programme_id=change.programme_id, action=audit.Action.APPLIED, fields=change.fields)
 

@@ -31,6 +31,7 @@ from django.db import connection
 from programmes.models import Programme
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, ProgrammeStatus
 from providers.vocabulary import ProviderType
+from qaportal.fields import choice_set_field
 
 CODED_COLUMNS = {
     # snapshot column: (ORM path, vocabulary); stored as the value's position in the vocabulary.
@@ -114,7 +115,7 @@ class DirectorySnapshot:
 
     @staticmethod
     def _bits_of(column: str) -> dict[str, int]:
-        field_ = Programme._meta.get_field(MASK_COLUMNS[column])
+        field_ = choice_set_field(Programme, MASK_COLUMNS[column])
         return {member.value: 1 << position for position, member in enumerate(field_.choices_class)}
 
     def plane(self, column: str, value) -> np.ndarray:
@@ -133,7 +134,7 @@ class DirectorySnapshot:
         return combined
 
     def bits(self, column: str, values) -> int:
-        return Programme._meta.get_field(MASK_COLUMNS[column]).mask_of(values)
+        return choice_set_field(Programme, MASK_COLUMNS[column]).mask_of(values)
 
     def search_rows(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A search's matching ids as row positions (in the ids' order) and as a packed row mask.
@@ -237,7 +238,11 @@ def database_fingerprint() -> Fingerprint:
     with connection.cursor() as cursor:
         cursor.execute(FINGERPRINT_SQL, {"tables": SNAPSHOT_TABLES})
         writes, max_programme_id, max_provider_id, live_framework_id = cursor.fetchone()
-    return Fingerprint(*writes, max_programme_id, max_provider_id, live_framework_id)
+    programme_writes, provider_writes, rating_writes, validity_writes = writes  # one per SNAPSHOT_TABLES
+    return Fingerprint(
+        programme_writes, provider_writes, rating_writes, validity_writes,
+        max_programme_id, max_provider_id, live_framework_id,
+    )  # fmt: skip
 
 
 class SearchResultCache:
@@ -293,7 +298,7 @@ class SnapshotHolder:
         self._bands: dict[int, list] = {}
 
     def reusing(self) -> bool:
-        return getattr(settings, "DIRECTORY_SNAPSHOT_REUSE", True)
+        return settings.DIRECTORY_SNAPSHOT_REUSE
 
     def current(self) -> DirectorySnapshot:
         """The snapshot to answer this request from.
@@ -310,14 +315,16 @@ class SnapshotHolder:
             return build_snapshot()
         with self._lock:
             if self._snapshot is None:
-                self._install(build_snapshot(), fingerprint)
-            elif fingerprint != self._fingerprint and not self._rebuilding and self._refresh_due():
+                built = build_snapshot()
+                self._install(built, fingerprint)
+                return built
+            if fingerprint != self._fingerprint and not self._rebuilding and self._refresh_due():
                 self._rebuilding = True
                 threading.Thread(target=self._rebuild, args=(fingerprint,), daemon=True).start()
             return self._snapshot
 
     def _refresh_due(self) -> bool:
-        return time.time() - self.built_at >= getattr(settings, "DIRECTORY_SNAPSHOT_REFRESH_SECONDS", 5)
+        return time.time() - self.built_at >= settings.DIRECTORY_SNAPSHOT_REFRESH_SECONDS
 
     def _install(self, snapshot: DirectorySnapshot, fingerprint: Fingerprint) -> None:
         self._snapshot, self._fingerprint, self.built_at = snapshot, fingerprint, time.time()

@@ -7,13 +7,17 @@ Invalid values never raise: the form reports them and the filter is left out.
 """
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 import numpy as np
 from django import forms
 from django.contrib.postgres.search import SearchRank
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
+from django.utils.functional import cached_property
 
 from programmes.facets import pack, unpack
 from programmes.models import Programme
@@ -21,6 +25,9 @@ from programmes.search_query import PrefixWebSearchQuery, has_search_terms, sear
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, FundingRoute
 from providers.vocabulary import Phase, ProviderType, Region
 from qaportal.forms import NamedErrorsMixin
+
+if TYPE_CHECKING:
+    from reviews.models import Band
 
 SORTS = {
     # name: (label, ORM ordering, snapshot order key); every order ends with id so it is stable.
@@ -41,6 +48,12 @@ class ConditionFilter(django_filters.Filter):
     def __init__(self, *args, column: str | None = None, **kwargs):
         self.column = column
         super().__init__(*args, **kwargs)
+
+    def snapshot_column(self) -> str:
+        """The snapshot column a choice or mask facet counts over, declared with the filter."""
+        if self.column is None:
+            raise ImproperlyConfigured(f"The {self.field_name} filter names no snapshot column")
+        return self.column
 
     def is_active(self, value) -> bool:
         # Not ``value in (…, False)``: Decimal("0") == False, and "at most £0" is a real filter.
@@ -158,6 +171,8 @@ class ElementMinimumFilter(ConditionFilter, django_filters.ChoiceFilter):
     """With ``element``: that element's mean is at least the chosen band's threshold ("governance at
     least Secure"). Band thresholds come from the live framework, so the words mean one thing."""
 
+    parent: "ProgrammeFilter"  # set by the FilterSet that binds this filter
+
     def threshold(self, value) -> float:
         return float(self.parent.band_thresholds[int(value)])
 
@@ -219,7 +234,53 @@ def _choices(choices_class) -> list[tuple[str, str]]:
     return list(choices_class.choices)
 
 
-class ProgrammeFilter(django_filters.FilterSet):
+class ConditionFilterSet(django_filters.FilterSet):
+    """What the programme and provider directories share: the filters that narrow, their conditions,
+    and the live framework's bands as the choices of the ``BAND_FILTERS``."""
+
+    BAND_FILTERS: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        data: QueryDict | dict[str, Any] | None = None,
+        *args: Any,
+        bands: "list[Band] | None" = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, *args, **kwargs)
+        from programmes.selectors import live_bands
+
+        self.bands = live_bands() if bands is None else bands
+        band_choices = [(str(band.rank), band.name) for band in self.bands]
+        for name in self.BAND_FILTERS:
+            self.filters[name].extra["choices"] = band_choices
+
+    def valid_data(self) -> dict:
+        """The parameters that passed validation (invalid ones are reported and ignored)."""
+        self.form.is_valid()
+        return self.form.cleaned_data
+
+    def active_filters(self) -> dict[str, object]:
+        """name → value of every filter that narrows the results (sort and the bare element excluded)."""
+        data = self.valid_data()
+        return {
+            name: data.get(name)
+            for name, filter_ in self.filters.items()
+            if isinstance(filter_, ConditionFilter) and filter_.is_active(data.get(name))
+        }
+
+    def conditions(self) -> dict[str, Q]:
+        return {name: self.condition_filter(name).condition(value) for name, value in self.active_filters().items()}
+
+    def condition_filter(self, name: str) -> ConditionFilter:
+        """One of the filters that narrow the results (every one but sort)."""
+        filter_ = self.filters[name]
+        if not isinstance(filter_, ConditionFilter):
+            raise TypeError(f"{name} is not a ConditionFilter")
+        return filter_
+
+
+class ProgrammeFilter(ConditionFilterSet):
     """Filters and sort of the programme directory: the URL's whole state, validated."""
 
     q = SearchFilter(label="Search programmes", max_length=200)
@@ -280,32 +341,11 @@ class ProgrammeFilter(django_filters.FilterSet):
         form = DirectoryFilterForm
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, bands=None, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        from programmes.selectors import live_bands
+    BAND_FILTERS = ("min_band", "element_min")
 
-        self.bands = live_bands() if bands is None else bands
-        band_choices = [(str(band.rank), band.name) for band in self.bands]
-        self.band_thresholds = {band.rank: band.min_score for band in self.bands}
-        for name in ("min_band", "element_min"):
-            self.filters[name].extra["choices"] = band_choices
-
-    def valid_data(self) -> dict:
-        """The parameters that passed validation (invalid ones are reported and ignored)."""
-        self.form.is_valid()
-        return self.form.cleaned_data
-
-    def active_filters(self) -> dict[str, object]:
-        """name → value of every filter that narrows the results (sort and the bare element excluded)."""
-        data = self.valid_data()
-        return {
-            name: data.get(name)
-            for name, filter_ in self.filters.items()
-            if isinstance(filter_, ConditionFilter) and filter_.is_active(data.get(name))
-        }
-
-    def conditions(self) -> dict[str, Q]:
-        return {name: self.filters[name].condition(value) for name, value in self.active_filters().items()}
+    @cached_property
+    def band_thresholds(self) -> dict[int, Decimal]:
+        return {band.rank: band.min_score for band in self.bands}
 
     def sort_name(self) -> str:
         chosen = self.valid_data().get("sort") or ""

@@ -19,6 +19,7 @@ from providers import policies as provider_policies
 from providers.forms import ProviderProfileForm
 from providers.models import Provider
 from qaportal.errors import DomainError, apply_to_form
+from qaportal.http import SignedInRequest
 from qaportal.submissions import create_once
 from reviews.accreditation import programme_resubmit, reaccreditation_context
 from reviews.concern_forms import ConcernResponseForm
@@ -59,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @editor_page
-def provider_edit(request: HttpRequest, provider_slug: str) -> HttpResponse:
+def provider_edit(request: SignedInRequest, provider_slug: str) -> HttpResponse:
     provider = get_object_or_404(provider_policies.providers_for_editor(request.user), slug=provider_slug)
     form = ProviderProfileForm(request.POST or None, instance=Provider.objects.get(pk=provider.pk))
     if request.method == "POST" and form.is_valid():
@@ -93,7 +94,7 @@ def _field_label(name: str) -> str:
 
 
 @editor_page
-def programme_new(request: HttpRequest, provider_slug: str) -> HttpResponse:
+def programme_new(request: SignedInRequest, provider_slug: str) -> HttpResponse:
     provider = get_object_or_404(provider_policies.providers_for_editor(request.user), slug=provider_slug)
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -133,7 +134,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @editor_page
-def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_edit(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _own_programme(request, slug)
     if not policies.may_open_edit_form(request.user, programme):
         status = programme.get_status_display().lower()
@@ -156,7 +157,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "manage/programme_form.html", context)
 
 
-def _save_programme(request: HttpRequest, programme: Programme, data: dict, published: bool) -> str:
+def _save_programme(request: SignedInRequest, programme: Programme, data: dict, published: bool) -> str:
     if not published:
         services.programme_update(programme=programme, by=request.user, data=data)
         return "Your changes have been saved."
@@ -174,7 +175,7 @@ def _save_programme(request: HttpRequest, programme: Programme, data: dict, publ
 
 
 @editor_page
-def evidence(request: HttpRequest, slug: str) -> HttpResponse:
+def evidence(request: SignedInRequest, slug: str) -> HttpResponse:
     """A draft's portfolio (or one under re-review) is saved; a published one's change goes to a
     convenor and is shown here, as asked for, until decided."""
     programme = _own_programme(request, slug)
@@ -212,7 +213,7 @@ def _save_evidence(request: HttpRequest, programme: Programme, evidence: dict, d
 
 @require_POST
 @editor_page
-def submit(request: HttpRequest, slug: str) -> HttpResponse:
+def submit(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _own_programme(request, slug)
     try:
         services.programme_submit(programme=programme, by=request.user)
@@ -225,7 +226,7 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @editor_page
-def resubmit(request: HttpRequest, slug: str) -> HttpResponse:
+def resubmit(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _own_programme(request, slug)
     try:
         programme_resubmit(programme=programme, by=request.user)
@@ -240,13 +241,13 @@ def resubmit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @editor_page
-def concerns(request: HttpRequest) -> HttpResponse:
+def concerns(request: SignedInRequest) -> HttpResponse:
     """The concerns raised about this editor's programmes, to read and respond to."""
     return render(request, "manage/concerns.html", {"concerns": concerns_for_editor(user=request.user)})
 
 
 @editor_page
-def concern_respond(request: HttpRequest, concern_id: int) -> HttpResponse:
+def concern_respond(request: SignedInRequest, concern_id: int) -> HttpResponse:
     concern = get_object_or_404(concerns_for_provider_editor(request.user), pk=concern_id)
     form = ConcernResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -261,7 +262,7 @@ def concern_respond(request: HttpRequest, concern_id: int) -> HttpResponse:
 
 
 @editor_page
-def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+def withdraw(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _own_programme(request, slug)
     form = ProgrammeWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -276,7 +277,7 @@ def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @editor_page
-def feedback(request: HttpRequest, slug: str) -> HttpResponse:
+def feedback(request: SignedInRequest, slug: str) -> HttpResponse:
     """The published reviews' scores and comments, numbered, never named; and the response form."""
     programme = _own_programme(request, slug)
     if not policies.may_read_feedback(request.user, programme):

@@ -6,11 +6,17 @@ A provider editor works on their own providers' programmes only; every lookup go
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeGuard
+
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
-from qaportal.roles import Role, has_role
+from qaportal.roles import Role, Visitor, has_role
+
+if TYPE_CHECKING:
+    from providers.models import Provider
 
 # What an editor may still change: once submitted, reviewers assess what was submitted.
 EDITABLE_STATUSES = frozenset({ProgrammeStatus.DRAFT})
@@ -46,21 +52,21 @@ PUBLIC_TEXT_FIELDS = ("title", "summary")
 PROVIDER_PUBLIC_TEXT_FIELDS = ("name", "description")
 
 
-def is_editor(user) -> bool:
+def is_editor(user: Visitor) -> TypeGuard[User]:
     return has_role(user, Role.PROVIDER_EDITOR)
 
 
-def programmes_for_editor(user) -> QuerySet[Programme]:
+def programmes_for_editor(user: Visitor) -> QuerySet[Programme]:
     if not is_editor(user):
         return Programme.objects.none()
     return Programme.objects.filter(provider__editors=user)
 
 
-def edits_provider_of(user, programme: Programme) -> bool:
+def edits_provider_of(user: Visitor, programme: Programme) -> bool:
     return is_editor(user) and programme.provider.editors.filter(pk=user.pk).exists()
 
 
-def may_edit_programme(user, programme: Programme) -> bool:
+def may_edit_programme(user: Visitor, programme: Programme) -> bool:
     """Drafts, and a published programme resubmitted for reaccreditation (its portfolio is carried
     over for the editor to bring up to date while it is re-reviewed)."""
     if not edits_provider_of(user, programme):
@@ -72,36 +78,36 @@ def may_edit_programme(user, programme: Programme) -> bool:
     return programme.status == ProgrammeStatus.PUBLISHED and open_rereview(programme) is not None
 
 
-def may_change_published(user, programme: Programme) -> bool:
+def may_change_published(user: Visitor, programme: Programme) -> bool:
     return programme.status == ProgrammeStatus.PUBLISHED and edits_provider_of(user, programme)
 
 
-def may_open_edit_form(user, programme: Programme) -> bool:
+def may_open_edit_form(user: Visitor, programme: Programme) -> bool:
     return may_edit_programme(user, programme) or may_change_published(user, programme)
 
 
-def may_decide_changes(user) -> bool:
+def may_decide_changes(user: Visitor) -> bool:
     return has_role(user, Role.CONVENOR)
 
 
-def may_submit_programme(user, programme: Programme) -> bool:
+def may_submit_programme(user: Visitor, programme: Programme) -> bool:
     return programme.status in EDITABLE_STATUSES and edits_provider_of(user, programme)
 
 
-def may_withdraw_programme(user, programme: Programme) -> bool:
+def may_withdraw_programme(user: Visitor, programme: Programme) -> bool:
     """Editors withdraw their own programmes; convenors withdraw any published one."""
     if has_role(user, Role.CONVENOR) and programme.status == ProgrammeStatus.PUBLISHED:
         return True
     return programme.status in WITHDRAWABLE_BY_EDITOR and edits_provider_of(user, programme)
 
 
-def may_read_feedback(user, programme: Programme) -> bool:
+def may_read_feedback(user: Visitor, programme: Programme) -> bool:
     return programme.status == ProgrammeStatus.PUBLISHED and edits_provider_of(user, programme)
 
 
-def may_respond(user, programme: Programme) -> bool:
+def may_respond(user: Visitor, programme: Programme) -> bool:
     return may_read_feedback(user, programme)
 
 
-def may_create_programme_for(user, provider) -> bool:
+def may_create_programme_for(user: Visitor, provider: Provider) -> bool:
     return is_editor(user) and provider.editors.filter(pk=user.pk).exists()

@@ -1,9 +1,9 @@
 """URL state of a directory page: the query string without one parameter, and the removable tags."""
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.http import QueryDict
+from django_filters import FilterSet
 
 from qaportal.display import money
 
@@ -55,7 +55,7 @@ def _remove(params: QueryDict, name: str) -> str:
     return query_without(params, *names)
 
 
-def _single_label(name: str, filter_, value, filterset: Mapping) -> str:
+def _single_label(name: str, filter_, value, filterset: FilterSet) -> str:
     if name == "q":
         return f"“{value}”"
     if name in ("min_cost", "max_cost"):

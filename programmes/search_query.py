@@ -27,7 +27,7 @@ class PrefixWebSearchQuery(SearchQuery):
         return PREFIX_QUERY_SQL, [self.text]
 
 
-def has_search_terms(text: str) -> bool:
+def has_search_terms(text: str | None) -> bool:
     return any(character.isalnum() for character in text or "")
 
 

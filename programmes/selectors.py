@@ -1,9 +1,10 @@
 """Reads behind the programme directory, programme pages and the compare page."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from django.core.paginator import Page, Paginator
@@ -20,7 +21,13 @@ from programmes.vocabulary import ProgrammeStatus
 from reviews.models import Band, Framework
 from reviews.state_machine import PROGRAMME_PUBLIC
 
+if TYPE_CHECKING:
+    from programmes.models import ProgrammeChange
+
 PER_PAGE_CHOICES = (20, 50, 100)
+Found = TypeVar("Found")
+# Reads one page of results, given the programmes' ids in display order.
+Fetch = Callable[[Iterable[int]], list[Any]]
 
 
 def published_programmes() -> QuerySet[Programme]:
@@ -50,11 +57,11 @@ def programmes_in_order(ids: Iterable[int]) -> list[Programme]:
     return in_order(ids, lambda wanted: published_programmes().in_bulk(wanted))
 
 
-def in_order(ids: Iterable[int], find) -> list:
+def in_order(ids: Iterable[int], find: Callable[[list[int]], Mapping[int, Found]]) -> list[Found]:
     """What ``find`` returns (a dict by id) for these ids, in the order given; missing ids dropped."""
-    ids = [int(programme_id) for programme_id in ids]
-    found = find(ids)
-    return [found[programme_id] for programme_id in ids if programme_id in found]
+    wanted = [int(programme_id) for programme_id in ids]
+    found = find(wanted)
+    return [found[programme_id] for programme_id in wanted if programme_id in found]
 
 
 # --- The directory ----------------------------------------------------------------------------
@@ -124,16 +131,17 @@ class OrderedResults:
     """The filtered programmes' positions in display order; slicing fetches only that page's rows
     (``fetch``: programmes with provider and rating by default, or ``result_rows``)."""
 
-    def __init__(self, snapshot: DirectorySnapshot, positions: np.ndarray, fetch=programmes_in_order):
+    def __init__(self, snapshot: DirectorySnapshot, positions: np.ndarray, fetch: Fetch = programmes_in_order):
         self.snapshot, self.positions, self.fetch = snapshot, positions, fetch
 
     def __len__(self) -> int:
         return len(self.positions)
 
     def ids(self, start: int = 0, stop: int | None = None) -> list[int]:
-        return self.snapshot.ids[self.positions[start:stop]].tolist()
+        ids: list[int] = self.snapshot.ids[self.positions[start:stop]].tolist()
+        return ids
 
-    def __getitem__(self, window: slice) -> list:
+    def __getitem__(self, window: slice) -> list[Any]:
         return self.fetch(self.ids(window.start or 0, window.stop))
 
 
@@ -141,7 +149,7 @@ class OrderedResults:
 class Directory:
     filterset: ProgrammeFilter
     results: OrderedResults
-    page: Page
+    page: Page[Any]
     facets: dict[str, list[FacetOption]]
     relaxations: list[Relaxation]
     sort: str
@@ -175,7 +183,7 @@ def matching_ids(text: str, *, ranked: bool) -> np.ndarray:
     return ids[np.lexsort((ids, -ranks))]
 
 
-def _from_binary(packed, dtype: str) -> np.ndarray:
+def _from_binary(packed: bytes | None, dtype: str) -> np.ndarray:
     native = np.int64 if dtype.endswith("i8") else np.float64
     return np.frombuffer(packed, dtype=dtype).astype(native) if packed else np.empty(0, dtype=native)
 
@@ -192,15 +200,19 @@ def _count(plane: np.ndarray, rows: np.ndarray | None) -> int:
     return popcount(plane if rows is None else plane & rows)
 
 
-def _option_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np.ndarray | None, values) -> list:
+def _option_counts(
+    filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np.ndarray | None, values: list[str]
+) -> list[int]:
     if filter_.facet_kind in ("choice", "mask"):
-        return [_count(snapshot.plane(filter_.column, value), rows) for value in values]
+        return [_count(snapshot.plane(filter_.snapshot_column(), value), rows) for value in values]
     if filter_.facet_kind == "band":
         return [_count(snapshot.rated_at_least(int(value)), rows) for value in values]
     return [_count(filter_.packed_mask(True, snapshot), rows)]
 
 
-def facet_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np.ndarray | None, selected) -> list:
+def facet_counts(
+    filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np.ndarray | None, selected: object
+) -> list[FacetOption]:
     """Each option of one facet with how many programmes it would give, the other filters applied."""
     choices = list(filter_.extra.get("choices") or [("1", filter_.label)])
     counts = _option_counts(filter_, snapshot, rows, [value for value, _ in choices])
@@ -211,7 +223,13 @@ def facet_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np
     ]
 
 
-def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20, fetch=programmes_in_order) -> Directory:
+def programme_directory(
+    *,
+    params: QueryDict | dict[str, Any],
+    page_number: int | str | None = 1,
+    per_page: int = 20,
+    fetch: Fetch = programmes_in_order,
+) -> Directory:
     """The directory for these URL parameters: one page of results (as ``fetch`` reads them), every
     facet's counts and, when nothing matches, what relaxing each filter would give. Besides the
     snapshot's fingerprint, at most two queries: the search (unless cached) and one page of rows."""
@@ -220,28 +238,36 @@ def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20, f
     active = filterset.active_filters()
     sort = filterset.sort_name()
     masks = {
-        name: filterset.filters[name].packed_mask(value, snapshot) for name, value in active.items() if name != "q"
+        name: filterset.condition_filter(name).packed_mask(value, snapshot)
+        for name, value in active.items()
+        if name != "q"
     }
     search_positions = None
     if "q" in active:
-        text, ranked = active["q"], sort == "relevance"
+        text, ranked = str(active["q"]), sort == "relevance"
         found = snapshots.search_ids(text, ranked=ranked, fetch=lambda: matching_ids(text, ranked=ranked))
         search_positions, masks["q"] = snapshot.search_rows(found)
     facets = {}
     for name in ProgrammeFilter.FACETS:
         others = _all_of(mask for other, mask in masks.items() if other != name)
-        facets[name] = facet_counts(filterset.filters[name], snapshot, others, active.get(name, []))
+        facets[name] = facet_counts(filterset.condition_filter(name), snapshot, others, active.get(name, []))
     matching = _all_of(masks.values())
-    order = search_positions if sort == "relevance" else snapshot.orders[SORTS[sort][2]]
+    if sort == "relevance" and search_positions is not None:
+        order = search_positions
+    else:
+        order = snapshot.orders[SORTS[sort][2]]
     if matching is not None:
         order = order[unpack(matching, len(snapshot))[order]]
     results = OrderedResults(snapshot, order, fetch)
-    page = Paginator(results, per_page).get_page(page_number)
+    # Paginator only takes len() and one slice; the stubs' protocol also wants int indexing and iteration.
+    page: Page[Any] = Paginator(results, per_page).get_page(page_number)  # type: ignore[arg-type]
     relaxations = [] if len(results) else _relaxations(filterset, masks, len(snapshot), params)
     return Directory(filterset, results, page, facets, relaxations, sort)
 
 
-def _relaxations(filterset: ProgrammeFilter, masks: dict, size: int, params: Mapping) -> list[Relaxation]:
+def _relaxations(
+    filterset: ProgrammeFilter, masks: dict[str, np.ndarray], size: int, params: Mapping[str, Any]
+) -> list[Relaxation]:
     found = []
     for name in masks:
         others = _all_of(m for other, m in masks.items() if other != name)
@@ -252,7 +278,7 @@ def _relaxations(filterset: ProgrammeFilter, masks: dict, size: int, params: Map
     return sorted(found, key=lambda relaxation: -relaxation.count)
 
 
-def _as_querydict(params: Mapping) -> QueryDict:
+def _as_querydict(params: Mapping[str, Any]) -> QueryDict:
     if isinstance(params, QueryDict):
         return params
     query = QueryDict(mutable=True)
@@ -261,13 +287,13 @@ def _as_querydict(params: Mapping) -> QueryDict:
     return query
 
 
-def directory_ids(*, params: Mapping) -> list[int]:
+def directory_ids(*, params: QueryDict | dict[str, Any]) -> list[int]:
     """Every matching programme's id in display order (for the CSV export)."""
     directory = programme_directory(params=params)
     return directory.results.ids()
 
 
-def details_updated_since_review(*, programme: Programme):
+def details_updated_since_review(*, programme: Programme) -> "ProgrammeChange | None":
     """When factual details last changed after publication, and which ones; None if they have not."""
     from programmes.models import ProgrammeChange
 

@@ -7,6 +7,7 @@ the directory never shows a programme under words it no longer has.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -67,7 +68,7 @@ def programme_length_errors(*, contact_hours: int | None, duration_weeks: int | 
     return errors
 
 
-def _check_length(fields: dict) -> None:
+def _check_length(fields: dict[str, Any]) -> None:
     errors = programme_length_errors(
         contact_hours=fields.get("contact_hours"), duration_weeks=fields.get("duration_weeks")
     )
@@ -84,7 +85,7 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
-def programme_create(*, provider: Provider, by: User, data: dict) -> Programme:
+def programme_create(*, provider: Provider, by: User, data: dict[str, Any]) -> Programme:
     """A new draft programme of ``provider``; ``data`` holds the editable fields, already cleaned."""
     if not policies.may_create_programme_for(by, provider):
         raise NotPermitted("You do not edit this provider.")
@@ -96,7 +97,7 @@ def programme_create(*, provider: Provider, by: User, data: dict) -> Programme:
     return programme
 
 
-def _created_with_a_free_slug(*, provider: Provider, fields: dict, attempts: int = 5) -> Programme:
+def _created_with_a_free_slug(*, provider: Provider, fields: dict[str, Any], attempts: int = 5) -> Programme:
     # Two programmes of the same title created at once both find the same free slug; the
     # unique index refuses the second, which then takes the next one.
     for _ in range(attempts - 1):
@@ -108,7 +109,7 @@ def _created_with_a_free_slug(*, provider: Provider, fields: dict, attempts: int
     return Programme.objects.create(provider=provider, slug=_unique_slug(fields["title"]), **fields)
 
 
-def programme_update(*, programme: Programme, by: User, data: dict) -> Programme:
+def programme_update(*, programme: Programme, by: User, data: dict[str, Any]) -> Programme:
     if not policies.may_edit_programme(by, programme):
         raise NotPermitted("Only a draft programme of your own provider can be edited.")
     _check_length(data)

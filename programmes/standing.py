@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
+from ratings.models import band_name
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,5 @@ def programme_standing(programme: Programme, rating=None) -> Standing:
         )
     if rating is not None and rating.band_rank:
         return Standing("rated", rating.band, rating.band_rank, f"Rated {rating.band}.", True)
-    return Standing(
-        "not-rated", "Not yet rated", None, "Not yet rated: it does not yet have enough published reviews.", True
-    )
+    label = band_name(rating.band if rating else None)
+    return Standing("not-rated", label, None, f"{label}: it does not yet have enough published reviews.", True)

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
@@ -16,6 +18,7 @@ from qaportal.display import money, score_figure
 from qaportal.redirects import next_or
 from qaportal.spreadsheets import InertCsvWriter
 from ratings.explain import explain_programme_rating
+from ratings.models import band_name
 from ratings.selectors import rating_has_expired, rating_history
 from reviews.programme_cycle import programme_cycle
 
@@ -33,7 +36,7 @@ FOCUS_LABELS, FORMAT_LABELS, MODE_LABELS = (
 PROVIDER_TYPE_LABELS = dict(ProviderType.choices)
 
 
-def _result_rows(rows: list[selectors.ResultRow], compared: list[int]) -> list[dict]:
+def _result_rows(rows: Iterable[selectors.ResultRow], compared: list[int]) -> list[dict]:
     """Each result's text, prepared once: rendering 20–100 results through lookups in the template
     cost more than finding them."""
     prepared = []
@@ -48,7 +51,7 @@ def _result_rows(rows: list[selectors.ResultRow], compared: list[int]) -> list[d
         prepared.append({
             "id": row.id, "title": row.title, "url": reverse("programmes:detail", kwargs={"slug": row.slug}),
             "provider": f"{row.provider_name} ({PROVIDER_TYPE_LABELS.get(row.provider_type, row.provider_type)})",
-            "band": row.band if rated else "Not yet rated", "band_rank": row.band_rank if rated else None,
+            "band": band_name(row.band), "band_rank": row.band_rank if rated else None,
             "score": score, "facts": " · ".join(str(fact) for fact in facts), "in_compare": row.id in compared,
             "expired": rated and row.rating_expired_at is not None,
         })  # fmt: skip
@@ -101,7 +104,7 @@ def _export_row(programme: Programme, site: str, participant=None) -> list:
         programme.title, programme.provider.name, programme.provider.get_provider_type_display(),
         programme.get_focus_level_display(), programme.get_format_display(), programme.get_delivery_mode_display(),
         programme.contact_hours, programme.duration_weeks, programme.cost_per_participant, programme.funding_routes,
-        programme.phases, programme.regions, rating.band if rating else "Not yet rated",
+        programme.phases, programme.regions, band_name(rating.band if rating else None),
         _rounded(rating.raw_mean if rating else None), _rounded(rating.shown_score if rating else None),
         rating.review_count if rating else 0, *_review_range(rating), *[_rounded(score) for score in scores],
         *_participant_columns(participant), site + programme.get_absolute_url(),
@@ -249,7 +252,8 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     # At most four programmes, each explained in a constant number of queries.
     rows = [_compare_row(programme, explain_programme_rating(programme_id=programme.id).elements)
             for programme in programmes]  # fmt: skip
-    sort = request.GET.get("sort") if request.GET.get("sort") in COMPARE_COLUMNS else "title"
+    chosen = request.GET.get("sort") or ""
+    sort = chosen if chosen in COMPARE_COLUMNS else "title"
     descending = request.GET.get("dir") == "desc"
     present = [row for row in rows if COMPARE_COLUMNS[sort][1](row) is not None]
     missing = [row for row in rows if COMPARE_COLUMNS[sort][1](row) is None]
@@ -302,7 +306,7 @@ def _criteria_rows(rows: list[dict]) -> list[dict]:
 
 def how_ratings_work(request: HttpRequest) -> HttpResponse:
     framework = selectors.live_framework()
-    context = {"framework": framework}
+    context: dict[str, object] = {"framework": framework}
     if framework:
         from reviews.models import Element
 

@@ -1,13 +1,19 @@
 """The provider directory's filters (shared with the API), built from the programme filters' parts."""
 
-import django_filters
-from django.db.models import F, Q
+from typing import TYPE_CHECKING
 
-from programmes.filters import BitmaskFilter, ChoicesFilter, ConditionFilter, MinimumBandFilter
+import django_filters
+from django.db.models import F, OrderBy, Q
+
+from programmes.filters import BitmaskFilter, ChoicesFilter, ConditionFilter, ConditionFilterSet, MinimumBandFilter
 from providers.models import Provider
 from providers.vocabulary import Phase, ProviderType, Region
 
-PROVIDER_SORTS = {
+if TYPE_CHECKING:
+    pass
+
+# name: (label, ORM ordering)
+PROVIDER_SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
     "name": ("A to Z", ["name", "id"]),
     "best": ("Best rated", [F("rating__shown_score").desc(nulls_last=True), "id"]),
     "most-rated": ("Most rated programmes", [F("rating__rated_programmes").desc(nulls_last=True), "id"]),
@@ -46,7 +52,7 @@ class RatedProvidersFilter(ConditionFilter, django_filters.BooleanFilter):
         return ConditionFilter.filter(self, qs, value)
 
 
-class ProviderFilter(django_filters.FilterSet):
+class ProviderFilter(ConditionFilterSet):
     q = NameSearchFilter(label="Search providers", max_length=200)
     provider_type = ChoicesFilter(field_name="provider_type", label="Provider type", choices=list(ProviderType.choices))
     region = BitmaskFilter(field_name="regions", label="Region", choices=list(Region.choices))
@@ -64,28 +70,10 @@ class ProviderFilter(django_filters.FilterSet):
         model = Provider
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, bands=None, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        from programmes.selectors import live_bands
-
-        self.bands = live_bands() if bands is None else bands
-        self.filters["min_band"].extra["choices"] = [(str(band.rank), band.name) for band in self.bands]
-
-    def active_filters(self) -> dict:
-        self.form.is_valid()
-        data = self.form.cleaned_data
-        return {
-            name: data.get(name)
-            for name, filter_ in self.filters.items()
-            if isinstance(filter_, ConditionFilter) and filter_.is_active(data.get(name))
-        }
-
-    def conditions(self) -> dict[str, Q]:
-        return {name: self.filters[name].condition(value) for name, value in self.active_filters().items()}
+    BAND_FILTERS = ("min_band",)
 
     def sort_name(self) -> str:
-        self.form.is_valid()
-        chosen = self.form.cleaned_data.get("sort")
+        chosen = self.valid_data().get("sort")
         return chosen if chosen in PROVIDER_SORTS else "name"
 
     def filter_queryset(self, queryset):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.db import transaction
 
@@ -23,7 +25,7 @@ PROFILE_FIELDS = (
 )
 
 
-def provider_update(*, provider: Provider, by: User, data: dict, as_convenor: bool = False) -> Provider:
+def provider_update(*, provider: Provider, by: User, data: dict[str, Any], as_convenor: bool = False) -> Provider:
     """Save the profile; a new name is searched for in the provider's programmes straight away.
 
     ``as_convenor``: a convenor publishing a change the provider asked for (see programmes.changes).

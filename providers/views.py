@@ -7,6 +7,7 @@ from programmes.vocabulary import ProgrammeStatus
 from providers import selectors
 from providers.badge import badge_etag, badge_response, badge_svg
 from providers.models import Provider
+from ratings.models import band_name
 from reviews.state_machine import PROGRAMME_PUBLIC
 
 
@@ -53,7 +54,7 @@ def provider_badge(request: HttpRequest, slug: str) -> HttpResponse:
     elif rating and rating.band_rank:
         status_text, rank = rating.band, rating.band_rank
     else:
-        status_text, rank = "Not yet rated", None
+        status_text, rank = band_name(rating.band if rating else None), None
     link = request.build_absolute_uri(provider.get_absolute_url())
     svg = badge_svg(name=provider.name, status_text=status_text, band_rank=rank, link=link)
     return badge_response(request, svg, badge_etag(provider.id, status_text, rating.computed_at if rating else ""))

@@ -35,7 +35,8 @@ class SignInView(auth_views.LoginView):
     """Signing in lands on the person's own work unless they were on their way to a page."""
 
     form_class = SignInForm
-    next_page = reverse_lazy("role-home")
+    # A lazy URL, resolved when the view runs; the stubs allow only a str here.
+    next_page = reverse_lazy("role-home")  # type: ignore[assignment]
 
 
 # --- Password reset with a rate limit ----------------------------------------------------------

@@ -42,7 +42,7 @@ class ValidationFailed(DomainError):
         super().__init__("; ".join(message for messages in field_errors.values() for message in messages))
 
 
-def apply_to_form(form: forms.Form, error: DomainError) -> None:
+def apply_to_form(form: forms.BaseForm, error: DomainError) -> None:
     """Show a domain error on a form: field errors beside their fields, the rest in the summary."""
     if isinstance(error, ValidationFailed):
         for field_name, messages in error.field_errors.items():

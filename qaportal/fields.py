@@ -49,6 +49,10 @@ class ChoiceSetFormField(forms.TypedMultipleChoiceField):
 
 class ChoiceSetField(models.BigIntegerField):
     description = "A set of choices, stored as a bitmask"
+    # What django-stubs takes a model attribute of this field to accept and to read back. The column
+    # is a bigint but the Python value is a set, so these narrow IntegerField's types on purpose.
+    _pyi_private_set_type: Iterable[str] | int  # type: ignore[assignment]
+    _pyi_private_get_type: ChoiceSet  # type: ignore[assignment]
 
     def __init__(self, *args, choices_class: type[models.TextChoices], **kwargs):
         self.choices_class = choices_class
@@ -187,3 +191,11 @@ class PlainURLField(_PlainText, models.URLField):
 
     def formfield(self, **kwargs):
         return models.URLField.formfield(self, **kwargs)
+
+
+def choice_set_field(model: type[models.Model], name: str) -> ChoiceSetField:
+    """The model's ChoiceSetField of this name; any other field is a mistake in the caller."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, ChoiceSetField):
+        raise TypeError(f"{model.__name__}.{name} is not a ChoiceSetField")
+    return field

@@ -35,7 +35,7 @@ def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
     message = TOO_LARGE.format(limit=round(limit / 1_000_000, 1))
     if request.path.startswith("/api/"):
         body = {"status": 413, "code": "request_too_large", "detail": message, "errors": {}}
-        response = JsonResponse(body, status=413)
+        response: HttpResponse = JsonResponse(body, status=413)
     else:
         response = HttpResponse(render_to_string("413.html", {"message": message}), status=413)
     # The body is not read, so the connection cannot be reused for another request.

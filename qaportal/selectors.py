@@ -9,7 +9,7 @@ from reviews.models import Review, ReviewState
 
 def register_counts() -> dict[str, int]:
     """Live headline counts for the home page, cached briefly: at national scale they are full scans."""
-    counts = cache.get("register-counts")
+    counts: dict[str, int] | None = cache.get("register-counts")
     if counts is None:
         programme_counts = Programme.objects.aggregate(
             published=Count("id", filter=Q(status=ProgrammeStatus.PUBLISHED)),

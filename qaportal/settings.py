@@ -194,6 +194,8 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900)
 # An export may run a little longer than other tasks (the national XLSX workbook).
 EXPORT_TASK_SOFT_TIME_LIMIT = env_int("EXPORT_TASK_SOFT_TIME_LIMIT", 900)
 EXPORT_TASK_TIME_LIMIT = env_int("EXPORT_TASK_TIME_LIMIT", 1000)
+# How long a finished export file can be downloaded; the hourly clean-up (beat, below) deletes it after.
+SUMMARIES_EXPORT_LIFETIME_HOURS = env_int("SUMMARIES_EXPORT_LIFETIME_HOURS", 24)
 # Just above the longest hard time limit: Redis then never hands a running task to a second worker,
 # and a message whose worker died comes back after that long. Recovery within a minute does not wait
 # for it: every task a request promises has a durable row that the outbox sweeps re-run (below).
@@ -259,6 +261,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "recompute-all-participant-ratings-nightly": {
         "task": "feedback.tasks.recompute_all_participant_ratings",
         "schedule": crontab(hour=2, minute=50),
+    },
+    "summaries-delete-expired-exports": {
+        "task": "summaries.tasks.delete_expired_exports",
+        "schedule": 3600.0,
     },
 }
 
@@ -435,3 +441,6 @@ FORM_RENDERER = "qaportal.forms.GovukFormRenderer"
 # The directory's in-memory facet snapshot (programmes.facets): how often a process may rebuild it
 # after a write. Facet counts lag a write by at most this plus one build.
 DIRECTORY_SNAPSHOT_REFRESH_SECONDS = env_int("DIRECTORY_SNAPSHOT_REFRESH_SECONDS", 5)
+# Off: rebuild the snapshot for every request (the test settings, where one process sees many
+# small data sets in turn). On in every deployment: a national build takes seconds.
+DIRECTORY_SNAPSHOT_REUSE = env_bool("DIRECTORY_SNAPSHOT_REUSE", True)

@@ -9,7 +9,7 @@ fails, its claim is rolled back with it and the form can be sent again.
 
 import uuid
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.contrib.auth.models import User
@@ -25,6 +25,10 @@ Made = TypeVar("Made", bound=models.Model)
 
 class OneSubmissionForm:
     """Adds the hidden one-time token; mix into any form (or model form) that creates something."""
+
+    # Provided by the form this is mixed into.
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +48,8 @@ def create_once(*, token: uuid.UUID | None, by: User, create: Callable[[], Made]
             with transaction.atomic():
                 FormSubmission.objects.create(token=token, user=by)
         except IntegrityError:
-            return _made_by(token, by)
+            # The token was used by this same form, so what it made is what create() makes.
+            return cast(Made, _made_by(token, by))
         made = create()
         FormSubmission.objects.filter(token=token).update(
             content_type=ContentType.objects.get_for_model(made), object_id=str(made.pk)

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -450,7 +451,7 @@ def has_prior(framework: Framework) -> bool:
 # --- The steps ------------------------------------------------------------------------------------
 
 
-def parameters(framework: Framework, programme_ids: Sequence[int] | None) -> dict[str, object]:
+def parameters(framework: Framework, programme_ids: Sequence[int] | None) -> dict[str, Any]:
     return {
         "framework": framework.id,
         "min_reviews": framework.min_reviews,
@@ -486,7 +487,7 @@ def staging_statements(programme_ids: Sequence[int] | None) -> list[str]:
     ]
 
 
-def run_statements(cursor, statements: Iterable[str], params: dict[str, object]) -> None:
+def run_statements(cursor, statements: Iterable[str], params: dict[str, Any]) -> None:
     for statement in statements:
         cursor.execute(statement, params)
 
@@ -583,7 +584,7 @@ def lock_programmes_and_providers(programme_ids: Sequence[int]) -> None:
         )
 
 
-def lock_providers(cursor, params: dict[str, object]) -> None:
+def lock_providers(cursor, params: dict[str, Any]) -> None:
     """Providers are locked after their programmes, so a provider's aggregate always reads the
     committed ratings of a concurrent recompute of another of its programmes."""
     cursor.execute(

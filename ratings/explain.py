@@ -9,10 +9,12 @@ criteria. A constant number of queries, whatever the number of reviews.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 
@@ -102,7 +104,7 @@ WHERE r.programme_id = %(programme)s AND r.state = %(review_published)s AND p.st
 
 def published_scores(framework: Framework, programme_id: int) -> dict[int, list[tuple[int, str]]]:
     """Live criterion id → [(score, rationale)] in ascending order, from any framework version."""
-    params = {
+    params: dict[str, Any] = {
         "framework": framework.id,
         "programme": programme_id,
         "review_published": ReviewState.PUBLISHED,
@@ -178,7 +180,7 @@ def band_rule(framework: Framework, rating: ProgrammeRating | None, elements: li
 def why_not(band: Band, score: float | None, elements: list[ElementExplanation]) -> str:
     """Why the next band up was not reached: its threshold, or the element below its floor."""
     if score is not None and Decimal(score) >= band.min_score and band.element_floor is not None:
-        lowest = min((e for e in elements if e.mean is not None), key=lambda e: e.mean)
+        lowest = min((e for e in elements if e.mean is not None), key=lambda e: math.inf if e.mean is None else e.mean)
         return (
             f"{band.name} needs every element at {band.element_floor:.2f} or more, "
             f"and {lowest.name} is {score_figure(lowest.mean)}"

@@ -9,6 +9,14 @@ from django.db import models
 from programmes.models import Programme
 from providers.models import Provider
 from reviews.models import Framework
+from reviews.models.framework import NOT_RATED_LABEL
+
+
+def band_name(band: str | None) -> str:
+    """A rating's band as the register words it. A rating without a band rank already holds its
+    framework's ``not_rated_label`` as its band (ratings.engine writes it); a programme or provider
+    with no rating row yet gets the label's default."""
+    return band or NOT_RATED_LABEL
 
 
 class ProgrammeRating(models.Model):

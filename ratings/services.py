@@ -51,7 +51,7 @@ def mark_all_ratings_stale(*, enqueue: bool = True) -> int:
             "ON CONFLICT (programme_id) DO UPDATE SET marked_at = EXCLUDED.marked_at, claimed_until = NULL",
             [now, ProgrammeStatus.PUBLISHED],
         )
-        marked = cursor.rowcount
+        marked: int = cursor.rowcount
     if enqueue:
         transaction.on_commit(enqueue_full_recompute, using=connection.alias)
     return marked
@@ -244,4 +244,5 @@ def clear_stale_markers(seen: dict[int, datetime]) -> int:
             "WHERE marker.programme_id = seen.programme_id AND marker.marked_at = seen.marked_at",
             [list(seen), list(seen.values())],
         )
-        return cursor.rowcount
+        deleted: int = cursor.rowcount
+        return deleted

@@ -8,6 +8,7 @@ import time
 
 from django import forms
 from django.core import signing
+from django.http import QueryDict
 
 MIN_FILL_SECONDS = 3
 MAX_FORM_AGE_SECONDS = 24 * 3600
@@ -82,8 +83,9 @@ class ConcernForm(forms.Form):
 
     def fresh_stamp(self) -> None:
         """A refused form is shown again with a new stamp, keeping everything typed."""
-        self.data = self.data.copy()
-        self.data["stamp"] = form_stamp()
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        data["stamp"] = form_stamp()
+        self.data = data
 
 
 class ConcernResponseForm(forms.Form):

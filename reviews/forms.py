@@ -238,7 +238,8 @@ class QueueFilterForm(NamedErrorsMixin, forms.Form):
     q = forms.CharField(label="Search by programme or provider", required=False, max_length=200)
     focus = forms.ChoiceField(label="Who it is for", required=False)
     provider_type = forms.ChoiceField(label="Provider type", required=False)
-    per_page = forms.TypedChoiceField(label="Rows per page", required=False, coerce=int, empty_value=25)
+    # An int where the stubs expect a str: TypedChoiceField returns empty_value as it is, uncoerced.
+    per_page = forms.TypedChoiceField(label="Rows per page", required=False, coerce=int, empty_value=25)  # type: ignore[arg-type]
 
     def __init__(self, *args, **kwargs):
         from programmes.vocabulary import FocusLevel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 
 from reviews.frameworks import CriterionInput, LevelInput, band_fields, settings_fields
 from reviews.models import Band, Criterion, CrosswalkScheme, CrosswalkTag, Element, Framework
@@ -80,6 +81,17 @@ class CriterionForm(forms.Form):
         )
 
 
+def _band_field(column: str, number: int, band: Band | None) -> forms.Field:
+    """One cell of the bands table: the model's own form field for the column, labelled by band."""
+    model_field = Band._meta.get_field(column)
+    field = model_field.formfield(required=False) if isinstance(model_field, models.Field) else None
+    if not isinstance(model_field, models.Field) or field is None:
+        raise TypeError(f"Band.{column} is not an editable column")
+    field.label = f"{str(model_field.verbose_name).capitalize()} of band {number}"
+    field.initial = getattr(band, column) if band else None
+    return field
+
+
 class BandsForm(forms.Form):
     """One row per band, best first, and an empty row to add one; a row left empty is removed."""
 
@@ -90,11 +102,7 @@ class BandsForm(forms.Form):
         for number in range(1, self.row_count + 1):
             band = bands[number - 1] if number <= len(bands) else None
             for column in self.columns:
-                model_field = Band._meta.get_field(column)
-                field = model_field.formfield(required=False)
-                field.label = f"{model_field.verbose_name.capitalize()} of band {number}"
-                field.initial = getattr(band, column) if band else None
-                self.fields[f"band_{number}_{column}"] = field
+                self.fields[f"band_{number}_{column}"] = _band_field(column, number, band)
 
     def rows(self) -> list[list[forms.BoundField]]:
         return [[self[f"band_{n}_{c}"] for c in self.columns] for n in range(1, self.row_count + 1)]

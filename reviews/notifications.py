@@ -5,13 +5,18 @@ Reviewer identities never reach providers: the publication e-mail names no revie
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.urls import reverse
 
 from qaportal.roles import Role
-from reviews.models import Notification, NotificationKind
+from reviews.models import Notification, NotificationKind, Review
+
+if TYPE_CHECKING:
+    from programmes.models import Programme
 
 
 def _link(url_name: str, **kwargs) -> str:
@@ -30,8 +35,19 @@ def _editor_addresses(notification: Notification) -> list[str]:
 
 def compose(notification: Notification) -> tuple[str, str, list[str]]:
     """Subject, body and recipients of one notification."""
-    programme, review = notification.programme, notification.review
-    if notification.kind == NotificationKind.ASSIGNED:
+    if notification.kind in REVIEW_KINDS:
+        if notification.review is None:
+            raise ValueError(f"A {notification.kind} notification names no review")
+        return _about_a_review(notification.kind, notification.programme, notification.review)
+    return _about_a_programme(notification)
+
+
+# The kinds that are about one review, sent to its reviewer or, for a conflict, to the convenors.
+REVIEW_KINDS = frozenset({NotificationKind.ASSIGNED, NotificationKind.RETURNED, NotificationKind.CONFLICT})
+
+
+def _about_a_review(kind: str, programme: Programme, review: Review) -> tuple[str, str, list[str]]:
+    if kind == NotificationKind.ASSIGNED:
         return (
             f"Please review “{programme.title}”",
             f"You have been assigned to review “{programme.title}”.\n\n"
@@ -39,13 +55,25 @@ def compose(notification: Notification) -> tuple[str, str, list[str]]:
             f"{_link('reviewer:review', review_id=review.id)}\n",
             [review.reviewer.email],
         )
-    if notification.kind == NotificationKind.RETURNED:
+    if kind == NotificationKind.RETURNED:
         return (
             f"Your review of “{programme.title}” has been returned",
             f"The convenor has returned your review with this comment:\n\n{review.return_comment}\n\n"
             f"Please make the changes and submit it again.\n\n{_link('reviewer:review', review_id=review.id)}\n",
             [review.reviewer.email],
         )
+    return (
+        f"Conflict of interest declared on “{programme.title}”",
+        f"{review.reviewer.username} has declared a conflict of interest and released their assignment:\n\n"
+        f"{review.conflict_note}\n\nPlease assign another reviewer.\n\n"
+        f"{_link('convenor:programme', slug=programme.slug)}\n",
+        _convenor_addresses(),
+    )
+
+
+def _about_a_programme(notification: Notification) -> tuple[str, str, list[str]]:
+    """The kinds sent to the programme's provider editors (and the published one names no reviewer)."""
+    programme = notification.programme
     if notification.kind == NotificationKind.EXPIRING:
         from reviews.accreditation import reminder_text
 
@@ -85,13 +113,7 @@ def compose(notification: Notification) -> tuple[str, str, list[str]]:
             f"no longer applies.\n\n{_link('manage:programme', slug=programme.slug)}\n",
             _editor_addresses(notification),
         )
-    return (
-        f"Conflict of interest declared on “{programme.title}”",
-        f"{review.reviewer.username} has declared a conflict of interest and released their assignment:\n\n"
-        f"{review.conflict_note}\n\nPlease assign another reviewer.\n\n"
-        f"{_link('convenor:programme', slug=programme.slug)}\n",
-        _convenor_addresses(),
-    )
+    raise ValueError(f"No e-mail is written for a {notification.kind} notification")
 
 
 def deliver(notification: Notification) -> list[str]:

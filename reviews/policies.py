@@ -7,79 +7,86 @@ Services call the ``may_*`` answers again, so the API and tasks obey the same ru
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeGuard
+
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from qaportal.roles import Role, has_role
+from qaportal.roles import Role, Visitor, has_role
 from reviews.models import Affiliation, Review, SelfAssessment
 from reviews.state_machine import REVIEW_EDITABLE, review_was_handed_in
 
+if TYPE_CHECKING:
+    from programmes.models import Programme
+    from reviews.models import Concern
 
-def is_convenor(user) -> bool:
+
+def is_convenor(user: Visitor) -> TypeGuard[User]:
     return has_role(user, Role.CONVENOR)
 
 
-def is_reviewer(user) -> bool:
+def is_reviewer(user: Visitor) -> TypeGuard[User]:
     return has_role(user, Role.REVIEWER)
 
 
-def reviews_for_reviewer(user) -> QuerySet[Review]:
+def reviews_for_reviewer(user: Visitor) -> QuerySet[Review]:
     """The reviews a reviewer may open: their own assignments, nobody else's."""
     if not is_reviewer(user):
         return Review.objects.none()
     return Review.objects.filter(reviewer=user)
 
 
-def may_edit_review(user, review: Review) -> bool:
+def may_edit_review(user: Visitor, review: Review) -> bool:
     return review.reviewer_id == user.id and is_reviewer(user) and review.state in REVIEW_EDITABLE
 
 
-def may_see_other_reviews(user, review: Review) -> bool:
+def may_see_other_reviews(user: Visitor, review: Review) -> bool:
     """Blind review: the other reviewers' scores only once this reviewer has handed in their own."""
     return review.reviewer_id == user.id and review_was_handed_in(review)
 
 
-def may_declare_conflict(user, review: Review) -> bool:
+def may_declare_conflict(user: Visitor, review: Review) -> bool:
     return may_edit_review(user, review)
 
 
-def may_assign(user) -> bool:
+def may_assign(user: Visitor) -> bool:
     return is_convenor(user)
 
 
-def may_moderate(user) -> bool:
+def may_moderate(user: Visitor) -> bool:
     return is_convenor(user)
 
 
-def may_see_reviewer_identities(user) -> bool:
+def may_see_reviewer_identities(user: Visitor) -> bool:
     """Only convenors see who reviewed what; providers, other reviewers and the public never do."""
     return is_convenor(user)
 
 
-def may_be_assigned(user) -> bool:
+def may_be_assigned(user: Visitor) -> bool:
     return user.is_active and is_reviewer(user)
 
 
-def affiliations_for(user) -> QuerySet[Affiliation]:
+def affiliations_for(user: Visitor) -> QuerySet[Affiliation]:
     if not is_reviewer(user):
         return Affiliation.objects.none()
     return Affiliation.objects.filter(reviewer=user)
 
 
-def may_manage_frameworks(user) -> bool:
+def may_manage_frameworks(user: Visitor) -> bool:
     """Convenors draft, edit and publish framework versions (staff too, as in the admin)."""
     return bool(user.is_authenticated and (user.is_staff or is_convenor(user)))
 
 
-def may_triage_concerns(user) -> bool:
+def may_triage_concerns(user: Visitor) -> bool:
     return is_convenor(user)
 
 
-def may_resubmit(user, programme) -> bool:
+def may_resubmit(user: Visitor, programme: Programme) -> bool:
     """A provider's editors resubmit their own programme for reaccreditation."""
     return bool(user.is_authenticated and programme.provider.editors.filter(pk=user.pk).exists())
 
 
-def concerns_for_provider_editor(user):
+def concerns_for_provider_editor(user: Visitor) -> QuerySet[Concern]:
     """The concerns a provider editor may read and answer: those about their providers' programmes."""
     from reviews.models import Concern
 

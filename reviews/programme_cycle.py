@@ -31,7 +31,9 @@ def programme_cycle(*, programme: Programme) -> ProgrammeCycle:
     rated = rating is not None and rating.band_rank is not None
     return ProgrammeCycle(
         validity=RatingValidity.objects.filter(programme=programme).first(),
-        crosswalk=programme_crosswalk(programme_id=programme.id, framework=rating.framework) if rated else None,
+        crosswalk=programme_crosswalk(programme_id=programme.id, framework=rating.framework)
+        if rating is not None and rated
+        else None,
         upheld_concerns=upheld_concerns(programme=programme),
         rereview=open_rereview(programme),
     )

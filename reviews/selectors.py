@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from programmes.models import EvidenceStatement, Programme
@@ -20,7 +21,7 @@ QUEUE_STATUSES = (ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW, Programm
 REREVIEW_TAB = "re-review"
 
 
-def my_assignments(*, reviewer, state: str = "", search: str = "") -> QuerySet[Review]:
+def my_assignments(*, reviewer: User, state: str = "", search: str = "") -> QuerySet[Review]:
     """A reviewer's reviews, newest assignment first; optionally one state, or words in the title."""
     reviews = Review.objects.filter(reviewer=reviewer)
     if state:
@@ -146,9 +147,9 @@ def side_by_side(*, programme: Programme, reviews: list[Review]) -> Comparison:
     framework = compared[0].framework
     given = CriterionScore.objects.filter(review__in=compared).only("review_id", "criterion_id", "score", "rationale")
     scores, rationales = {}, {}
-    for row in given:
-        scores[(row.review_id, row.criterion_id)] = row.score
-        rationales[(row.review_id, row.criterion_id)] = row.rationale
+    for score in given:
+        scores[(score.review_id, score.criterion_id)] = score.score
+        rationales[(score.review_id, score.criterion_id)] = score.rationale
     comparison.moderation = disagreements(review_ids=[review.id for review in compared], framework=framework).get(
         programme.id, Disagreement(highlight_levels=framework.disagreement_levels)
     )

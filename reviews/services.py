@@ -36,7 +36,7 @@ from reviews.models import (
     ReviewState,
     ScoreLevel,
 )
-from reviews.state_machine import REVIEW_ACTIVE, REVIEW_HANDED_IN, programme_step, review_step
+from reviews.state_machine import REVIEW_ACTIVE, REVIEW_HANDED_IN, Step, programme_step, review_step
 
 MIN_RATIONALE_LENGTH = 20
 MAX_IMPORT_LINES = 2000
@@ -135,7 +135,7 @@ def _refuse_unassignable(programme: Programme, reviewer: User) -> None:
         raise ValidationFailed({"reviewer": reasons})
 
 
-def _programme_transition(programme: Programme, action: str, by: User, **stamps) -> bool:
+def _programme_transition(programme: Programme, action: str, by: User, **stamps: object) -> bool:
     step = programme_step(programme.status, action)
     if step.is_repeat:
         return False
@@ -263,7 +263,11 @@ def review_save_draft(
 
 
 def _save_draft_locked(
-    review: Review, by: User, scores, overall_comment: str | None, no_conflict_confirmed: bool | None
+    review: Review,
+    by: User,
+    scores: dict[int, ScoreInput],
+    overall_comment: str | None,
+    no_conflict_confirmed: bool | None,
 ) -> None:
     step = review_step(review.state, "save_draft")
     _check_score_inputs(review, scores)
@@ -275,14 +279,16 @@ def _save_draft_locked(
     review.save()
 
 
-def _old_new(step) -> dict:
+def _old_new(step: Step) -> dict[str, str]:
     return {"old": step.old, "new": step.new}
 
 
 def _write_scores(review: Review, by: User, scores: dict[int, ScoreInput]) -> None:
     existing = {row.criterion_id: row for row in CriterionScore.objects.filter(review=review)}
     codes = dict(Criterion.objects.filter(id__in=scores).values_list("id", "code"))
-    to_create, to_update, changes = [], [], {"score": [], "rationale": []}
+    to_create: list[CriterionScore] = []
+    to_update: list[CriterionScore] = []
+    changes: dict[str, list[Change]] = {"score": [], "rationale": []}
     for criterion_id, typed in scores.items():
         row = existing.get(criterion_id) or CriterionScore(review=review, criterion_id=criterion_id)
         rationale = typed.rationale.strip()
@@ -502,7 +508,7 @@ def programme_publish(*, programme: Programme, by: User) -> Programme:
     return programme
 
 
-def _review_transition(review: Review, action: str, by: User, **stamps) -> None:
+def _review_transition(review: Review, action: str, by: User, **stamps: object) -> None:
     step = review_step(review.state, action)
     if step.is_repeat:
         return

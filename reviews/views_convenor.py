@@ -18,6 +18,7 @@ from programmes.services import programme_withdraw
 from programmes.vocabulary import ProgrammeStatus
 from providers.models import Provider
 from qaportal.errors import DomainError, apply_to_form
+from qaportal.http import SignedInRequest
 from ratings.moderation import moderation_flags
 from reviews import policies, selectors, services
 from reviews.accreditation import open_rereview
@@ -62,7 +63,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(programmes, chosen.get("per_page") or 25).get_page(request.GET.get("page"))
     page.object_list = selectors.with_review_counts(list(page.object_list))
-    tabs = [(value, ProgrammeStatus(value).label) for value in selectors.QUEUE_STATUSES]
+    tabs: list[tuple[str, str]] = [(value, ProgrammeStatus(value).label) for value in selectors.QUEUE_STATUSES]
     tabs.append((selectors.REREVIEW_TAB, "Under re-review"))
     changes_waiting = ProgrammeChange.objects.filter(state=ProgrammeChange.State.PENDING).count()
     context = {
@@ -109,7 +110,7 @@ def _render_programme(request: HttpRequest, programme: Programme, assign_form: A
 
 @require_POST
 @convenor_page
-def assign(request: HttpRequest, slug: str) -> HttpResponse:
+def assign(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _programme(slug)
     form = AssignForm(request.POST)
     if form.is_valid():
@@ -128,7 +129,7 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @convenor_page
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: SignedInRequest) -> HttpResponse:
     form = AssignmentsUploadForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -136,10 +137,10 @@ def upload(request: HttpRequest) -> HttpResponse:
             report = services.assignments_import(csv_text=form.cleaned_data["file"], by=request.user)
         except DomainError as error:
             apply_to_form(form, error)
-    context = {"form": form, "report": report}
+    context: dict[str, object] = {"form": form, "report": report}
     if report is not None:
-        context["assigned"] = sum(line.assigned for line in report)
-        context["refused"] = len(report) - context["assigned"]
+        assigned = sum(line.assigned for line in report)
+        context.update(assigned=assigned, refused=len(report) - assigned)
     return render(request, "reviews/convenor/upload.html", context)
 
 
@@ -201,7 +202,7 @@ def _review_comment_action(request: HttpRequest, review_id: int, *, template: st
 
 
 @convenor_page
-def return_review(request: HttpRequest, review_id: int) -> HttpResponse:
+def return_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
@@ -213,7 +214,7 @@ def return_review(request: HttpRequest, review_id: int) -> HttpResponse:
 
 
 @convenor_page
-def release_review(request: HttpRequest, review_id: int) -> HttpResponse:
+def release_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
@@ -225,7 +226,7 @@ def release_review(request: HttpRequest, review_id: int) -> HttpResponse:
 
 
 @convenor_page
-def withdraw_review(request: HttpRequest, review_id: int) -> HttpResponse:
+def withdraw_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
@@ -237,7 +238,7 @@ def withdraw_review(request: HttpRequest, review_id: int) -> HttpResponse:
 
 
 @convenor_page
-def withdraw_programme(request: HttpRequest, slug: str) -> HttpResponse:
+def withdraw_programme(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _programme(slug)
     response = _comment_page(
         request,

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +16,7 @@ from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.client_address import client_address
 from qaportal.errors import DomainError, apply_to_form
+from qaportal.http import SignedInRequest
 from reviews import concerns
 from reviews.accreditation import expiring_and_expired
 from reviews.concern_forms import AskProviderForm, ConcernForm, DismissForm, OrderRereviewForm
@@ -54,7 +58,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 
 
 # action: (form, service, message on success); each service takes the concern, the convenor and the form's data.
-TRIAGE_ACTIONS = {
+TRIAGE_ACTIONS: dict[str, tuple[type[forms.Form], Callable[..., Concern], str]] = {
     "dismiss": (DismissForm, concerns.concern_dismiss, "Concern dismissed."),
     "ask": (AskProviderForm, concerns.concern_ask_provider, "The provider has been asked to respond."),
     "rereview": (
@@ -66,7 +70,7 @@ TRIAGE_ACTIONS = {
 
 
 @convenor_page
-def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
+def concern_detail(request: SignedInRequest, concern_id: int) -> HttpResponse:
     concern = get_object_or_404(Concern.objects.select_related("programme__provider"), pk=concern_id)
     chosen = request.POST.get("action") if request.method == "POST" else None
     forms = {name: form_class(request.POST if name == chosen else None, prefix=name)

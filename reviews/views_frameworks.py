@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from qaportal.errors import DomainError, apply_to_form
+from qaportal.http import SignedInRequest
 from ratings.engine import RECOMPUTE_STEPS
 from ratings.models import FrameworkPublication
 from reviews import frameworks, policies
@@ -59,7 +60,7 @@ def versions(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @framework_page
-def new_draft(request: HttpRequest, framework_id: int) -> HttpResponse:
+def new_draft(request: SignedInRequest, framework_id: int) -> HttpResponse:
     try:
         draft = frameworks.framework_new_draft(source=_framework(framework_id), by=request.user)
     except DomainError as error:
@@ -80,7 +81,7 @@ def framework(request: HttpRequest, framework_id: int) -> HttpResponse:
         "levels": list(version.levels.all()),
         "bands": list(version.bands.all()),
         "settings": [
-            (SettingsForm.base_fields[name].label, getattr(version, name)) for name in SettingsForm._meta.fields
+            (SettingsForm.base_fields[name].label, getattr(version, name)) for name in frameworks.settings_fields()
         ],
         "problems": frameworks.incompleteness(version) if version.status == FrameworkStatus.DRAFT else [],
     }
@@ -108,7 +109,7 @@ def _edit(request, *, framework: Framework, form, template: str, save, context: 
 
 
 @framework_page
-def edit_settings(request: HttpRequest, framework_id: int) -> HttpResponse:
+def edit_settings(request: SignedInRequest, framework_id: int) -> HttpResponse:
     draft = _draft(framework_id)
     form = SettingsForm(request.POST or None, instance=Framework.objects.get(pk=draft.pk))
     save = lambda: frameworks.framework_settings_update(  # noqa: E731
@@ -118,7 +119,7 @@ def edit_settings(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 
 @framework_page
-def edit_levels(request: HttpRequest, framework_id: int) -> HttpResponse:
+def edit_levels(request: SignedInRequest, framework_id: int) -> HttpResponse:
     draft = _draft(framework_id)
     form = LevelsForm(request.POST or None, levels=list(draft.levels.all()))
     save = lambda: frameworks.levels_save(framework=draft, by=request.user, levels=form.level_inputs())  # noqa: E731
@@ -126,7 +127,7 @@ def edit_levels(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 
 @framework_page
-def edit_bands(request: HttpRequest, framework_id: int) -> HttpResponse:
+def edit_bands(request: SignedInRequest, framework_id: int) -> HttpResponse:
     draft = _draft(framework_id)
     form = BandsForm(request.POST or None, bands=list(draft.bands.all()))
     save = lambda: frameworks.bands_save(framework=draft, by=request.user, bands=form.band_values())  # noqa: E731
@@ -134,7 +135,7 @@ def edit_bands(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 
 @framework_page
-def edit_element(request: HttpRequest, framework_id: int, element_id: int) -> HttpResponse:
+def edit_element(request: SignedInRequest, framework_id: int, element_id: int) -> HttpResponse:
     draft = _draft(framework_id)
     element = get_object_or_404(Element, pk=element_id, framework=draft)
     form = ElementForm(request.POST or None, instance=Element.objects.get(pk=element.pk))
@@ -146,7 +147,7 @@ def edit_element(request: HttpRequest, framework_id: int, element_id: int) -> Ht
 
 
 @framework_page
-def edit_criterion(request: HttpRequest, framework_id: int, element_id: int, criterion_id: int | None = None):
+def edit_criterion(request: SignedInRequest, framework_id: int, element_id: int, criterion_id: int | None = None):
     draft = _draft(framework_id)
     element = get_object_or_404(Element, pk=element_id, framework=draft)
     criterion = get_object_or_404(Criterion, pk=criterion_id, element=element) if criterion_id else None
@@ -162,7 +163,7 @@ def edit_criterion(request: HttpRequest, framework_id: int, element_id: int, cri
 
 @require_POST
 @framework_page
-def delete_criterion(request: HttpRequest, framework_id: int, element_id: int, criterion_id: int) -> HttpResponse:
+def delete_criterion(request: SignedInRequest, framework_id: int, element_id: int, criterion_id: int) -> HttpResponse:
     draft = _draft(framework_id)
     criterion = get_object_or_404(Criterion, pk=criterion_id, element_id=element_id, element__framework=draft)
     try:
@@ -190,7 +191,7 @@ def preview(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 @require_POST
 @framework_page
-def publish(request: HttpRequest, framework_id: int) -> HttpResponse:
+def publish(request: SignedInRequest, framework_id: int) -> HttpResponse:
     draft = _framework(framework_id)
     try:
         frameworks.framework_publish(framework=draft, by=request.user)

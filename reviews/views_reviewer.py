@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from programmes.querystrings import query_without
 from qaportal.errors import DomainError, InvalidTransition, ValidationFailed, apply_to_form
+from qaportal.http import SignedInRequest
 from qaportal.submissions import create_once
 from reviews import policies, selectors, services
 from reviews.forms import (
@@ -47,7 +48,7 @@ def _own_review(request: HttpRequest, review_id: int) -> Review:
 
 
 @reviewer_page
-def assignments(request: HttpRequest) -> HttpResponse:
+def assignments(request: SignedInRequest) -> HttpResponse:
     filters = AssignmentFilterForm(request.GET)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     reviews = selectors.my_assignments(reviewer=request.user, state=chosen.get("state", ""), search=chosen.get("q", ""))
@@ -74,7 +75,7 @@ def review_journey(review: Review) -> Journey:
 
 
 @reviewer_page
-def review(request: HttpRequest, review_id: int) -> HttpResponse:
+def review(request: SignedInRequest, review_id: int) -> HttpResponse:
     """The task list of a review (its five elements, then "Declare conflicts and submit"); read-only
     once handed in (unless returned). A whole form posted here (every criterion and the overall
     questions, as the one-page form used to send) is saved or submitted as before."""
@@ -230,7 +231,7 @@ def _blind_comparison(user, review: Review):
 
 
 @reviewer_page
-def declare_conflict(request: HttpRequest, review_id: int) -> HttpResponse:
+def declare_conflict(request: SignedInRequest, review_id: int) -> HttpResponse:
     review = _own_review(request, review_id)
     if not policies.may_declare_conflict(request.user, review):
         messages.error(request, _read_only_message(review))
@@ -248,7 +249,7 @@ def declare_conflict(request: HttpRequest, review_id: int) -> HttpResponse:
 
 
 @reviewer_page
-def affiliations(request: HttpRequest) -> HttpResponse:
+def affiliations(request: SignedInRequest) -> HttpResponse:
     form = AffiliationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -268,7 +269,7 @@ def affiliations(request: HttpRequest) -> HttpResponse:
 
 
 @reviewer_page
-def affiliation_end(request: HttpRequest, affiliation_id: int) -> HttpResponse:
+def affiliation_end(request: SignedInRequest, affiliation_id: int) -> HttpResponse:
     """Record the date the reviewer left; the affiliation stays on their record (never erased)."""
     affiliation = get_object_or_404(policies.affiliations_for(request.user), pk=affiliation_id)
     form = EndAffiliationForm(request.POST or None)

@@ -8,9 +8,7 @@ class SummariesConfig(AppConfig):
     def ready(self) -> None:
         from qaportal.navigation import ROLE_PAGES
         from qaportal.roles import Role
-        from summaries.tasks import register_periodic_cleanup
 
         entry = (Role.CONVENOR, "Summaries", "summaries:index")
         if entry not in ROLE_PAGES:
             ROLE_PAGES.append(entry)
-        register_periodic_cleanup()

@@ -206,12 +206,12 @@ class SummaryFilterSet(django_filters.FilterSet):
 
     def description(self) -> list[tuple[str, str]]:
         cleaned = self.form.cleaned_data
-        described = []
+        described: list[tuple[str, str]] = []
         for name in ("region", "provider_type", "focus_level", "phase", "status"):
             choices = dict(self.filters[name].extra["choices"])
             values = cleaned.get(name) or []
             if values:
-                described.append((self.filters[name].label, ", ".join(str(choices[value]) for value in values)))
+                described.append((str(self.filters[name].label), ", ".join(str(choices[value]) for value in values)))
         if not cleaned.get("status"):
             described.append(("Programme status", "Published (the register)"))
         described.append(("Framework version", str(self.chosen_framework())))

@@ -2,19 +2,19 @@
 
 from django.utils import timezone
 
-from qaportal.roles import Role, has_role
+from qaportal.roles import Role, Visitor, has_role
 from summaries.models import ExportJob, ExportStatus
 
 
-def may_view_summaries(user) -> bool:
+def may_view_summaries(user: Visitor) -> bool:
     return user.is_authenticated and (user.is_staff or has_role(user, Role.CONVENOR))
 
 
-def may_start_export(user) -> bool:
+def may_start_export(user: Visitor) -> bool:
     return may_view_summaries(user)
 
 
-def may_see_export(user, job: ExportJob) -> bool:
+def may_see_export(user: Visitor, job: ExportJob) -> bool:
     """Only the convenor who asked (while still a convenor), and staff."""
     if not user.is_authenticated:
         return False

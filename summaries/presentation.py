@@ -1,11 +1,14 @@
 """The long statistic tables reshaped as matrices (groups × elements, criteria × groups) for reading
 on the page and in the PDF report; the files keep the long form, which is easier to analyse."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from summaries.selectors import DIMENSION_LABELS, REGION_NOTE, Statistic, SummaryTables
 
 DIMENSIONS = ["provider_type", "focus_level", "region"]
+# What a statistic is called in a matrix's row or column.
+Label = Callable[[Statistic], str]
 
 
 @dataclass(frozen=True)
@@ -26,46 +29,42 @@ def _matrix(key, title, note, row_heading, statistics, row_of, column_of) -> Mat
     return Matrix(key, title, note, row_heading, columns, rows)
 
 
-def element_matrices(statistics: list[Statistic]) -> list[Matrix]:
-    matrices = []
-    for dimension in DIMENSIONS:
-        selected = [stat for stat in statistics if stat.dimension in ("all", dimension)]
-        note = REGION_NOTE if dimension == "region" else ""
-        matrices.append(
-            _matrix(
-                f"elements-{dimension}",
-                f"Element scores by {DIMENSION_LABELS[dimension].lower()}",
-                note,
-                DIMENSION_LABELS[dimension],
-                selected,
-                lambda stat: stat.group_label,
-                lambda stat: stat.item_label,
-            )
-        )
-    return matrices
+def _group(stat: Statistic) -> str:
+    return stat.group_label
 
 
-def criterion_matrices(statistics: list[Statistic]) -> list[Matrix]:
-    matrices = []
-    for dimension in DIMENSIONS:
-        selected = [stat for stat in statistics if stat.dimension in ("all", dimension)]
-        note = REGION_NOTE if dimension == "region" else ""
-        matrices.append(
-            _matrix(
-                f"criteria-{dimension}",
-                f"Criterion scores by {DIMENSION_LABELS[dimension].lower()}",
-                note,
-                "Criterion",
-                selected,
-                lambda stat: f"{stat.item} {stat.item_label}",
-                lambda stat: stat.group_label,
-            )
+def _element(stat: Statistic) -> str:
+    return stat.item_label
+
+
+def _criterion(stat: Statistic) -> str:
+    return f"{stat.item} {stat.item_label}"
+
+
+def _by_dimension(
+    statistics: list[Statistic], key: str, what: str, row_heading: str | None, row_of: Label, column_of: Label
+) -> list[Matrix]:
+    """One matrix per dimension, each with the whole selection as its first group (rows headed by
+    ``row_heading``, or the dimension's name)."""
+    return [
+        _matrix(
+            f"{key}-{dimension}",
+            f"{what} scores by {DIMENSION_LABELS[dimension].lower()}",
+            REGION_NOTE if dimension == "region" else "",
+            row_heading or DIMENSION_LABELS[dimension],
+            [stat for stat in statistics if stat.dimension in ("all", dimension)],
+            row_of,
+            column_of,
         )
-    return matrices
+        for dimension in DIMENSIONS
+    ]
 
 
 def statistic_matrices(tables: SummaryTables) -> dict[str, list[Matrix]]:
+    """Elements: groups down, elements across. Criteria: criteria down, groups across."""
     return {
-        "elements": element_matrices(tables.element_statistics),
-        "criteria": criterion_matrices(tables.criterion_statistics),
+        "elements": _by_dimension(tables.element_statistics, "elements", "Element", None, _group, _element),
+        "criteria": _by_dimension(
+            tables.criterion_statistics, "criteria", "Criterion", "Criterion", _criterion, _group
+        ),
     }

@@ -14,12 +14,15 @@ Units, stated once here and again in the output:
 
 import datetime
 import hashlib
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Count, F, Max, Sum
+from django.db.models import BigIntegerField, Count, F, Max, QuerySet, Sum
 from django.db.models.functions import Cast, TruncMonth
 
 from programmes.models import Programme
@@ -54,6 +57,10 @@ class BandCount:
     rank: int | None
     programmes: int
     share: float  # per cent of the programmes in the selection
+
+
+# A mean or standard deviation as PostgreSQL returns it (numeric or double precision; NULL over no rows).
+SqlNumber = float | Decimal | None
 
 
 @dataclass(frozen=True)
@@ -156,7 +163,7 @@ def cached_summary_tables(*, scope: SummaryScope, wait_for_agreement: bool = Tru
 
 def cached_agreement(*, scope: SummaryScope, compute: bool, key: str | None = None) -> Agreement:
     key = key or f"{summary_cache_key(scope=scope)}:agreement"
-    agreement = cache.get(key)
+    agreement: Agreement | None = cache.get(key)
     if agreement is None:
         if not compute:
             return Agreement(available=False, pending=True)
@@ -198,7 +205,7 @@ def band_counts(*, scope: SummaryScope) -> list[BandCount]:
         .values_list("rating__band_rank", "programmes")
     )
     total = sum(by_rank.values())
-    bands = [(band.name, band.rank) for band in scope.framework.bands.order_by("rank")]
+    bands: list[tuple[str, int | None]] = [(band.name, band.rank) for band in scope.framework.bands.order_by("rank")]
     bands.append((scope.framework.not_rated_label, None))
     return [
         BandCount(band=name, rank=rank, programmes=by_rank.get(rank, 0), share=_share(by_rank.get(rank, 0), total))
@@ -274,7 +281,7 @@ def _region_values() -> str:
     return ", ".join(f"({region_field.bit_of(value)}, '{value}')" for value in Region.values)
 
 
-def _rollup(grouped_queryset, measures: str, extra_key: str = "") -> list[tuple]:
+def _rollup(grouped_queryset: QuerySet[Any], measures: str, extra_key: str = "") -> list[tuple[Any, ...]]:
     """Group the rows of ``grouped_queryset`` by each dimension in one statement (UNION ALL)."""
     inner_sql, params = grouped_queryset.query.sql_with_params()
     key = f", {extra_key}" if extra_key else ""
@@ -297,10 +304,13 @@ def _rollup(grouped_queryset, measures: str, extra_key: str = "") -> list[tuple]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{AGGREGATE_WORK_MEM}'")
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
-def _statistic(dimension, group, item, item_label, n, mean, sd) -> Statistic:
+def _statistic(
+    dimension: str, group: str, item: str, item_label: str, n: int | None, mean: SqlNumber, sd: SqlNumber
+) -> Statistic:
     return Statistic(
         dimension=dimension,
         group=group,
@@ -318,7 +328,7 @@ def weakest_and_strongest_criteria(
 ) -> tuple[list[Statistic], list[Statistic]]:
     """The criteria with the lowest and highest mean over the whole selection (from the table above)."""
     overall = [stat for stat in criterion_statistics if stat.dimension == "all" and stat.mean is not None]
-    ranked = sorted(overall, key=lambda stat: stat.mean)
+    ranked = sorted(overall, key=lambda stat: math.inf if stat.mean is None else stat.mean)
     return ranked[:count], list(reversed(ranked[-count:]))
 
 
@@ -358,7 +368,7 @@ def _rounded(alpha: float | None) -> float | None:
     return None if alpha is None else round(alpha, 4)
 
 
-def programme_rows(*, scope: SummaryScope) -> Iterator[tuple]:
+def programme_rows(*, scope: SummaryScope) -> Iterator[tuple[Any, ...]]:
     """One tuple per programme in the selection (see summaries.exports.tables), streamed from a cursor."""
     from summaries.exports.tables import PROGRAMME_FIELDS
 

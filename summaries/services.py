@@ -3,9 +3,11 @@
 import logging
 import os
 import uuid
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
@@ -19,8 +21,8 @@ from summaries.selectors import cached_summary_tables
 
 logger = logging.getLogger(__name__)
 
-# How long a finished file is kept; the periodic clean-up deletes it afterwards.
-EXPORT_LIFETIME = timedelta(hours=getattr(settings, "SUMMARIES_EXPORT_LIFETIME_HOURS", 24))
+# An export job's id: its UUID, or that UUID written out (as a task's argument is).
+JobId = uuid.UUID | str
 
 
 class SummariesError(Exception):
@@ -28,7 +30,7 @@ class SummariesError(Exception):
 
 
 class InvalidFilters(SummariesError):
-    def __init__(self, errors: dict):
+    def __init__(self, errors: dict[str, list[str]]):
         super().__init__("The summary filters are not valid")
         self.errors = errors
 
@@ -37,7 +39,7 @@ class ExportNotAvailable(SummariesError):
     """Not ready yet, failed, or expired (its file is gone)."""
 
 
-def export_start(*, requested_by, export_format: str, filters: dict[str, list[str]]) -> ExportJob:
+def export_start(*, requested_by: User, export_format: str, filters: dict[str, list[str]]) -> ExportJob:
     """Record an export job (the durable promise) and queue its task once the row is committed; with
     the broker down the job waits for ``exports_sweep``."""
     if export_format not in ExportFormat.values:
@@ -52,7 +54,7 @@ def export_start(*, requested_by, export_format: str, filters: dict[str, list[st
     return job
 
 
-def export_run(*, job_id) -> ExportJob:
+def export_run(*, job_id: JobId) -> ExportJob:
     """Claim the job and build its file. Safe to run twice: a finished job, or one another worker
     holds the claim on, is left alone; a job whose worker died (its claim expired) starts again."""
     job = ExportJob.objects.get(pk=job_id)
@@ -74,7 +76,7 @@ def exports_sweep(*, limit: int = 20) -> int:
     return built
 
 
-def _claim(which: Q, *, fresh_too: bool):
+def _claim(which: Q, *, fresh_too: bool) -> uuid.UUID | None:
     """A short committed claim of one unfinished job (the oldest that ``which`` allows), skipping any
     another transaction is claiming; its id, or None."""
     now = timezone.now()
@@ -105,7 +107,7 @@ def _claim(which: Q, *, fresh_too: bool):
         return job_id
 
 
-def _build_claimed(job_id) -> ExportJob:
+def _build_claimed(job_id: JobId) -> ExportJob:
     job = ExportJob.objects.get(pk=job_id)
     name = f"exports/{job.pk}.{job.format}"
     path = default_storage.path(name)
@@ -136,7 +138,7 @@ def _build_claimed(job_id) -> ExportJob:
         progress=100,
         progress_note="Ready",
         finished_at=finished,
-        expires_at=finished + EXPORT_LIFETIME,
+        expires_at=finished + timedelta(hours=settings.SUMMARIES_EXPORT_LIFETIME_HOURS),
     )
     job.refresh_from_db()
     return job
@@ -147,7 +149,7 @@ def _remove(path: str) -> None:
         os.remove(path)
 
 
-def export_report_progress(*, job_id, percent: int, note: str) -> None:
+def export_report_progress(*, job_id: JobId, percent: float, note: str) -> None:
     """Written straight away (outside any transaction) so the progress bar moves while the file grows;
     it renews the worker's claim too, so a long export is not taken from a live worker."""
     ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(
@@ -181,7 +183,7 @@ def _build(job: ExportJob, path: str) -> None:
     pdf.write_report(path, tables=tables, table_list=table_list)
 
 
-def _row_progress(job: ExportJob, total: int, *, start: int, end: int):
+def _row_progress(job: ExportJob, total: int, *, start: int, end: int) -> Callable[[int], None]:
     def report(done: int) -> None:
         share = done / total if total else 1
         note = f"Written {done:,} of {total:,} programmes"
@@ -190,13 +192,13 @@ def _row_progress(job: ExportJob, total: int, *, start: int, end: int):
     return report
 
 
-def exports_delete_expired(*, now=None) -> int:
+def exports_delete_expired(*, now: datetime | None = None) -> int:
     """Delete the files of exports past their expiry and mark them expired; returns how many."""
     now = now or timezone.now()
     expired = ExportJob.objects.filter(status=ExportStatus.READY, expires_at__lte=now)
     deleted = 0
     for job in expired.only("pk", "file"):
-        if job.file:
+        if job.file and job.file.name:
             default_storage.delete(job.file.name)
         # Conditional, so a concurrent clean-up never counts or marks a job twice.
         deleted += ExportJob.objects.filter(pk=job.pk, status=ExportStatus.READY).update(

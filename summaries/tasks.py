@@ -1,8 +1,6 @@
 from celery import shared_task
 from django.conf import settings
 
-CLEANUP_ENTRY = "summaries-delete-expired-exports"
-
 
 @shared_task(soft_time_limit=settings.EXPORT_TASK_SOFT_TIME_LIMIT, time_limit=settings.EXPORT_TASK_TIME_LIMIT)
 def build_export(job_id: str) -> None:
@@ -34,16 +32,7 @@ def compute_agreement(filters: dict) -> None:
 
 @shared_task
 def delete_expired_exports() -> int:
+    """The hourly clean-up (CELERY_BEAT_SCHEDULE): delete export files past their lifetime."""
     from summaries.services import exports_delete_expired
 
     return exports_delete_expired()
-
-
-def register_periodic_cleanup() -> None:
-    """Add the hourly clean-up of expired export files to Celery beat's schedule (from AppConfig.ready)."""
-    from qaportal.celery import app
-
-    app.conf.beat_schedule = {
-        **(app.conf.beat_schedule or {}),
-        CLEANUP_ENTRY: {"task": "summaries.tasks.delete_expired_exports", "schedule": 3600.0},
-    }

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError
 
 from qaportal.errors import DomainError
+from qaportal.http import SignedInRequest
 from qaportal.submissions import create_once
 from summaries import charts, policies, services
 from summaries.exports.csv import programme_csv_chunks, table_csv_chunks
@@ -41,7 +43,7 @@ def convenor_required(view):
     return guarded
 
 
-def _page(request: HttpRequest, filterset, export_form: ExportForm, status: int = 200) -> HttpResponse:
+def _page(request: SignedInRequest, filterset, export_form: ExportForm, status: int = 200) -> HttpResponse:
     context = {"filterset": filterset, "form": filterset.form, "export_form": export_form}
     if filterset.is_valid():
         tables = cached_summary_tables(scope=filterset.scope(), wait_for_agreement=False)
@@ -69,13 +71,13 @@ def _queue_agreement(filters: dict) -> None:
 
 
 @convenor_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     filterset = summary_filterset(request.GET)
     return _page(request, filterset, ExportForm(), status=200 if filterset.is_valid() else 400)
 
 
 @convenor_required
-def download_csv(request: HttpRequest) -> HttpResponse:
+def download_csv(request: HttpRequest) -> HttpResponseBase:
     """Streamed CSV: the programmes (default) or one summary table, for the filters in the query string."""
     filterset = summary_filterset(request.GET)
     table_key = request.GET.get("table", "programmes")
@@ -96,7 +98,7 @@ def download_csv(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @convenor_required
-def export_create(request: HttpRequest) -> HttpResponse:
+def export_create(request: SignedInRequest) -> HttpResponse:
     export_form = ExportForm(request.POST)
     filterset = summary_filterset(request.GET)
     if not export_form.is_valid() or not filterset.is_valid():
@@ -129,7 +131,7 @@ def _visible_job(request: HttpRequest, pk) -> ExportJob:
 
 
 @convenor_required
-def export_list(request: HttpRequest) -> HttpResponse:
+def export_list(request: SignedInRequest) -> HttpResponse:
     jobs = ExportJob.objects.filter(requested_by=request.user).select_related("requested_by")[:50]
     return render(request, "summaries/export_list.html", {"jobs": jobs})
 
@@ -169,7 +171,7 @@ def export_status(request: HttpRequest, pk) -> JsonResponse:
 
 @never_cache
 @convenor_required
-def export_download(request: HttpRequest, pk) -> HttpResponse:
+def export_download(request: HttpRequest, pk) -> HttpResponseBase:
     job = _visible_job(request, pk)
     if not policies.export_is_downloadable(job):
         status = 410 if job.status in ("ready", "expired") else 409

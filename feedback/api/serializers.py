@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from feedback.models import FeedbackRound, ParticipantResponse, Question, Questionnaire
 from feedback.services import formatted_code
+from programmes.models import Programme
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -78,7 +79,9 @@ class RoundInputSerializer(serializers.Serializer):
 
 
 class RoundSerializer(serializers.ModelSerializer):
-    programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    programme: "serializers.SlugRelatedField[Programme]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     questionnaire_version = serializers.IntegerField(source="questionnaire.version", read_only=True)
     response_count = serializers.IntegerField(read_only=True)
 
@@ -113,7 +116,9 @@ class RoundDetailSerializer(RoundSerializer):
 
 
 class PendingCommentSerializer(serializers.ModelSerializer):
-    programme = serializers.SlugRelatedField(source="round.programme", slug_field="slug", read_only=True)
+    programme: "serializers.SlugRelatedField[Programme]" = serializers.SlugRelatedField(
+        source="round.programme", slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = ParticipantResponse

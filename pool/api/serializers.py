@@ -106,7 +106,8 @@ class AssignmentChoiceSerializer(serializers.Serializer):
 
 
 class AssignmentsInputSerializer(serializers.Serializer):
-    assignments = AssignmentChoiceSerializer(many=True, allow_empty=False, max_length=2000)
+    # many=True hands max_length to the ListSerializer, which takes it; the stubs check the child's arguments.
+    assignments = AssignmentChoiceSerializer(many=True, allow_empty=False, max_length=2000)  # type: ignore[call-arg]
 
 
 class AssignmentOutcomeSerializer(serializers.Serializer):

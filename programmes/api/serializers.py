@@ -26,7 +26,8 @@ class RatingValiditySerializer(serializers.Serializer):
 
 class CrosswalkPartSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    # SerializerMetaclass moves declared fields off the class: this never shadows Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     group = serializers.CharField(required=False)
     met = serializers.BooleanField()
 
@@ -97,7 +98,8 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 class StandingSerializer(serializers.Serializer):
     # A plain string, not a choice: drf-spectacular would otherwise name two "status" enums alike.
     status = serializers.CharField(help_text="“rated”, “not-rated” or “withdrawn”.")
-    label = serializers.CharField(help_text="What the badge says: the band, “Not yet rated” or “Withdrawn”.")
+    # SerializerMetaclass moves declared fields off the class: this never shadows Field.label.
+    label = serializers.CharField(help_text="What the badge says: the band, “Not yet rated” or “Withdrawn”.")  # type: ignore[assignment]
     statement = serializers.CharField(help_text="One sentence for the public, as on the programme's page.")
 
 

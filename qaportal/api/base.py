@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from rest_framework import exceptions, generics
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.pagination import BasePagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
@@ -26,7 +27,8 @@ class JSONNegotiation(DefaultContentNegotiation):
     """DRF would read ``?format=`` as a choice of renderer (and 404 on ``?format=coaching``); here
     ``format`` is a programme's format, a directory filter. There is one renderer: JSON."""
 
-    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)
+    # DRF reads only URL_FORMAT_OVERRIDE from it; the stubs type it as the whole api_settings.
+    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)  # type: ignore[assignment]
 
 
 class RegisterAPIView(APIView):
@@ -38,7 +40,7 @@ class RegisterAPIView(APIView):
     content_negotiation_class = JSONNegotiation
     parser_classes = [RegisterJSONParser]
     throttle_classes = [AnonymousRateThrottle]
-    pagination_class = RegisterPagination
+    pagination_class: type[BasePagination] | None = RegisterPagination
     schema = RegisterAutoSchema()
     # The OpenAPI schema describes every endpoint; OPTIONS answers 405 rather than a second,
     # partial description.

@@ -10,6 +10,7 @@ import re
 import django_filters
 from django import forms
 from django.core.paginator import Page
+from django.utils.datastructures import MultiValueDict
 from django_filters import FilterSet
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers
@@ -21,16 +22,19 @@ from qaportal.api.pagination import RegisterPagination
 
 class FacetOptionSerializer(serializers.Serializer):
     value = serializers.CharField()
-    label = serializers.CharField()
+    # SerializerMetaclass moves declared fields off the class: this never shadows Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField(help_text="Matches if this option were chosen, the other filters applied.")
     selected = serializers.BooleanField()
 
 
 def refuse_invalid_filters(filterset: FilterSet) -> None:
-    errors = {field: list(messages) for field, messages in filterset.form.errors.items()}
+    errors = {field: [str(message) for message in messages] for field, messages in filterset.form.errors.items()}
     # A checkbox reads any text as ticked; the API says which words it understands.
     for name, filter_ in filterset.filters.items():
-        sent = filterset.data.getlist(name) if is_boolean(filter_) and hasattr(filterset.data, "getlist") else []
+        sent = (
+            filterset.data.getlist(name) if is_boolean(filter_) and isinstance(filterset.data, MultiValueDict) else []
+        )
         if any(value.lower() not in BOOLEAN_VALUES for value in sent):
             errors[name] = ["Send true or false."]
     if errors:

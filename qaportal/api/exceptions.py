@@ -39,10 +39,13 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if api_error is None:
         return None
     headers = {}
-    if getattr(api_error, "auth_header", None):
-        headers["WWW-Authenticate"] = api_error.auth_header
-    if getattr(api_error, "wait", None):
-        headers["Retry-After"] = f"{int(api_error.wait)}"
+    # Only NotAuthenticated (from the authenticator) and Throttled carry these.
+    auth_header = getattr(api_error, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    wait = getattr(api_error, "wait", None)
+    if wait:
+        headers["Retry-After"] = f"{int(wait)}"
     set_rollback()
     return Response(error_body(api_error), status=api_error.status_code, headers=headers)
 
@@ -136,7 +139,9 @@ class ErrorSerializer(serializers.Serializer):
     status = serializers.IntegerField(help_text="The HTTP status, repeated for clients that lose it.")
     code = serializers.CharField(help_text="A stable machine-readable code, e.g. not_found, invalid_transition.")
     detail = serializers.CharField(help_text="What went wrong, written for a person.")
-    errors = serializers.DictField(
+    # SerializerMetaclass moves declared fields out of the class body, so this never shadows
+    # Serializer.errors at run time; only the stubs see the two names meet.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per input field (dotted for nested input); empty unless the input was wrong.",
     )

@@ -82,6 +82,27 @@ def seed_pool(*, reviewer_ids: list[int], demo_reviewer_id: int, framework, rng:
 def seed_calibration_exercise(*, provider_id: int, framework, criteria, by: User | None) -> CalibrationExercise:
     """One sample programme (a draft, never in the directory) with a full portfolio and the
     reference scores and rationales a panel agreed."""
+    exercise = CalibrationExercise.objects.create(
+        title="Early reading sample (panel reference)",
+        programme=_calibration_sample(provider_id),
+        framework=framework,
+        is_open=True,
+        created_by=by,
+    )
+    ReferenceScore.objects.bulk_create(
+        ReferenceScore(
+            exercise=exercise,
+            criterion=criterion,
+            score=REFERENCE_LEVELS[index % len(REFERENCE_LEVELS)],
+            rationale=f"{words.RATIONALE_OPENINGS[REFERENCE_LEVELS[index % len(REFERENCE_LEVELS)]][0]} "
+            f"{criterion.title}: the panel agreed this from the portfolio.",
+        )
+        for index, criterion in enumerate(sorted(criteria, key=lambda c: (c.element.position, c.position)))
+    )
+    return exercise
+
+
+def _calibration_sample(provider_id: int) -> Programme:
     programme = Programme.objects.create(
         provider_id=provider_id,
         title="Calibration sample: leading early reading across a trust",
@@ -108,24 +129,7 @@ def seed_calibration_exercise(*, provider_id: int, framework, criteria, by: User
         )
         for element in ElementKey
     )
-    exercise = CalibrationExercise.objects.create(
-        title="Early reading sample (panel reference)",
-        programme=programme,
-        framework=framework,
-        is_open=True,
-        created_by=by,
-    )
-    ReferenceScore.objects.bulk_create(
-        ReferenceScore(
-            exercise=exercise,
-            criterion=criterion,
-            score=REFERENCE_LEVELS[index % len(REFERENCE_LEVELS)],
-            rationale=f"{words.RATIONALE_OPENINGS[REFERENCE_LEVELS[index % len(REFERENCE_LEVELS)]][0]} "
-            f"{criterion.title}: the panel agreed this from the portfolio.",
-        )
-        for index, criterion in enumerate(sorted(criteria, key=lambda c: (c.element.position, c.position)))
-    )
-    return exercise
+    return programme
 
 
 def seed_applications(*, count: int, rng: random.Random, password: str) -> None:

@@ -82,35 +82,29 @@ def seed_demo_data(*, sizes: SeedSizes, seed: int = 1, progress: Progress | None
         accounts["editor"].editable_providers.add(provider_ids[0])
         conflicts = record_affiliations(reviewer_ids, provider_ids, rng)
         writer = ProgrammeWriter(
-            rng=rng,
-            framework=framework,
-            criteria=criteria,
-            provider_qualities=provider_qualities,
-            reviewer_ids=reviewer_ids,
-            demo_reviewer_id=accounts["reviewer"].id,
-            conflicts=conflicts,
-            report=report,
-        )
-        with foreign_keys_validated_in_bulk(BULK_TABLES):
-            for start in range(0, sizes.programmes, CHUNK):
-                count = min(CHUNK, sizes.programmes - start)
-                writer.write_chunk(start, count)
-                if progress:
-                    progress(count)
-        reset_sequences(["providers_provider", *BULK_TABLES])
+            rng=rng, framework=framework, criteria=criteria, provider_qualities=provider_qualities,
+            reviewer_ids=reviewer_ids, demo_reviewer_id=accounts["reviewer"].id, conflicts=conflicts, report=report,
+        )  # fmt: skip
+        _write_programmes(writer, sizes.programmes, progress)
         seed_reviewer_pool(
-            reviewer_ids=reviewer_ids,
-            accounts=accounts,
-            provider_ids=provider_ids,
-            framework=framework,
-            criteria=criteria,
-            rng=rng,
-        )
+            reviewer_ids=reviewer_ids, accounts=accounts, provider_ids=provider_ids, framework=framework,
+            criteria=criteria, rng=rng,
+        )  # fmt: skip
         refresh_search_vectors()
         start_rating_validities(framework)
     report.reviewers = len(reviewer_ids)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _write_programmes(writer: "ProgrammeWriter", total: int, progress: Progress | None) -> None:
+    with foreign_keys_validated_in_bulk(BULK_TABLES):
+        for start in range(0, total, CHUNK):
+            count = min(CHUNK, total - start)
+            writer.write_chunk(start, count)
+            if progress:
+                progress(count)
+    reset_sequences(["providers_provider", *BULK_TABLES])
 
 
 def start_rating_validities(framework: Framework) -> None:
@@ -211,39 +205,22 @@ def write_providers(count: int, rng: random.Random, report: SeedReport) -> dict[
         quality = min(3.8, max(1.2, rng.gauss(2.75, 0.45)))
         qualities[provider_id] = quality
         created = START - timedelta(days=rng.randint(30, 700))
-        rows.append(
-            (
-                provider_id,
-                name,
-                f"{slugify(name)[:200]}-{provider_id}",
-                provider_type.value,
-                random_mask(regions_field, rng, 1, 3),
-                random_mask(phases_field, rng, 1, 3),
-                f"{name} is a {provider_type.label.lower()} offering professional development for school staff.",
-                f"https://www.{slugify(name)[:40]}.example",
-                rng.randint(3, 60) if provider_type in {ProviderType.MAT, ProviderType.HUB} else None,
-                created,
-                created,
-            )
-        )
-    report.providers = insert_rows(
-        "providers_provider",
-        [
-            "id",
-            "name",
-            "slug",
-            "provider_type",
-            "regions",
-            "phases",
-            "description",
-            "website",
-            "schools_in_partnership",
-            "created_at",
-            "updated_at",
-        ],
-        rows,
-    )
+        rows.append((
+            provider_id, name, f"{slugify(name)[:200]}-{provider_id}", provider_type.value,
+            random_mask(regions_field, rng, 1, 3), random_mask(phases_field, rng, 1, 3),
+            f"{name} is a {provider_type.label.lower()} offering professional development for school staff.",
+            f"https://www.{slugify(name)[:40]}.example",
+            rng.randint(3, 60) if provider_type in {ProviderType.MAT, ProviderType.HUB} else None,
+            created, created,
+        ))  # fmt: skip
+    report.providers = insert_rows("providers_provider", PROVIDER_COLUMNS, rows)
     return qualities
+
+
+PROVIDER_COLUMNS = [
+    "id", "name", "slug", "provider_type", "regions", "phases", "description", "website", "schools_in_partnership",
+    "created_at", "updated_at",
+]  # fmt: skip
 
 
 def provider_name(provider_type: ProviderType, rng: random.Random) -> str:
@@ -401,42 +378,36 @@ class ProgrammeWriter:
         topic = rng.choice(words.TOPICS[focus.value])
         title = f"{topic}: {words.FORMAT_WORDS[programme_format.value]}"
         cost = Decimal(0) if rng.random() < 0.12 else Decimal(rng.randrange(60, 4000, 5))
+        created, submitted, published = self.programme_dates(status)
+        sources = rng.sample(words.EVIDENCE_SOURCES, 2)
+        outcomes = rng.sample(words.OUTCOME_PHRASES, 2)
+        # In PROGRAMME_COLUMNS' order; the random draws are made in this order, so a seed gives the same data.
+        row = (
+            programme_id, provider_id, title, f"{slugify(title)[:180]}-{programme_id}",
+            f"A {words.FORMAT_WORDS[programme_format.value]} for {focus.label.lower()} on "
+            f"{topic.lower()}, with {rng.choice(FOLLOW_UPS)}.",
+            focus.value, random_mask(self.phases_field, rng, 1, 3), random_mask(self.regions_field, rng, 1, 4),
+            programme_format.value, rng.choice(list(DeliveryMode)).value,
+            rng.choice([6, 12, 18, 24, 30, 40, 60]), rng.choice([1, 6, 12, 20, 30, 39, 52]),
+            cost, self.funding_mask(cost), focus.label,
+            f"By the end, {outcomes[0]}, and {outcomes[1]}.", f"Draws on {sources[0]} and {sources[1]}.",
+            status.value, submitted, published,
+            "The provider no longer offers this programme." if status == ProgrammeStatus.WITHDRAWN else "",
+            created, published or submitted or created,
+        )  # fmt: skip
+        return row, status
+
+    def programme_dates(self, status: ProgrammeStatus) -> tuple[datetime, datetime | None, datetime | None]:
+        """Created, submitted (all but drafts) and published (published or later withdrawn)."""
+        rng = self.rng
         created = START + timedelta(days=rng.randint(0, 420), minutes=rng.randint(0, 600))
         submitted = created + timedelta(days=rng.randint(3, 30)) if status != ProgrammeStatus.DRAFT else None
         published = (
             submitted + timedelta(days=rng.randint(20, 90))
-            if status in {ProgrammeStatus.PUBLISHED, ProgrammeStatus.WITHDRAWN}
+            if submitted is not None and status in {ProgrammeStatus.PUBLISHED, ProgrammeStatus.WITHDRAWN}
             else None
         )
-        sources = rng.sample(words.EVIDENCE_SOURCES, 2)
-        outcomes = rng.sample(words.OUTCOME_PHRASES, 2)
-        row = (
-            programme_id,
-            provider_id,
-            title,
-            f"{slugify(title)[:180]}-{programme_id}",
-            f"A {words.FORMAT_WORDS[programme_format.value]} for {focus.label.lower()} on "
-            f"{topic.lower()}, with {rng.choice(FOLLOW_UPS)}.",
-            focus.value,
-            random_mask(self.phases_field, rng, 1, 3),
-            random_mask(self.regions_field, rng, 1, 4),
-            programme_format.value,
-            rng.choice(list(DeliveryMode)).value,
-            rng.choice([6, 12, 18, 24, 30, 40, 60]),
-            rng.choice([1, 6, 12, 20, 30, 39, 52]),
-            cost,
-            self.funding_mask(cost),
-            focus.label,
-            f"By the end, {outcomes[0]}, and {outcomes[1]}.",
-            f"Draws on {sources[0]} and {sources[1]}.",
-            status.value,
-            submitted,
-            published,
-            "The provider no longer offers this programme." if status == ProgrammeStatus.WITHDRAWN else "",
-            created,
-            published or submitted or created,
-        )
-        return row, status
+        return created, submitted, published
 
     def funding_mask(self, cost: Decimal) -> int:
         if cost == 0:

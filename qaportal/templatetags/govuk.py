@@ -28,7 +28,7 @@ def govuk_widget(field: BoundField, extra_class: str = ""):
         )
         if present
     ]
-    attrs = {"class": css_class}
+    attrs: dict[str, str | bool] = {"class": css_class}
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)

@@ -3,6 +3,8 @@ assignment and moderation. Every change goes through ``reviews.services``; every
 through ``reviews.policies``."""
 
 import re
+from collections.abc import Callable
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.db.models import Prefetch, QuerySet
@@ -163,7 +165,7 @@ class OwnReviewAction(RegisterGenericView):
 
 class ScoringView(OwnReviewAction):
     serializer_class = ReviewInputSerializer
-    service = None
+    service: Callable[..., Review]
 
     def post(self, request, review_id: int):
         review = self.own_review()
@@ -228,6 +230,10 @@ class ModerationAction(RegisterGenericView):
     def review(self) -> Review:
         return get_object_or_404(Review, pk=self.kwargs["review_id"])
 
+    def convenor(self) -> User:
+        # IsConvenor has let only a signed-in convenor through.
+        return cast(User, self.request.user)
+
 
 class ReviewAcceptView(ModerationAction):
     """Accept a submitted review. 409 from any other state."""
@@ -247,7 +253,7 @@ class ModerationActionWithText(ModerationAction):
         raise NotImplementedError
 
     def post(self, request, review_id: int):
-        typed = self.serializer_class(data=request.data)
+        typed = self.get_serializer(data=request.data)
         typed.is_valid(raise_exception=True)
         return review_response(self.act(self.review(), typed.validated_data[self.text_field]))
 
@@ -262,7 +268,7 @@ class ReviewReturnView(ModerationActionWithText):
     text_field = "comment"
 
     def act(self, review: Review, text: str) -> Review:
-        return services.review_return(review=review, by=self.request.user, comment=text)
+        return services.review_return(review=review, by=self.convenor(), comment=text)
 
 
 @extend_schema_view(
@@ -274,7 +280,7 @@ class ReviewWithdrawView(ModerationActionWithText):
     serializer_class = ReasonInputSerializer
 
     def act(self, review: Review, text: str) -> Review:
-        return services.review_withdraw(review=review, by=self.request.user, reason=text)
+        return services.review_withdraw(review=review, by=self.convenor(), reason=text)
 
 
 @extend_schema_view(
@@ -286,7 +292,7 @@ class ReviewReleaseView(ModerationActionWithText):
     serializer_class = ReasonInputSerializer
 
     def act(self, review: Review, text: str) -> Review:
-        return services.review_release(review=review, by=self.request.user, reason=text)
+        return services.review_release(review=review, by=self.convenor(), reason=text)
 
 
 class QueueFilterSerializer(serializers.Serializer):

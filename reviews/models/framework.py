@@ -6,6 +6,7 @@ version never changes: the models refuse it and, on PostgreSQL, triggers refuse 
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,6 +21,10 @@ from qaportal.fields import PlainCharField, PlainTextField
 # for each of them.
 MAX_LEVELS = 9
 LEVEL_RANGE = Q(level__gte=1) & Q(level__lte=MAX_LEVELS)
+
+
+# What a programme without a band is called, unless its framework words it otherwise.
+NOT_RATED_LABEL = "Not yet rated"
 
 
 class FrameworkStatus(models.TextChoices):
@@ -67,7 +72,7 @@ class Framework(models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text="Submitted reviews whose means on one element differ by this much flag a programme for moderation.",
     )
-    not_rated_label = PlainCharField(max_length=40, default="Not yet rated")
+    not_rated_label = PlainCharField(max_length=40, default=NOT_RATED_LABEL)
     calibration_pass_alpha = models.DecimalField(
         max_digits=4,
         decimal_places=3,
@@ -206,7 +211,7 @@ class Criterion(FrameworkPart):
         max_digits=5, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
     )
     position = models.PositiveSmallIntegerField()
-    crosswalk_tags = models.ManyToManyField(
+    crosswalk_tags: "models.ManyToManyField[CrosswalkTag, Any]" = models.ManyToManyField(
         "CrosswalkTag", blank=True, related_name="criteria", help_text="The parts of other frameworks it evidences."
     )
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 from programmes.models import Programme
 from programmes.vocabulary import ElementKey, FocusLevel, ProgrammeStatus
 from providers.vocabulary import ProviderType
+from qaportal.fields import choice_set_field
+from ratings.models import band_name
 from summaries.selectors import DIMENSION_LABELS, REGION_NOTE, Agreement, Statistic, SummaryTables
 
 
@@ -83,7 +85,6 @@ PROGRAMME_FIELDS = [
 _POSITION = {column.name: position for position, column in enumerate(PROGRAMME_COLUMNS)}
 REGIONS_AT, PHASES_AT, BAND_AT, RANK_AT = (_POSITION[name] for name in ("regions", "phases", "band", "band_rank"))
 DATETIMES_AT = [position for position, column in enumerate(PROGRAMME_COLUMNS) if column.kind == "datetime"]
-NOT_RATED = "Not yet rated"
 
 
 @lru_cache(maxsize=4096)
@@ -92,7 +93,7 @@ def _labels(field_name: str, mask: int | None) -> str:
     # combinations across 200,000 rows: each combination is turned into labels once.
     if not mask:
         return ""
-    return "; ".join(Programme._meta.get_field(field_name).values_of(mask).labels())
+    return "; ".join(choice_set_field(Programme, field_name).values_of(mask).labels())
 
 
 def programme_row(values: tuple, *, datetimes: Callable[[datetime.datetime | None], object]) -> list:
@@ -101,7 +102,7 @@ def programme_row(values: tuple, *, datetimes: Callable[[datetime.datetime | Non
     row[REGIONS_AT] = _labels("regions", row[REGIONS_AT])
     row[PHASES_AT] = _labels("phases", row[PHASES_AT])
     if row[RANK_AT] is None:
-        row[BAND_AT] = NOT_RATED
+        row[BAND_AT] = band_name(row[BAND_AT])
     for position in DATETIMES_AT:
         row[position] = datetimes(row[position])
     return row
@@ -190,57 +191,22 @@ def _ranked_rows(statistics: list[Statistic]) -> list[tuple]:
 def summary_table_list(tables: SummaryTables) -> list[Table]:
     """Every summary table, in the order of the page, the workbook and the report."""
     return [
-        Table(
-            "filters",
-            "Filters used",
-            "The part of the register these tables cover.",
-            FILTER_COLUMNS,
-            list(tables.scope.description),
-        ),
-        Table(
-            "bands",
-            "Programmes by band",
-            "Programmes in the selection, by rating band.",
-            BAND_COLUMNS,
-            [(band.band, band.rank, band.programmes, band.share) for band in tables.bands],
-        ),
-        Table(
-            "element_statistics",
-            "Element scores by group",
-            STATISTIC_NOTE["element"],
-            statistic_columns("element", "programmes"),
-            _statistic_rows(tables.element_statistics),
-        ),
-        Table(
-            "criterion_statistics",
-            "Criterion scores by group",
-            STATISTIC_NOTE["criterion"],
-            statistic_columns("criterion", "scores"),
-            _statistic_rows(tables.criterion_statistics),
-        ),
-        Table(
-            "reviews_by_month",
-            "Reviews published by month",
-            "Published reviews in the selection, by month.",
-            MONTH_COLUMNS,
-            [(f"{month.month:%Y-%m}", month.reviews) for month in tables.reviews_by_month],
-        ),
-        Table(
-            "weakest_criteria",
-            "Weakest criteria",
-            "The criteria with the lowest mean over the selection.",
-            RANKED_COLUMNS,
-            _ranked_rows(tables.weakest_criteria),
-        ),
-        Table(
-            "strongest_criteria",
-            "Strongest criteria",
-            "The criteria with the highest mean over the selection.",
-            RANKED_COLUMNS,
-            _ranked_rows(tables.strongest_criteria),
-        ),
+        Table("filters", "Filters used", "The part of the register these tables cover.", FILTER_COLUMNS,
+              list(tables.scope.description)),
+        Table("bands", "Programmes by band", "Programmes in the selection, by rating band.", BAND_COLUMNS,
+              [(band.band, band.rank, band.programmes, band.share) for band in tables.bands]),
+        Table("element_statistics", "Element scores by group", STATISTIC_NOTE["element"],
+              statistic_columns("element", "programmes"), _statistic_rows(tables.element_statistics)),
+        Table("criterion_statistics", "Criterion scores by group", STATISTIC_NOTE["criterion"],
+              statistic_columns("criterion", "scores"), _statistic_rows(tables.criterion_statistics)),
+        Table("reviews_by_month", "Reviews published by month", "Published reviews in the selection, by month.",
+              MONTH_COLUMNS, [(f"{month.month:%Y-%m}", month.reviews) for month in tables.reviews_by_month]),
+        Table("weakest_criteria", "Weakest criteria", "The criteria with the lowest mean over the selection.",
+              RANKED_COLUMNS, _ranked_rows(tables.weakest_criteria)),
+        Table("strongest_criteria", "Strongest criteria", "The criteria with the highest mean over the selection.",
+              RANKED_COLUMNS, _ranked_rows(tables.strongest_criteria)),
         agreement_table(tables.agreement),
-    ]
+    ]  # fmt: skip
 
 
 TABLE_KEYS = [
