@@ -47,17 +47,20 @@ def compose(owed: EnquiryEmail) -> tuple[str, str, list[str]]:
             f"them):\n\n{inbox_link}\n",
             _editor_addresses(thread),
         )
+    message = owed.message
+    if message is None:  # enquiry_reply owes every reply's e-mail with its message
+        raise ValueError(f"Enquiry e-mail {owed.id} ({owed.kind}) has no message to send")
     if owed.kind == EnquiryEmailKind.PROVIDER_REPLY:
         return (
             f"{thread.provider.name} replied to your enquiry: {subject}",
-            f"{thread.provider.name} replied to your enquiry:\n\n{owed.message.body}\n\n"
+            f"{thread.provider.name} replied to your enquiry:\n\n{message.body}\n\n"
             f"Read the conversation and reply on the register:\n\n"
             f"{_link('leaders:enquiry', enquiry_id=thread.enquiry_id)}\n",
             [thread.enquiry.leader.email],
         )
     return (
         f"The school leader replied about: {subject}",
-        f"{leader_label(thread)} replied about their enquiry:\n\n{owed.message.body}\n\n"
+        f"{leader_label(thread)} replied about their enquiry:\n\n{message.body}\n\n"
         f"Read the conversation and reply on the register:\n\n{inbox_link}\n",
         _editor_addresses(thread),
     )

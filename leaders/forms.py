@@ -1,7 +1,10 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth import password_validation
 
 from leaders.models import AlertFrequency
+from leaders.selectors import ProviderChoice
 from providers.vocabulary import Phase
 from qaportal.forms import PlainCharField
 
@@ -89,9 +92,10 @@ class EnquiryForm(forms.Form):
         error_messages={"invalid_choice": "Choose providers from the list: the enquiry can go only to those"},
     )  # fmt: skip
 
-    def __init__(self, *args, choices: list, **kwargs):
+    def __init__(self, *args, choices: list[ProviderChoice], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["providers"].choices = [
+        # A form's fields are deep copies typed as Field; this one is the class's MultipleChoiceField.
+        cast(forms.MultipleChoiceField, self.fields["providers"]).choices = [
             (str(choice.provider.id), f"{choice.provider.name} (about {', '.join(p.title for p in choice.programmes)})")
             for choice in choices
         ]

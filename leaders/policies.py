@@ -29,27 +29,27 @@ def shortlists_for(user: Visitor) -> QuerySet[Shortlist]:
     return Shortlist.objects.filter(owner=user)
 
 
-def enquiries_for(user) -> QuerySet[Enquiry]:
+def enquiries_for(user: Visitor) -> QuerySet[Enquiry]:
     """A leader's own enquiries; anyone else's are not found."""
     if not is_leader(user):
         return Enquiry.objects.none()
     return Enquiry.objects.filter(leader=user)
 
 
-def threads_for_leader(user) -> QuerySet[EnquiryThread]:
+def threads_for_leader(user: Visitor) -> QuerySet[EnquiryThread]:
     return EnquiryThread.objects.filter(enquiry__in=enquiries_for(user))
 
 
-def threads_for_editor(user) -> QuerySet[EnquiryThread]:
+def threads_for_editor(user: Visitor) -> QuerySet[EnquiryThread]:
     """The threads addressed to the providers this editor works for; other providers' are not found."""
     if not programme_policies.is_editor(user):
         return EnquiryThread.objects.none()
     return EnquiryThread.objects.filter(provider__in=user.editable_providers.all())
 
 
-def replies_as_provider(user, thread: EnquiryThread) -> bool:
+def replies_as_provider(user: Visitor, thread: EnquiryThread) -> bool:
     return programme_policies.is_editor(user) and thread.provider.editors.filter(pk=user.pk).exists()
 
 
-def owns_thread(user, thread: EnquiryThread) -> bool:
+def owns_thread(user: Visitor, thread: EnquiryThread) -> bool:
     return is_leader(user) and thread.enquiry.leader_id == user.pk

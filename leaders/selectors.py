@@ -77,7 +77,9 @@ class ProviderChoice:
         return self.provider.name
 
 
-def enquiry_choices(user, *, shortlist_id: int | None = None, programme_id: int | None = None) -> list[ProviderChoice]:
+def enquiry_choices(
+    user: Visitor, *, shortlist_id: int | None = None, programme_id: int | None = None
+) -> list[ProviderChoice]:
     """The providers of a leader's shortlist's published programmes, or of one published programme."""
     published = Programme.objects.filter(status=ProgrammeStatus.PUBLISHED).select_related("provider")
     if shortlist_id is not None:
@@ -93,7 +95,7 @@ def enquiry_choices(user, *, shortlist_id: int | None = None, programme_id: int 
     return [ProviderChoice(group[0].provider, tuple(group)) for group in grouped.values()]
 
 
-def leader_enquiries(user) -> QuerySet[Enquiry]:
+def leader_enquiries(user: Visitor) -> QuerySet[Enquiry]:
     """A leader's enquiries, newest first, with how many providers replied (two queries in all)."""
     threads = EnquiryThread.objects.select_related("provider").order_by("provider__name")
     return (
@@ -104,7 +106,7 @@ def leader_enquiries(user) -> QuerySet[Enquiry]:
     )
 
 
-def leader_enquiry(user, enquiry_id: int) -> Enquiry:
+def leader_enquiry(user: Visitor, enquiry_id: int) -> Enquiry:
     """One of the leader's enquiries with every provider's thread and its messages."""
     threads = (
         EnquiryThread.objects.select_related("provider")
@@ -114,12 +116,12 @@ def leader_enquiry(user, enquiry_id: int) -> Enquiry:
     return policies.enquiries_for(user).prefetch_related(Prefetch("threads", queryset=threads)).get(pk=enquiry_id)
 
 
-def provider_inbox(user) -> QuerySet[EnquiryThread]:
+def provider_inbox(user: Visitor) -> QuerySet[EnquiryThread]:
     """The threads addressed to the editor's providers, newest first (one query)."""
     return policies.threads_for_editor(user).select_related("enquiry", "provider", "enquiry__leader__leader_account")
 
 
-def provider_thread(user, thread_id: int) -> EnquiryThread:
+def provider_thread(user: Visitor, thread_id: int) -> EnquiryThread:
     return provider_inbox(user).prefetch_related("messages", "programmes").get(pk=thread_id)
 
 

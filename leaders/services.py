@@ -234,7 +234,7 @@ def _enquiry_errors(request: EnquiryRequest, *, offered: set[int], today: date) 
     return errors
 
 
-def _rate_limit(leader, now: datetime) -> None:
+def _rate_limit(leader: User, now: datetime) -> None:
     """Refuse the enquiry if the leader has sent their day's share; the caller holds the leader's
     account row locked, so two enquiries sent at once are counted one after the other."""
     recent = list(
@@ -251,7 +251,7 @@ def _rate_limit(leader, now: datetime) -> None:
 
 
 def enquiry_send(
-    *, by, request: EnquiryRequest, shortlist_id: int | None = None, programme_id: int | None = None
+    *, by: User, request: EnquiryRequest, shortlist_id: int | None = None, programme_id: int | None = None
 ) -> Enquiry:
     """Send one enquiry to each chosen provider: a thread each, an e-mail owed to each provider's
     editors (sent by the worker after commit), and an audit event."""
@@ -266,12 +266,15 @@ def enquiry_send(
     errors = _enquiry_errors(request, offered=set(choices), today=timezone.localdate())
     if errors:
         raise ValidationFailed(errors)
+    staff_count, starts_on, ends_on = request.staff_count, request.starts_on, request.ends_on
+    if staff_count is None or starts_on is None or ends_on is None:
+        raise AssertionError("_enquiry_errors refuses an enquiry without staff or dates")
     with transaction.atomic():
         LeaderAccount.objects.select_for_update().get(user=by)
         _rate_limit(by, timezone.now())
         enquiry = Enquiry.objects.create(
-            leader=by, need=request.need.strip(), phase=request.phase, staff_count=request.staff_count,
-            starts_on=request.starts_on, ends_on=request.ends_on, shortlist_id=shortlist_id,
+            leader=by, need=request.need.strip(), phase=request.phase, staff_count=staff_count,
+            starts_on=starts_on, ends_on=ends_on, shortlist_id=shortlist_id,
             programme_id=programme_id,
         )  # fmt: skip
         for provider_id in sorted(set(request.providers)):
@@ -284,7 +287,7 @@ def enquiry_send(
     return enquiry
 
 
-def enquiry_reply(*, by, thread: EnquiryThread, body: str) -> EnquiryMessage:
+def enquiry_reply(*, by: User, thread: EnquiryThread, body: str) -> EnquiryMessage:
     """A message in a thread, from one of the provider's editors or from the leader; the other side
     is e-mailed (through the register: neither side's address is in it)."""
     from_provider = policies.replies_as_provider(by, thread)
@@ -307,7 +310,7 @@ def enquiry_reply(*, by, thread: EnquiryThread, body: str) -> EnquiryMessage:
     return message
 
 
-def enquiry_share_email(*, by, thread: EnquiryThread) -> EnquiryThread:
+def enquiry_share_email(*, by: User, thread: EnquiryThread) -> EnquiryThread:
     """The leader shows their e-mail address to this thread's provider (once; again is a no-op)."""
     if not policies.owns_thread(by, thread):
         raise NotPermitted("Only the leader who sent the enquiry can share their address.")
@@ -321,7 +324,7 @@ def enquiry_share_email(*, by, thread: EnquiryThread) -> EnquiryThread:
     return thread
 
 
-def enquiry_mark_read(*, by, thread: EnquiryThread) -> None:
+def enquiry_mark_read(*, by: User, thread: EnquiryThread) -> None:
     """The provider's editors have opened the thread: it is no longer unread for them."""
     if policies.replies_as_provider(by, thread):
         EnquiryThread.objects.filter(pk=thread.pk).update(provider_read_at=timezone.now())

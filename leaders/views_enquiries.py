@@ -14,6 +14,7 @@ from leaders.models import Enquiry, EnquiryThread
 from leaders.views import leader_page
 from programmes.manage_views import editor_page
 from qaportal.errors import DomainError, ValidationFailed, apply_to_form
+from qaportal.http import SignedInRequest
 
 
 def _origin(request: HttpRequest) -> dict[str, int | None]:
@@ -35,7 +36,7 @@ def _apply_where_unset(form: EnquiryForm, error: DomainError) -> None:
 
 
 @leader_page
-def enquiry_new(request: HttpRequest) -> HttpResponse:
+def enquiry_new(request: SignedInRequest) -> HttpResponse:
     origin = _origin(request)
     choices = selectors.enquiry_choices(request.user, **origin)
     if not choices:
@@ -59,11 +60,13 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
 
 
 @leader_page
-def enquiries(request: HttpRequest) -> HttpResponse:
+def enquiries(request: SignedInRequest) -> HttpResponse:
     return render(request, "leaders/enquiries.html", {"enquiries": selectors.leader_enquiries(request.user)})
 
 
-def _enquiry_page(request: HttpRequest, enquiry_id: int, *, failed: tuple[int, ReplyForm] | None = None):
+def _enquiry_page(
+    request: SignedInRequest, enquiry_id: int, *, failed: tuple[int, ReplyForm] | None = None
+) -> HttpResponse:
     try:
         found = selectors.leader_enquiry(request.user, enquiry_id)
     except Enquiry.DoesNotExist as missing:
@@ -77,18 +80,18 @@ def _enquiry_page(request: HttpRequest, enquiry_id: int, *, failed: tuple[int, R
 
 
 @leader_page
-def enquiry(request: HttpRequest, enquiry_id: int) -> HttpResponse:
+def enquiry(request: SignedInRequest, enquiry_id: int) -> HttpResponse:
     return _enquiry_page(request, enquiry_id)
 
 
-def _leaders_thread(request: HttpRequest, thread_id: int) -> EnquiryThread:
+def _leaders_thread(request: SignedInRequest, thread_id: int) -> EnquiryThread:
     threads = policies.threads_for_leader(request.user).select_related("enquiry", "provider")
     return get_object_or_404(threads, pk=thread_id)
 
 
 @leader_page
 @require_POST
-def leader_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
+def leader_reply(request: SignedInRequest, thread_id: int) -> HttpResponse:
     thread = _leaders_thread(request, thread_id)
     form = ReplyForm(request.POST, auto_id=f"reply-{thread.id}-%s")
     if form.is_valid():
@@ -104,7 +107,7 @@ def leader_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
 
 @leader_page
 @require_POST
-def share_email(request: HttpRequest, thread_id: int) -> HttpResponse:
+def share_email(request: SignedInRequest, thread_id: int) -> HttpResponse:
     thread = services.enquiry_share_email(by=request.user, thread=_leaders_thread(request, thread_id))
     messages.success(request, f"{thread.provider.name} can now see your e-mail address on this enquiry.")
     return redirect("leaders:enquiry", enquiry_id=thread.enquiry_id)
@@ -114,12 +117,12 @@ def share_email(request: HttpRequest, thread_id: int) -> HttpResponse:
 
 
 @editor_page
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SignedInRequest) -> HttpResponse:
     return render(request, "leaders/inbox.html", {"threads": selectors.provider_inbox(request.user)})
 
 
 @editor_page
-def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
+def thread(request: SignedInRequest, thread_id: int) -> HttpResponse:
     try:
         found = selectors.provider_thread(request.user, thread_id)
     except EnquiryThread.DoesNotExist as missing:

@@ -181,6 +181,12 @@ def _evidence_of(fields: dict[str, list], programme: Programme) -> dict[str, Evi
     }
 
 
+def _programme_of(change: ProgrammeChange) -> Programme:
+    if change.programme is None:  # only a provider's change names no programme
+        raise ValueError(f"A {change.kind} change names no programme")
+    return change.programme
+
+
 def _publish(change: ProgrammeChange, by: User) -> None:
     if change.kind == Kind.RESPONSE:
         ProviderResponse.objects.update_or_create(
@@ -195,11 +201,10 @@ def _publish(change: ProgrammeChange, by: User) -> None:
     elif change.kind == Kind.EVIDENCE:
         from programmes.services import evidence_write
 
-        evidence_write(programme=change.programme, evidence=_evidence_of(change.fields, change.programme))
+        programme = _programme_of(change)
+        evidence_write(programme=programme, evidence=_evidence_of(change.fields, programme))
     else:
-        programme = change.programme
-        if programme is None:  # every other kind is a change to one programme
-            raise ValueError(f"A {change.kind} change names no programme")
+        programme = _programme_of(change)
         _apply(programme, change.fields)
         refresh_search_vectors(programme_ids=[programme.id])
     if change.programme_id:
@@ -239,7 +244,7 @@ def change_decide(*, change: ProgrammeChange, by: User, decision: str, note: str
         if decision != "reject":
             _publish(change, by)
         if decision == "re-review":
-            rereview_open(programme=change.programme, by=by, reason=ReReviewReason.CHANGE)
+            rereview_open(programme=_programme_of(change), by=by, reason=ReReviewReason.CHANGE)
         change.state, change.decided_by, change.decided_at = DECISIONS[decision], by, timezone.now()
         change.decision_note = note.strip()
         change.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])

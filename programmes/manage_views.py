@@ -198,7 +198,7 @@ def evidence(request: SignedInRequest, slug: str) -> HttpResponse:
     return render(request, "manage/evidence_form.html", context)
 
 
-def _save_evidence(request: HttpRequest, programme: Programme, evidence: dict, direct: bool) -> str:
+def _save_evidence(request: SignedInRequest, programme: Programme, evidence: dict, direct: bool) -> str:
     if direct:
         services.evidence_save(programme=programme, by=request.user, evidence=evidence)
         return "Your evidence portfolio has been saved."

@@ -211,7 +211,8 @@ class ReplicaHealth:
             try:
                 with connections[REPLICA].cursor() as cursor:
                     cursor.execute(LAG_SQL)
-                    return judge(*cursor.fetchone(), limit=limit)
+                    in_recovery, unreplayed_bytes, replay_age, receiving = cursor.fetchone()
+                    return judge(in_recovery, unreplayed_bytes, replay_age, receiving, limit=limit)
             except DatabaseError as error:
                 _close_replica_connection()
                 if attempt:

@@ -201,10 +201,11 @@ def rereview_text(notification: Notification) -> tuple[str, str]:
     """The provider's e-mail when a convenor orders a re-review."""
     programme = notification.programme
     rereview = programme.rereviews.first()
-    why = {
+    reasons: dict[str, str] = {
         ReReviewReason.CONCERN: "after a concern about it was upheld",
         ReReviewReason.CHANGE: "because of the change to what was reviewed that you asked for",
-    }.get(rereview.reason if rereview else None)
+    }
+    why = reasons.get(rereview.reason) if rereview else None
     return (
         f"“{programme.title}” will be reviewed again",
         f"A convenor has ordered a re-review of “{programme.title}”{f' {why}' if why else ''}."

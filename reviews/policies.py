@@ -95,7 +95,7 @@ def concerns_for_provider_editor(user: Visitor) -> QuerySet[Concern]:
     return Concern.objects.filter(programme__provider__editors=user)
 
 
-def may_self_assess(user, programme) -> bool:
+def may_self_assess(user: Visitor, programme: Programme) -> bool:
     """A provider's self-assessment is its editors' alone: convenors, reviewers, staff pages and the
     public never see it (issue 15: "invisible to everyone but the provider's editors")."""
     from programmes.policies import edits_provider_of
@@ -103,7 +103,7 @@ def may_self_assess(user, programme) -> bool:
     return bool(user.is_authenticated and edits_provider_of(user, programme))
 
 
-def self_assessments_for(user) -> QuerySet[SelfAssessment]:
+def self_assessments_for(user: Visitor) -> QuerySet[SelfAssessment]:
     if not has_role(user, Role.PROVIDER_EDITOR):
         return SelfAssessment.objects.none()
     return SelfAssessment.objects.filter(programme__provider__editors=user)

@@ -86,8 +86,8 @@ class Journey:
         following = keys[keys.index(key) + 1 :]
         return self.url(following[0] if following else CHECK)
 
-    def saved_values(self, task: ElementTask) -> dict:
-        values = {}
+    def saved_values(self, task: ElementTask) -> dict[str, int | str | None]:
+        values: dict[str, int | str | None] = {}
         for criterion in task.criteria:
             score, rationale = self.saved.get(criterion.id, (None, ""))
             values[f"score_{criterion.id}"], values[f"rationale_{criterion.id}"] = score, rationale
@@ -96,12 +96,12 @@ class Journey:
     def element_form(self, task: ElementTask, data=None, *, show_missing: bool = False) -> CriteriaForm:
         """The element's form: what was posted, or what is saved (with what is missing beside each
         field, when the person followed a link from a refused submission)."""
-        kwargs = {"criteria": task.criteria, "levels": self.levels}
+        criteria, levels = task.criteria, self.levels
         if data is not None:
-            return CriteriaForm(data, **kwargs)
+            return CriteriaForm(data, criteria=criteria, levels=levels)
         if not show_missing:
-            return CriteriaForm(initial=self.saved_values(task), **kwargs)
-        form = CriteriaForm.bound_to_saved(self.saved_values(task), **kwargs)
+            return CriteriaForm(initial=self.saved_values(task), criteria=criteria, levels=levels)
+        form = CriteriaForm.bound_to_saved(self.saved_values(task), criteria=criteria, levels=levels)
         self.add_missing(form, task)
         return form
 
@@ -113,13 +113,13 @@ class Journey:
                 form.add_error(name, text)
         return bool(missing)
 
-    def error_links(self, errors: dict[str, list[str]]) -> list[dict]:
+    def error_links(self, errors: dict[str, list[str]]) -> list[dict[str, str | None]]:
         """The error summary of the check page: a criterion's error links to its element's page and
         field, the page's own questions to their field here, anything else has no link."""
         elements = {criterion.id: criterion.element.key for criterion in self.criteria}
-        links = []
+        links: list[dict[str, str | None]] = []
         for name, texts in errors.items():
-            href = None
+            href: str | None = None
             kind, _, criterion_id = name.partition("_")
             if kind in ("score", "rationale") and criterion_id.isdigit() and int(criterion_id) in elements:
                 anchor = f"id_score_{criterion_id}_0" if kind == "score" else f"id_{name}"

@@ -50,7 +50,8 @@ def self_assessment_save(*, assessment: SelfAssessment, by: User, scores: dict[i
     with transaction.atomic():
         assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
         existing = {row.criterion_id: row for row in assessment.scores.all()}
-        to_create, to_update = [], []
+        to_create: list[SelfAssessmentScore] = []
+        to_update: list[SelfAssessmentScore] = []
         for criterion_id, typed in scores.items():
             row = existing.get(criterion_id) or SelfAssessmentScore(
                 self_assessment=assessment, criterion_id=criterion_id

@@ -106,7 +106,7 @@ def _editable_or_back(request: HttpRequest, review: Review) -> HttpResponse | No
 
 
 @reviewer_page
-def review_element(request: HttpRequest, review_id: int, element_key: str) -> HttpResponse:
+def review_element(request: SignedInRequest, review_id: int, element_key: str) -> HttpResponse:
     """One element's criteria. "Save and continue" saves the draft and, once the element is
     complete, goes on to the next; "Save and come back later" saves it and returns to the list."""
     review = _own_review(request, review_id)
@@ -146,7 +146,7 @@ def _element_page(request, review: Review, journey: Journey, task, form) -> Http
 
 
 @reviewer_page
-def review_check(request: HttpRequest, review_id: int) -> HttpResponse:
+def review_check(request: SignedInRequest, review_id: int) -> HttpResponse:
     """Check the scores, answer the overall questions and submit (or save and come back later)."""
     review = _own_review(request, review_id)
     if refused := _editable_or_back(request, review):
@@ -159,25 +159,25 @@ def review_check(request: HttpRequest, review_id: int) -> HttpResponse:
     return _check_page(request, review, review_journey(review), form, {})
 
 
-def _hand_in(request: HttpRequest, review: Review, *, posted_whole: bool) -> HttpResponse:
+def _hand_in(request: SignedInRequest, review: Review, *, posted_whole: bool) -> HttpResponse:
     """Save or submit what was posted; a refusal shows the check page, every missing answer linked
     to its element's page. The one-page form's post carries criteria too (only those posted are saved)."""
     journey = review_journey(review)
     if posted_whole:
         posted = {key.split("_", 1)[1] for key in request.POST if key.startswith(("score_", "rationale_"))}
         criteria = [criterion for criterion in journey.criteria if str(criterion.id) in posted]
-        form = ScoringForm(request.POST, criteria=criteria, levels=journey.levels)
+        form: ScoringForm | ReviewOverallForm = ScoringForm(request.POST, criteria=criteria, levels=journey.levels)
     else:
         form = ReviewOverallForm(request.POST)
-    refused: dict[str, list[str]] = {}
-    if form.is_valid():
-        refused = _save(request, review, form)
-        if refused is None:
-            return redirect("reviewer:review", review_id=review.id)
+    refused = _save(request, review, form) if form.is_valid() else {}
+    if refused is None:
+        return redirect("reviewer:review", review_id=review.id)
     return _check_page(request, review, review_journey(review), form, refused)
 
 
-def _save(request: HttpRequest, review: Review, form) -> dict[str, list[str]] | None:
+def _save(
+    request: SignedInRequest, review: Review, form: ScoringForm | ReviewOverallForm
+) -> dict[str, list[str]] | None:
     """Save or submit; None when done, else the errors per field (what was typed is kept as a draft)."""
     submitting = request.POST.get("action") == "submit"
     action = services.review_submit if submitting else services.review_save_draft

@@ -11,6 +11,7 @@ from django.urls import reverse
 from programmes.manage_views import _own_programme, editor_page
 from programmes.models import Programme
 from qaportal.errors import DomainError, ValidationFailed
+from qaportal.http import SignedInRequest
 from reviews import policies, selectors
 from reviews.models import SelfAssessment
 from reviews.scoring_journey import CHECK, Journey, element_step
@@ -63,7 +64,7 @@ def tasks(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @editor_page
-def element(request: HttpRequest, slug: str, element_key: str) -> HttpResponse:
+def element(request: SignedInRequest, slug: str, element_key: str) -> HttpResponse:
     programme = _programme(request, slug)
     journey = _journey(programme)
 
@@ -91,7 +92,7 @@ def element(request: HttpRequest, slug: str, element_key: str) -> HttpResponse:
 
 
 @editor_page
-def check(request: HttpRequest, slug: str) -> HttpResponse:
+def check(request: SignedInRequest, slug: str) -> HttpResponse:
     """Check every answer, then mark the self-assessment finished (it stays private either way)."""
     programme = _programme(request, slug)
     journey = _journey(programme)

@@ -3,12 +3,16 @@ from rest_framework import serializers
 
 from leaders.models import Enquiry, EnquiryMessage, EnquiryThread, SavedSearch, Shortlist, ShortlistEntry
 from leaders.selectors import leader_label
+from programmes.models import Programme
+from providers.models import Provider
 from providers.vocabulary import Phase
 from qaportal.api.fields import PlainCharField
 
 
 class ShortlistEntrySerializer(serializers.ModelSerializer):
-    programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    programme: "serializers.SlugRelatedField[Programme]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     title = serializers.CharField(source="programme.title", read_only=True)
     provider = serializers.CharField(source="programme.provider.name", read_only=True)
 
@@ -53,9 +57,12 @@ def thread_status(thread: EnquiryThread) -> str:
 class LeaderThreadSerializer(serializers.ModelSerializer):
     """One provider's conversation, as the leader sees it."""
 
-    provider = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    provider: "serializers.SlugRelatedField[Provider]" = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     provider_name = serializers.CharField(source="provider.name", read_only=True)
-    programmes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    # many=True: DRF's RelatedField.__new__ returns the ManyRelatedField around the slug field.
+    programmes: "serializers.ManyRelatedField | serializers.SlugRelatedField[Programme]" = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     email_shared = serializers.SerializerMethodField(help_text="Whether this provider can see your e-mail address.")
     replied = serializers.SerializerMethodField()
     messages = MessageSerializer(many=True, read_only=True)
@@ -101,7 +108,7 @@ class ReplyInputSerializer(serializers.Serializer):
 class InboxThreadSerializer(serializers.ModelSerializer):
     """A thread as the provider's editors see it: the leader's address only once they shared it."""
 
-    provider = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    provider: "serializers.SlugRelatedField[Provider]" = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     enquiry = EnquiryFieldsSerializer(read_only=True)
     leader = serializers.SerializerMethodField(help_text="The leader's school (and address, once shared).")
     leader_email = serializers.SerializerMethodField(help_text="Null until the leader shares it with you.")
@@ -124,7 +131,10 @@ class InboxThreadSerializer(serializers.ModelSerializer):
 
 
 class InboxThreadDetailSerializer(InboxThreadSerializer):
-    programmes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    # many=True: DRF's RelatedField.__new__ returns the ManyRelatedField around the slug field.
+    programmes: "serializers.ManyRelatedField | serializers.SlugRelatedField[Programme]" = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     messages = MessageSerializer(many=True, read_only=True)
 
     class Meta(InboxThreadSerializer.Meta):

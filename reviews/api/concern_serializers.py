@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from programmes.models import Programme
 from qaportal.api.fields import PlainCharField
 from reviews.concern_forms import MAX_FORM_AGE_SECONDS, MIN_FILL_SECONDS
 from reviews.models import Concern, ConcernStatus
@@ -42,7 +43,9 @@ class ConcernRaiseSerializer(serializers.Serializer):
 class ConcernReceiptSerializer(serializers.ModelSerializer):
     """What the person who raised a concern is told: that it arrived, and nothing about others."""
 
-    programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    programme: "serializers.SlugRelatedField[Programme]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     status = serializers.ChoiceField(choices=ConcernStatus.choices, read_only=True)
 
     class Meta:

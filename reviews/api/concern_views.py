@@ -2,9 +2,11 @@
 raises one (anonymously with the form's anti-automation, or with a token); convenors list and
 triage them; a provider's editors read those about their programmes and respond."""
 
+from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from feedback.api.views import IsProviderEditor
@@ -108,9 +110,16 @@ class ConcernTriageView(RegisterGenericView):
     def act(self, concern: Concern, text: str) -> Concern:
         raise NotImplementedError
 
+    def convenor(self) -> User:
+        """The signed-in convenor that ``IsConvenor`` let through."""
+        user = self.request.user
+        if not policies.is_convenor(user):
+            raise PermissionDenied(IsConvenor.message)
+        return user
+
     def post(self, request, concern_id: int):
         concern = get_object_or_404(Concern.objects.select_related("programme"), pk=concern_id)
-        typed = self.serializer_class(data=request.data)
+        typed = self.get_serializer_class()(data=request.data)
         typed.is_valid(raise_exception=True)
         concern = self.act(concern, typed.validated_data[self.text_field])
         return Response(ConvenorConcernSerializer(concern).data)
@@ -126,7 +135,7 @@ class ConcernDismissView(ConcernTriageView):
     serializer_class, text_field = DismissInputSerializer, "reason"
 
     def act(self, concern: Concern, text: str) -> Concern:
-        return concerns.concern_dismiss(concern=concern, by=self.request.user, reason=text)
+        return concerns.concern_dismiss(concern=concern, by=self.convenor(), reason=text)
 
     @_triage_schema(DismissInputSerializer, "concern_dismiss")
     def post(self, request, concern_id: int):
@@ -139,7 +148,7 @@ class ConcernAskProviderView(ConcernTriageView):
     serializer_class, text_field = AskProviderInputSerializer, "question"
 
     def act(self, concern: Concern, text: str) -> Concern:
-        return concerns.concern_ask_provider(concern=concern, by=self.request.user, question=text)
+        return concerns.concern_ask_provider(concern=concern, by=self.convenor(), question=text)
 
     @_triage_schema(AskProviderInputSerializer, "concern_ask_provider")
     def post(self, request, concern_id: int):
@@ -154,7 +163,7 @@ class ConcernOrderRereviewView(ConcernTriageView):
     serializer_class, text_field = OrderRereviewInputSerializer, "public_summary"
 
     def act(self, concern: Concern, text: str) -> Concern:
-        return concerns.concern_order_rereview(concern=concern, by=self.request.user, public_summary=text)
+        return concerns.concern_order_rereview(concern=concern, by=self.convenor(), public_summary=text)
 
     @_triage_schema(OrderRereviewInputSerializer, "concern_order_rereview")
     def post(self, request, concern_id: int):
