@@ -30,6 +30,7 @@ urlpatterns = [
     path("feedback/", include(feedback_urls.participant_patterns)),
     path("provider/feedback/", include(feedback_urls.provider_patterns)),
     path("provider/", include("programmes.manage_urls")),
+    path("imports/", include("programmes.import_urls")),
     path("", include(("pool.urls", "pool"))),
     path("reviewer/", include(reviewer_patterns)),
     path("convenor/feedback/", include(feedback_urls.convenor_patterns)),
