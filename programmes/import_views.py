@@ -23,8 +23,9 @@ OUTCOME_LABELS = {"create": "New", "update": "Changed", "unchanged": "Unchanged"
 
 
 def _upload(request: HttpRequest, *, kind: str, provider: Provider | None, provider_form=None) -> HttpResponse:
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         try:
             job = imports.import_start(by=request.user, kind=kind, provider=provider, upload=form.cleaned_data["file"])
         except DomainError as error:
