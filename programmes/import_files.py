@@ -15,7 +15,9 @@ import zipfile
 from decimal import Decimal
 
 from django import forms
+from defusedxml import DefusedXmlException
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from qaportal.errors import ValidationFailed
 from qaportal.spreadsheets import InertCsvWriter, inert_row
@@ -24,7 +26,12 @@ from qaportal.submissions import TOKEN_FIELD
 MAX_UPLOAD_BYTES = 12_000_000
 MAX_UNPACKED_BYTES = 150_000_000
 MAX_ROWS = 20_000
-SEPARATOR = ";"  # between the values of a many-valued cell ("primary; secondary")
+SEPARATOR = ";"
+# What openpyxl raises for a damaged or hostile workbook (a missing part, bad XML, an entity trick).
+DAMAGED_WORKBOOK = (
+    InvalidFileException, DefusedXmlException, zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError,
+    OSError, SyntaxError,
+)  # fmt: skip  # between the values of a many-valued cell ("primary; secondary")
 
 
 def _refuse(message: str) -> None:
@@ -71,9 +78,7 @@ def _xlsx_table(upload) -> list[list[str]]:
         sheet = workbook.worksheets[0]
         table = [[_cell_text(value) for value in row] for row in _bounded(sheet.iter_rows(values_only=True))]
         workbook.close()
-    except ValidationFailed:
-        raise
-    except Exception:  # openpyxl raises many kinds of error for a damaged workbook
+    except DAMAGED_WORKBOOK:
         _refuse("The workbook could not be read; save it again in Excel as .xlsx, or as CSV.")
     return table
 
