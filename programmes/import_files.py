@@ -14,8 +14,8 @@ import io
 import zipfile
 from decimal import Decimal
 
-from django import forms
 from defusedxml import DefusedXmlException
+from django import forms
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
