@@ -15,6 +15,7 @@ from django.contrib.postgres.search import SearchRank
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from programmes import local_authorities
 from programmes.facets import pack, unpack
 from programmes.models import Programme
 from programmes.search_query import PrefixWebSearchQuery, has_search_terms, search_condition
@@ -95,6 +96,23 @@ class BitmaskFilter(ChoicesFilter):
 
     def packed_mask(self, value, snapshot) -> np.ndarray:
         return snapshot.any_of(self.column, value)
+
+
+class WithoutBlankMultipleChoiceField(django_filters.fields.MultipleChoiceField):
+    """Ignores empty values: the directory's select sends ``la=`` for "Any local authority"."""
+
+    def clean(self, value):
+        return super().clean([item for item in (value or []) if item])
+
+
+class ListFilter(ChoicesFilter):
+    """Any of the chosen values of a list of codes stored as an array (local authorities); its
+    snapshot column has a bit plane per value, as a one-valued column does."""
+
+    field_class = WithoutBlankMultipleChoiceField
+
+    def condition(self, value) -> Q:
+        return Q(**{f"{self.field_name}__overlap": list(value)})
 
 
 class CheckFilter(ConditionFilter):
@@ -228,6 +246,7 @@ class ProgrammeFilter(django_filters.FilterSet):
     )
     phase = BitmaskFilter(field_name="phases", column="phases", label="Phase", choices=_choices(Phase))
     region = BitmaskFilter(field_name="regions", column="regions", label="Region", choices=_choices(Region))
+    la = ListFilter(field_name="local_authorities", column="local_authorities", label="Local authority", choices=[])
     provider_type = ChoicesFilter(
         field_name="provider__provider_type",
         column="provider_type",
@@ -289,6 +308,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         self.band_thresholds = {band.rank: band.min_score for band in self.bands}
         for name in ("min_band", "element_min"):
             self.filters[name].extra["choices"] = band_choices
+        self.filters["la"].extra["choices"] = [(a.code, a.name) for a in local_authorities.all_authorities()]
 
     def valid_data(self) -> dict:
         """The parameters that passed validation (invalid ones are reported and ignored)."""

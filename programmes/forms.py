@@ -32,10 +32,9 @@ class LocalAuthoritiesField(forms.MultipleChoiceField):
     """Local authorities as GOV.UK checkboxes, one group per region (each a details element that
     opens without JavaScript); cleans to the sorted codes the model stores."""
 
-    template_name = "forms/govuk_grouped_checkboxes.html"
-
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
+        kwargs.setdefault("template_name", "forms/govuk_grouped_checkboxes.html")
         super().__init__(choices=local_authorities.grouped_choices, widget=forms.CheckboxSelectMultiple, **kwargs)
 
     def clean(self, value):
