@@ -30,12 +30,26 @@ ELEMENT_PROMPTS = {
 
 class LocalAuthoritiesField(forms.MultipleChoiceField):
     """Local authorities as GOV.UK checkboxes, one group per region (each a details element that
-    opens without JavaScript); cleans to the sorted codes the model stores."""
+    opens without JavaScript); cleans to the sorted codes the model stores.
+
+    The 153 choices are read once per process (``programmes.local_authorities``) and shared by every
+    copy of the field, and a code is checked with a dictionary look-up: a bulk import builds a form
+    per row, and copying and scanning the choices each time was most of its cost.
+    """
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("template_name", "forms/govuk_grouped_checkboxes.html")
-        super().__init__(choices=local_authorities.grouped_choices, widget=forms.CheckboxSelectMultiple, **kwargs)
+        super().__init__(choices=(), widget=forms.CheckboxSelectMultiple, **kwargs)
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        # Already in the normalised shape; the public setters would normalise all 153 again.
+        result._choices = result.widget._choices = local_authorities.grouped_choices()
+        return result
+
+    def valid_value(self, value) -> bool:
+        return str(value) in local_authorities.by_code()
 
     def clean(self, value):
         return sorted(set(super().clean(value)))

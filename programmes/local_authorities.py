@@ -26,6 +26,7 @@ class Authority:
 
 _lock = threading.Lock()
 _cached: tuple[Authority, ...] = ()
+_grouped: list = []
 
 
 def all_authorities() -> tuple[Authority, ...]:
@@ -48,16 +49,26 @@ def all_authorities() -> tuple[Authority, ...]:
     return _cached
 
 
+_by_code: dict[str, Authority] = {}
+
+
 def by_code() -> dict[str, Authority]:
-    return {authority.code: authority for authority in all_authorities()}
+    global _by_code
+    if not (_by_code and _cached):
+        _by_code = {authority.code: authority for authority in all_authorities()}
+    return _by_code
 
 
 def grouped_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Choices grouped by region, as Django's optgroups: [(region label, [(code, name), …]), …]."""
+    global _grouped
+    if _grouped and _cached:
+        return _grouped
     groups: dict[str, list[tuple[str, str]]] = {}
     for authority in all_authorities():
         groups.setdefault(authority.region_label, []).append((authority.code, authority.name))
-    return list(groups.items())
+    _grouped = list(groups.items())
+    return _grouped
 
 
 def named(codes) -> list[Authority]:
