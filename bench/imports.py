@@ -5,10 +5,11 @@
 Steps, as the worker runs them (the same service the Celery task calls): reading the uploaded CSV
 into the job, the dry run (every row checked through the programme form and written in a
 transaction that is rolled back), the import (the same, committed), then the same file uploaded
-again (every row unchanged). Peak memory is tracemalloc's peak of Python allocations per step and
-the process's maximum resident set size. Imports write rows, so point DATABASE_URL at a copy of
-the national database (see bench/README.md); the programmes it adds are deleted at the end.
-Options: --rows N (default 10,000), --xlsx (upload a workbook instead of CSV).
+again (every row unchanged). Peak memory is the process's maximum resident set size (with
+--tracemalloc, also Python's peak allocation per step). Imports write rows, so point DATABASE_URL
+at a copy of the national database (see bench/README.md); the programmes it adds are deleted at
+the end.
+Options: --rows N (default 10,000), --xlsx (upload a workbook instead of CSV), --tracemalloc.
 """
 
 import argparse
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/qaportal_bench_imports"
 PROVIDER_SLUG = "bench-import-provider"
+TRACE = "--tracemalloc" in sys.argv  # Python's peak allocation per step; slows every step several times
 TOPICS = ["reading", "mathematics", "behaviour", "curriculum", "science", "coaching", "wellbeing", "assessment"]
 
 
@@ -116,46 +118,51 @@ def measured(label: str, figures: dict):
         queries[0] += 1
         return execute(sql, params, many, context)
 
-    tracemalloc.start()
+    if TRACE:
+        tracemalloc.start()
     started = time.perf_counter()
     with connection.execute_wrapper(count):
         yield
     seconds = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1]
+    peak = tracemalloc.get_traced_memory()[1] / 2**20 if TRACE else None
     tracemalloc.stop()
-    figures[label] = {"seconds": round(seconds, 2), "queries": queries[0], "python_peak_mb": round(peak / 2**20, 1)}
-    print(f"{label:>16}: {seconds:7.2f} s  {queries[0]:>7,} queries  Python peak {peak / 2**20:7.1f} MB", flush=True)
+    figures[label] = {"seconds": round(seconds, 2), "queries": queries[0], "python_peak_mb": peak and round(peak, 1)}
+    traced = f"  Python peak {peak:7.1f} MB" if TRACE else ""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{label:>16}: {seconds:7.2f} s  {queries[0]:>7,} queries  max RSS so far {rss:7.1f} MB{traced}", flush=True)
 
 
 def run(count: int, xlsx: bool) -> dict:
-    from programmes import imports
+    from programmes import import_files, imports
     from programmes.models import ImportJob, Programme
 
     editor, provider = bench_editor()
     Programme.objects.filter(provider=provider).delete()
     upload = upload_of(rows(count), xlsx=xlsx)
     figures: dict = {}
-    queued = dict(by=editor, kind=ImportJob.Kind.PROGRAMMES, provider=provider)
-    imports.INLINE_ROWS = count + 1  # each step runs here, as the worker runs it; not queued
+    columns = imports.SPECS[ImportJob.Kind.PROGRAMMES].columns
     with measured("read file", figures):
+        read = import_files.read_rows(upload, columns=columns)
         job = ImportJob.objects.create(
-            **{"requested_by": editor, "kind": queued["kind"], "provider": provider},
-            file_name=upload.name, rows=imports.import_files.read_rows(upload, columns=imports.SPECS["programmes"].columns),
+            kind=ImportJob.Kind.PROGRAMMES, provider=provider, requested_by=editor, file_name=upload.name,
+            rows=read, total_rows=len(read),
         )  # fmt: skip
-        job.total_rows = len(job.rows)
-        job.save(update_fields=["total_rows"])
+    # Each step as the worker runs it once it has claimed the job (progress written every 200 rows).
     with measured("dry run", figures):
         job = imports._execute(job)
     assert job.counts["create"] == count, job.counts
+    ImportJob.objects.filter(pk=job.pk).update(step=ImportJob.Step.IMPORT, status=ImportJob.Status.RUNNING)
+    job.refresh_from_db()
     with measured("import", figures):
-        job = imports.import_confirm(job=job, by=editor)
+        job = imports._execute(job)
     assert job.written and Programme.objects.filter(provider=provider).count() == count
-    upload.seek(0)
+    ImportJob.objects.filter(pk=job.pk).update(step=ImportJob.Step.CHECK, status=ImportJob.Status.RUNNING)
+    job.refresh_from_db()
     with measured("same file again", figures):
-        again = imports.import_start(upload=upload, **queued)
+        again = imports._execute(job)
     assert again.counts["unchanged"] == count, again.counts
     Programme.objects.filter(provider=provider).delete()
-    ImportJob.objects.filter(pk__in=[job.pk, again.pk]).delete()
+    job.delete()
     figures["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return figures
 
@@ -164,6 +171,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--xlsx", action="store_true")
+    parser.add_argument("--tracemalloc", action="store_true", help="also Python's peak allocation per step (slower)")
     options = parser.parse_args()
     setup_django()
     from programmes.models import Programme

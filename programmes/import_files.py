@@ -143,7 +143,8 @@ class CellReader:
     the stored value (for a row that updates); for a new row it is simply missing."""
 
     def __init__(self, form_class: type[forms.BaseForm]):
-        self.fields = {name: field for name, field in form_class.base_fields.items() if name != TOKEN_FIELD}
+        # A form's own fields, not the class's: some choices are filled in as the form is made.
+        self.fields = {name: field for name, field in form_class().fields.items() if name != TOKEN_FIELD}
         self.lookups = {
             name: _choice_lookup(field) for name, field in self.fields.items() if isinstance(field, forms.ChoiceField)
         }
@@ -222,7 +223,7 @@ def allowed_values(field: forms.Field) -> str:
 
 def template_table(form_class: type[forms.BaseForm], columns: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
     """(column, label, required, allowed values) for each column."""
-    fields = form_class.base_fields
+    fields = form_class().fields
     rows = []
     for name in columns:
         field = fields[name]
