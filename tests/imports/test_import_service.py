@@ -219,3 +219,48 @@ def test_convenors_import_providers_matched_on_their_slug(convenor):
 def test_editors_cannot_import_providers(provider_editor):
     with pytest.raises(NotPermitted):
         imports.import_start(by=provider_editor, kind=Kind.PROVIDERS, upload=csv_file([{"slug": "x"}]))
+
+
+def test_a_large_file_whose_task_message_was_lost_is_run_by_the_sweep(provider, provider_editor, inline_limit, settings):
+    settings.OUTBOX_GRACE_SECONDS = 0
+    inline_limit(2)
+    job = check(provider_editor, provider, csv_file([programme_row(number) for number in range(1, 4)]))
+    assert (job.status, job.results) == (ImportJob.Status.QUEUED, [])  # waiting for the worker
+
+    assert imports.imports_sweep() == 1
+
+    job.refresh_from_db()
+    assert (job.status, job.counts["create"]) == (ImportJob.Status.DONE, 3)
+    assert imports.imports_sweep() == 0
+    imports.import_confirm(job=job, by=provider_editor)
+    assert imports.imports_sweep() == 1
+    assert Programme.objects.filter(provider=provider).count() == 3
+
+
+def test_a_workbook_with_an_xml_entity_trick_is_refused_without_being_expanded(provider, provider_editor):
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    source = xlsx_file([programme_row(1, title="&lol9;")])
+    entities = '<!DOCTYPE worksheet [<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10 if n > 1 else "&lol;" * 10}">' for n in range(1, 10)
+    )
+    hostile = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source.read())) as original, zipfile.ZipFile(hostile, "w") as copy:
+        for item in original.infolist():
+            content = original.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                # A billion laughs: the title cell expands to 10^9 characters if entities are honoured.
+                text = content.decode().replace("&amp;lol9;", "&lol9;")
+                content = text.replace("<worksheet", entities + "]><worksheet", 1).encode()
+            copy.writestr(item, content)
+
+    with pytest.raises(ValidationFailed, match="The workbook could not be read") as refused:
+        check(provider_editor, provider, SimpleUploadedFile("hostile.xlsx", hostile.getvalue()))
+    causes, error = [], refused.value
+    while error is not None:
+        causes.append(type(error).__name__)
+        error = error.__cause__ or error.__context__
+    assert "EntitiesForbidden" in causes  # defusedxml stopped it before any expansion
