@@ -156,13 +156,17 @@ def run(count: int, xlsx: bool) -> dict:
     with measured("import", figures):
         job = imports._execute(job)
     assert job.written and Programme.objects.filter(provider=provider).count() == count
-    ImportJob.objects.filter(pk=job.pk).update(step=ImportJob.Step.CHECK, status=ImportJob.Status.RUNNING)
-    job.refresh_from_db()
-    with measured("same file again", figures):
-        again = imports._execute(job)
+    upload.seek(0)
+    with measured("same file again", figures):  # read and checked, as an upload is
+        read = import_files.read_rows(upload, columns=columns)
+        again = ImportJob.objects.create(
+            kind=ImportJob.Kind.PROGRAMMES, provider=provider, requested_by=editor, file_name=upload.name,
+            rows=read, total_rows=len(read),
+        )  # fmt: skip
+        again = imports._execute(again)
     assert again.counts["unchanged"] == count, again.counts
     Programme.objects.filter(provider=provider).delete()
-    job.delete()
+    ImportJob.objects.filter(pk__in=[job.pk, again.pk]).delete()
     figures["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return figures
 

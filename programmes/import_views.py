@@ -66,7 +66,7 @@ def providers_upload(request: HttpRequest) -> HttpResponse:
 
 def _own_job(request: HttpRequest, pk) -> ImportJob:
     job = get_object_or_404(ImportJob.objects.select_related("provider").defer("rows"), pk=pk)
-    if not imports.may_see_job(request.user, job):
+    if not policies.may_see_import(request.user, job):
         raise Http404("No such import")
     return job
 

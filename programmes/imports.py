@@ -132,7 +132,7 @@ def import_start(*, by: User, kind: str, upload, provider: Provider | None = Non
 
 def import_confirm(*, job: ImportJob, by: User) -> ImportJob:
     """Import a checked file whose every row passed; all rows in one transaction, or none."""
-    if not may_see_job(by, job):
+    if not policies.may_see_import(by, job):
         raise NotPermitted("This import is not yours.")
     _check_may_import(by, job.kind, job.provider)
     with transaction.atomic():
@@ -218,7 +218,9 @@ def _finish(job: ImportJob, *, results: list[RowResult] | None, written: bool, e
     counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
     for result in results or ():
         counts[result.outcome] += 1
+    done = {"rows": []} if written else {}  # imported: the file's rows are in the register now
     ImportJob.objects.filter(pk=job.pk).update(
+        **done,
         status=Status.FAILED if error else Status.DONE,
         results=[result.as_json() for result in results or ()],
         counts=counts,
@@ -259,10 +261,6 @@ def _check_may_import(by: User, kind: str, provider: Provider | None) -> None:
         raise NotPermitted("You may import programmes only for a provider you edit.")
     if kind == Kind.PROVIDERS and not policies.may_import_providers(by):
         raise NotPermitted("Only convenors import providers.")
-
-
-def may_see_job(user, job: ImportJob) -> bool:
-    return user.is_authenticated and job.requested_by_id == user.pk
 
 
 # --- Rows -------------------------------------------------------------------------------------

@@ -115,3 +115,8 @@ def may_import_programmes_for(user, provider) -> bool:
 
 def may_import_providers(user) -> bool:
     return has_role(user, Role.CONVENOR)
+
+
+def may_see_import(user, job) -> bool:
+    """An import's rows and results are its uploader's alone (another's is "not found")."""
+    return user.is_authenticated and job.requested_by_id == user.pk

@@ -39,6 +39,7 @@ def test_the_dry_run_writes_nothing_and_the_import_does_exactly_what_it_said(pro
     job = imports.import_confirm(job=job, by=provider_editor)
 
     assert job.written and outcomes(job) == dry_run
+    assert job.rows == []  # the file's contents are not kept once they are in the register
     programmes = Programme.objects.filter(provider=provider).order_by("reference")
     assert [p.reference for p in programmes] == ["PROG-00001", "PROG-00002", "PROG-00003"]
     first = programmes[0]
@@ -221,7 +222,9 @@ def test_editors_cannot_import_providers(provider_editor):
         imports.import_start(by=provider_editor, kind=Kind.PROVIDERS, upload=csv_file([{"slug": "x"}]))
 
 
-def test_a_large_file_whose_task_message_was_lost_is_run_by_the_sweep(provider, provider_editor, inline_limit, settings):
+def test_a_large_file_whose_task_message_was_lost_is_run_by_the_sweep(
+    provider, provider_editor, inline_limit, settings
+):
     settings.OUTBOX_GRACE_SECONDS = 0
     inline_limit(2)
     job = check(provider_editor, provider, csv_file([programme_row(number) for number in range(1, 4)]))
