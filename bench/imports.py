@@ -5,7 +5,8 @@
 Steps, as the worker runs them (the same service the Celery task calls): reading the uploaded CSV
 into the job, the dry run (every row checked through the programme form and written in a
 transaction that is rolled back), the import (the same, committed), then the same file uploaded
-again (every row unchanged). Peak memory is the process's maximum resident set size (with
+again (every row unchanged). Python's CPU time is given beside the wall time because it hardly depends on the machine's load
+(PostgreSQL's own work is not in it). Peak memory is the process's maximum resident set size (with
 --tracemalloc, also Python's peak allocation per step). Imports write rows, so point DATABASE_URL
 at a copy of the national database (see bench/README.md); the programmes it adds are deleted at
 the end.
@@ -120,16 +121,23 @@ def measured(label: str, figures: dict):
 
     if TRACE:
         tracemalloc.start()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(count):
         yield
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peak = tracemalloc.get_traced_memory()[1] / 2**20 if TRACE else None
     tracemalloc.stop()
-    figures[label] = {"seconds": round(seconds, 2), "queries": queries[0], "python_peak_mb": peak and round(peak, 1)}
+    figures[label] = {
+        "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "queries": queries[0],
+        "python_peak_mb": peak and round(peak, 1),
+    }  # fmt: skip
     traced = f"  Python peak {peak:7.1f} MB" if TRACE else ""
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{label:>16}: {seconds:7.2f} s  {queries[0]:>7,} queries  max RSS so far {rss:7.1f} MB{traced}", flush=True)
+    print(
+        f"{label:>16}: {seconds:7.2f} s (Python CPU {cpu:6.2f} s)  {queries[0]:>5,} queries  "
+        f"max RSS so far {rss:6.1f} MB{traced}",
+        flush=True,
+    )
 
 
 def run(count: int, xlsx: bool) -> dict:
