@@ -5,11 +5,11 @@
 Steps, as the worker runs them (the same service the Celery task calls): reading the uploaded CSV
 into the job, the dry run (every row checked through the programme form and written in a
 transaction that is rolled back), the import (the same, committed), then the same file uploaded
-again (every row unchanged). Python's CPU time is given beside the wall time because it hardly depends on the machine's load
-(PostgreSQL's own work is not in it). Peak memory is the process's maximum resident set size (with
---tracemalloc, also Python's peak allocation per step). Imports write rows, so point DATABASE_URL
-at a copy of the national database (see bench/README.md); the programmes it adds are deleted at
-the end.
+again (every row unchanged). Python's CPU time is given beside the wall time because it hardly
+depends on the machine's load (PostgreSQL's own work is not in it). Peak memory is the process's
+maximum resident set size (with --tracemalloc, also Python's peak allocation per step). Imports
+write rows, so point DATABASE_URL at a copy of the national database (see bench/README.md); the
+programmes it adds are deleted at the end.
 Options: --rows N (default 10,000), --xlsx (upload a workbook instead of CSV), --tracemalloc.
 """
 
