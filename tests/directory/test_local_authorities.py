@@ -124,3 +124,12 @@ def test_authorities_that_do_not_fit_the_programme_are_refused_beside_the_field(
     assert not Programme.objects.filter(title=PROGRAMME["title"]).exists()
     if CAMDEN in changes["local_authorities"]:
         assert f'value="{CAMDEN}" checked' in html  # what the editor ticked is kept
+
+
+def test_the_editors_programme_page_shows_the_authorities_and_the_import_reference(client, provider, provider_editor):
+    draft = factories.make_programme(
+        provider, status=ProgrammeStatus.DRAFT, local_authorities=[CAMDEN], reference="READ-01"
+    )
+    client.force_login(provider_editor)
+    html = client.get(f"/provider/programmes/{draft.slug}/").content.decode()
+    assert "Local authorities" in html and "Camden" in html and "Your reference: READ-01" in html
