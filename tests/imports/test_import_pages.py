@@ -79,9 +79,12 @@ def test_each_role_gets_what_the_rules_say_on_the_import_pages(client, import_wo
 
 
 @pytest.mark.django_db
-def test_an_editor_checks_a_file_sees_each_row_and_then_imports_it(client, provider, provider_editor):
+def test_an_editor_checks_a_file_sees_each_row_and_then_imports_it(
+    client, provider, provider_editor, django_assert_max_num_queries
+):
     client.force_login(provider_editor)
-    page = client.get(f"/imports/providers/{provider.slug}/programmes/")
+    with django_assert_max_num_queries(7):
+        page = client.get(f"/imports/providers/{provider.slug}/programmes/")
     assert "Download the Excel template" in page.content.decode()
 
     response = client.post(
