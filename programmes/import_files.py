@@ -38,17 +38,18 @@ def _refuse(message: str) -> None:
     raise ValidationFailed({"file": [message]})
 
 
-def read_rows(upload, *, columns: tuple[str, ...]) -> list[dict]:
-    """The file's rows under its header as [{"row": spreadsheet row number, "cells": {column: text}}]."""
-    name = str(upload.name or "").lower()
+def check_upload(upload) -> None:
+    """What can be said of a file before reading it: its size and its kind."""
     if upload.size > MAX_UPLOAD_BYTES:
         _refuse(f"The file must be smaller than {MAX_UPLOAD_BYTES // 1_000_000} MB.")
-    if name.endswith(".csv"):
-        table = _csv_table(upload)
-    elif name.endswith(".xlsx"):
-        table = _xlsx_table(upload)
-    else:
+    if not str(upload.name or "").lower().endswith((".csv", ".xlsx")):
         _refuse("The file must be a CSV file (.csv) or an Excel workbook (.xlsx).")
+
+
+def read_rows(upload, *, columns: tuple[str, ...]) -> list[dict]:
+    """The file's rows under its header as [{"row": spreadsheet row number, "cells": {column: text}}]."""
+    check_upload(upload)
+    table = _csv_table(upload) if str(upload.name).lower().endswith(".csv") else _xlsx_table(upload)
     return _rows_under_header(table, columns)
 
 

@@ -65,7 +65,7 @@ def providers_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _own_job(request: HttpRequest, pk) -> ImportJob:
-    job = get_object_or_404(ImportJob.objects.select_related("provider").defer("rows"), pk=pk)
+    job = get_object_or_404(ImportJob.objects.select_related("provider").defer("rows", "upload"), pk=pk)
     if not policies.may_see_import(request.user, job):
         raise Http404("No such import")
     return job

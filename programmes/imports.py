@@ -34,12 +34,14 @@ from providers.forms import ProviderProfileForm
 from providers.models import Provider
 from providers.services import PROFILE_FIELDS
 from qaportal import outbox
-from qaportal.errors import InvalidTransition, NotPermitted
+from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from qaportal.submissions import TOKEN_FIELD
 
 Kind, Step, Status = ImportJob.Kind, ImportJob.Step, ImportJob.Status
 # Above this many rows a step runs in the worker, with a progress page; at or below it, in the request.
 INLINE_ROWS = getattr(settings, "IMPORT_INLINE_ROWS", 500)
+# Files larger than this are read by the worker, not in the request (about 1,000 rows of CSV).
+INLINE_BYTES = getattr(settings, "IMPORT_INLINE_BYTES", 500_000)
 PROGRESS_EVERY = 200
 BATCH = 1000
 
@@ -121,11 +123,20 @@ class RowResult:
 
 
 def import_start(*, by: User, kind: str, upload, provider: Provider | None = None) -> ImportJob:
-    """Read the file, keep its rows and run the dry run (inline, or queued for the worker)."""
+    """Read the file, keep its rows and run the dry run (inline, or queued for the worker). A large
+    file is kept as it came and read by the worker: a 10,000-row workbook takes longer to parse
+    than a request may last. Either way a file that cannot be read says why."""
     _check_may_import(by, kind, provider)
+    name = str(upload.name)[:200]
+    if upload.size > INLINE_BYTES:
+        import_files.check_upload(upload)
+        job = ImportJob.objects.create(
+            kind=kind, provider=provider, requested_by=by, file_name=name, upload=upload.read()
+        )
+        return _queue(job)
     rows = import_files.read_rows(upload, columns=SPECS[kind].columns)
     job = ImportJob.objects.create(
-        kind=kind, provider=provider, requested_by=by, file_name=str(upload.name)[:200], rows=rows, total_rows=len(rows)
+        kind=kind, provider=provider, requested_by=by, file_name=name, rows=rows, total_rows=len(rows)
     )
     return _run_or_queue(job)
 
@@ -147,12 +158,29 @@ def import_confirm(*, job: ImportJob, by: User) -> ImportJob:
 
 
 def _run_or_queue(job: ImportJob) -> ImportJob:
-    if job.total_rows <= INLINE_ROWS:
-        return _execute(job)
+    return _execute(job) if job.total_rows <= INLINE_ROWS else _queue(job)
+
+
+def _queue(job: ImportJob) -> ImportJob:
     from programmes.tasks import run_import
 
     transaction.on_commit(lambda: outbox.publish(run_import, str(job.pk), what=f"import {job.pk}"))
     return job
+
+
+def _read_kept_upload(job: ImportJob) -> str:
+    """The worker's first part of a large file's dry run: its rows, or why it cannot be read."""
+    from django.core.files.base import ContentFile
+
+    try:
+        rows = import_files.read_rows(
+            ContentFile(bytes(job.upload), name=job.file_name), columns=SPECS[job.kind].columns
+        )
+    except ValidationFailed as refused:
+        return refused.message
+    ImportJob.objects.filter(pk=job.pk).update(rows=rows, total_rows=len(rows), upload=None)
+    job.rows, job.total_rows, job.upload = rows, len(rows), None
+    return ""
 
 
 def import_run(*, job_id) -> ImportJob:
@@ -195,6 +223,8 @@ def _claim(which: Q, *, fresh_too: bool):
 
 def _execute(job: ImportJob) -> ImportJob:
     """Run the job's step: every row's result; the import step commits only if none is an error."""
+    if job.upload is not None and (unreadable := _read_kept_upload(job)):
+        return _finish(job, results=None, written=False, error=unreadable)
     write = job.step == Step.IMPORT
     with _progress(job) as report:
         try:
@@ -226,6 +256,7 @@ def _finish(job: ImportJob, *, results: list[RowResult] | None, written: bool, e
         counts=counts,
         written=written,
         error=error,
+        upload=None,
         rows_done=job.total_rows,
         claimed_until=None,
         finished_at=timezone.now(),

@@ -237,6 +237,8 @@ class ImportJob(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     file_name = models.CharField(max_length=200)
     rows = models.JSONField(default=list, help_text="The file's rows: {column: text}, in order.")
+    # A large upload as it came, until the worker has read it into ``rows``.
+    upload = models.BinaryField(null=True, blank=True, editable=False)
     step = models.CharField(max_length=8, choices=Step.choices, default=Step.CHECK)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)

@@ -267,3 +267,20 @@ def test_a_workbook_with_an_xml_entity_trick_is_refused_without_being_expanded(p
         causes.append(type(error).__name__)
         error = error.__cause__ or error.__context__
     assert "EntitiesForbidden" in causes  # defusedxml stopped it before any expansion
+
+
+def test_a_large_file_is_read_by_the_worker_and_an_unreadable_one_fails_with_the_reason(
+    provider, provider_editor, inline_limit, settings, monkeypatch
+):
+    settings.OUTBOX_GRACE_SECONDS = 0
+    monkeypatch.setattr(imports, "INLINE_BYTES", 100)
+    job = check(provider_editor, provider, csv_file([programme_row(1), programme_row(2)]))
+    broken = check(provider_editor, provider, csv_file([{"title": "No reference column", "summary": "x" * 200}]))
+    assert (job.status, job.total_rows, broken.status) == (ImportJob.Status.QUEUED, 0, ImportJob.Status.QUEUED)
+
+    assert imports.imports_sweep() == 2
+
+    job.refresh_from_db()
+    broken.refresh_from_db()
+    assert (job.status, job.total_rows, job.counts["create"], job.upload) == (ImportJob.Status.DONE, 2, 2, None)
+    assert broken.status == ImportJob.Status.FAILED and "needs a “reference” column" in broken.error
