@@ -16,6 +16,7 @@ import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -44,6 +45,9 @@ INLINE_ROWS = getattr(settings, "IMPORT_INLINE_ROWS", 500)
 INLINE_BYTES = getattr(settings, "IMPORT_INLINE_BYTES", 500_000)
 PROGRESS_EVERY = 200
 BATCH = 1000
+# How long the claim is held while the rows are written (no progress is reported then), so that the
+# sweep never starts a second run beside a live one.
+WRITE_HOLD_SECONDS = 900
 
 
 class ProgrammeImportForm(ProgrammeForm):
@@ -266,19 +270,20 @@ def _finish(job: ImportJob, *, results: list[RowResult] | None, written: bool, e
 
 
 @contextlib.contextmanager
-def _progress(job: ImportJob) -> Iterator[Callable[[int], None]]:
+def _progress(job: ImportJob) -> Iterator[Callable[..., None]]:
     """Rows done, written on a connection of its own: the step's rows are in one long transaction,
     and the progress page must see the count move while it runs. It renews the claim too."""
     if job.total_rows <= INLINE_ROWS:
-        yield lambda done: None
+        yield lambda done, **hold: None
         return
     own = connections.create_connection("default")
 
-    def report(done: int) -> None:
+    def report(done: int, *, hold_seconds: int = 0) -> None:
+        until = max(outbox.claim_expiry(), timezone.now() + timedelta(seconds=hold_seconds))
         with own.cursor() as cursor:
             cursor.execute(
                 "UPDATE programmes_importjob SET rows_done = %s, claimed_until = %s WHERE id = %s",
-                [done, outbox.claim_expiry(), job.pk],
+                [done, until, job.pk],
             )
 
     try:
@@ -297,7 +302,7 @@ def _check_may_import(by: User, kind: str, provider: Provider | None) -> None:
 # --- Rows -------------------------------------------------------------------------------------
 
 
-def _process(job: ImportJob, spec: ImportSpec, report: Callable[[int], None]) -> list[RowResult]:
+def _process(job: ImportJob, spec: ImportSpec, report: Callable[..., None]) -> list[RowResult]:
     keys = [row["cells"].get(spec.key, "") for row in job.rows]
     existing = _existing(job, spec, keys)
     seen: dict[str, int] = {}
@@ -313,6 +318,7 @@ def _process(job: ImportJob, spec: ImportSpec, report: Callable[[int], None]) ->
         if done % PROGRESS_EVERY == 0:
             report(done)
     if not any(result.outcome == "error" for result in results):
+        report(len(results), hold_seconds=WRITE_HOLD_SECONDS)
         (_write_programmes if spec.kind == Kind.PROGRAMMES else _write_providers)(creates, updates)
     return results
 
