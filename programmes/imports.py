@@ -37,6 +37,7 @@ from providers.services import PROFILE_FIELDS
 from qaportal import outbox
 from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from qaportal.submissions import TOKEN_FIELD
+from qaportal.text import without_forbidden_characters
 
 Kind, Step, Status = ImportJob.Kind, ImportJob.Step, ImportJob.Status
 # Above this many rows a step runs in the worker, with a progress page; at or below it, in the request.
@@ -131,7 +132,7 @@ def import_start(*, by: User, kind: str, upload, provider: Provider | None = Non
     file is kept as it came and read by the worker: a 10,000-row workbook takes longer to parse
     than a request may last. Either way a file that cannot be read says why."""
     _check_may_import(by, kind, provider)
-    name = str(upload.name)[:200]
+    name = without_forbidden_characters(str(upload.name))[:200]
     if upload.size > INLINE_BYTES:
         import_files.check_upload(upload)
         job = ImportJob.objects.create(

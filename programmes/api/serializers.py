@@ -42,7 +42,8 @@ class CrosswalkSerializer(serializers.Serializer):
 class LocalAuthoritySerializer(serializers.Serializer):
     code = serializers.CharField(help_text="The ONS (GSS) code, for example E08000016.")
     name = serializers.CharField()
-    region = serializers.ChoiceField(choices=Region.choices)
+    # A plain string, not a choice: drf-spectacular would otherwise name a second region enum alike.
+    region = serializers.CharField(help_text="The register's region code, for example “london”.")
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
