@@ -111,6 +111,10 @@ class ListFilter(ChoicesFilter):
 
     field_class = WithoutBlankMultipleChoiceField
 
+    def __init__(self, *args, item_schema: dict | None = None, **kwargs):
+        self.item_schema = item_schema or {"type": "string"}  # each value, in the API's schema
+        super().__init__(*args, **kwargs)
+
     def condition(self, value) -> Q:
         return Q(**{f"{self.field_name}__overlap": list(value)})
 
@@ -246,7 +250,13 @@ class ProgrammeFilter(django_filters.FilterSet):
     )
     phase = BitmaskFilter(field_name="phases", column="phases", label="Phase", choices=_choices(Phase))
     region = BitmaskFilter(field_name="regions", column="regions", label="Region", choices=_choices(Region))
-    la = ListFilter(field_name="local_authorities", column="local_authorities", label="Local authority", choices=[])
+    la = ListFilter(
+        field_name="local_authorities",
+        column="local_authorities",
+        label="Local authority",
+        choices=lambda: [(a.code, a.name) for a in local_authorities.all_authorities()],
+        item_schema={"type": "string", "pattern": "^E[0-9]{8}$", "description": "An ONS code, e.g. E08000016"},
+    )
     provider_type = ChoicesFilter(
         field_name="provider__provider_type",
         column="provider_type",
@@ -308,7 +318,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         self.band_thresholds = {band.rank: band.min_score for band in self.bands}
         for name in ("min_band", "element_min"):
             self.filters[name].extra["choices"] = band_choices
-        self.filters["la"].extra["choices"] = [(a.code, a.name) for a in local_authorities.all_authorities()]
+        self.filters["la"].extra["choices"] = self.filters["la"].extra["choices"]()
 
     def valid_data(self) -> dict:
         """The parameters that passed validation (invalid ones are reported and ignored)."""
