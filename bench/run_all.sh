@@ -11,7 +11,7 @@ if [ "$($PSQL -c "SELECT 1 FROM pg_database WHERE datname = 'qaportal_bench'")" 
   .venv/bin/python bench/seed.py --database qaportal_bench --keep
 fi
 DATABASE_URL=$(url qaportal_bench) .venv/bin/python manage.py migrate -v0
-for copy in ratings directory summaries pool; do
+for copy in ratings directory summaries pool imports; do
   if [ "$($PSQL -c "SELECT 1 FROM pg_database WHERE datname = 'qaportal_bench_$copy'")" != "1" ]; then
     $PSQL -c "CREATE DATABASE qaportal_bench_$copy TEMPLATE qaportal_bench"
   fi
@@ -25,4 +25,5 @@ DATABASE_URL=$(url qaportal_bench_summaries) REDIS_URL=redis://127.0.0.1:6379/13
 DATABASE_URL=$(url qaportal_bench_directory) REDIS_URL=redis://127.0.0.1:6379/12 .venv/bin/python bench/directory.py
 DATABASE_URL=$(url qaportal_bench_directory) REDIS_URL=redis://127.0.0.1:6379/12 bash bench/load.sh
 DATABASE_URL=$(url qaportal_bench_pool) REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/pool.py
+DATABASE_URL=$(url qaportal_bench_imports) REDIS_URL=redis://127.0.0.1:6379/15 .venv/bin/python bench/imports.py
 uptime

@@ -41,6 +41,8 @@ CODED_COLUMNS = {
     "provider_type": ("provider__provider_type", ProviderType),
 }
 MASK_COLUMNS = {"phases": "phases", "regions": "regions", "funding_routes": "funding_routes"}
+# snapshot column: ORM path of an array of codes; loaded as comma-joined text, one bit plane per code.
+LIST_COLUMNS = {"local_authorities": "local_authorities"}
 ELEMENT_COLUMNS = [f"score_{key}" for key in ElementKey.values]
 
 # Rows inserted, updated and deleted so far per table: the cumulative counters plus the current
@@ -74,6 +76,24 @@ def popcount(words: np.ndarray) -> int:
     return int(np.bitwise_count(words).sum())
 
 
+def list_planes(column: str, texts: np.ndarray) -> dict[tuple, np.ndarray]:
+    """A packed bit plane per code of a list column (each row's codes as comma-joined text), built
+    from one flat array of (row, code) pairs rather than a pass over the rows per code."""
+    counts = np.fromiter((text.count(",") + 1 if text else 0 for text in texts), dtype=np.int64, count=len(texts))
+    if not counts.any():
+        return {}
+    codes = np.array(",".join(text for text in texts if text).split(","))
+    rows = np.repeat(np.arange(len(texts)), counts)
+    order = np.argsort(codes, kind="stable")
+    values, starts = np.unique(codes[order], return_index=True)
+    planes = {}
+    for value, members in zip(values, np.split(rows[order], starts[1:]), strict=True):
+        mask = np.zeros(len(texts), dtype=bool)
+        mask[members] = True
+        planes[column, str(value)] = pack(mask)
+    return planes
+
+
 @dataclass
 class DirectorySnapshot:
     """Published programmes in A–Z order (title, id); one array per filterable or sortable column,
@@ -91,6 +111,8 @@ class DirectorySnapshot:
         for column in MASK_COLUMNS:
             for value, bit in self._bits_of(column).items():
                 self.planes[column, value] = pack((self.columns[column] & bit) != 0)
+        for column in LIST_COLUMNS:
+            self.planes.update(list_planes(column, self.columns[column]))
         ranks = self.columns["band_rank"]
         self.worst_rank = max(int(ranks.max(initial=0)), 1)
         for rank in range(1, self.worst_rank + 1):
@@ -174,13 +196,13 @@ SELECT array_agg(id), array_agg(focus_level), array_agg(format), array_agg(deliv
        array_agg(provider_type), array_agg(phases), array_agg(regions), array_agg(funding_routes),
        array_agg(cost_pence), array_agg(band_rank), array_agg(shown_score), array_agg(review_count),
        array_agg(published_at), array_agg(score_purpose), array_agg(score_governance), array_agg(score_process),
-       array_agg(score_definitions), array_agg(score_value), array_agg(expired)
+       array_agg(score_definitions), array_agg(score_value), array_agg(expired), array_agg(local_authorities)
 FROM (
     SELECT p.id, p.focus_level, p.format, p.delivery_mode, v.provider_type, p.phases, p.regions,
            p.funding_routes, round(p.cost_per_participant * 100)::bigint AS cost_pence, r.band_rank,
            r.shown_score, r.review_count, extract(epoch FROM p.published_at)::float8 AS published_at,
            r.score_purpose, r.score_governance, r.score_process, r.score_definitions, r.score_value,
-           rv.expired_at IS NOT NULL AS expired
+           rv.expired_at IS NOT NULL AS expired, array_to_string(p.local_authorities, ',') AS local_authorities
     FROM programmes_programme p
     JOIN providers_provider v ON v.id = p.provider_id
     LEFT JOIN ratings_programmerating r ON r.programme_id = p.id
@@ -191,7 +213,7 @@ FROM (
 """
 LOADED_COLUMNS = ["id", "focus_level", "format", "delivery_mode", "provider_type", "phases", "regions",
                   "funding_routes", "cost_pence", "band_rank", "shown_score", "review_count", "published_at",
-                  *ELEMENT_COLUMNS, "expired"]  # fmt: skip
+                  *ELEMENT_COLUMNS, "expired", "local_authorities"]  # fmt: skip
 
 
 def _load_columns() -> dict[str, list]:
@@ -215,6 +237,8 @@ def build_snapshot() -> DirectorySnapshot:
         columns[column] = np.array(raw[column], dtype=np.float64)  # None becomes NaN
     columns["published_at"] = np.nan_to_num(columns["published_at"], nan=-np.inf)
     columns["expired"] = np.array([bool(expired) for expired in raw["expired"]], dtype=bool)
+    for column in LIST_COLUMNS:
+        columns[column] = np.array(raw[column], dtype=object)
     return DirectorySnapshot(columns)
 
 

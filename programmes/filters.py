@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils.functional import cached_property
 
+from programmes import local_authorities
 from programmes.facets import pack, unpack
 from programmes.models import Programme
 from programmes.search_query import PrefixWebSearchQuery, has_search_terms, search_condition
@@ -108,6 +109,27 @@ class BitmaskFilter(ChoicesFilter):
 
     def packed_mask(self, value, snapshot) -> np.ndarray:
         return snapshot.any_of(self.column, value)
+
+
+class WithoutBlankMultipleChoiceField(django_filters.fields.MultipleChoiceField):
+    """Ignores empty values: the directory's select sends ``la=`` for "Any local authority"."""
+
+    def clean(self, value):
+        return super().clean([item for item in (value or []) if item])
+
+
+class ListFilter(ChoicesFilter):
+    """Any of the chosen values of a list of codes stored as an array (local authorities); its
+    snapshot column has a bit plane per value, as a one-valued column does."""
+
+    field_class = WithoutBlankMultipleChoiceField
+
+    def __init__(self, *args, item_schema: dict | None = None, **kwargs):
+        self.item_schema = item_schema or {"type": "string"}  # each value, in the API's schema
+        super().__init__(*args, **kwargs)
+
+    def condition(self, value) -> Q:
+        return Q(**{f"{self.field_name}__overlap": list(value)})
 
 
 class CheckFilter(ConditionFilter):
@@ -289,6 +311,13 @@ class ProgrammeFilter(ConditionFilterSet):
     )
     phase = BitmaskFilter(field_name="phases", column="phases", label="Phase", choices=_choices(Phase))
     region = BitmaskFilter(field_name="regions", column="regions", label="Region", choices=_choices(Region))
+    la = ListFilter(
+        field_name="local_authorities",
+        column="local_authorities",
+        label="Local authority",
+        choices=lambda: [(a.code, a.name) for a in local_authorities.all_authorities()],
+        item_schema={"type": "string", "pattern": "^E[0-9]{8}$", "description": "An ONS code, e.g. E08000016"},
+    )
     provider_type = ChoicesFilter(
         field_name="provider__provider_type",
         column="provider_type",
@@ -346,6 +375,11 @@ class ProgrammeFilter(ConditionFilterSet):
     @cached_property
     def band_thresholds(self) -> dict[int, Decimal]:
         return {band.rank: band.min_score for band in self.bands}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The local authorities are data: their choices are read when a filter set is made.
+        self.filters["la"].extra["choices"] = self.filters["la"].extra["choices"]()
 
     def sort_name(self) -> str:
         chosen = self.valid_data().get("sort") or ""

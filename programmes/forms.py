@@ -5,13 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import URLValidator
 
-from programmes import policies
+from programmes import local_authorities, policies
 from programmes.models import EvidenceStatement, Programme
 from programmes.services import (
     CONTACT_HOURS_BOUNDS,
     DURATION_WEEKS_BOUNDS,
     EDITABLE_FIELDS,
     EvidenceInput,
+    local_authority_errors,
     programme_length_errors,
 )
 from programmes.vocabulary import ElementKey
@@ -27,7 +28,42 @@ ELEMENT_PROMPTS = {
 }
 
 
+class LocalAuthoritiesField(forms.MultipleChoiceField):
+    """Local authorities as GOV.UK checkboxes, one group per region (each a details element that
+    opens without JavaScript); cleans to the sorted codes the model stores.
+
+    The 153 choices are read once per process (``programmes.local_authorities``) and shared by every
+    copy of the field, and a code is checked with a dictionary look-up: a bulk import builds a form
+    per row, and copying and scanning the choices each time was most of its cost.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("template_name", "forms/govuk_grouped_checkboxes.html")
+        super().__init__(choices=(), widget=forms.CheckboxSelectMultiple, **kwargs)
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        # Already in the normalised shape; the public setters would normalise all 153 again.
+        result._choices = result.widget._choices = local_authorities.grouped_choices()
+        return result
+
+    def valid_value(self, value) -> bool:
+        return str(value) in local_authorities.by_code()
+
+    def clean(self, value):
+        return sorted(set(super().clean(value)))
+
+    def has_changed(self, initial, data):
+        return set(initial or ()) != set(data or ())
+
+
 class ProgrammeForm(OneSubmissionForm, NamedErrorsMixin, forms.ModelForm):
+    local_authorities = LocalAuthoritiesField(
+        label="Local authorities it is delivered in (optional)",
+        help_text="For programmes delivered face to face or blended. Each must be in one of the regions you selected.",
+    )
+
     class Meta:
         model = Programme
         fields = EDITABLE_FIELDS
@@ -124,8 +160,16 @@ class ProgrammeForm(OneSubmissionForm, NamedErrorsMixin, forms.ModelForm):
         errors = programme_length_errors(
             contact_hours=cleaned.get("contact_hours"), duration_weeks=cleaned.get("duration_weeks")
         )
+        errors.update(
+            local_authority_errors(
+                delivery_mode=cleaned.get("delivery_mode"),
+                regions=cleaned.get("regions"),
+                codes=cleaned.get("local_authorities"),
+            )
+        )
         for name, messages in errors.items():
-            self.add_error(name, messages)
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, messages)
         return cleaned
 
 

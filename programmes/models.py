@@ -1,6 +1,9 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,10 +15,26 @@ from providers.vocabulary import Phase, Region
 from qaportal.fields import ChoiceSetField, PlainCharField, PlainTextField
 
 
+class LocalAuthority(models.Model):
+    """One of England's upper-tier local authorities, in its region (rows from migration 0006)."""
+
+    code = models.CharField(max_length=9, primary_key=True, help_text="The ONS (GSS) code, for example E08000016.")
+    name = models.CharField(max_length=100, unique=True)
+    region = models.CharField(max_length=32, choices=Region.choices)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Programme(models.Model):
     """One offer of professional development by one provider."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="programmes")
+    # The provider's own stable key for the programme, which a bulk import matches rows on.
+    reference = PlainCharField(max_length=64, blank=True, db_default="")
     title = PlainCharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     summary = PlainTextField(help_text="One or two sentences that say who it is for and what it does.")
@@ -24,6 +43,11 @@ class Programme(models.Model):
     regions = ChoiceSetField(choices_class=Region)
     format = PlainCharField(max_length=32, choices=Format.choices)
     delivery_mode = PlainCharField(max_length=32, choices=DeliveryMode.choices)
+    # Codes of LocalAuthority rows, sorted; only for face-to-face and blended delivery. An array,
+    # not a many-to-many table: the directory's filter is one GIN-indexed overlap on the programme
+    # row, the snapshot reads it in its one query, and a change is a write to the programme row
+    # (which the snapshot's fingerprint sees). The form and import check every code is a real one.
+    local_authorities = ArrayField(models.CharField(max_length=9), blank=True, default=list, db_default=[])
     contact_hours = models.PositiveSmallIntegerField(help_text="Hours of contact time in total.")
     duration_weeks = models.PositiveSmallIntegerField(help_text="Weeks from first session to last.")
     cost_per_participant = models.DecimalField(
@@ -57,12 +81,18 @@ class Programme(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(cost_per_participant__gte=0), name="programme_cost_not_negative"),
             models.CheckConstraint(condition=models.Q(contact_hours__gte=0), name="programme_hours_not_negative"),
+            models.UniqueConstraint(
+                fields=["provider", "reference"],
+                condition=~models.Q(reference=""),
+                name="programme_reference_unique_per_provider",
+            ),
         ]
         indexes = [
             # The directory lists published programmes only; most filters combine with this.
             models.Index(fields=["status", "focus_level"], name="programme_status_focus"),
             models.Index(fields=["status", "cost_per_participant"], name="programme_status_cost"),
             models.Index(fields=["status", "-published_at"], name="programme_status_newest"),
+            GinIndex(fields=["local_authorities"], name="programme_local_authorities"),
         ]
 
     def __str__(self) -> str:
@@ -177,3 +207,71 @@ class ProgrammeChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.programme or self.provider} ({self.get_state_display()})"
+
+
+class ImportJob(models.Model):
+    """One uploaded file of programmes (for one provider) or of providers, checked and then imported.
+
+    The parsed rows are kept here, so the worker needs no file; each step (the dry run, then the
+    import) writes every row's result. A step over the inline threshold is a durable outbox row
+    (see qaportal.outbox): the task message is the fast path and the sweep runs a step whose
+    message was lost or whose worker died.
+    """
+
+    class Kind(models.TextChoices):
+        PROGRAMMES = "programmes", "Programmes"
+        PROVIDERS = "providers", "Providers"
+
+    class Step(models.TextChoices):
+        CHECK = "check", "Checking the file"
+        IMPORT = "import", "Importing"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Under way"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=200)
+    rows = models.JSONField(default=list, help_text="The file's rows: {column: text}, in order.")
+    # A large upload as it came, until the worker has read it into ``rows``.
+    upload = models.BinaryField(null=True, blank=True, editable=False)
+    step = models.CharField(max_length=8, choices=Step.choices, default=Step.CHECK)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    # Per row: {"row": n, "reference": text, "outcome": create|update|unchanged|error, "errors": {column: [text]}}
+    results = models.JSONField(default=list, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    written = models.BooleanField(default=False, help_text="The import step committed its rows.")
+    error = models.TextField(blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The sweep reads only unfinished steps.
+            models.Index(
+                fields=["created_at"], condition=models.Q(status__in=["queued", "running"]), name="import_unfinished"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} from {self.file_name} ({self.get_step_display()}, {self.get_status_display()})"
+        )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.counts.get("error"))

@@ -32,6 +32,7 @@ FACTUAL_FIELDS = (
     "cost_per_participant",
     "funding_routes",
     "regions",
+    "local_authorities",
     "target_staff",
     "contact_email",
     "booking_url",
@@ -111,3 +112,17 @@ def may_respond(user: Visitor, programme: Programme) -> bool:
 
 def may_create_programme_for(user: Visitor, provider: Provider) -> bool:
     return is_editor(user) and provider.editors.filter(pk=user.pk).exists()
+
+
+def may_import_programmes_for(user, provider) -> bool:
+    """A bulk import of programmes: the provider's own editors, or any convenor."""
+    return has_role(user, Role.CONVENOR) or may_create_programme_for(user, provider)
+
+
+def may_import_providers(user) -> bool:
+    return has_role(user, Role.CONVENOR)
+
+
+def may_see_import(user, job) -> bool:
+    """An import's rows and results are its uploader's alone (another's is "not found")."""
+    return user.is_authenticated and job.requested_by_id == user.pk

@@ -16,10 +16,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from programmes import policies
+from programmes import local_authorities, policies
 from programmes.models import EvidenceStatement, Programme, ProgrammeChange, ProviderResponse
 from programmes.search import refresh_search_vectors
-from programmes.vocabulary import ElementKey, ProgrammeStatus
+from programmes.vocabulary import DeliveryMode, ElementKey, ProgrammeStatus
 from providers.models import Provider
 from qaportal.errors import NotPermitted, ValidationFailed
 from ratings.services import mark_programme_rating_stale
@@ -37,6 +37,7 @@ EDITABLE_FIELDS = (
     "regions",
     "format",
     "delivery_mode",
+    "local_authorities",
     "contact_hours",
     "duration_weeks",
     "cost_per_participant",
@@ -68,9 +69,66 @@ def programme_length_errors(*, contact_hours: int | None, duration_weeks: int | 
     return errors
 
 
+# Where a programme is delivered in person: it names local authorities; online it names none.
+IN_PERSON_MODES = frozenset({DeliveryMode.FACE_TO_FACE, DeliveryMode.BLENDED})
+
+
+def local_authority_errors(*, delivery_mode: str | None, regions, codes) -> dict[str, list[str]]:
+    """Field errors for local authorities that do not fit the programme.
+
+    The editor ticks regions and local authorities separately (regions stay the programme's reach,
+    online ones included); each authority must then lie in a ticked region, rather than regions
+    being derived from authorities, so a programme's regions never change behind the editor's back.
+    """
+    codes = list(codes or ())
+    if not codes:
+        return {}
+    if delivery_mode and delivery_mode not in IN_PERSON_MODES:
+        return {
+            "local_authorities": [
+                "Local authorities are only for programmes delivered face to face or blended: "
+                "remove them, or change how the programme is delivered"
+            ]
+        }
+    known = local_authorities.by_code()
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        return {"local_authorities": [f"“{unknown[0]}” is not a local authority in England; select one from the list"]}
+    ticked = set(regions or ())
+    outside = [known[code] for code in codes if known[code].region not in ticked]
+    if not outside:
+        return {}
+    by_region: dict[str, list[str]] = {}
+    for authority in outside:
+        by_region.setdefault(authority.region_label, []).append(authority.name)
+    messages = []
+    for region, names in by_region.items():
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        verb, them = ("is", "it") if len(names) == 1 else ("are", "them")
+        messages.append(
+            f"{listed} {verb} in {region}, which is not one of the regions selected: "
+            f"select {region} too, or remove {them}"
+        )
+    return {"local_authorities": messages}
+
+
 def _check_length(fields: dict[str, Any]) -> None:
     errors = programme_length_errors(
         contact_hours=fields.get("contact_hours"), duration_weeks=fields.get("duration_weeks")
+    )
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _check_fields(fields: dict, programme: Programme | None = None) -> None:
+    """The rules that span fields, for writes from any caller (form, import, API)."""
+    _check_length(fields)
+
+    def current(name):
+        return fields[name] if name in fields else getattr(programme, name, None)
+
+    errors = local_authority_errors(
+        delivery_mode=current("delivery_mode"), regions=current("regions"), codes=current("local_authorities")
     )
     if errors:
         raise ValidationFailed(errors)
@@ -90,7 +148,7 @@ def programme_create(*, provider: Provider, by: User, data: dict[str, Any]) -> P
     if not policies.may_create_programme_for(by, provider):
         raise NotPermitted("You do not edit this provider.")
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
-    _check_length(fields)
+    _check_fields(fields)
     with transaction.atomic():
         programme = _created_with_a_free_slug(provider=provider, fields=fields)
         refresh_search_vectors(programme_ids=[programme.id])
@@ -112,7 +170,7 @@ def _created_with_a_free_slug(*, provider: Provider, fields: dict[str, Any], att
 def programme_update(*, programme: Programme, by: User, data: dict[str, Any]) -> Programme:
     if not policies.may_edit_programme(by, programme):
         raise NotPermitted("Only a draft programme of your own provider can be edited.")
-    _check_length(data)
+    _check_fields(data, programme)
     with transaction.atomic():
         for name in EDITABLE_FIELDS:
             if name in data:

@@ -18,10 +18,17 @@ class RequestBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        limit = settings.REQUEST_BODY_MAX_BYTES
+        limit = _limit_for(request.path)
         if _declared_length(request) > limit:
             return _too_large(request, limit)
         return self.get_response(request)
+
+
+def _limit_for(path: str) -> int:
+    for prefix, limit in getattr(settings, "REQUEST_BODY_MAX_BYTES_BY_PATH", {}).items():
+        if path.startswith(prefix):
+            return limit
+    return settings.REQUEST_BODY_MAX_BYTES
 
 
 def _declared_length(request: HttpRequest) -> int:

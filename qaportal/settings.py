@@ -234,6 +234,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": OUTBOX_SWEEP_SECONDS,
         "options": {"expires": OUTBOX_SWEEP_SECONDS},
     },
+    "sweep-import-jobs": {
+        "task": "programmes.tasks.sweep_import_jobs",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": OUTBOX_SWEEP_SECONDS},
+    },
     "accreditation-cycle": {
         "task": "reviews.tasks.run_accreditation_cycle",
         "schedule": env_int("ACCREDITATION_CYCLE_SECONDS", 3600),
@@ -327,6 +332,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "register@lpd-register.exampl
 # The largest request body accepted at all (413 before it is read): the biggest honest request
 # is an assignment CSV of at most 1 MB.
 REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 2_500_000)
+# Bulk import uploads (a 10,000-row catalogue): the import reads and bounds the file itself.
+REQUEST_BODY_MAX_BYTES_BY_PATH = {"/imports/": env_int("IMPORT_BODY_MAX_BYTES", 13_000_000)}
 # Django's own limits on what it parses: form fields held in memory, uploaded files held in
 # memory before spilling to disk, and the number of fields (the scoring form has about fifty).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_500_000)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("provider/feedback/", include(feedback_urls.provider_patterns)),
     path("provider/enquiries/", include("leaders.urls_provider")),
     path("provider/", include("programmes.manage_urls")),
+    path("imports/", include("programmes.import_urls")),
     path("", include(("pool.urls", "pool"))),
     path("reviewer/", include(reviewer_patterns)),
     path("convenor/feedback/", include(feedback_urls.convenor_patterns)),

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from programmes.migrations._local_authorities import load_local_authorities
 from qaportal.roles import Role
 from reviews.migrations._starting_framework import load_starting_framework
 from tests import factories
@@ -34,6 +35,7 @@ def data_from_migrations(request, django_db_blocker):
     from django.contrib.auth.models import Group
 
     from feedback.models import Questionnaire
+    from programmes.models import LocalAuthority
     from reviews.models import Framework
 
     with django_db_blocker.unblock():
@@ -43,6 +45,8 @@ def data_from_migrations(request, django_db_blocker):
             load_starting_framework(apps)
         if not Questionnaire.objects.exists():
             load_starting_questionnaire(apps)
+        if not LocalAuthority.objects.exists():
+            load_local_authorities(apps)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from feedback.api.serializers import ParticipantRatingField
 from feedback.selectors import participant_summary
+from programmes import local_authorities
 from programmes.models import Programme, ProviderResponse
 from programmes.standing import programme_standing
 from programmes.vocabulary import DeliveryMode, FocusLevel, Format, FundingRoute, ProgrammeStatus
@@ -39,6 +40,13 @@ class CrosswalkSerializer(serializers.Serializer):
     eef_balanced = serializers.BooleanField()
 
 
+class LocalAuthoritySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The ONS (GSS) code, for example E08000016.")
+    name = serializers.CharField()
+    # A plain string, not a choice: drf-spectacular would otherwise name a second region enum alike.
+    region = serializers.CharField(help_text="The register's region code, for example “london”.")
+
+
 class ProgrammeSerializer(serializers.ModelSerializer):
     """A programme as the directory lists it."""
 
@@ -48,6 +56,9 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     regions = ChoiceSetField(Region)
     format = serializers.ChoiceField(choices=Format.choices, read_only=True)
     delivery_mode = serializers.ChoiceField(choices=DeliveryMode.choices, read_only=True)
+    local_authorities = serializers.SerializerMethodField(
+        help_text="Where a face-to-face or blended programme is delivered: England's upper-tier local authorities."
+    )
     cost_per_participant = NumberField(help_text="Full cost per participant in pounds; 0 if free.")
     funding_routes = ChoiceSetField(FundingRoute)
     status = serializers.ChoiceField(choices=ProgrammeStatus.choices, read_only=True)
@@ -69,6 +80,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "regions",
             "format",
             "delivery_mode",
+            "local_authorities",
             "contact_hours",
             "duration_weeks",
             "cost_per_participant",
@@ -80,6 +92,10 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "rating",
             "rating_validity",
         ]
+
+    @extend_schema_field(LocalAuthoritySerializer(many=True))
+    def get_local_authorities(self, programme: Programme) -> list:
+        return LocalAuthoritySerializer(local_authorities.named(programme.local_authorities), many=True).data
 
     def get_web_url(self, programme: Programme) -> str:
         return programme.get_absolute_url()

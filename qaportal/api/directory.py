@@ -125,7 +125,11 @@ def schema_of(filter_) -> dict:
     form), so its schema allows the empty string too."""
     if isinstance(filter_, django_filters.ModelChoiceFilter):
         return {"type": "string", "pattern": "^[0-9]*$"}
-    choices = [str(value) for value, _ in filter_.extra.get("choices") or []]
+    choices = filter_.extra.get("choices") or []
+    if callable(choices):
+        # Choices read from the database (local authorities), which making the schema must not read.
+        return {"type": "array", "items": getattr(filter_, "item_schema", {"type": "string"})}
+    choices = [str(value) for value, _ in choices]
     if isinstance(filter_, django_filters.MultipleChoiceFilter):
         return {"type": "array", "items": {"type": "string", "enum": choices}}
     if isinstance(filter_, django_filters.ChoiceFilter):

@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from programmes import local_authorities
 from programmes.search import refresh_search_vectors
 from programmes.vocabulary import DeliveryMode, FocusLevel, Format, FundingRoute, ProgrammeStatus
 from providers.vocabulary import ProviderType
@@ -293,6 +294,7 @@ PROGRAMME_COLUMNS = [
     "withdrawn_reason",
     "created_at",
     "updated_at",
+    "local_authorities",
 ]
 REVIEW_COLUMNS = [
     "id",
@@ -336,6 +338,10 @@ class ProgrammeWriter:
         self.phases_field = Programme._meta.get_field("phases")
         self.regions_field = Programme._meta.get_field("regions")
         self.funding_field = Programme._meta.get_field("funding_routes")
+        self.place_rng = random.Random(hash(rng.getstate()))  # ints hash the same in every process
+        self.authorities: dict[str, list[str]] = {}
+        for authority in local_authorities.all_authorities():
+            self.authorities.setdefault(authority.region, []).append(authority.code)
         self.next_programme_id = next_id("programmes_programme")
         self.next_review_id = next_id("reviews_review")
         self.next_score_id = next_id("reviews_criterionscore")
@@ -381,19 +387,23 @@ class ProgrammeWriter:
         created, submitted, published = self.programme_dates(status)
         sources = rng.sample(words.EVIDENCE_SOURCES, 2)
         outcomes = rng.sample(words.OUTCOME_PHRASES, 2)
-        # In PROGRAMME_COLUMNS' order; the random draws are made in this order, so a seed gives the same data.
+        # The random draws are made in the order the row used to make them, so a seed gives the same data.
+        follow_up = rng.choice(FOLLOW_UPS)
+        phases, regions = random_mask(self.phases_field, rng, 1, 3), random_mask(self.regions_field, rng, 1, 4)
+        mode = rng.choice(list(DeliveryMode))
+        # In PROGRAMME_COLUMNS' order.
         row = (
             programme_id, provider_id, title, f"{slugify(title)[:180]}-{programme_id}",
             f"A {words.FORMAT_WORDS[programme_format.value]} for {focus.label.lower()} on "
-            f"{topic.lower()}, with {rng.choice(FOLLOW_UPS)}.",
-            focus.value, random_mask(self.phases_field, rng, 1, 3), random_mask(self.regions_field, rng, 1, 4),
-            programme_format.value, rng.choice(list(DeliveryMode)).value,
+            f"{topic.lower()}, with {follow_up}.",
+            focus.value, phases, regions,
+            programme_format.value, mode.value,
             rng.choice([6, 12, 18, 24, 30, 40, 60]), rng.choice([1, 6, 12, 20, 30, 39, 52]),
             cost, self.funding_mask(cost), focus.label,
             f"By the end, {outcomes[0]}, and {outcomes[1]}.", f"Draws on {sources[0]} and {sources[1]}.",
             status.value, submitted, published,
             "The provider no longer offers this programme." if status == ProgrammeStatus.WITHDRAWN else "",
-            created, published or submitted or created,
+            created, published or submitted or created, self.local_authorities(mode, regions),
         )  # fmt: skip
         return row, status
 
@@ -408,6 +418,16 @@ class ProgrammeWriter:
             else None
         )
         return created, submitted, published
+
+    def local_authorities(self, mode: DeliveryMode, regions: int) -> str:
+        """One to three authorities in the programme's regions, for face-to-face and blended
+        delivery, as a PostgreSQL array literal (from a generator of their own: the other draws
+        stay as they were)."""
+        if mode == DeliveryMode.ONLINE:
+            return "{}"
+        nearby = [code for region in self.regions_field.values_of(regions) for code in self.authorities[region]]
+        chosen = self.place_rng.sample(nearby, min(len(nearby), self.place_rng.randint(1, 3)))
+        return "{" + ",".join(sorted(chosen)) + "}"
 
     def funding_mask(self, cost: Decimal) -> int:
         if cost == 0:

@@ -38,7 +38,18 @@ PARAMETER_SETS = [
     {"q": "coaching leadership", "sort": "relevance"},
     {"q": "reading", "focus": ["teacher"], "sort": "best"},
     {"q": "nothing-matches-this"},
+    {"la": ["E09000007"]},
+    {"la": ["E09000007", "E08000003", "E06000023"], "sort": "cost"},
+    {"la": ["E08000003"], "region": ["north-west"], "mode": ["blended"]},
+    {"la": ["E09000007"], "q": "leadership"},
 ]
+# A few authorities per region, for the face-to-face and blended programmes of the parity data.
+AUTHORITIES = {
+    Region.LONDON: ["E09000007", "E09000012", "E09000033"], Region.NORTH_WEST: ["E08000003", "E08000012"],
+    Region.SOUTH_WEST: ["E06000023", "E06000052"], Region.NORTH_EAST: ["E08000021"],
+    Region.YORKSHIRE: ["E08000035", "E08000016"], Region.EAST_MIDLANDS: ["E06000018"],
+    Region.WEST_MIDLANDS: ["E08000025"], Region.EAST: ["E10000020"], Region.SOUTH_EAST: ["E10000016", "E06000045"],
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -51,15 +62,20 @@ def varied_register(framework):
     programmes = []
     for number in range(45):
         words = rng.sample(WORDS, 2)
+        regions = rng.sample(list(Region), rng.randint(1, 3))
+        mode = rng.choice(list(DeliveryMode))
+        nearby = [code for region in regions for code in AUTHORITIES[region]]
+        in_person = mode != DeliveryMode.ONLINE
         programme = make_programme(
             rng.choice(providers),
             title=f"{words[0].title()} and {words[1]} {number}",
             summary=f"A programme on {words[0]} and {words[1]}.",
             focus_level=rng.choice(list(FocusLevel)),
             phases=rng.sample(list(Phase), rng.randint(1, 3)),
-            regions=rng.sample(list(Region), rng.randint(1, 3)),
+            regions=regions,
             format=rng.choice(list(Format)),
-            delivery_mode=rng.choice(list(DeliveryMode)),
+            delivery_mode=mode,
+            local_authorities=sorted(rng.sample(nearby, rng.randint(1, len(nearby)))) if in_person else [],
             funding_routes=rng.sample(list(FundingRoute), rng.randint(0, 2)),
             cost_per_participant=Decimal(rng.choice([0, 0, 95, 250, 450, 600, 1200])),
             published_at=timezone.now() - timezone.timedelta(days=rng.randint(1, 400)),
@@ -140,6 +156,7 @@ def test_the_parity_data_exercises_every_filter(varied_register, anonymous):
         ({"element_min": "2"}, "element"),
         ({"sort": "random"}, "sort"),
         ({"q": "x" * 201}, "q"),
+        ({"la": ["E99999999"]}, "la"),
     ],
 )
 def test_a_filter_value_the_web_page_would_ignore_is_a_400_in_the_api(varied_register, anonymous, params, field):

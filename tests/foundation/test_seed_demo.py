@@ -140,3 +140,15 @@ def test_the_demo_register_has_an_exemplary_programme_and_flags_a_minority_for_m
     checked = disagreements(review_ids=published_reviews, framework=framework)
     flagged = sum(check.needs_moderation for check in checked.values())
     assert 0 < flagged / len(checked) < 0.3
+
+
+def test_face_to_face_and_blended_demo_programmes_name_local_authorities_in_their_regions():
+    from programmes import local_authorities
+
+    seed_demo_data(sizes=SMALL, seed=3)
+    known = local_authorities.by_code()
+    in_person = Programme.objects.exclude(slug=SAMPLE_SLUG).exclude(delivery_mode="online")
+    assert in_person.exists() and all(programme.local_authorities for programme in in_person)
+    for programme in in_person:
+        assert {known[code].region for code in programme.local_authorities} <= set(programme.regions)
+    assert not Programme.objects.filter(delivery_mode="online").exclude(local_authorities=[]).exists()
