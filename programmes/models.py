@@ -65,6 +65,10 @@ class Programme(models.Model):
             models.Index(fields=["status", "focus_level"], name="programme_status_focus"),
             models.Index(fields=["status", "cost_per_participant"], name="programme_status_cost"),
             models.Index(fields=["status", "-published_at"], name="programme_status_newest"),
+            # Where a changed programme goes in the directory's A–Z order (programmes.facets).
+            models.Index(
+                fields=["title", "id"], condition=models.Q(status="published"), name="programme_published_title"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -145,6 +145,7 @@ class Directory:
     facets: dict[str, list[FacetOption]]
     relaxations: list[Relaxation]
     sort: str
+    version: int  # the change version it shows
 
     @property
     def total(self) -> int:
@@ -211,11 +212,14 @@ def facet_counts(filter_: ConditionFilter, snapshot: DirectorySnapshot, rows: np
     ]
 
 
-def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20, fetch=programmes_in_order) -> Directory:
+def programme_directory(
+    *, params: Mapping, page_number=1, per_page: int = 20, fetch=programmes_in_order, snapshot=None
+) -> Directory:
     """The directory for these URL parameters: one page of results (as ``fetch`` reads them), every
     facet's counts and, when nothing matches, what relaxing each filter would give. Besides the
-    snapshot's fingerprint, at most two queries: the search (unless cached) and one page of rows."""
-    snapshot = snapshots.current()
+    snapshot's look at the change log, at most two queries: the search (unless cached) and one page
+    of rows. ``snapshot``: one the caller already has for this request (``snapshots.current()``)."""
+    snapshot = snapshot or snapshots.current()
     filterset = ProgrammeFilter(params, bands=snapshots.live_bands())
     active = filterset.active_filters()
     sort = filterset.sort_name()
@@ -237,8 +241,8 @@ def programme_directory(*, params: Mapping, page_number=1, per_page: int = 20, f
         order = order[unpack(matching, len(snapshot))[order]]
     results = OrderedResults(snapshot, order, fetch)
     page = Paginator(results, per_page).get_page(page_number)
-    relaxations = [] if len(results) else _relaxations(filterset, masks, len(snapshot), params)
-    return Directory(filterset, results, page, facets, relaxations, sort)
+    relaxations = [] if len(results) else _relaxations(filterset, masks, snapshot.live, params)
+    return Directory(filterset, results, page, facets, relaxations, sort, snapshot.seen.version)
 
 
 def _relaxations(filterset: ProgrammeFilter, masks: dict, size: int, params: Mapping) -> list[Relaxation]:

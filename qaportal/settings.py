@@ -200,6 +200,11 @@ OUTBOX_GRACE_SECONDS = env_int("OUTBOX_GRACE_SECONDS", 5)
 # Beat: the sweeps; the nightly whole-register recompute refreshes each framework's prior (see
 # ratings.engine).
 CELERY_BEAT_SCHEDULE: dict = {
+    "prune-directory-changes": {
+        "task": "programmes.tasks.prune_directory_changes",
+        "schedule": 600,
+        "options": {"expires": 600},
+    },
     "sweep-stale-ratings": {
         "task": "ratings.tasks.sweep_stale_ratings",
         "schedule": OUTBOX_SWEEP_SECONDS,
@@ -410,6 +415,11 @@ LOGGING = {
 
 FORM_RENDERER = "qaportal.forms.GovukFormRenderer"
 
-# The directory's in-memory facet snapshot (programmes.facets): how often a process may rebuild it
-# after a write. Facet counts lag a write by at most this plus one build.
-DIRECTORY_SNAPSHOT_REFRESH_SECONDS = env_int("DIRECTORY_SNAPSHOT_REFRESH_SECONDS", 5)
+# The directory change log (programmes.directory_version): how long a reader waits for a change
+# version that was taken but has not committed (a transaction open longer than this is missed
+# until the next rebuild), and how long log rows are kept (a process idle for longer rebuilds).
+DIRECTORY_CHANGE_HOLE_SECONDS = env_int("DIRECTORY_CHANGE_HOLE_SECONDS", 900)
+DIRECTORY_CHANGE_LOG_SECONDS = env_int("DIRECTORY_CHANGE_LOG_SECONDS", 3600)
+# How long a shared cache may serve the public directory, programme and provider pages before it
+# revalidates (a 304 when the change version has not moved).
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 30)
