@@ -28,7 +28,14 @@ SINCE_SQL = """
 SELECT version, programme_ids, provider_ids, everything, source FROM programmes_directorychange
 WHERE version > %(version)s OR version = ANY(%(holes)s::bigint[]) ORDER BY version
 """
-RECENT_SQL = "SELECT version FROM programmes_directorychange WHERE changed_at > now() - %s * interval '1 second'"
+# At the start of a full load: the version, the recent versions (to find those not committed yet)
+# and the live framework (whose bands the directory filters by; a new one is an "everything" change).
+START_SQL = """
+SELECT coalesce(max(version), 0),
+       array(SELECT version FROM programmes_directorychange WHERE changed_at > now() - %s * interval '1 second'),
+       (SELECT id FROM reviews_framework WHERE is_live)
+FROM programmes_directorychange
+"""
 OLDEST_SQL = "SELECT min(version) FROM programmes_directorychange"
 
 
@@ -65,16 +72,15 @@ def current_version() -> int:
         return cursor.fetchone()[0]
 
 
-def seen_at_start() -> Seen:
-    """Read before a full load: the versions missing among recent ones may still commit after it."""
+def seen_at_start() -> tuple[Seen, int | None]:
+    """Read before a full load (one query): what it will have seen, where the versions missing
+    among recent ones may still commit after it; and the live framework's id."""
     with connection.cursor() as cursor:
-        cursor.execute(CURRENT_SQL)
-        version = cursor.fetchone()[0]
-        cursor.execute(RECENT_SQL, [hole_seconds()])
-        recent = {row[0] for row in cursor.fetchall()}
-    now = time.time()
+        cursor.execute(START_SQL, [hole_seconds()])
+        version, recent, live_framework_id = cursor.fetchone()
+    recent, now = set(recent), time.time()
     holes = {v: now for v in range(min(recent, default=version), version) if v not in recent}
-    return Seen(version, version, dict(list(holes.items())[-HOLES_KEPT:]))
+    return Seen(version, version, dict(list(holes.items())[-HOLES_KEPT:])), live_framework_id
 
 
 def changes_since(seen: Seen) -> Changes:

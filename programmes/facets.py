@@ -239,7 +239,6 @@ PATCH_SQL = ROWS_SQL.format(
 LOADED_COLUMNS = ["id", "focus_level", "format", "delivery_mode", "provider_type", "phases", "regions",
                   "funding_routes", "cost_pence", "band_rank", "shown_score", "review_count", "published_at",
                   *ELEMENT_COLUMNS, "expired"]  # fmt: skip
-LIVE_FRAMEWORK_SQL = "SELECT id FROM reviews_framework WHERE is_live"
 
 
 def _load(sql: str, params: dict, names: list[str]) -> dict[str, list]:
@@ -267,12 +266,8 @@ def as_columns(raw: dict[str, list]) -> dict[str, np.ndarray]:
 
 def build_snapshot() -> DirectorySnapshot:
     """The whole register, at the change version read before it (changes after it are patched in)."""
-    seen = seen_at_start()
-    columns = as_columns(_load(LOAD_SQL, {}, LOADED_COLUMNS))
-    with connection.cursor() as cursor:
-        cursor.execute(LIVE_FRAMEWORK_SQL)
-        live = cursor.fetchone()
-    return DirectorySnapshot(columns, seen, live[0] if live else None)
+    seen, live_framework_id = seen_at_start()
+    return DirectorySnapshot(as_columns(_load(LOAD_SQL, {}, LOADED_COLUMNS)), seen, live_framework_id)
 
 
 class SnapshotDisagrees(Exception):

@@ -423,3 +423,6 @@ DIRECTORY_CHANGE_LOG_SECONDS = env_int("DIRECTORY_CHANGE_LOG_SECONDS", 3600)
 # How long a shared cache may serve the public directory, programme and provider pages before it
 # revalidates (a 304 when the change version has not moved).
 PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 30)
+# Part of every public page's ETag: set it per deployment, so that a new release's pages are not
+# answered with 304s for the previous release's.
+RELEASE = env_str("RELEASE", "")

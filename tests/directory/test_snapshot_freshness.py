@@ -95,7 +95,9 @@ def test_a_provider_change_reaches_its_programmes_facets_at_once():
     programme = make_programme(provider)
     assert programme_directory(params={"provider_type": [ProviderType.MAT.value]}).total == 1
     Provider.objects.filter(pk=provider.pk).update(provider_type=ProviderType.UNIVERSITY)
-    assert programme_directory(params={"provider_type": [ProviderType.UNIVERSITY.value]}).results.ids() == [programme.id]
+    assert programme_directory(params={"provider_type": [ProviderType.UNIVERSITY.value]}).results.ids() == [
+        programme.id
+    ]
     assert programme_directory(params={"provider_type": [ProviderType.MAT.value]}).total == 0
 
 
