@@ -27,6 +27,7 @@ first snapshot before a process takes traffic (for a server's start-up hook).
 """
 
 import copy
+import functools
 import threading
 from collections import OrderedDict
 
@@ -49,15 +50,35 @@ CODED_COLUMNS = {
 MASK_COLUMNS = {"phases": "phases", "regions": "regions", "funding_routes": "funding_routes"}
 ELEMENT_COLUMNS = [f"score_{key}" for key in ElementKey.values]
 # The sorts other than A–Z: the first key of each (the last is always the id, ascending).
+# The sorts other than A–Z: (column, descending); missing values (NaN, or -inf for no date) last,
+# and the id ascending breaks ties.
 ORDER_KEYS = {
-    "best": lambda columns: -np.nan_to_num(columns["shown_score"], nan=-np.inf),
-    "most_reviewed": lambda columns: -columns["review_count"].astype(np.float64),
-    "newest": lambda columns: -columns["published_at"],
-    "cost": lambda columns: columns["cost_pence"].astype(np.float64),
+    "best": ("shown_score", True),
+    "most_reviewed": ("review_count", True),
+    "newest": ("published_at", True),
+    "cost": ("cost_pence", False),
 }
+
+
+def order_keys(values: np.ndarray, descending: bool) -> np.ndarray:
+    keys = -values.astype(np.float64) if descending else values.astype(np.float64)
+    return np.nan_to_num(keys, nan=np.inf, posinf=np.inf, neginf=-np.inf)
+
+
 SEARCH_ROWS_KEPT = 32  # searches whose row positions a snapshot keeps (≤ 0.5 MB each)
 PATCH_LIMIT = 5_000  # more changed programmes than this at once: rebuild instead of patching
 DEAD_SHARE_KEPT = 0.05  # rows gone from the register that a snapshot keeps before compacting
+
+
+@functools.cache
+def _bits_of(column: str) -> dict[str, int]:
+    field_ = Programme._meta.get_field(MASK_COLUMNS[column])
+    return {member.value: 1 << position for position, member in enumerate(field_.choices_class)}
+
+
+@functools.cache
+def _code_of(column: str, value: str) -> int:
+    return CODED_COLUMNS[column][1].values.index(value)
 
 
 def pack(mask: np.ndarray) -> np.ndarray:
@@ -81,6 +102,9 @@ def set_bits(words: np.ndarray, positions: np.ndarray, members: np.ndarray) -> N
     them out: row 0 is the high bit of the first byte)."""
     octets = words.view(np.uint8)
     index, bit = positions >> 3, (0x80 >> (positions & 7)).astype(np.uint8)
+    if len(np.unique(index)) == len(index):  # each byte once: plain assignment is exact, and faster
+        octets[index] = (octets[index] & ~bit) | np.where(members, bit, 0).astype(np.uint8)
+        return
     np.bitwise_and.at(octets, index, ~bit)
     np.bitwise_or.at(octets, index[members], bit[members])
 
@@ -93,6 +117,27 @@ def grown(words: np.ndarray, size: int) -> np.ndarray:
     return np.concatenate([words, np.zeros(needed - len(words), dtype=np.uint64)])
 
 
+def spliced(array: np.ndarray, removed: np.ndarray, before: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """A copy of ``array`` without the elements at ``removed`` and with ``values`` inserted before the
+    elements at ``before`` (both indices into ``array`` as it is; equal ones keep the values' order).
+
+    One pass joining slices while they are few: np.delete and np.insert each build a mask over the
+    whole array and copy it, several times slower for a handful of rows.
+    """
+    removed, before = np.asarray(removed, dtype=np.int64), np.asarray(before, dtype=np.int64)
+    values = np.asarray(values, dtype=array.dtype)
+    if len(removed) + len(before) > 64:
+        after_removal = before - np.searchsorted(np.sort(removed), before, "left")
+        return np.insert(np.delete(array, removed), after_removal, values)
+    events = sorted([(int(at), 0, index) for index, at in enumerate(before)] + [(int(at), 1, 0) for at in removed])
+    pieces, start = [], 0
+    for at, removing, index in events:
+        pieces.append(array[start:at])
+        pieces.extend([] if removing else [values[index : index + 1]])
+        start = at + removing
+    return np.concatenate([*pieces, array[start:]])
+
+
 class DirectorySnapshot:
     """Published programmes' rows (built in A–Z order, then appended to by patches); one array per
     filterable or sortable column, for every facet option a packed bit plane of the rows that have
@@ -100,6 +145,7 @@ class DirectorySnapshot:
 
     def __init__(self, columns: dict[str, np.ndarray], seen: Seen | None = None, live_framework_id=None) -> None:
         self.columns, self.ids = columns, columns["id"]
+        self.buffers = dict(columns)  # what the columns are views of (patches append into their spare room)
         self.seen, self.live_framework_id = seen or Seen(0, 0), live_framework_id
         self.alive = pack(np.ones(len(self.ids), dtype=bool))
         self.live = len(self.ids)
@@ -109,11 +155,8 @@ class DirectorySnapshot:
         self.by_id = np.argsort(self.ids, kind="stable")
         self.sorted_ids = self.ids[self.by_id]
         self.orders = {"title": np.arange(len(self.ids))}
-        self.order_keys = {}
-        for name, key_of in ORDER_KEYS.items():
-            keys = key_of(columns)
-            self.orders[name] = np.lexsort((self.ids, keys))
-            self.order_keys[name] = keys[self.orders[name]]
+        for name, (column, descending) in ORDER_KEYS.items():
+            self.orders[name] = np.lexsort((self.ids, order_keys(columns[column], descending)))
         self._forget_searches()
 
     def _forget_searches(self) -> None:
@@ -133,7 +176,7 @@ class DirectorySnapshot:
         """Whether each of these rows (positions or a slice) belongs in the plane ``key``."""
         column, value = key
         if column in CODED_COLUMNS:
-            return self.columns[column][rows] == CODED_COLUMNS[column][1].values.index(value)
+            return self.columns[column][rows] == _code_of(column, value)
         if column in MASK_COLUMNS:
             return (self.columns[column][rows] & self._bits_of(column)[value]) != 0
         ranks = self.columns["band_rank"][rows]
@@ -145,8 +188,7 @@ class DirectorySnapshot:
 
     @staticmethod
     def _bits_of(column: str) -> dict[str, int]:
-        field_ = Programme._meta.get_field(MASK_COLUMNS[column])
-        return {member.value: 1 << position for position, member in enumerate(field_.choices_class)}
+        return _bits_of(column)
 
     def plane(self, column: str, value) -> np.ndarray:
         """The packed rows having this value; all zeros for a value the snapshot has never seen."""
@@ -292,7 +334,7 @@ def patch_snapshot(snapshot: DirectorySnapshot, changes: Changes) -> DirectorySn
     new = copy.copy(snapshot)
     new._forget_searches()
     new.seen = changes.seen
-    new.columns = _patched_columns(snapshot.columns, values, positions, len(snapshot) + int(appended.sum()))
+    new.buffers, new.columns = _patched_columns(snapshot, values, positions, len(snapshot) + int(appended.sum()))
     new.ids = new.columns["id"]
     affected = np.concatenate([positions, killed])
     _patch_planes(new, snapshot, affected, np.arange(len(affected)) < len(positions))
@@ -313,18 +355,25 @@ def _same(old: np.ndarray, new: np.ndarray) -> bool:
     return np.array_equal(old, new, equal_nan=old.dtype.kind == "f")
 
 
-def _patched_columns(columns: dict, values: dict, positions: np.ndarray, size: int) -> dict[str, np.ndarray]:
-    """Copies of the columns the changed rows alter (all of them when rows are appended)."""
-    patched = {}
-    for name, old in columns.items():
-        column = old
-        if size > len(old):
-            column = np.concatenate([old, np.zeros(size - len(old), dtype=old.dtype)])
-        if len(positions) and (column is not old or not _same(old[positions], values[name])):
-            column = old.copy() if column is old else column
-            column[positions] = values[name]
-        patched[name] = column
-    return patched
+def _patched_columns(old: DirectorySnapshot, values: dict, positions: np.ndarray, size: int) -> tuple[dict, dict]:
+    """The columns with the changed rows' values, as views of buffers with room to append.
+
+    A buffer is copied only when a row the old snapshot holds changes value (another thread may be
+    reading it) or when it is full; appended rows go past the end of the old snapshot's views, so
+    they share its buffers.
+    """
+    buffers, columns = {}, {}
+    inside = positions < len(old)
+    for name, buffer in old.buffers.items():
+        column = old.columns[name]
+        changed = bool(inside.any()) and not _same(column[positions[inside]], values[name][inside])
+        if size > len(buffer):
+            buffer = np.concatenate([column, np.zeros(size - len(column) + max(1024, size // 16), dtype=column.dtype)])
+        elif changed:
+            buffer = buffer.copy()
+        buffer[positions] = values[name]
+        buffers[name], columns[name] = buffer, buffer[:size]
+    return buffers, columns
 
 
 def _patch_planes(new: DirectorySnapshot, old: DirectorySnapshot, affected: np.ndarray, live: np.ndarray) -> None:
@@ -346,59 +395,80 @@ def _patch_planes(new: DirectorySnapshot, old: DirectorySnapshot, affected: np.n
 
 def _patch_id_index(new, old, killed: np.ndarray, appended_ids: np.ndarray, appended_positions: np.ndarray) -> None:
     """Ids in ascending order with their rows, for ``positions_of``: gone ones out, new ones in."""
-    sorted_ids, by_id = old.sorted_ids, old.by_id
-    if len(killed):
-        slots = np.searchsorted(sorted_ids, old.ids[killed])
-        sorted_ids, by_id = np.delete(sorted_ids, slots), np.delete(by_id, slots)
-    if len(appended_ids):
-        order = np.argsort(appended_ids)
-        slots = np.searchsorted(sorted_ids, appended_ids[order])
-        sorted_ids = np.insert(sorted_ids, slots, appended_ids[order])
-        by_id = np.insert(by_id, slots, appended_positions[order])
-    new.sorted_ids, new.by_id = sorted_ids, by_id
+    removed = np.searchsorted(old.sorted_ids, old.ids[killed])
+    order = np.argsort(appended_ids)
+    before = np.searchsorted(old.sorted_ids, appended_ids[order])
+    new.sorted_ids = spliced(old.sorted_ids, removed, before, appended_ids[order])
+    new.by_id = spliced(old.by_id, removed, before, appended_positions[order])
 
 
 def _patch_orders(new, old, affected: np.ndarray, positions: np.ndarray, values: dict, after_ids: np.ndarray) -> None:
-    """Take the affected rows out of every sort order and put the listed ones back in their place."""
-    moved = np.zeros(len(new), dtype=bool)
-    moved[affected] = True
-    new.orders, new.order_keys = {}, {}
-    for name, key_of in ORDER_KEYS.items():
-        order, keys = old.orders[name], old.order_keys[name]
-        kept = ~moved[order]
-        order, keys = order[kept], keys[kept]
-        row_keys = key_of(values)
+    """Take the affected rows out of every sort order and put the listed ones back in their place
+    (indices found in each order as it was, by bisection, then one splice per order)."""
+    existing = affected[affected < len(old)]
+    new.orders = {}
+    for name, (column, descending) in ORDER_KEYS.items():
+        order = old.orders[name]
+        keys = _keys_along(order, old.columns[column], descending, len(existing) + len(positions))
+        old_keys = order_keys(old.columns[column][existing], descending)
+        removed = [_slot(order, keys, old.ids, key, id_) for key, id_ in zip(old_keys, old.ids[existing], strict=True)]
+        if len(removed) and not np.array_equal(order[np.clip(removed, 0, len(order) - 1)], existing):
+            raise SnapshotDisagrees
+        row_keys = order_keys(values[column], descending)
         by_key = np.lexsort((values["id"], row_keys))
         wanted = zip(row_keys[by_key], values["id"][by_key], strict=True)
-        slots = [_slot(order, keys, new.ids, key, id_) for key, id_ in wanted]
-        new.orders[name] = np.insert(order, slots, positions[by_key])
-        new.order_keys[name] = np.insert(keys, slots, row_keys[by_key])
-    new.orders["title"] = _title_order(new, old.orders["title"], moved, positions, after_ids)
+        before = [_slot(order, keys, old.ids, key, id_) for key, id_ in wanted]
+        new.orders[name] = spliced(order, removed, before, positions[by_key])
+    new.orders["title"] = _title_order(new, old.orders["title"], existing, positions, after_ids)
 
 
-def _slot(order: np.ndarray, keys: np.ndarray, ids: np.ndarray, key: float, id_: int) -> int:
-    """Where (key, id) goes in an order sorted by key then id: a bisection of the id within the key's run."""
-    low, high = int(np.searchsorted(keys, key, "left")), int(np.searchsorted(keys, key, "right"))
+class _KeysAlong:
+    """An order's sort keys read row by row (for a few bisections, cheaper than gathering them all)."""
+
+    def __init__(self, order: np.ndarray, column: np.ndarray, descending: bool) -> None:
+        self.order, self.column, self.sign = order, column, -1.0 if descending else 1.0
+
+    def __getitem__(self, index: int) -> float:
+        value = float(self.column[self.order[index]]) * self.sign
+        return np.inf if value != value else value  # NaN last
+
+
+def _keys_along(order: np.ndarray, column: np.ndarray, descending: bool, rows: int):
+    return order_keys(column[order], descending) if rows > 16 else _KeysAlong(order, column, descending)
+
+
+def _slot(order: np.ndarray, keys, ids: np.ndarray, key: float, id_: int) -> int:
+    """Where (key, id) goes in an order sorted by key then id (its index, if it is there): bisection."""
+    low, high = 0, len(order)
     while low < high:
         middle = (low + high) // 2
-        if ids[order[middle]] < id_:
+        middle_key = keys[middle]
+        if middle_key < key or (middle_key == key and ids[order[middle]] < id_):
             low = middle + 1
         else:
             high = middle
     return low
 
 
-def _title_order(new, order: np.ndarray, moved: np.ndarray, positions: np.ndarray, after_ids: np.ndarray):
+def _title_order(new, order: np.ndarray, existing: np.ndarray, positions: np.ndarray, after_ids: np.ndarray):
     """A–Z: each listed changed row goes after the unchanged programme the database says precedes it
     (PostgreSQL's collation decides, as in the full load); rows with the same one keep the load's order."""
-    order = order[~moved[order]]
     after = _locate(new, after_ids)
     if ((after < 0) & (after_ids >= 0)).any():
         raise SnapshotDisagrees
-    inverse = np.empty(len(new), dtype=np.int64)
+    before = np.zeros(len(after), dtype=np.int64)
+    before[after_ids >= 0] = _indices_in(order, after[after_ids >= 0]) + 1
+    return spliced(order, _indices_in(order, existing), before, positions)
+
+
+def _indices_in(order: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Where each of these row positions is in an order (each is there once): a scan per row while
+    they are few, else one inverse of the whole order."""
+    if len(positions) <= 8:
+        return np.array([np.flatnonzero(order == position)[0] for position in positions], dtype=np.int64)
+    inverse = np.full(int(order.max(initial=0)) + 1, -1, dtype=np.int64)
     inverse[order] = np.arange(len(order))
-    slots = np.where(after_ids >= 0, inverse[after.clip(0)] + 1, 0)
-    return np.insert(order, slots, positions)
+    return inverse[positions]
 
 
 class SearchResultCache:
