@@ -126,6 +126,8 @@ def spliced(array: np.ndarray, removed: np.ndarray, before: np.ndarray, values: 
     """
     removed, before = np.asarray(removed, dtype=np.int64), np.asarray(before, dtype=np.int64)
     values = np.asarray(values, dtype=array.dtype)
+    if len(removed) == len(before) <= 1 and (not len(removed) or _stays(array, removed[0], before[0], values[0])):
+        return array  # nothing moves: shared (orders are never written once built)
     if len(removed) + len(before) > 64:
         after_removal = before - np.searchsorted(np.sort(removed), before, "left")
         return np.insert(np.delete(array, removed), after_removal, values)
@@ -136,6 +138,12 @@ def spliced(array: np.ndarray, removed: np.ndarray, before: np.ndarray, values: 
         pieces.extend([] if removing else [values[index : index + 1]])
         start = at + removing
     return np.concatenate([*pieces, array[start:]])
+
+
+def _stays(array: np.ndarray, removed: int, before: int, value) -> bool:
+    """Whether taking out the element at ``removed`` and putting ``value`` before ``before`` leaves
+    the array as it was."""
+    return before in (removed, removed + 1) and array[removed] == value
 
 
 class DirectorySnapshot:
@@ -383,14 +391,18 @@ def _patch_planes(new: DirectorySnapshot, old: DirectorySnapshot, affected: np.n
     set_bits(new.alive, affected, live)
     new.live = popcount(new.alive)
     new.worst_rank = max(old.worst_rank, int(new.columns["band_rank"][affected[live]].max(initial=0)))
+    inside = affected < len(old)
+    same_words = -(-size // 64) == -(-len(old) // 64)
     new.planes = {}
     for key in new.plane_keys():
-        if key in old.planes:
-            plane = grown(old.planes[key], size)
-            set_bits(plane, affected, live & new.members(key, affected))
-        else:  # a band no row had when the snapshot was built
-            plane = pack(new.members(key, slice(None)) & unpack(new.alive, size))
-        new.planes[key] = plane
+        members = live & new.members(key, affected)
+        if key not in old.planes:  # a band no row had when the snapshot was built
+            new.planes[key] = pack(new.members(key, slice(None)) & unpack(new.alive, size))
+        elif same_words and np.array_equal(members, inside & old.members(key, affected.clip(0, len(old) - 1))):
+            new.planes[key] = old.planes[key]  # no bit changes: shared (planes are never written once built)
+        else:
+            new.planes[key] = grown(old.planes[key], size)
+            set_bits(new.planes[key], affected, members)
 
 
 def _patch_id_index(new, old, killed: np.ndarray, appended_ids: np.ndarray, appended_positions: np.ndarray) -> None:
