@@ -549,7 +549,9 @@ class SnapshotHolder:
         with self._lock:
             if self._snapshot is None:
                 self._snapshot, self._stale = build_snapshot(), False
-            elif not self._stale:
+            elif self._stale:
+                self._rebuild_in_background()  # nothing while one runs; again if the last one failed
+            else:
                 self._catch_up()
             return self._snapshot
 
