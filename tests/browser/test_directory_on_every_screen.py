@@ -7,7 +7,6 @@ from tests.browser.conftest import axe_violations
 from tests.directory import conftest as directory_fixtures
 
 catalogue = directory_fixtures.catalogue
-fresh_snapshot_per_request = directory_fixtures.fresh_snapshot_per_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,6 @@ from tests.factories import make_review, make_user
 
 # The directory tests' hand-checkable catalogue, and a fresh snapshot for every request.
 catalogue = directory_fixtures.catalogue
-fresh_snapshot_per_request = directory_fixtures.fresh_snapshot_per_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

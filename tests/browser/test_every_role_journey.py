@@ -21,7 +21,6 @@ from tests.directory import conftest as directory_fixtures
 from tests.workflow.conftest import add_evidence
 
 catalogue = directory_fixtures.catalogue
-fresh_snapshot_per_request = directory_fixtures.fresh_snapshot_per_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
