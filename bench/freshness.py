@@ -13,6 +13,8 @@ Writes to the database it is given (a copy of qaportal_bench, never the original
    a programme in review with two accepted reviews is published by the convenor service (the
    worker recomputes its rating after commit), then the directory filtered by a word only its title
    has is fetched over HTTP every 10 ms until the page shows its band. p50/p95/max over --publishes.
+3. Conditional requests: a few directory URLs fetched over HTTP in full and revalidated with their
+   ETag (304 before rendering), --repeat times each.
 
 Figures print and are appended to bench/results/freshness.jsonl.
 """
@@ -26,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -192,34 +195,55 @@ def is_rated(programme_id: int) -> bool:
         return cursor.fetchone() is not None
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20, help="patches timed per size and kind")
-    parser.add_argument("--publishes", type=int, default=100)
-    parser.add_argument("--web-workers", type=int, default=3)
-    arguments = parser.parse_args()
-    rng = random.Random(11)
-    published = Programme.objects.filter(status="published").count()
-    print(f"database {connection.settings_dict['NAME']}: {Programme.objects.count():,} programmes "
-          f"({published:,} published); load average {load()}; {os.cpu_count()} cores")  # fmt: skip
+CONDITIONAL_URLS = ["/programmes/", "/programmes/?q=research&sort=best", "/programmes/?region=london&min_band=2"]
+
+
+def conditional_times(base: str, repeat: int) -> dict[str, dict]:
+    """Milliseconds over HTTP for a full page and for a revalidation answered 304, per URL."""
+    figures = {}
+    for path in CONDITIONAL_URLS:
+        with urllib.request.urlopen(base + path, timeout=60) as response:
+            etag = response.headers["ETag"]
+        full, revalidated = [], []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            fetch(base + path)
+            full.append((time.perf_counter() - started) * 1000)
+            request = urllib.request.Request(base + path, headers={"If-None-Match": etag})
+            started = time.perf_counter()
+            try:
+                urllib.request.urlopen(request, timeout=60)
+            except urllib.error.HTTPError as answer:  # urllib raises on 304
+                assert answer.code == 304, answer.code
+            revalidated.append((time.perf_counter() - started) * 1000)
+        figures[path] = {"200": summary(full), "304": summary(revalidated)}
+    return figures
+
+
+def measure_patches(repeat: int) -> tuple[float, dict]:
     started = time.perf_counter()
     build_snapshot()
     build_ms = (time.perf_counter() - started) * 1000
     print(f"full build of the snapshot (what a patch avoids): {build_ms:.0f} ms")
     snapshots.current()
-    patches = {}
+    patches, rng = {}, random.Random(11)
     for count in (1, 100):
-        patches[count] = patch_times(count, arguments.repeat, rng)
+        patches[count] = patch_times(count, repeat, rng)
         for kind, figures in patches[count].items():
             print(f"patch after {count:3} programmes' {kind:13}: p50 {figures['p50']:6.1f} ms  "
                   f"p95 {figures['p95']:6.1f} ms  max {figures['max']:6.1f} ms  CPU p50 {figures['cpu_p50']:5.1f} ms  "
                   f"(load {load()})")  # fmt: skip
+    return build_ms, patches
+
+
+def measure_through_http(arguments) -> tuple[dict, dict]:
     worker = start_worker()
     web, base = start_web(arguments.web_workers)
     try:
         for _ in range(3 * arguments.web_workers):
             fetch(f"{base}/programmes/?sort=best")  # every web process has built its snapshot
         visible = publish_to_visible(base, arguments.publishes)
+        conditional = conditional_times(base, arguments.repeat)
     finally:
         for process in (web, worker):
             process.terminate()
@@ -229,10 +253,28 @@ def main() -> None:
           f"max {visible['max'] * 1000:.0f} ms  (load {load()})")  # fmt: skip
     print(f"  of which until the worker's rating had committed (seen between page fetches): "
           f"p50 {visible['rated']['p50'] * 1000:.0f} ms  p95 {visible['rated']['p95'] * 1000:.0f} ms")  # fmt: skip
+    for path, figures in conditional.items():
+        print(f"{path:45} 200: p50 {figures['200']['p50']:6.1f} ms p95 {figures['200']['p95']:6.1f} ms   "
+              f"304: p50 {figures['304']['p50']:5.1f} ms p95 {figures['304']['p95']:5.1f} ms")  # fmt: skip
+    return visible, conditional
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20, help="patches timed per size and kind, and requests per URL")
+    parser.add_argument("--publishes", type=int, default=100)
+    parser.add_argument("--web-workers", type=int, default=3)
+    arguments = parser.parse_args()
+    published = Programme.objects.filter(status="published").count()
+    print(f"database {connection.settings_dict['NAME']}: {Programme.objects.count():,} programmes "
+          f"({published:,} published); load average {load()}; {os.cpu_count()} cores")  # fmt: skip
+    build_ms, patches = measure_patches(arguments.repeat)
+    visible, conditional = measure_through_http(arguments)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
     with open(results / "freshness.jsonl", "a") as output:
-        record = {"at": time.time(), "load": load(), "build_ms": build_ms, "patch_ms": patches, "visible_s": visible}
+        record = {"at": time.time(), "load": load(), "build_ms": build_ms, "patch_ms": patches, "visible_s": visible,
+                  "conditional_ms": conditional}  # fmt: skip
         output.write(json.dumps(record) + "\n")
 
 
