@@ -8,26 +8,34 @@ numpy arrays take a few milliseconds, and so does ordering and paging the filter
 PostgreSQL the work it is good at: the full-text match (GIN index) and fetching one page of rows
 by primary key.
 
-Freshness: a process keeps its snapshot while the database's fingerprint is unchanged. The
-fingerprint is the number of rows inserted, updated and deleted so far in the three tables the
-snapshot reads (programmes, providers, programme ratings), from PostgreSQL's statistics views
-(the cumulative view plus the current transaction's own view), and their highest ids. Any write
-to those tables, by the ORM, raw SQL or the ratings engine's set-based recompute, changes it; the
-cumulative statistics are flushed by each writing backend within about a second, so a new rating
-reaches the facet counts within seconds, as the result rows do at once. Off PostgreSQL (the
-embedded demo) the snapshot is rebuilt for every request. ``DIRECTORY_SNAPSHOT_REUSE = False``
-rebuilds it for every request everywhere (tests that share one process across many data sets).
+Freshness: each snapshot records the change version it reflects (``programmes.directory_version``:
+a log that database triggers write in the transaction of every public change, so it holds on a
+streaming replica and after a restart or a statistics reset). Every request first asks the log for
+changes since that version (one indexed query, no rows while nothing changed) and, if there are
+some, *patches* the snapshot under the holder's lock: only the changed programmes' rows are read
+again (by id and by provider) and updated, appended or marked gone in the arrays, bit planes and
+sort orders, so the request right after a worker's commit shows the new result, band, counts and
+order. Patching builds a new snapshot object (copying only what changed) rather than editing the
+one other threads may be reading. Rows that left the register stay in the arrays, cleared from
+every plane and order (``alive``), until a rebuild compacts them. A whole rebuild, in a background
+thread while requests are answered from the snapshot as it is, happens only when the log no longer
+reaches back to the snapshot's version (pruned), on an "everything" change (a new live framework),
+when one change touches more programmes than patching is worth, or to compact. With
+``DIRECTORY_SNAPSHOT_REUSE = False`` (tests that share one process across many data sets) the
+snapshot is rebuilt for every request. ``snapshots.warm()`` builds the
+first snapshot before a process takes traffic (for a server's start-up hook).
 """
 
+import copy
+import functools
 import threading
-import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
 from django.db import connection
 
+from programmes.directory_version import Changes, Seen, changes_since, seen_at_start
 from programmes.models import Programme
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, ProgrammeStatus
 from providers.vocabulary import ProviderType
@@ -41,23 +49,39 @@ CODED_COLUMNS = {
     "provider_type": ("provider__provider_type", ProviderType),
 }
 MASK_COLUMNS = {"phases": "phases", "regions": "regions", "funding_routes": "funding_routes"}
-# snapshot column: ORM path of an array of codes; loaded as comma-joined text, one bit plane per code.
+# Columns holding a list of codes (loaded as comma-joined text): one plane per code seen.
 LIST_COLUMNS = {"local_authorities": "local_authorities"}
 ELEMENT_COLUMNS = [f"score_{key}" for key in ElementKey.values]
+# The sorts other than A–Z: the first key of each (the last is always the id, ascending).
+# The sorts other than A–Z: (column, descending); missing values (NaN, or -inf for no date) last,
+# and the id ascending breaks ties.
+ORDER_KEYS = {
+    "best": ("shown_score", True),
+    "most_reviewed": ("review_count", True),
+    "newest": ("published_at", True),
+    "cost": ("cost_pence", False),
+}
 
-# Rows inserted, updated and deleted so far per table: the cumulative counters plus the current
-# transaction's own (read through the statistics functions directly: 0.1 ms, against 3–6 ms for
-# the pg_stat_user_tables view), then the highest programme and provider ids.
-FINGERPRINT_SQL = """
-SELECT array_agg(pg_stat_get_tuples_inserted(t) + pg_stat_get_tuples_updated(t) + pg_stat_get_tuples_deleted(t)
-                 + pg_stat_get_xact_tuples_inserted(t) + pg_stat_get_xact_tuples_updated(t)
-                 + pg_stat_get_xact_tuples_deleted(t) ORDER BY n),
-       (SELECT max(id) FROM programmes_programme), (SELECT max(id) FROM providers_provider),
-       (SELECT id FROM reviews_framework WHERE is_live)
-FROM unnest(%(tables)s::regclass[]) WITH ORDINALITY AS tables(t, n)
-"""
+
+def order_keys(values: np.ndarray, descending: bool) -> np.ndarray:
+    keys = -values.astype(np.float64) if descending else values.astype(np.float64)
+    return np.nan_to_num(keys, nan=np.inf, posinf=np.inf, neginf=-np.inf)
+
+
 SEARCH_ROWS_KEPT = 32  # searches whose row positions a snapshot keeps (≤ 0.5 MB each)
-SNAPSHOT_TABLES = ["programmes_programme", "providers_provider", "ratings_programmerating", "ratings_ratingvalidity"]
+PATCH_LIMIT = 5_000  # more changed programmes than this at once: rebuild instead of patching
+DEAD_SHARE_KEPT = 0.05  # rows gone from the register that a snapshot keeps before compacting
+
+
+@functools.cache
+def _bits_of(column: str) -> dict[str, int]:
+    field_ = choice_set_field(Programme, MASK_COLUMNS[column])
+    return {member.value: 1 << position for position, member in enumerate(field_.choices_class)}
+
+
+@functools.cache
+def _code_of(column: str, value: str) -> int:
+    return CODED_COLUMNS[column][1].values.index(value)
 
 
 def pack(mask: np.ndarray) -> np.ndarray:
@@ -94,42 +118,108 @@ def list_planes(column: str, texts: np.ndarray) -> dict[tuple, np.ndarray]:
     return planes
 
 
-@dataclass
+def list_codes(texts) -> set[str]:
+    """Every code in these rows of a list column."""
+    return {code for text in texts if text for code in text.split(",")}
+
+
+def set_bits(words: np.ndarray, positions: np.ndarray, members: np.ndarray) -> None:
+    """Set (``members``) or clear the given rows' bits in a packed plane, in place (as ``pack`` lays
+    them out: row 0 is the high bit of the first byte)."""
+    octets = words.view(np.uint8)
+    index, bit = positions >> 3, (0x80 >> (positions & 7)).astype(np.uint8)
+    if len(np.unique(index)) == len(index):  # each byte once: plain assignment is exact, and faster
+        octets[index] = (octets[index] & ~bit) | np.where(members, bit, 0).astype(np.uint8)
+        return
+    np.bitwise_and.at(octets, index, ~bit)
+    np.bitwise_or.at(octets, index[members], bit[members])
+
+
+def grown(words: np.ndarray, size: int) -> np.ndarray:
+    """A copy of a packed plane with room for ``size`` rows (the new rows' bits clear)."""
+    needed = -(-size // 64)
+    if needed <= len(words):
+        return words.copy()
+    return np.concatenate([words, np.zeros(needed - len(words), dtype=np.uint64)])
+
+
+def spliced(array: np.ndarray, removed: np.ndarray, before: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """A copy of ``array`` without the elements at ``removed`` and with ``values`` inserted before the
+    elements at ``before`` (both indices into ``array`` as it is; equal ones keep the values' order).
+
+    One pass joining slices while they are few: np.delete and np.insert each build a mask over the
+    whole array and copy it, several times slower for a handful of rows.
+    """
+    removed, before = np.asarray(removed, dtype=np.int64), np.asarray(before, dtype=np.int64)
+    values = np.asarray(values, dtype=array.dtype)
+    if len(removed) == len(before) <= 1 and (not len(removed) or _stays(array, removed[0], before[0], values[0])):
+        return array  # nothing moves: shared (orders are never written once built)
+    if len(removed) + len(before) > 64:
+        after_removal = before - np.searchsorted(np.sort(removed), before, "left")
+        return np.insert(np.delete(array, removed), after_removal, values)
+    events = sorted([(int(at), 0, index) for index, at in enumerate(before)] + [(int(at), 1, 0) for at in removed])
+    pieces, start = [], 0
+    for at, removing, index in events:
+        pieces.append(array[start:at])
+        pieces.extend([] if removing else [values[index : index + 1]])
+        start = at + removing
+    return np.concatenate([*pieces, array[start:]])
+
+
+def _stays(array: np.ndarray, removed: int, before: int, value) -> bool:
+    """Whether taking out the element at ``removed`` and putting ``value`` before ``before`` leaves
+    the array as it was."""
+    return before in (removed, removed + 1) and array[removed] == value
+
+
 class DirectorySnapshot:
-    """Published programmes in A–Z order (title, id); one array per filterable or sortable column,
-    and for every facet option a packed bit plane of the rows that have it."""
+    """Published programmes' rows (built in A–Z order, then appended to by patches); one array per
+    filterable or sortable column, for every facet option a packed bit plane of the rows that have
+    it, ``alive`` (rows still in the register) and each sort's row positions."""
 
-    columns: dict[str, np.ndarray]
-    orders: dict[str, np.ndarray] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.ids = self.columns["id"]
-        self.planes: dict[tuple, np.ndarray] = {}
-        for column, (_, vocabulary) in CODED_COLUMNS.items():
-            for position, value in enumerate(vocabulary.values):
-                self.planes[column, value] = pack(self.columns[column] == position)
-        for column in MASK_COLUMNS:
-            for value, bit in self._bits_of(column).items():
-                self.planes[column, value] = pack((self.columns[column] & bit) != 0)
-        for column in LIST_COLUMNS:
-            self.planes.update(list_planes(column, self.columns[column]))
-        ranks = self.columns["band_rank"]
+    def __init__(self, columns: dict[str, np.ndarray], seen: Seen | None = None, live_framework_id=None) -> None:
+        self.columns, self.ids = columns, columns["id"]
+        self.buffers = dict(columns)  # what the columns are views of (patches append into their spare room)
+        self.seen, self.live_framework_id = seen or Seen(0, 0), live_framework_id
+        self.alive = pack(np.ones(len(self.ids), dtype=bool))
+        self.live = len(self.ids)
+        ranks = columns["band_rank"]
         self.worst_rank = max(int(ranks.max(initial=0)), 1)
-        for rank in range(1, self.worst_rank + 1):
-            self.planes["band_rank", rank] = pack((ranks > 0) & (ranks <= rank))
+        self.planes = {key: pack(self.members(key, slice(None))) for key in self.plane_keys()}
+        for column in LIST_COLUMNS:
+            self.planes.update(list_planes(column, columns[column]))
         self.by_id = np.argsort(self.ids, kind="stable")
+        self.sorted_ids = self.ids[self.by_id]
+        self.orders = {"title": np.arange(len(self.ids))}
+        for name, (column, descending) in ORDER_KEYS.items():
+            self.orders[name] = np.lexsort((self.ids, order_keys(columns[column], descending)))
+        self._forget_searches()
+
+    def _forget_searches(self) -> None:
         self._search_rows: list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]] = []
         self._search_rows_lock = threading.Lock()
-        self.orders = {
-            "title": np.arange(len(self.ids)),
-            "best": np.lexsort((self.ids, -np.nan_to_num(self.columns["shown_score"], nan=-np.inf))),
-            "most_reviewed": np.lexsort((self.ids, -self.columns["review_count"])),
-            "newest": np.lexsort((self.ids, -self.columns["published_at"])),
-            "cost": np.lexsort((self.ids, self.columns["cost_pence"])),
-        }
 
     def __len__(self) -> int:
+        """Rows in the arrays (the size of every row mask), gone ones included; ``live`` counts the rest."""
         return len(self.ids)
+
+    def plane_keys(self) -> list[tuple]:
+        keys = [(column, value) for column, (_, vocabulary) in CODED_COLUMNS.items() for value in vocabulary.values]
+        keys += [(column, value) for column in MASK_COLUMNS for value in self._bits_of(column)]
+        return keys + [("band_rank", rank) for rank in range(1, self.worst_rank + 1)]
+
+    def members(self, key: tuple, rows) -> np.ndarray:
+        """Whether each of these rows (positions or a slice) belongs in the plane ``key``."""
+        column, value = key
+        if column in CODED_COLUMNS:
+            return self.columns[column][rows] == _code_of(column, value)
+        if column in MASK_COLUMNS:
+            return (self.columns[column][rows] & self._bits_of(column)[value]) != 0
+        if column in LIST_COLUMNS:
+            texts = self.columns[column][rows]
+            return np.array([bool(text) and value in text.split(",") for text in texts], dtype=bool)
+        ranks = self.columns["band_rank"][rows]
+        return (ranks > 0) & (ranks <= value)
 
     def codes(self, column: str, values) -> list[int]:
         vocabulary = CODED_COLUMNS[column][1].values
@@ -137,8 +227,7 @@ class DirectorySnapshot:
 
     @staticmethod
     def _bits_of(column: str) -> dict[str, int]:
-        field_ = choice_set_field(Programme, MASK_COLUMNS[column])
-        return {member.value: 1 << position for position, member in enumerate(field_.choices_class)}
+        return _bits_of(column)
 
     def plane(self, column: str, value) -> np.ndarray:
         """The packed rows having this value; all zeros for a value the snapshot has never seen."""
@@ -156,7 +245,7 @@ class DirectorySnapshot:
         return combined
 
     def bits(self, column: str, values) -> int:
-        return choice_set_field(Programme, MASK_COLUMNS[column]).mask_of(values)
+        return Programme._meta.get_field(MASK_COLUMNS[column]).mask_of(values)
 
     def search_rows(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A search's matching ids as row positions (in the ids' order) and as a packed row mask.
@@ -179,52 +268,70 @@ class DirectorySnapshot:
         return rows
 
     def positions_of(self, ids) -> np.ndarray:
-        """Row positions of the given programme ids, in the given order; ids not in the snapshot dropped."""
+        """Row positions of the given programme ids, in the given order; ids not in the register dropped."""
         ids = np.asarray(ids, dtype=np.int64)
-        if not len(self.ids) or not len(ids):
+        if not len(self.sorted_ids) or not len(ids):
             return np.empty(0, dtype=np.int64)
-        slots = np.searchsorted(self.ids, ids, sorter=self.by_id).clip(0, len(self.ids) - 1)
-        positions = self.by_id[slots]
-        return positions[self.ids[positions] == ids]
+        slots = np.searchsorted(self.sorted_ids, ids).clip(0, len(self.sorted_ids) - 1)
+        return self.by_id[slots][self.sorted_ids[slots] == ids]
+
+    def dead_share(self) -> float:
+        return 1 - self.live / len(self.ids) if len(self.ids) else 0.0
 
 
-# Every column as one array, in A–Z order, in a single row: psycopg2 parses arrays in C, several
-# times faster than building 160,000 row tuples. Cost in pence and times in epoch seconds, so no
-# Decimal or datetime objects are made.
-LOAD_SQL = """
+# Every column as one array, in a single row: psycopg2 parses arrays in C, several times faster
+# than building 160,000 row tuples. Cost in pence and times in epoch seconds, so no Decimal or
+# datetime objects are made. ``{extra}`` and ``{where}`` make the full load and the patch's.
+ROWS_SQL = """
 SELECT array_agg(id), array_agg(focus_level), array_agg(format), array_agg(delivery_mode),
        array_agg(provider_type), array_agg(phases), array_agg(regions), array_agg(funding_routes),
        array_agg(cost_pence), array_agg(band_rank), array_agg(shown_score), array_agg(review_count),
        array_agg(published_at), array_agg(score_purpose), array_agg(score_governance), array_agg(score_process),
        array_agg(score_definitions), array_agg(score_value), array_agg(expired), array_agg(local_authorities)
+       {extra_aggregates}
 FROM (
     SELECT p.id, p.focus_level, p.format, p.delivery_mode, v.provider_type, p.phases, p.regions,
            p.funding_routes, round(p.cost_per_participant * 100)::bigint AS cost_pence, r.band_rank,
            r.shown_score, r.review_count, extract(epoch FROM p.published_at)::float8 AS published_at,
            r.score_purpose, r.score_governance, r.score_process, r.score_definitions, r.score_value,
            rv.expired_at IS NOT NULL AS expired, array_to_string(p.local_authorities, ',') AS local_authorities
+           {extra_columns}
     FROM programmes_programme p
     JOIN providers_provider v ON v.id = p.provider_id
     LEFT JOIN ratings_programmerating r ON r.programme_id = p.id
     LEFT JOIN ratings_ratingvalidity rv ON rv.programme_id = p.id
-    WHERE p.status = %s
+    WHERE {where}
     ORDER BY p.title, p.id
-) published
+) programmes
 """
+LOAD_SQL = ROWS_SQL.format(extra_aggregates="", extra_columns="", where="p.status = %(published)s")
+# The changed programmes (and their providers' programmes), published or not, each published one
+# with the published programme it follows in A–Z order among those not changed (the partial index
+# programme_published_title finds it): where it goes in the snapshot's A–Z order.
+PATCH_SQL = ROWS_SQL.format(
+    extra_aggregates=", array_agg(published), array_agg(after_id)",
+    extra_columns=""",
+           p.status = %(published)s AS published,
+           CASE WHEN p.status = %(published)s THEN (
+               SELECT q.id FROM programmes_programme q
+               WHERE q.status = %(published)s AND (q.title, q.id) < (p.title, p.id)
+                 AND NOT (q.id = ANY(%(ids)s) OR q.provider_id = ANY(%(providers)s))
+               ORDER BY q.title DESC, q.id DESC LIMIT 1) END AS after_id""",
+    where="p.id = ANY(%(ids)s) OR p.provider_id = ANY(%(providers)s)",
+)
 LOADED_COLUMNS = ["id", "focus_level", "format", "delivery_mode", "provider_type", "phases", "regions",
                   "funding_routes", "cost_pence", "band_rank", "shown_score", "review_count", "published_at",
                   *ELEMENT_COLUMNS, "expired", "local_authorities"]  # fmt: skip
 
 
-def _load_columns() -> dict[str, list]:
+def _load(sql: str, params: dict, names: list[str]) -> dict[str, list]:
     with connection.cursor() as cursor:
-        cursor.execute(LOAD_SQL, [ProgrammeStatus.PUBLISHED])
+        cursor.execute(sql, {"published": ProgrammeStatus.PUBLISHED, **params})
         arrays = cursor.fetchone()
-    return {name: values or [] for name, values in zip(LOADED_COLUMNS, arrays, strict=True)}
+    return {name: values or [] for name, values in zip(names, arrays, strict=True)}
 
 
-def build_snapshot() -> DirectorySnapshot:
-    raw = _load_columns()
+def as_columns(raw: dict[str, list]) -> dict[str, np.ndarray]:
     columns = {"id": np.array(raw["id"], dtype=np.int64)}
     for column, (_, vocabulary) in CODED_COLUMNS.items():
         index = {value: position for position, value in enumerate(vocabulary.values)}
@@ -238,35 +345,188 @@ def build_snapshot() -> DirectorySnapshot:
     columns["published_at"] = np.nan_to_num(columns["published_at"], nan=-np.inf)
     columns["expired"] = np.array([bool(expired) for expired in raw["expired"]], dtype=bool)
     for column in LIST_COLUMNS:
-        columns[column] = np.array(raw[column], dtype=object)
-    return DirectorySnapshot(columns)
+        columns[column] = np.array([text or "" for text in raw[column]], dtype=object)
+    return columns
 
 
-@dataclass(frozen=True)
-class Fingerprint:
-    programme_writes: int
-    provider_writes: int
-    rating_writes: int
-    validity_writes: int  # a rating's expiry changes the "hide expired" filter, not the rating row
-    max_programme_id: int | None
-    max_provider_id: int | None
-    live_framework_id: int | None
-
-    @property
-    def text_version(self) -> tuple:
-        """What the search results depend on: programmes and providers, not ratings."""
-        return (self.programme_writes, self.provider_writes, self.max_programme_id, self.max_provider_id)
+def build_snapshot() -> DirectorySnapshot:
+    """The whole register, at the change version read before it (changes after it are patched in)."""
+    seen, live_framework_id = seen_at_start()
+    return DirectorySnapshot(as_columns(_load(LOAD_SQL, {}, LOADED_COLUMNS)), seen, live_framework_id)
 
 
-def database_fingerprint() -> Fingerprint:
-    with connection.cursor() as cursor:
-        cursor.execute(FINGERPRINT_SQL, {"tables": SNAPSHOT_TABLES})
-        writes, max_programme_id, max_provider_id, live_framework_id = cursor.fetchone()
-    programme_writes, provider_writes, rating_writes, validity_writes = writes  # one per SNAPSHOT_TABLES
-    return Fingerprint(
-        programme_writes, provider_writes, rating_writes, validity_writes,
-        max_programme_id, max_provider_id, live_framework_id,
-    )  # fmt: skip
+class SnapshotDisagrees(Exception):
+    """A row the database says the snapshot holds is not in it: read the whole register again."""
+
+
+def patch_snapshot(snapshot: DirectorySnapshot, changes: Changes) -> DirectorySnapshot:
+    """A new snapshot with the changed programmes' rows as they are now (two small queries' worth of
+    reading: the rows, each with the programme it follows in A–Z order); ``snapshot`` is left as it was."""
+    params = {"ids": sorted(changes.programme_ids), "providers": sorted(changes.provider_ids)}
+    raw = _load(PATCH_SQL, params, [*LOADED_COLUMNS, "published", "after_id"])
+    published = np.array(raw.pop("published"), dtype=bool)
+    after_ids = np.array([-1 if after is None else after for after in raw.pop("after_id")], dtype=np.int64)
+    rows = as_columns(raw)
+    values = {name: column[published] for name, column in rows.items()}
+    ids = values["id"]
+    positions = _locate(snapshot, ids)
+    appended = positions < 0
+    positions[appended] = np.arange(len(snapshot), len(snapshot) + int(appended.sum()))
+    gone = np.array(sorted(changes.programme_ids.union(rows["id"].tolist()) - set(ids.tolist())), dtype=np.int64)
+    killed = snapshot.positions_of(gone)
+    new = copy.copy(snapshot)
+    new._forget_searches()
+    new.seen = changes.seen
+    new.buffers, new.columns = _patched_columns(snapshot, values, positions, len(snapshot) + int(appended.sum()))
+    new.ids = new.columns["id"]
+    affected = np.concatenate([positions, killed])
+    _patch_planes(new, snapshot, affected, np.arange(len(affected)) < len(positions))
+    _patch_id_index(new, snapshot, killed, ids[appended], positions[appended])
+    _patch_orders(new, snapshot, affected, positions, values, after_ids[published])
+    return new
+
+
+def _locate(snapshot: DirectorySnapshot, ids: np.ndarray) -> np.ndarray:
+    """Each id's row position in the snapshot, -1 where it holds none."""
+    if not len(snapshot.sorted_ids):
+        return np.full(len(ids), -1, dtype=np.int64)
+    slots = np.searchsorted(snapshot.sorted_ids, ids).clip(0, len(snapshot.sorted_ids) - 1)
+    return np.where(snapshot.sorted_ids[slots] == ids, snapshot.by_id[slots], -1)
+
+
+def _same(old: np.ndarray, new: np.ndarray) -> bool:
+    return np.array_equal(old, new, equal_nan=old.dtype.kind == "f")
+
+
+def _patched_columns(old: DirectorySnapshot, values: dict, positions: np.ndarray, size: int) -> tuple[dict, dict]:
+    """The columns with the changed rows' values, as views of buffers with room to append.
+
+    A buffer is copied only when a row the old snapshot holds changes value (another thread may be
+    reading it) or when it is full; appended rows go past the end of the old snapshot's views, so
+    they share its buffers.
+    """
+    buffers, columns = {}, {}
+    inside = positions < len(old)
+    for name, buffer in old.buffers.items():
+        column = old.columns[name]
+        changed = bool(inside.any()) and not _same(column[positions[inside]], values[name][inside])
+        if size > len(buffer):
+            buffer = np.concatenate([column, np.zeros(size - len(column) + max(1024, size // 16), dtype=column.dtype)])
+        elif changed:
+            buffer = buffer.copy()
+        buffer[positions] = values[name]
+        buffers[name], columns[name] = buffer, buffer[:size]
+    return buffers, columns
+
+
+def _patch_planes(new: DirectorySnapshot, old: DirectorySnapshot, affected: np.ndarray, live: np.ndarray) -> None:
+    """Recompute the affected rows' bits in every plane (``live``: whether each one is still listed)."""
+    size = len(new)
+    new.alive = grown(old.alive, size)
+    set_bits(new.alive, affected, live)
+    new.live = popcount(new.alive)
+    new.worst_rank = max(old.worst_rank, int(new.columns["band_rank"][affected[live]].max(initial=0)))
+    inside = affected < len(old)
+    same_words = -(-size // 64) == -(-len(old) // 64)
+    new.planes = {}
+    for key in [*new.plane_keys(), *_list_plane_keys(new, old, affected)]:
+        members = live & new.members(key, affected)
+        if key not in old.planes and key[0] in LIST_COLUMNS:  # a code only the changed rows have
+            new.planes[key] = grown(np.zeros(0, dtype=np.uint64), size)
+            set_bits(new.planes[key], affected, members)
+        elif key not in old.planes:  # a band no row had when the snapshot was built
+            new.planes[key] = pack(new.members(key, slice(None)) & unpack(new.alive, size))
+        elif same_words and np.array_equal(members, inside & old.members(key, affected.clip(0, len(old) - 1))):
+            new.planes[key] = old.planes[key]  # no bit changes: shared (planes are never written once built)
+        else:
+            new.planes[key] = grown(old.planes[key], size)
+            set_bits(new.planes[key], affected, members)
+
+
+def _list_plane_keys(new: DirectorySnapshot, old: DirectorySnapshot, affected: np.ndarray) -> list[tuple]:
+    """The list columns' planes: every code the snapshot had a plane for, and any the changed rows bring."""
+    keys = {key for key in old.planes if key[0] in LIST_COLUMNS}
+    for column in LIST_COLUMNS:
+        keys |= {(column, code) for code in list_codes(new.columns[column][affected])}
+    return sorted(keys)
+
+
+def _patch_id_index(new, old, killed: np.ndarray, appended_ids: np.ndarray, appended_positions: np.ndarray) -> None:
+    """Ids in ascending order with their rows, for ``positions_of``: gone ones out, new ones in."""
+    removed = np.searchsorted(old.sorted_ids, old.ids[killed])
+    order = np.argsort(appended_ids)
+    before = np.searchsorted(old.sorted_ids, appended_ids[order])
+    new.sorted_ids = spliced(old.sorted_ids, removed, before, appended_ids[order])
+    new.by_id = spliced(old.by_id, removed, before, appended_positions[order])
+
+
+def _patch_orders(new, old, affected: np.ndarray, positions: np.ndarray, values: dict, after_ids: np.ndarray) -> None:
+    """Take the affected rows out of every sort order and put the listed ones back in their place
+    (indices found in each order as it was, by bisection, then one splice per order)."""
+    existing = affected[affected < len(old)]
+    new.orders = {}
+    for name, (column, descending) in ORDER_KEYS.items():
+        order = old.orders[name]
+        keys = _keys_along(order, old.columns[column], descending, len(existing) + len(positions))
+        old_keys = order_keys(old.columns[column][existing], descending)
+        removed = [_slot(order, keys, old.ids, key, id_) for key, id_ in zip(old_keys, old.ids[existing], strict=True)]
+        if len(removed) and not np.array_equal(order[np.clip(removed, 0, len(order) - 1)], existing):
+            raise SnapshotDisagrees
+        row_keys = order_keys(values[column], descending)
+        by_key = np.lexsort((values["id"], row_keys))
+        wanted = zip(row_keys[by_key], values["id"][by_key], strict=True)
+        before = [_slot(order, keys, old.ids, key, id_) for key, id_ in wanted]
+        new.orders[name] = spliced(order, removed, before, positions[by_key])
+    new.orders["title"] = _title_order(new, old.orders["title"], existing, positions, after_ids)
+
+
+class _KeysAlong:
+    """An order's sort keys read row by row (for a few bisections, cheaper than gathering them all)."""
+
+    def __init__(self, order: np.ndarray, column: np.ndarray, descending: bool) -> None:
+        self.order, self.column, self.sign = order, column, -1.0 if descending else 1.0
+
+    def __getitem__(self, index: int) -> float:
+        value = float(self.column[self.order[index]]) * self.sign
+        return np.inf if value != value else value  # NaN last
+
+
+def _keys_along(order: np.ndarray, column: np.ndarray, descending: bool, rows: int):
+    return order_keys(column[order], descending) if rows > 16 else _KeysAlong(order, column, descending)
+
+
+def _slot(order: np.ndarray, keys, ids: np.ndarray, key: float, id_: int) -> int:
+    """Where (key, id) goes in an order sorted by key then id (its index, if it is there): bisection."""
+    low, high = 0, len(order)
+    while low < high:
+        middle = (low + high) // 2
+        middle_key = keys[middle]
+        if middle_key < key or (middle_key == key and ids[order[middle]] < id_):
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def _title_order(new, order: np.ndarray, existing: np.ndarray, positions: np.ndarray, after_ids: np.ndarray):
+    """A–Z: each listed changed row goes after the unchanged programme the database says precedes it
+    (PostgreSQL's collation decides, as in the full load); rows with the same one keep the load's order."""
+    after = _locate(new, after_ids)
+    if ((after < 0) & (after_ids >= 0)).any():
+        raise SnapshotDisagrees
+    before = np.zeros(len(after), dtype=np.int64)
+    before[after_ids >= 0] = _indices_in(order, after[after_ids >= 0]) + 1
+    return spliced(order, _indices_in(order, existing), before, positions)
+
+
+def _indices_in(order: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Where each of these row positions is in an order (each is there once): a scan per row while
+    they are few, else one inverse of the whole order."""
+    if len(positions) <= 8:
+        return np.array([np.flatnonzero(order == position)[0] for position in positions], dtype=np.int64)
+    inverse = np.full(int(order.max(initial=0)) + 1, -1, dtype=np.int64)
+    inverse[order] = np.arange(len(order))
+    return inverse[positions]
 
 
 class SearchResultCache:
@@ -274,9 +534,10 @@ class SearchResultCache:
 
     Why: a broad term matches ~40% of the register, and finding those rows costs a pass over most
     of the programme table's pages (300–500 ms here; no index can answer it alone). Popular terms
-    recur, so their ids are kept. What invalidates them: any write to programmes or providers
-    (the text that is searched), seen through the same fingerprint as the snapshot; rating changes
-    do not touch them. Bounded by entries and by the ids held (8 bytes each).
+    recur, so their ids are kept. What invalidates them: a change to programmes or providers (the
+    text that is searched, and which programmes are published), seen through the change log's
+    ``text_version``; rating changes do not touch them. Bounded by entries and by the ids held
+    (8 bytes each).
     """
 
     def __init__(self, max_entries: int = 256, max_ids: int = 4_000_000) -> None:
@@ -310,65 +571,84 @@ class SearchResultCache:
 
 
 class SnapshotHolder:
-    """One snapshot per process, rebuilt when the fingerprint changes (one builder at a time)."""
+    """One snapshot per process, brought up to the change version at every request (see the module)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._snapshot: DirectorySnapshot | None = None
-        self._rebuilding = False
-        self._fingerprint: Fingerprint | None = None
+        self._rebuilding = False  # a background rebuild is running
+        self._stale = False  # the snapshot cannot be patched any further: only the rebuild helps
         self.searches = SearchResultCache()
-        self.built_at = 0.0
         self._bands: dict[int, list] = {}
 
     def reusing(self) -> bool:
         return settings.DIRECTORY_SNAPSHOT_REUSE
 
     def current(self) -> DirectorySnapshot:
-        """The snapshot to answer this request from.
+        """The snapshot to answer this request from, with every committed change in it.
 
-        Only the first request of a process waits for a build. After that a change is picked up
-        by a rebuild in a background thread while requests go on being answered from the previous
-        snapshot, and at most once per ``DIRECTORY_SNAPSHOT_REFRESH_SECONDS``: at national scale
-        reviews are published all day, and rebuilding in the request path after every one would
-        stall the directory for everyone. So facets lag a write by that interval plus a build (a
-        few seconds); the rows shown are always read from the database as they are now.
+        Only a process's first request waits for a whole build (unless ``warm`` ran first); after
+        that a request patches in what changed since the last one, which takes milliseconds.
         """
-        fingerprint = database_fingerprint()
         if not self.reusing():
             return build_snapshot()
         with self._lock:
             if self._snapshot is None:
-                built = build_snapshot()
-                self._install(built, fingerprint)
-                return built
-            if fingerprint != self._fingerprint and not self._rebuilding and self._refresh_due():
-                self._rebuilding = True
-                threading.Thread(target=self._rebuild, args=(fingerprint,), daemon=True).start()
+                self._snapshot, self._stale = build_snapshot(), False
+            elif self._stale:
+                self._rebuild_in_background()  # nothing while one runs; again if the last one failed
+            else:
+                self._catch_up()
             return self._snapshot
 
-    def _refresh_due(self) -> bool:
-        return time.time() - self.built_at >= settings.DIRECTORY_SNAPSHOT_REFRESH_SECONDS
+    def warm(self) -> DirectorySnapshot:
+        """Build this process's snapshot now, before it takes traffic (a server's start-up hook)."""
+        return self.current()
 
-    def _install(self, snapshot: DirectorySnapshot, fingerprint: Fingerprint) -> None:
-        self._snapshot, self._fingerprint, self.built_at = snapshot, fingerprint, time.time()
+    def version(self) -> int:
+        """The change version this process's directory reflects."""
+        return self.current().seen.version
 
-    def _rebuild(self, fingerprint: Fingerprint) -> None:
+    def _catch_up(self) -> None:
+        snapshot = self._snapshot
+        changes = changes_since(snapshot.seen)
+        if changes.everything or len(changes.programme_ids) + len(changes.provider_ids) > PATCH_LIMIT:
+            self._stale = True
+            return self._rebuild_in_background()
+        if not changes:
+            snapshot.seen = changes.seen  # only expired holes dropped: nothing shown differs
+            return None
+        try:
+            self._snapshot = patch_snapshot(snapshot, changes)
+        except SnapshotDisagrees:
+            self._stale = True
+            return self._rebuild_in_background()
+        if self._snapshot.dead_share() > DEAD_SHARE_KEPT:
+            self._rebuild_in_background()  # compaction: patching goes on meanwhile
+        return None
+
+    def _rebuild_in_background(self) -> None:
+        if not self._rebuilding:
+            self._rebuilding = True
+            threading.Thread(target=self._rebuild, daemon=True).start()
+
+    def _rebuild(self) -> None:
         try:
             snapshot = build_snapshot()
             with self._lock:
-                self._install(snapshot, fingerprint)
+                # Changes since the build's version are patched in by the next request.
+                self._snapshot, self._stale = snapshot, False
         finally:
             self._rebuilding = False
             connection.close()  # this thread's own connection
 
     def live_bands(self) -> list:
         """The live framework's bands, best first. A published framework never changes (models and
-        database triggers refuse it), so they are kept per framework id, which the fingerprint
-        carries: a newly live framework is picked up with no query of its own."""
+        database triggers refuse it), so they are kept per framework id, which the snapshot records:
+        a newly live framework is an "everything" change that rebuilds it."""
         from reviews.models import Band
 
-        framework_id = self._fingerprint.live_framework_id if self._fingerprint else None
+        framework_id = self._snapshot.live_framework_id if self._snapshot else None
         if framework_id is None or not self.reusing():
             return list(Band.objects.filter(framework__is_live=True).order_by("rank"))
         if framework_id not in self._bands:
@@ -376,9 +656,9 @@ class SnapshotHolder:
         return self._bands[framework_id]
 
     def search_ids(self, text: str, *, ranked: bool, fetch) -> np.ndarray:
-        """Ids matching a search, from the cache while programmes and providers are unchanged."""
-        fingerprint = self._fingerprint
-        version = fingerprint.text_version if (fingerprint and self.reusing()) else None
+        """Ids matching a search, from the cache while programmes' and providers' text is unchanged."""
+        snapshot = self._snapshot
+        version = snapshot.seen.text_version if (snapshot and self.reusing()) else None
         key = (" ".join(text.lower().split()), ranked)
         return self.searches.get(version, key, fetch)
 

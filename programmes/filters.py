@@ -67,8 +67,8 @@ class ConditionFilter(django_filters.Filter):
         raise NotImplementedError
 
     def packed_mask(self, value, snapshot) -> np.ndarray:
-        """The same rows as ``mask``, packed (see programmes.facets.pack)."""
-        return pack(self.mask(value, snapshot))
+        """The same rows as ``mask``, packed (see programmes.facets.pack), without rows no longer listed."""
+        return pack(self.mask(value, snapshot)) & snapshot.alive
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
         return qs.filter(self.condition(value)) if self.is_active(value) else qs

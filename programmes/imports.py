@@ -41,9 +41,9 @@ from qaportal.text import without_forbidden_characters
 
 Kind, Step, Status = ImportJob.Kind, ImportJob.Step, ImportJob.Status
 # Above this many rows a step runs in the worker, with a progress page; at or below it, in the request.
-INLINE_ROWS = getattr(settings, "IMPORT_INLINE_ROWS", 500)
+INLINE_ROWS = settings.IMPORT_INLINE_ROWS
 # Files larger than this are read by the worker, not in the request (about 1,000 rows of CSV).
-INLINE_BYTES = getattr(settings, "IMPORT_INLINE_BYTES", 500_000)
+INLINE_BYTES = settings.IMPORT_INLINE_BYTES
 PROGRESS_EVERY = 200
 BATCH = 1000
 # How long the claim is held while the rows are written (no progress is reported then), so that the

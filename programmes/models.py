@@ -7,6 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.urls import reverse
 
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, FundingRoute, ProgrammeStatus
@@ -93,6 +94,10 @@ class Programme(models.Model):
             models.Index(fields=["status", "cost_per_participant"], name="programme_status_cost"),
             models.Index(fields=["status", "-published_at"], name="programme_status_newest"),
             GinIndex(fields=["local_authorities"], name="programme_local_authorities"),
+            # Where a changed programme goes in the directory's A–Z order (programmes.facets).
+            models.Index(
+                fields=["title", "id"], condition=models.Q(status="published"), name="programme_published_title"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -275,3 +280,25 @@ class ImportJob(models.Model):
     @property
     def has_errors(self) -> bool:
         return bool(self.counts.get("error"))
+
+
+class DirectoryChange(models.Model):
+    """One change to what the public sees, in the order the changes committed (the change log).
+
+    Written only by database triggers (migration 0006), in the transaction of the change itself,
+    whatever made it: the ORM, raw SQL or the ratings engine's set-based statements. One row per
+    statement that changed something public: the programmes and providers it touched, or
+    ``everything`` (a new live framework). ``max(version)`` is the register's change version,
+    which every web process compares with its snapshot's (see ``programmes.facets``).
+    """
+
+    version = models.BigAutoField(primary_key=True)
+    programme_ids = ArrayField(models.BigIntegerField(), default=list)
+    provider_ids = ArrayField(models.BigIntegerField(), default=list)
+    everything = models.BooleanField(default=False)
+    # The table the statement changed: searches depend on programmes' and providers' text only.
+    source = models.CharField(max_length=63)
+    changed_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self) -> str:
+        return f"Directory change {self.version}"

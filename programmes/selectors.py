@@ -153,6 +153,7 @@ class Directory:
     facets: dict[str, list[FacetOption]]
     relaxations: list[Relaxation]
     sort: str
+    version: int  # the change version it shows
 
     @property
     def total(self) -> int:
@@ -229,11 +230,13 @@ def programme_directory(
     page_number: int | str | None = 1,
     per_page: int = 20,
     fetch: Fetch = programmes_in_order,
+    snapshot: DirectorySnapshot | None = None,
 ) -> Directory:
     """The directory for these URL parameters: one page of results (as ``fetch`` reads them), every
     facet's counts and, when nothing matches, what relaxing each filter would give. Besides the
-    snapshot's fingerprint, at most two queries: the search (unless cached) and one page of rows."""
-    snapshot = snapshots.current()
+    snapshot's look at the change log, at most two queries: the search (unless cached) and one page
+    of rows. ``snapshot``: one the caller already has for this request (``snapshots.current()``)."""
+    snapshot = snapshot or snapshots.current()
     filterset = ProgrammeFilter(params, bands=snapshots.live_bands())
     active = filterset.active_filters()
     sort = filterset.sort_name()
@@ -261,8 +264,8 @@ def programme_directory(
     results = OrderedResults(snapshot, order, fetch)
     # Paginator only takes len() and one slice; the stubs' protocol also wants int indexing and iteration.
     page: Page[Any] = Paginator(results, per_page).get_page(page_number)  # type: ignore[arg-type]
-    relaxations = [] if len(results) else _relaxations(filterset, masks, len(snapshot), params)
-    return Directory(filterset, results, page, facets, relaxations, sort)
+    relaxations = [] if len(results) else _relaxations(filterset, masks, snapshot.live, params)
+    return Directory(filterset, results, page, facets, relaxations, sort, snapshot.seen.version)
 
 
 def _relaxations(

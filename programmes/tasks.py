@@ -23,3 +23,13 @@ def sweep_import_jobs() -> int:
     from programmes.imports import imports_sweep
 
     return imports_sweep()
+
+
+@shared_task
+def prune_directory_changes() -> int:
+    """Keep the change log short (a web process behind the kept rows reads the register again)."""
+    from django.conf import settings
+
+    from programmes.directory_version import prune
+
+    return prune(older_than_seconds=settings.DIRECTORY_CHANGE_LOG_SECONDS)

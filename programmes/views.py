@@ -8,13 +8,16 @@ from django.views.decorators.http import require_POST
 
 from feedback.selectors import participant_ratings_for, participant_summary
 from programmes import compare, selectors
+from programmes.directory_version import current_version
+from programmes.facets import snapshots
 from programmes.models import Programme
 from programmes.querystrings import active_tags, query_without
 from programmes.standing import programme_standing
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format
-from providers.badge import badge_etag, badge_response, badge_svg
+from providers.badge import BADGE_MAX_AGE, badge_response, badge_svg
 from providers.vocabulary import ProviderType
 from qaportal.display import money, score_figure
+from qaportal.http_cache import cached_for_everyone, same_origin_post
 from qaportal.redirects import next_or
 from qaportal.spreadsheets import InertCsvWriter
 from ratings.explain import explain_programme_rating
@@ -58,12 +61,24 @@ def _result_rows(rows: Iterable[selectors.ResultRow], compared: list[int]) -> li
     return prepared
 
 
+def _directory_version(request: HttpRequest) -> int:
+    """The version the directory will show: its snapshot's, brought up to date (kept for the view)."""
+    request.directory_snapshot = snapshots.current()
+    return request.directory_snapshot.seen.version
+
+
+def _register_version(request: HttpRequest) -> int:
+    return current_version()
+
+
+@cached_for_everyone(_directory_version)
 def programme_list(request: HttpRequest) -> HttpResponse:
     directory = selectors.programme_directory(
         params=request.GET,
         page_number=request.GET.get("page"),
         per_page=_per_page(request),
         fetch=selectors.result_rows,
+        snapshot=getattr(request, "directory_snapshot", None),
     )
     context = {
         "directory": directory,
@@ -159,6 +174,7 @@ def _public_programme(slug: str) -> Programme:
         raise Http404("No such programme") from missing
 
 
+@cached_for_everyone(_register_version)
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _public_programme(slug)
     explanation = explain_programme_rating(programme_id=programme.id)
@@ -193,6 +209,7 @@ def _element_chart(elements: list) -> dict:
     return {"bars": bars, "height": len(elements) * 36 + 8}
 
 
+@cached_for_everyone(_register_version, personal=False, max_age=BADGE_MAX_AGE)
 def programme_badge(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _public_programme(slug)
     rating = getattr(programme, "rating", None)
@@ -201,8 +218,7 @@ def programme_badge(request: HttpRequest, slug: str) -> HttpResponse:
     if rank and rating_has_expired(programme_id=programme.id):
         status_text, rank = f"{status_text} (expired)", None
     link = request.build_absolute_uri(programme.get_absolute_url())
-    return badge_response(request, badge_svg(name=programme.title, status_text=status_text, band_rank=rank, link=link),
-                           badge_etag(programme.id, status_text, rating.computed_at if rating else ""))  # fmt: skip
+    return badge_response(badge_svg(name=programme.title, status_text=status_text, band_rank=rank, link=link))
 
 
 # --- Compare ------------------------------------------------------------------------------------
@@ -214,6 +230,7 @@ def _posted_programme_id(request: HttpRequest) -> int | None:
 
 
 @require_POST
+@same_origin_post
 def compare_add(request: HttpRequest) -> HttpResponse:
     programme_id = _posted_programme_id(request)
     if programme_id is None or not selectors.published_programmes().filter(id=programme_id).exists():
@@ -226,6 +243,7 @@ def compare_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@same_origin_post
 def compare_remove(request: HttpRequest) -> HttpResponse:
     programme_id = _posted_programme_id(request)
     if programme_id is not None:

@@ -1,12 +1,11 @@
 """The verification badge: an SVG providers embed on their own sites, at a stable URL.
 
 It shows the current band (or "Not yet rated", or "Withdrawn") and links back to the register's
-page. Its ETag changes whenever the rating changes, so caches revalidate and pick up a new band.
+page. Its ETag is the register's change version (``qaportal.http_cache``), which moves whenever a
+band does, so caches revalidate and pick up a new band.
 """
 
-import hashlib
-
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from qaportal.text import without_forbidden_characters
@@ -36,18 +35,11 @@ def badge_svg(*, name: str, status_text: str, band_rank: int | None, link: str) 
     )
 
 
-def badge_etag(*parts) -> str:
-    return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
+# Short enough that a new band shows within minutes on providers' sites; revalidation is cheap.
+BADGE_MAX_AGE = 300
 
 
-def badge_response(request: HttpRequest, svg: str, etag: str) -> HttpResponse:
-    quoted = f'"{etag}"'
-    if request.headers.get("If-None-Match") == quoted:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["ETag"] = quoted
-    # Short enough that a new band shows within minutes on providers' sites; revalidation is cheap.
-    response["Cache-Control"] = "public, max-age=300"
+def badge_response(svg: str) -> HttpResponse:
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response

@@ -2,15 +2,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from programmes.directory_version import current_version
 from programmes.querystrings import active_tags, query_without
 from programmes.vocabulary import ProgrammeStatus
 from providers import selectors
-from providers.badge import badge_etag, badge_response, badge_svg
+from providers.badge import BADGE_MAX_AGE, badge_response, badge_svg
 from providers.models import Provider
+from qaportal.http_cache import cached_for_everyone
 from ratings.models import band_name
 from reviews.state_machine import PROGRAMME_PUBLIC
 
 
+def _register_version(request: HttpRequest) -> int:
+    return current_version()
+
+
+@cached_for_everyone(_register_version)
 def provider_list(request: HttpRequest) -> HttpResponse:
     directory = selectors.provider_directory(params=request.GET, page_number=request.GET.get("page"))
     context = {
@@ -30,6 +37,7 @@ def _public_provider(slug: str) -> Provider:
         raise Http404("No such provider") from missing
 
 
+@cached_for_everyone(_register_version)
 def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
     provider = _public_provider(slug)
     programmes = list(selectors.provider_programmes(provider=provider))
@@ -44,6 +52,7 @@ def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "providers/detail.html", context)
 
 
+@cached_for_everyone(_register_version, personal=False, max_age=BADGE_MAX_AGE)
 def provider_badge(request: HttpRequest, slug: str) -> HttpResponse:
     """The provider's band; "Withdrawn" once none of its programmes is published any longer."""
     provider = _public_provider(slug)
@@ -57,4 +66,4 @@ def provider_badge(request: HttpRequest, slug: str) -> HttpResponse:
         status_text, rank = band_name(rating.band if rating else None), None
     link = request.build_absolute_uri(provider.get_absolute_url())
     svg = badge_svg(name=provider.name, status_text=status_text, band_rank=rank, link=link)
-    return badge_response(request, svg, badge_etag(provider.id, status_text, rating.computed_at if rating else ""))
+    return badge_response(svg)

@@ -25,7 +25,7 @@ class RequestBodyLimitMiddleware:
 
 
 def _limit_for(path: str) -> int:
-    for prefix, limit in getattr(settings, "REQUEST_BODY_MAX_BYTES_BY_PATH", {}).items():
+    for prefix, limit in settings.REQUEST_BODY_MAX_BYTES_BY_PATH.items():
         if path.startswith(prefix):
             return limit
     return settings.REQUEST_BODY_MAX_BYTES

@@ -219,6 +219,11 @@ OUTBOX_GRACE_SECONDS = env_int("OUTBOX_GRACE_SECONDS", 5)
 # Beat: the sweeps; the nightly whole-register recompute refreshes each framework's prior (see
 # ratings.engine).
 CELERY_BEAT_SCHEDULE: dict = {
+    "prune-directory-changes": {
+        "task": "programmes.tasks.prune_directory_changes",
+        "schedule": 600,
+        "options": {"expires": 600},
+    },
     "sweep-stale-ratings": {
         "task": "ratings.tasks.sweep_stale_ratings",
         "schedule": OUTBOX_SWEEP_SECONDS,
@@ -334,6 +339,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "register@lpd-register.exampl
 REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 2_500_000)
 # Bulk import uploads (a 10,000-row catalogue): the import reads and bounds the file itself.
 REQUEST_BODY_MAX_BYTES_BY_PATH = {"/imports/": env_int("IMPORT_BODY_MAX_BYTES", 13_000_000)}
+# Bulk imports: above this many rows, or this many bytes of file, a step runs in the worker with a
+# progress page; at or below, in the request.
+IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 500)
+IMPORT_INLINE_BYTES = env_int("IMPORT_INLINE_BYTES", 500_000)
 # Django's own limits on what it parses: form fields held in memory, uploaded files held in
 # memory before spilling to disk, and the number of fields (the scoring form has about fifty).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_500_000)
@@ -445,9 +454,17 @@ LOGGING = {
 
 FORM_RENDERER = "qaportal.forms.GovukFormRenderer"
 
-# The directory's in-memory facet snapshot (programmes.facets): how often a process may rebuild it
-# after a write. Facet counts lag a write by at most this plus one build.
-DIRECTORY_SNAPSHOT_REFRESH_SECONDS = env_int("DIRECTORY_SNAPSHOT_REFRESH_SECONDS", 5)
 # Off: rebuild the snapshot for every request (the test settings, where one process sees many
 # small data sets in turn). On in every deployment: a national build takes seconds.
 DIRECTORY_SNAPSHOT_REUSE = env_bool("DIRECTORY_SNAPSHOT_REUSE", True)
+# The directory change log (programmes.directory_version): how long a reader waits for a change
+# version that was taken but has not committed (a transaction open longer than this is missed
+# until the next rebuild), and how long log rows are kept (a process idle for longer rebuilds).
+DIRECTORY_CHANGE_HOLE_SECONDS = env_int("DIRECTORY_CHANGE_HOLE_SECONDS", 900)
+DIRECTORY_CHANGE_LOG_SECONDS = env_int("DIRECTORY_CHANGE_LOG_SECONDS", 3600)
+# How long a shared cache may serve the public directory, programme and provider pages before it
+# revalidates (a 304 when the change version has not moved).
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 30)
+# Part of every public page's ETag: set it per deployment, so that a new release's pages are not
+# answered with 304s for the previous release's.
+RELEASE = env_str("RELEASE", "")

@@ -137,8 +137,8 @@ def test_the_programme_list_takes_a_fixed_number_of_queries(
     for _ in range(15):
         rate(make_programme(provider), framework)
 
-    # The live bands, the directory snapshot's fingerprint (and, after a write, its rebuild) and
-    # one page of rows: the same however many programmes match.
+    # The live bands, the directory snapshot's change version (and, as tests rebuild it, its load)
+    # and one page of rows: the same however many programmes match.
     with django_assert_max_num_queries(5):
         assert anonymous.get("/api/v1/programmes/").status_code == 200
 

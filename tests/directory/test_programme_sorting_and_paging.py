@@ -112,10 +112,10 @@ def test_a_directory_page_issues_the_same_few_queries_whatever_its_size(
     for number in range(120):
         make_programme(catalogue.trust, title=f"Extra course {number:03}", regions=["london"])
     refresh_search_vectors()
-    snapshots._snapshot = None  # a cold process: an earlier test's snapshot would be refreshed in the background
+    snapshots._snapshot = None  # a cold process: an earlier test's snapshot belongs to other data
     client.get("/programmes/")  # builds this process's snapshot of the directory
-    # The snapshot's fingerprint (which also names the live framework, whose bands are kept), the
-    # search's ids, one page of rows with provider and rating.
+    # The change log since the snapshot's version (nothing new), the search's ids, one page of rows
+    # with provider and rating.
     with django_assert_max_num_queries(3):
         response = client.get("/programmes/", {"per_page": per_page, "q": "course", "region": "london"})
     assert len(titles(response)) == per_page
