@@ -245,7 +245,7 @@ class DirectorySnapshot:
         return combined
 
     def bits(self, column: str, values) -> int:
-        return Programme._meta.get_field(MASK_COLUMNS[column]).mask_of(values)
+        return choice_set_field(Programme, MASK_COLUMNS[column]).mask_of(values)
 
     def search_rows(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A search's matching ids as row positions (in the ids' order) and as a packed row mask.
@@ -469,13 +469,16 @@ def _patch_orders(new, old, affected: np.ndarray, positions: np.ndarray, values:
         order = old.orders[name]
         keys = _keys_along(order, old.columns[column], descending, len(existing) + len(positions))
         old_keys = order_keys(old.columns[column][existing], descending)
-        removed = [_slot(order, keys, old.ids, key, id_) for key, id_ in zip(old_keys, old.ids[existing], strict=True)]
+        removed = np.array(
+            [_slot(order, keys, old.ids, key, id_) for key, id_ in zip(old_keys, old.ids[existing], strict=True)],
+            dtype=np.int64,
+        )
         if len(removed) and not np.array_equal(order[np.clip(removed, 0, len(order) - 1)], existing):
             raise SnapshotDisagrees
         row_keys = order_keys(values[column], descending)
         by_key = np.lexsort((values["id"], row_keys))
         wanted = zip(row_keys[by_key], values["id"][by_key], strict=True)
-        before = [_slot(order, keys, old.ids, key, id_) for key, id_ in wanted]
+        before = np.array([_slot(order, keys, old.ids, key, id_) for key, id_ in wanted], dtype=np.int64)
         new.orders[name] = spliced(order, removed, before, positions[by_key])
     new.orders["title"] = _title_order(new, old.orders["title"], existing, positions, after_ids)
 
@@ -611,6 +614,8 @@ class SnapshotHolder:
 
     def _catch_up(self) -> None:
         snapshot = self._snapshot
+        if snapshot is None:  # current() builds the first one; there is nothing to catch up
+            return None
         changes = changes_since(snapshot.seen)
         if changes.everything or len(changes.programme_ids) + len(changes.provider_ids) > PATCH_LIMIT:
             self._stale = True

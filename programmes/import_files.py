@@ -12,7 +12,9 @@ import csv
 import datetime
 import io
 import zipfile
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any, NoReturn
 
 from defusedxml import DefusedXmlException
 from django import forms
@@ -20,6 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from qaportal.errors import ValidationFailed
+from qaportal.forms import choice_pairs
 from qaportal.spreadsheets import InertCsvWriter, inert_row
 from qaportal.submissions import TOKEN_FIELD
 
@@ -34,7 +37,7 @@ DAMAGED_WORKBOOK = (
 )  # fmt: skip  # between the values of a many-valued cell ("primary; secondary")
 
 
-def _refuse(message: str) -> None:
+def _refuse(message: str) -> NoReturn:
     raise ValidationFailed({"file": [message]})
 
 
@@ -161,7 +164,8 @@ class CellReader:
 
     def _value(self, name: str, field: forms.Field, text: str):
         lookup = self.lookups.get(name)
-        if isinstance(field, forms.MultipleChoiceField):
+        # Every choice field has a lookup (MultipleChoiceField is a ChoiceField).
+        if lookup is not None and isinstance(field, forms.MultipleChoiceField):
             return [lookup.get(part.strip().lower(), part.strip()) for part in text.split(SEPARATOR) if part.strip()]
         if lookup is not None:
             return lookup.get(text.lower(), text)
@@ -170,8 +174,8 @@ class CellReader:
         return text
 
 
-def _flat_choices(field: forms.ChoiceField):
-    for value, label in field.choices:
+def _flat_choices(field: forms.ChoiceField) -> Iterator[tuple[Any, Any]]:
+    for value, label in choice_pairs(field):
         if isinstance(label, list | tuple):
             yield from label
         else:

@@ -17,12 +17,13 @@ from programmes.import_forms import ImportUploadForm, ProviderChoiceForm
 from programmes.models import ImportJob
 from providers.models import Provider
 from qaportal.errors import DomainError, apply_to_form
+from qaportal.http import SignedInRequest
 
 RESULTS_PER_PAGE = 100
 OUTCOME_LABELS = {"create": "New", "update": "Changed", "unchanged": "Unchanged", "error": "Error"}
 
 
-def _upload(request: HttpRequest, *, kind: str, provider: Provider | None, provider_form=None) -> HttpResponse:
+def _upload(request: SignedInRequest, *, kind: str, provider: Provider | None, provider_form=None) -> HttpResponse:
     posted = request.method == "POST"
     form = ImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
@@ -32,7 +33,7 @@ def _upload(request: HttpRequest, *, kind: str, provider: Provider | None, provi
             apply_to_form(form, error)
         else:
             return redirect("imports:job", pk=job.pk)
-    spec = imports.SPECS[kind]
+    spec = imports.spec_of(kind)
     context = {
         "form": form,
         "provider": provider,
@@ -45,7 +46,7 @@ def _upload(request: HttpRequest, *, kind: str, provider: Provider | None, provi
 
 
 @login_required
-def programmes_upload(request: HttpRequest, provider_slug: str) -> HttpResponse:
+def programmes_upload(request: SignedInRequest, provider_slug: str) -> HttpResponse:
     provider = get_object_or_404(Provider, slug=provider_slug)
     if not policies.may_import_programmes_for(request.user, provider):
         # Another provider's import page is "not found", as its programmes are.
@@ -54,7 +55,7 @@ def programmes_upload(request: HttpRequest, provider_slug: str) -> HttpResponse:
 
 
 @login_required
-def providers_upload(request: HttpRequest) -> HttpResponse:
+def providers_upload(request: SignedInRequest) -> HttpResponse:
     """Convenors: import providers, or go to one provider's programme import."""
     if not policies.may_import_providers(request.user):
         raise PermissionDenied("Only convenors import providers.")
@@ -92,7 +93,7 @@ def job_detail(request: HttpRequest, pk) -> HttpResponse:
 
 @require_POST
 @login_required
-def job_confirm(request: HttpRequest, pk) -> HttpResponse:
+def job_confirm(request: SignedInRequest, pk) -> HttpResponse:
     job = _own_job(request, pk)
     # A refusal (rows with errors, still checking) is what the job page already says.
     with contextlib.suppress(DomainError):
@@ -102,7 +103,7 @@ def job_confirm(request: HttpRequest, pk) -> HttpResponse:
 
 @login_required
 def template_file(request: HttpRequest, kind: str, extension: str) -> HttpResponse:
-    spec = imports.SPECS.get(kind)
+    spec = imports.spec_of(kind) if kind in ImportJob.Kind.values else None
     if spec is None or extension not in ("csv", "xlsx"):
         raise Http404("No such template")
     if extension == "csv":

@@ -17,19 +17,19 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from programmes import import_files, policies
 from programmes.forms import ProgrammeForm
 from programmes.models import ImportJob, Programme
 from programmes.search import refresh_search_vectors
-from programmes.services import EDITABLE_FIELDS
+from programmes.services import EDITABLE_FIELDS, lock_all_slugs, slug_base
 from programmes.vocabulary import ProgrammeStatus
 from providers.forms import ProviderProfileForm
 from providers.models import Provider
@@ -40,6 +40,7 @@ from qaportal.submissions import TOKEN_FIELD
 from qaportal.text import without_forbidden_characters
 
 Kind, Step, Status = ImportJob.Kind, ImportJob.Step, ImportJob.Status
+M = TypeVar("M", Programme, Provider)
 # Above this many rows a step runs in the worker, with a progress page; at or below it, in the request.
 INLINE_ROWS = settings.IMPORT_INLINE_ROWS
 # Files larger than this are read by the worker, not in the request (about 1,000 rows of CSV).
@@ -113,6 +114,11 @@ SPECS = {
 }
 
 
+def spec_of(kind: str) -> ImportSpec:
+    """The spec of a job's (or a page's) kind, which is stored and passed around as its text."""
+    return SPECS[Kind(kind)]
+
+
 @dataclass
 class RowResult:
     row: int
@@ -139,7 +145,7 @@ def import_start(*, by: User, kind: str, upload, provider: Provider | None = Non
             kind=kind, provider=provider, requested_by=by, file_name=name, upload=upload.read()
         )
         return _queue(job)
-    rows = import_files.read_rows(upload, columns=SPECS[kind].columns)
+    rows = import_files.read_rows(upload, columns=spec_of(kind).columns)
     job = ImportJob.objects.create(
         kind=kind, provider=provider, requested_by=by, file_name=name, rows=rows, total_rows=len(rows)
     )
@@ -173,14 +179,12 @@ def _queue(job: ImportJob) -> ImportJob:
     return job
 
 
-def _read_kept_upload(job: ImportJob) -> str:
+def _read_kept_upload(job: ImportJob, upload: bytes | memoryview) -> str:
     """The worker's first part of a large file's dry run: its rows, or why it cannot be read."""
     from django.core.files.base import ContentFile
 
     try:
-        rows = import_files.read_rows(
-            ContentFile(bytes(job.upload), name=job.file_name), columns=SPECS[job.kind].columns
-        )
+        rows = import_files.read_rows(ContentFile(bytes(upload), name=job.file_name), columns=spec_of(job.kind).columns)
     except ValidationFailed as refused:
         return refused.message
     ImportJob.objects.filter(pk=job.pk).update(rows=rows, total_rows=len(rows), upload=None)
@@ -228,13 +232,13 @@ def _claim(which: Q, *, fresh_too: bool):
 
 def _execute(job: ImportJob) -> ImportJob:
     """Run the job's step: every row's result; the import step commits only if none is an error."""
-    if job.upload is not None and (unreadable := _read_kept_upload(job)):
+    if job.upload is not None and (unreadable := _read_kept_upload(job, job.upload)):
         return _finish(job, results=None, written=False, error=unreadable)
     write = job.step == Step.IMPORT
     with _progress(job) as report:
         try:
             with transaction.atomic():
-                results = _process(job, SPECS[job.kind], report)
+                results = _process(job, spec_of(job.kind), report)
                 failed = any(result.outcome == "error" for result in results)
                 if failed or not write:
                     transaction.set_rollback(True)
@@ -253,7 +257,7 @@ def _finish(job: ImportJob, *, results: list[RowResult] | None, written: bool, e
     counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
     for result in results or ():
         counts[result.outcome] += 1
-    done = {"rows": []} if written else {}  # imported: the file's rows are in the register now
+    done: dict[str, list[object]] = {"rows": []} if written else {}  # imported: the file's rows are in the register now
     ImportJob.objects.filter(pk=job.pk).update(
         **done,
         status=Status.FAILED if error else Status.DONE,
@@ -320,8 +324,20 @@ def _process(job: ImportJob, spec: ImportSpec, report: Callable[..., None]) -> l
             report(done)
     if not any(result.outcome == "error" for result in results):
         report(len(results), hold_seconds=WRITE_HOLD_SECONDS)
-        (_write_programmes if spec.kind == Kind.PROGRAMMES else _write_providers)(creates, updates)
+        _write(spec, creates, updates)
     return results
+
+
+def _write(spec: ImportSpec, creates: list[object], updates: list[object]) -> None:
+    if spec.kind == Kind.PROGRAMMES:
+        _write_programmes(_all_of(Programme, creates), _all_of(Programme, updates))
+    else:
+        _write_providers(_all_of(Provider, creates), _all_of(Provider, updates))
+
+
+def _all_of(model: type[M], instances: list[object]) -> list[M]:
+    """The rows' instances as the model they are (a spec's form makes only that model's)."""
+    return [instance for instance in instances if isinstance(instance, model)]
 
 
 def _existing(job: ImportJob, spec: ImportSpec, keys: list[str]) -> dict[str, object]:
@@ -369,6 +385,8 @@ def _renamed(errors: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def _write_programmes(creates: list[Programme], updates: list[Programme]) -> None:
+    if creates:
+        lock_all_slugs()  # the slugs are chosen below: no create may choose one meanwhile
     for programme, slug in zip(creates, _free_slugs([programme.title for programme in creates]), strict=True):
         programme.slug, programme.status = slug, ProgrammeStatus.DRAFT
     created = Programme.objects.bulk_create(creates, batch_size=BATCH)
@@ -383,7 +401,7 @@ def _write_programmes(creates: list[Programme], updates: list[Programme]) -> Non
 
 def _free_slugs(titles: list[str]) -> list[str]:
     """A unique slug per title, as ``programme_create`` makes them (base, base-2, …), in two queries."""
-    bases = [slugify(title)[:200] or "programme" for title in titles]
+    bases = [slug_base(title) for title in titles]
     taken = set(Programme.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
     repeated = {base for base, count in Counter(bases).items() if count > 1}
     numbered = sorted({base for base in bases if base in taken} | repeated)

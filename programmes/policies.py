@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypeGuard
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from programmes.models import Programme
+from programmes.models import ImportJob, Programme
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.roles import Role, Visitor, has_role
 
@@ -114,15 +114,15 @@ def may_create_programme_for(user: Visitor, provider: Provider) -> bool:
     return is_editor(user) and provider.editors.filter(pk=user.pk).exists()
 
 
-def may_import_programmes_for(user, provider) -> bool:
+def may_import_programmes_for(user: Visitor, provider: Provider) -> bool:
     """A bulk import of programmes: the provider's own editors, or any convenor."""
     return has_role(user, Role.CONVENOR) or may_create_programme_for(user, provider)
 
 
-def may_import_providers(user) -> bool:
+def may_import_providers(user: Visitor) -> bool:
     return has_role(user, Role.CONVENOR)
 
 
-def may_see_import(user, job) -> bool:
+def may_see_import(user: Visitor, job: ImportJob) -> bool:
     """An import's rows and results are its uploader's alone (another's is "not found")."""
     return user.is_authenticated and job.requested_by_id == user.pk

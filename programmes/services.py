@@ -6,13 +6,15 @@ the directory never shows a programme under words it no longer has.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -29,7 +31,7 @@ from reviews.models import NotificationKind
 from reviews.state_machine import programme_step
 
 # The programme fields an editor types; everything else (status, stamps, search) is ours.
-EDITABLE_FIELDS = (
+EDITABLE_FIELDS: tuple[str, ...] = (
     "title",
     "summary",
     "focus_level",
@@ -73,7 +75,9 @@ def programme_length_errors(*, contact_hours: int | None, duration_weeks: int | 
 IN_PERSON_MODES = frozenset({DeliveryMode.FACE_TO_FACE, DeliveryMode.BLENDED})
 
 
-def local_authority_errors(*, delivery_mode: str | None, regions, codes) -> dict[str, list[str]]:
+def local_authority_errors(
+    *, delivery_mode: str | None, regions: Iterable[str] | None, codes: Iterable[str] | None
+) -> dict[str, list[str]]:
     """Field errors for local authorities that do not fit the programme.
 
     The editor ticks regions and local authorities separately (regions stay the programme's reach,
@@ -120,11 +124,11 @@ def _check_length(fields: dict[str, Any]) -> None:
         raise ValidationFailed(errors)
 
 
-def _check_fields(fields: dict, programme: Programme | None = None) -> None:
+def _check_fields(fields: dict[str, Any], programme: Programme | None = None) -> None:
     """The rules that span fields, for writes from any caller (form, import, API)."""
     _check_length(fields)
 
-    def current(name):
+    def current(name: str) -> Any:
         return fields[name] if name in fields else getattr(programme, name, None)
 
     errors = local_authority_errors(
@@ -134,8 +138,39 @@ def _check_fields(fields: dict, programme: Programme | None = None) -> None:
         raise ValidationFailed(errors)
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:200] or "programme"
+# Advisory-lock keys for choosing programme slugs (the first of pg_advisory_xact_lock's pair):
+# an import choosing many takes every slug exclusively; one create takes that shared, then its
+# slug's root alone. Slugs are chosen only under these locks, so the unique index never refuses one.
+LOCK_ALL_SLUGS = 42_000
+LOCK_NAMESPACE_SLUG = 42_001
+
+
+def slug_base(title: str) -> str:
+    """The slug a title gets when it is free; otherwise base-2, base-3, …"""
+    return slugify(title)[:200] or "programme"
+
+
+def _slug_root(base: str) -> str:
+    # "maths", "maths-2" and "maths-2-3" (titles "Maths", "Maths 2", …) can each end up at
+    # "maths-2-3", so they are one lock: the base without its trailing numbers.
+    return re.sub(r"(-[0-9]+)+$", "", base)
+
+
+def lock_slugs_like(base: str) -> None:
+    """Until the transaction ends, no one else chooses a slug that ``base`` could become: the next
+    create of the title waits, then sees this one's committed row and takes the next number."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [LOCK_ALL_SLUGS])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [LOCK_NAMESPACE_SLUG, _slug_root(base)])
+
+
+def lock_all_slugs() -> None:
+    """Until the transaction ends, no one else chooses a slug (an import choosing thousands at once)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [LOCK_ALL_SLUGS])
+
+
+def _free_slug(base: str) -> str:
     slug, number = base, 1
     while Programme.objects.filter(slug=slug).exists():
         number += 1
@@ -149,22 +184,12 @@ def programme_create(*, provider: Provider, by: User, data: dict[str, Any]) -> P
         raise NotPermitted("You do not edit this provider.")
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
     _check_fields(fields)
+    base = slug_base(fields["title"])
     with transaction.atomic():
-        programme = _created_with_a_free_slug(provider=provider, fields=fields)
+        lock_slugs_like(base)
+        programme = Programme.objects.create(provider=provider, slug=_free_slug(base), **fields)
         refresh_search_vectors(programme_ids=[programme.id])
     return programme
-
-
-def _created_with_a_free_slug(*, provider: Provider, fields: dict[str, Any], attempts: int = 5) -> Programme:
-    # Two programmes of the same title created at once both find the same free slug; the
-    # unique index refuses the second, which then takes the next one.
-    for _ in range(attempts - 1):
-        try:
-            with transaction.atomic():
-                return Programme.objects.create(provider=provider, slug=_unique_slug(fields["title"]), **fields)
-        except IntegrityError:
-            continue
-    return Programme.objects.create(provider=provider, slug=_unique_slug(fields["title"]), **fields)
 
 
 def programme_update(*, programme: Programme, by: User, data: dict[str, Any]) -> Programme:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from feedback.selectors import participant_ratings_for, participant_summary
 from programmes import compare, selectors
 from programmes.directory_version import current_version
-from programmes.facets import snapshots
+from programmes.facets import DirectorySnapshot, snapshots
 from programmes.models import Programme
 from programmes.querystrings import active_tags, query_without
 from programmes.standing import programme_standing
@@ -61,10 +61,20 @@ def _result_rows(rows: Iterable[selectors.ResultRow], compared: list[int]) -> li
     return prepared
 
 
+# The snapshot the ETag was computed from, kept on the request so the view shows that very one.
+SNAPSHOT_ATTRIBUTE = "directory_snapshot"
+
+
 def _directory_version(request: HttpRequest) -> int:
     """The version the directory will show: its snapshot's, brought up to date (kept for the view)."""
-    request.directory_snapshot = snapshots.current()
-    return request.directory_snapshot.seen.version
+    snapshot = snapshots.current()
+    setattr(request, SNAPSHOT_ATTRIBUTE, snapshot)
+    return snapshot.seen.version
+
+
+def _kept_snapshot(request: HttpRequest) -> DirectorySnapshot | None:
+    snapshot: DirectorySnapshot | None = getattr(request, SNAPSHOT_ATTRIBUTE, None)
+    return snapshot
 
 
 def _register_version(request: HttpRequest) -> int:
@@ -78,7 +88,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         page_number=request.GET.get("page"),
         per_page=_per_page(request),
         fetch=selectors.result_rows,
-        snapshot=getattr(request, "directory_snapshot", None),
+        snapshot=_kept_snapshot(request),
     )
     context = {
         "directory": directory,

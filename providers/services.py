@@ -14,7 +14,7 @@ from qaportal.errors import NotPermitted
 from qaportal.roles import Role, has_role
 from reviews import audit
 
-PROFILE_FIELDS = (
+PROFILE_FIELDS: tuple[str, ...] = (
     "name",
     "provider_type",
     "regions",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -10,6 +12,17 @@ from django.core.validators import MaxLengthValidator, ProhibitNullCharactersVal
 from django.forms.renderers import TemplatesSetting
 
 from qaportal.text import PlainTextValidator, field_noun
+
+
+def choice_pairs(field: forms.Field) -> Iterable[tuple[Any, Any]]:
+    """A choice field's choices as Django normalised them when they were set: (value, label), or
+    (group label, [(value, label), …]) for a group."""
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{type(field).__name__} has no choices")
+    # The stubs type the getter as anything that may be assigned (a Choices class, a mapping, a
+    # callable); the setter has already normalised those into pairs.
+    pairs: Iterable[tuple[Any, Any]] = field.choices  # type: ignore[assignment]
+    return pairs
 
 
 class GovukFormRenderer(TemplatesSetting):

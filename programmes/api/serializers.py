@@ -95,7 +95,8 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(LocalAuthoritySerializer(many=True))
     def get_local_authorities(self, programme: Programme) -> list:
-        return LocalAuthoritySerializer(local_authorities.named(programme.local_authorities), many=True).data
+        # many=True makes a ListSerializer, whose data is a ReturnList; the stubs type it as one serializer's.
+        return LocalAuthoritySerializer(local_authorities.named(programme.local_authorities), many=True).data  # type: ignore[return-value]
 
     def get_web_url(self, programme: Programme) -> str:
         return programme.get_absolute_url()

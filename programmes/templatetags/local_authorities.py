@@ -6,6 +6,7 @@ from django import template
 from django.forms import BoundField
 
 from programmes import local_authorities
+from qaportal.forms import choice_pairs
 
 register = template.Library()
 
@@ -22,7 +23,7 @@ def option_groups(field: BoundField) -> list[OptionGroup]:
     """The field's checkboxes (bound widgets, in order) split into its choice groups."""
     options = iter(field.subwidgets)
     groups = []
-    for label, choices in field.field.choices:
+    for label, choices in choice_pairs(field.field):
         members = [next(options) for _ in choices]
         groups.append(OptionGroup(str(label), members, sum(1 for option in members if option.data["selected"])))
     return groups
