@@ -2,13 +2,14 @@
 
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.utils.text import capfirst
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from programmes.vocabulary import ElementKey
-from qaportal.text import PlainTextValidator
+from qaportal.text import PlainTextValidator, schema_pattern
 
 
 class ChoiceSetField(serializers.ListField):
@@ -91,3 +92,16 @@ class PlainCharField(serializers.CharField):
         noun = self.label or capfirst((self.field_name or "this field").replace("_", " "))
         PlainTextValidator(noun, multiline=self.multiline)(value)
         super().run_validators(value)
+
+
+class PlainCharFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema of a ``PlainCharField`` states its rule as a ``pattern`` (no control characters;
+    not blank unless blank is allowed), so text valid by the schema is text the register accepts."""
+
+    target_class = PlainCharField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if not self.target.read_only:
+            schema["pattern"] = schema_pattern(multiline=self.target.multiline, not_blank=not self.target.allow_blank)
+        return schema
