@@ -88,6 +88,12 @@ class PlainCharField(serializers.CharField):
         if not self.allow_blank:
             self.validators.append(NOT_BLANK)
 
+    def to_internal_value(self, data):
+        # DRF would read 12 or true as the text "12" or "True"; the schema says a string, and so do we.
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
     def run_validators(self, value):
         noun = self.label or capfirst((self.field_name or "this field").replace("_", " "))
         PlainTextValidator(noun, multiline=self.multiline)(value)

@@ -116,6 +116,9 @@ class ExportListView(RegisterListView):
             raise exceptions.PermissionDenied()
         typed = ExportStartSerializer(data=request.data)
         typed.is_valid(raise_exception=True)
+        # Checked before the idempotency key is looked up: a repeat with bad filters is refused, not
+        # answered with the job the key first made.
+        services.valid_export_filters(typed.validated_data["filters"])
         job = create_once(
             token=idempotency_key(request),
             by=request.user,

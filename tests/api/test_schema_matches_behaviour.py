@@ -236,3 +236,24 @@ def test_the_idempotency_key_must_be_a_uuid_as_documented(openapi, as_user, sett
 
 def test_writes_document_the_request_size_refusal(openapi):
     assert "413" in operation(openapi, "/api/v1/exports/", "post")["responses"]
+
+
+def test_text_fields_take_text_only_as_the_schema_says(as_user):
+    reviewer = as_user(make_user(role=Role.REVIEWER))
+    body = {"current_role": "Deputy head", "experience": "Ran CPD.", "phases": ["primary"], "focus_levels": ["teacher"]}
+
+    response = reviewer.post("/api/v1/pool/applications/", {**body, "organisations": 0}, format="json")
+
+    assert response.status_code == 400 and response.json()["errors"] == {"organisations": ["Not a valid string."]}
+
+
+def test_an_export_repeated_with_its_key_and_bad_filters_is_refused_not_answered_with_the_first_job(as_user):
+    convenor = as_user(make_user(role=Role.CONVENOR))
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    assert convenor.post("/api/v1/exports/", {"format": "csv"}, format="json", headers=key).status_code == 202
+
+    again = convenor.post(
+        "/api/v1/exports/", {"format": "csv", "filters": {"reviewed_to": ["AAA"]}}, format="json", headers=key
+    )
+
+    assert again.status_code == 400 and list(again.json()["errors"]) == ["reviewed_to"]
