@@ -92,7 +92,9 @@ class ExportFiltersField(serializers.DictField):
     (the framework, a date) takes a list of one."""
 
     def __init__(self, **kwargs):
-        super().__init__(child=serializers.ListField(child=TextOnlyField(max_length=100)), **kwargs)
+        # An empty value is no value, as in the summaries' query string (and as documented).
+        child = serializers.ListField(child=TextOnlyField(max_length=100, allow_blank=True))
+        super().__init__(child=child, **kwargs)
 
     def to_internal_value(self, data):
         filters = super().to_internal_value(data)
