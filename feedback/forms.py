@@ -6,12 +6,13 @@ from django import forms
 
 from feedback.models import Questionnaire
 from feedback.services import QUESTIONNAIRE_SETTINGS
+from qaportal.forms import PlainCharField
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 
 
 class RoundForm(forms.Form):
-    cohort_label = forms.CharField(
+    cohort_label = PlainCharField(
         label="Name of the cohort", max_length=200, help_text="For example, ‘Spring 2026, Leeds’.",
         error_messages={"required": "Enter a name for the cohort, such as ‘Spring 2026, Leeds’"},
     )  # fmt: skip
@@ -48,7 +49,7 @@ class ResponseForm(forms.Form):
                 label=question.text, choices=choices, coerce=int, widget=forms.RadioSelect,
                 error_messages={"required": f"Choose an answer for ‘{question.text}’"},
             )  # fmt: skip
-        self.fields["comment"] = forms.CharField(
+        self.fields["comment"] = PlainCharField(
             label="Anything else you would like to say? (optional)", required=False, max_length=2000,
             widget=forms.Textarea(attrs={"rows": 5}),
             help_text="A convenor reads every comment before it is published on the programme's page. Do not "
@@ -61,7 +62,7 @@ class ResponseForm(forms.Form):
 
 
 class QuestionnaireForm(forms.ModelForm):
-    questions = forms.CharField(
+    questions = PlainCharField(
         label="Questions", widget=forms.Textarea(attrs={"rows": 8}),
         help_text="One question a line, as a short code, a colon, then the question: "
                   "‘would-recommend: I would recommend this programme to a colleague’.",

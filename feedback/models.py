@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from programmes.models import Programme
+from qaportal.fields import PlainCharField, PlainTextField
 
 
 class Questionnaire(models.Model):
@@ -21,13 +22,13 @@ class Questionnaire(models.Model):
     database trigger)."""
 
     version = models.PositiveIntegerField(unique=True)
-    name = models.CharField(max_length=200, default="Participant questionnaire")
-    introduction = models.TextField(blank=True, help_text="Shown to participants above the questions.")
+    name = PlainCharField(max_length=200, default="Participant questionnaire")
+    introduction = PlainTextField(blank=True, help_text="Shown to participants above the questions.")
     scale_max = models.PositiveSmallIntegerField(
         choices=[(4, "1 to 4"), (5, "1 to 5")], default=4, help_text="Every question is answered from 1 to this."
     )
-    scale_low_label = models.CharField(max_length=60, default="Strongly disagree")
-    scale_high_label = models.CharField(max_length=60, default="Strongly agree")
+    scale_low_label = PlainCharField(max_length=60, default="Strongly disagree")
+    scale_high_label = PlainCharField(max_length=60, default="Strongly agree")
     prior_weight = models.FloatField(default=10, help_text="m in (n × mean + m × register mean) ÷ (n + m).")
     min_responses = models.PositiveSmallIntegerField(default=5, help_text="No score is shown below this.")
     # What makes a round look unusual to convenors.
@@ -61,7 +62,7 @@ class Question(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField()
     code = models.SlugField(max_length=40, help_text="A short stable name, used in exports and the API.")
-    text = models.CharField(max_length=300)
+    text = PlainCharField(max_length=300)
 
     class Meta:
         ordering = ["questionnaire", "position"]
@@ -79,7 +80,7 @@ class FeedbackRound(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="feedback_rounds")
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="rounds")
-    cohort_label = models.CharField(max_length=200)
+    cohort_label = PlainCharField(max_length=200)
     cohort_size = models.PositiveIntegerField()
     closes_on = models.DateField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -125,7 +126,7 @@ class ParticipantResponse(models.Model):
     # The mean answer as a share of the scale (0 = every answer lowest, 1 = highest), so that
     # responses to versions with different scales can be averaged together.
     score = models.FloatField()
-    comment = models.TextField(blank=True, max_length=2000)
+    comment = PlainTextField(blank=True, max_length=2000)
     comment_status = models.CharField(max_length=16, choices=CommentStatus.choices, default=CommentStatus.NONE)
     comment_moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -15,7 +15,7 @@ class SignUpForm(forms.Form):
         error_messages={"required": "Enter your e-mail address",
                         "invalid": "Enter an e-mail address in the right format, like name@school.org.uk"},
     )  # fmt: skip
-    school_name = forms.CharField(label="School or trust (optional)", max_length=200, required=False)
+    school_name = PlainCharField(label="School or trust (optional)", max_length=200, required=False)
     password = forms.CharField(
         label="Password", widget=forms.PasswordInput(render_value=True), strip=False,
         help_text="At least 8 characters, not a common password.",
@@ -35,12 +35,12 @@ class SignUpForm(forms.Form):
 
 
 class ShortlistForm(forms.Form):
-    name = forms.CharField(label="Name of the shortlist", max_length=120,
+    name = PlainCharField(label="Name of the shortlist", max_length=120,
                            error_messages={"required": "Enter a name for the shortlist"})  # fmt: skip
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="Your note (private)", required=False, max_length=2000,
+    note = PlainCharField(label="Your note (private)", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"max_length": "Your note must be 2,000 characters or fewer"})  # fmt: skip
 
@@ -51,7 +51,7 @@ class AlertsForm(forms.Form):
 
 
 class SavedSearchForm(forms.Form):
-    name = forms.CharField(label="Name of the search", max_length=120, required=False)
+    name = PlainCharField(label="Name of the search", max_length=120, required=False)
     url = forms.CharField(
         label="Address of a directory search", max_length=2000,
         help_text="Copy it from your browser's address bar on the programme directory.",

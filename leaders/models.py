@@ -7,6 +7,7 @@ from django.db import models
 from programmes.models import Programme
 from providers.models import Provider
 from providers.vocabulary import Phase
+from qaportal.fields import PlainCharField, PlainTextField
 
 
 class AlertFrequency(models.TextChoices):
@@ -19,7 +20,7 @@ class LeaderAccount(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="leader_account"
     )
-    school_name = models.CharField(max_length=200, blank=True)
+    school_name = PlainCharField(max_length=200, blank=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
     alert_frequency = models.CharField(max_length=16, choices=AlertFrequency.choices, default=AlertFrequency.WEEKLY)
     last_digest_at = models.DateTimeField(null=True, blank=True)
@@ -31,7 +32,7 @@ class LeaderAccount(models.Model):
 
 class Shortlist(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shortlists")
-    name = models.CharField(max_length=120)
+    name = PlainCharField(max_length=120)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -46,7 +47,7 @@ class Shortlist(models.Model):
 class ShortlistEntry(models.Model):
     shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="entries")
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
-    note = models.TextField(blank=True, max_length=2000, help_text="Private: only you see it.")
+    note = PlainTextField(blank=True, max_length=2000, help_text="Private: only you see it.")
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -67,7 +68,7 @@ class SavedSearch(models.Model):
     """A directory search kept by a leader: its query string, as the directory URL had it."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
-    name = models.CharField(max_length=120)
+    name = PlainCharField(max_length=120)
     query = models.CharField(max_length=2000, help_text="The directory's query string, without the page.")
     created_at = models.DateTimeField(auto_now_add=True)
     # Programmes published up to this moment have been matched against the search already.

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -33,6 +34,7 @@ from programmes.vocabulary import ProgrammeStatus
 from providers.vocabulary import Phase
 from qaportal import outbox
 from qaportal.errors import NotPermitted, ValidationFailed
+from qaportal.text import PlainTextValidator
 
 VERIFY_SALT = "leaders.verify-email"
 VERIFY_DAYS = 3
@@ -90,8 +92,17 @@ def _guard(by: User, shortlist: Shortlist | None = None) -> None:
         raise NotPermitted("Shortlists belong to the school leader who made them.")
 
 
+def _refuse_control_characters(field: str, label: str, value: str, *, multiline: bool = False) -> None:
+    """The text rule (qaportal.text) for what the leaders' pages send without a form."""
+    try:
+        PlainTextValidator(label, multiline=multiline)(value)
+    except DjangoValidationError as error:
+        raise ValidationFailed({field: error.messages}) from error
+
+
 def shortlist_create(*, by: User, name: str) -> Shortlist:
     _guard(by)
+    _refuse_control_characters("name", "The shortlist's name", name)
     name = name.strip()
     if not name:
         raise ValidationFailed({"name": ["Enter a name for the shortlist, such as ‘Maths leads 2026’"]})
@@ -109,6 +120,7 @@ def shortlist_add(*, by: User, shortlist: Shortlist, programme: Programme, note:
     _guard(by, shortlist)
     if programme.status != ProgrammeStatus.PUBLISHED:
         raise ValidationFailed({"programme": ["Only programmes on the register can be shortlisted"]})
+    _refuse_control_characters("note", "Your note", note, multiline=True)
     if len(note) > 2000:
         raise ValidationFailed({"note": ["Your note must be 2,000 characters or fewer"]})
     if shortlist.entries.count() >= MAX_ENTRIES and not shortlist.entries.filter(programme=programme).exists():
@@ -125,6 +137,7 @@ def shortlist_add(*, by: User, shortlist: Shortlist, programme: Programme, note:
 
 def shortlist_note_update(*, by: User, entry: ShortlistEntry, note: str) -> ShortlistEntry:
     _guard(by, entry.shortlist)
+    _refuse_control_characters("note", "Your note", note, multiline=True)
     if len(note) > 2000:
         raise ValidationFailed({"note": ["Your note must be 2,000 characters or fewer"]})
     entry.note = note.strip()
@@ -164,6 +177,7 @@ def directory_query(address: str) -> str:
 
 def saved_search_create(*, by: User, name: str, query: str) -> SavedSearch:
     _guard(by)
+    _refuse_control_characters("name", "The search's name", name)
     name = name.strip() or "My search"
     if SavedSearch.objects.filter(owner=by).count() >= MAX_SAVED_SEARCHES:
         raise ValidationFailed({"name": [f"You can keep up to {MAX_SAVED_SEARCHES} searches; delete one first"]})

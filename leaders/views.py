@@ -93,8 +93,15 @@ def search_save(request: SignedInRequest) -> HttpResponse:
     """Save a search: from the directory's button (its query) or a pasted directory address."""
     if "query" in request.POST:
         query = services.directory_query(request.POST["query"])
-        search = services.saved_search_create(by=request.user, name=request.POST.get("name", ""), query=query)
-        messages.success(request, f"Search saved as ‘{search.name}’. We will tell you about new programmes it finds.")
+        try:
+            search = services.saved_search_create(by=request.user, name=request.POST.get("name", ""), query=query)
+        except DomainError as error:
+            # Too many saved already, or a name the text rule refuses: said on the page it came from.
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, f"Search saved as ‘{search.name}’. We will tell you about new programmes it finds."
+            )
         return redirect(_safe_next(request, reverse("leaders:account")))
     form = SavedSearchForm(request.POST)
     if form.is_valid():

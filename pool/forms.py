@@ -7,6 +7,7 @@ from django import forms
 from pool.models import ReviewerStatus
 from programmes.vocabulary import FocusLevel
 from providers.vocabulary import Phase, Region
+from qaportal.forms import PlainCharField
 
 
 def _choices(label: str, choices, *, required: bool, help_text: str = "", required_message: str = ""):
@@ -21,7 +22,7 @@ def _choices(label: str, choices, *, required: bool, help_text: str = "", requir
 
 
 class ApplicationForm(forms.Form):
-    current_role = forms.CharField(
+    current_role = PlainCharField(
         label="Your current role",
         max_length=200,
         help_text="For example, “Deputy headteacher” or “Director of a teaching school hub”.",
@@ -40,7 +41,7 @@ class ApplicationForm(forms.Form):
         required_message="Select the school phases you know.",
     )
     regions = _choices("Which regions do you know? (optional)", Region.choices, required=False)
-    organisations = forms.CharField(
+    organisations = PlainCharField(
         label="Organisations you work for or have worked for in the last three years",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -49,7 +50,7 @@ class ApplicationForm(forms.Form):
             "“Northgate Learning Trust; left 31/7/2024”. You will not review their programmes."
         ),
     )
-    experience = forms.CharField(
+    experience = PlainCharField(
         label="Your experience of leading or evaluating professional development",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
@@ -58,7 +59,7 @@ class ApplicationForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
+    reason = PlainCharField(
         label="Reason for declining",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The applicant reads this.",
@@ -93,7 +94,7 @@ class ProfileForm(forms.Form):
     phases = _choices(
         "Phases they know", Phase.choices, required=True, required_message="Select the school phases they know."
     )
-    expertise_tags = forms.CharField(
+    expertise_tags = PlainCharField(
         label="Expertise tags (optional)",
         required=False,
         max_length=600,
@@ -105,7 +106,7 @@ class ProfileForm(forms.Form):
 
 
 class ExerciseForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Give the exercise a title."})
+    title = PlainCharField(label="Title", max_length=200, error_messages={"required": "Give the exercise a title."})
     programme = forms.CharField(
         label="Sample programme's slug",
         max_length=220,

@@ -14,7 +14,7 @@ from django.db.models import Q
 from programmes.models import Programme
 from programmes.vocabulary import FocusLevel
 from providers.vocabulary import Phase, Region
-from qaportal.fields import ChoiceSetField
+from qaportal.fields import ChoiceSetField, PlainCharField, PlainTextField
 from reviews.models import Criterion, Framework
 
 
@@ -44,16 +44,16 @@ class Expertise(models.Model):
 
 class ReviewerApplication(Expertise):
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pool_applications")
-    current_role = models.CharField(max_length=200)
-    experience = models.TextField(help_text="Their experience of leading or evaluating professional development.")
+    current_role = PlainCharField(max_length=200)
+    experience = PlainTextField(help_text="Their experience of leading or evaluating professional development.")
     # One organisation a line, as typed; accepted applications turn them into affiliations.
-    organisations = models.TextField(blank=True)
+    organisations = PlainTextField(blank=True)
     status = models.CharField(max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.TextField(blank=True)
+    decline_reason = PlainTextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -116,7 +116,7 @@ class PoolEvent(models.Model):
 class CalibrationExercise(models.Model):
     """A sample programme with its portfolio and the scores and rationales a panel agreed."""
 
-    title = models.CharField(max_length=200)
+    title = PlainCharField(max_length=200)
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
     is_open = models.BooleanField(default=False, help_text="Reviewers in training can take it.")
@@ -134,7 +134,7 @@ class ReferenceScore(models.Model):
     exercise = models.ForeignKey(CalibrationExercise, on_delete=models.CASCADE, related_name="references")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
-    rationale = models.TextField()
+    rationale = PlainTextField()
 
     class Meta:
         ordering = ["criterion__element__position", "criterion__position"]
@@ -157,7 +157,7 @@ class CalibrationAttempt(models.Model):
     exercise = models.ForeignKey(CalibrationExercise, on_delete=models.PROTECT, related_name="attempts")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calibrations")
     state = models.CharField(max_length=16, choices=AttemptState.choices, default=AttemptState.DRAFT)
-    overall_comment = models.TextField(blank=True)
+    overall_comment = PlainTextField(blank=True)
     # Agreement with the reference, and the threshold it was judged against, as they were at submission.
     alpha = models.FloatField(null=True, blank=True)
     pass_alpha = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
@@ -182,7 +182,7 @@ class CalibrationScore(models.Model):
     score = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
-    rationale = models.TextField(blank=True)
+    rationale = PlainTextField(blank=True)
 
     class Meta:
         constraints = [

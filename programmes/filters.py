@@ -6,6 +6,7 @@ counts every facet in a few milliseconds. A test checks the two agree on random 
 Invalid values never raise: the form reports them and the filter is left out.
 """
 
+import re
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -150,30 +151,51 @@ class CheckFilter(ConditionFilter):
         return self.mask_of(snapshot)
 
 
+MOST_COST = Decimal("999999.99")  # the largest cost a programme can have (Programme.cost_per_participant)
+
+
 class CostFilter(ConditionFilter):
-    """A cost bound in pounds (pence in the snapshot, so that comparisons are exact)."""
+    """A cost bound in pounds, from 0 to the largest cost a programme can have. A bound between two
+    pence is rounded inward to the pence (costs are whole pence), the same for the database and the
+    snapshot (held in pence, so that comparisons are exact)."""
 
     field_class = forms.DecimalField
 
     def __init__(self, *args, **kwargs):
-        kwargs.update(min_value=Decimal("0"), max_digits=8, decimal_places=2, required=False)
+        kwargs.update(min_value=Decimal("0"), max_value=MOST_COST, required=False)
         super().__init__(*args, **kwargs)
 
+    def pence(self, value: Decimal) -> int:
+        return int((value * 100).to_integral_value(ROUND_CEILING if self.lookup_expr == "gte" else ROUND_FLOOR))
+
     def condition(self, value) -> Q:
-        return Q(**{f"cost_per_participant__{self.lookup_expr}": value})
+        return Q(**{f"cost_per_participant__{self.lookup_expr}": Decimal(self.pence(value)) / 100})
 
     def mask(self, value, snapshot) -> np.ndarray:
-        pence = value * 100
         cost = snapshot.columns["cost_pence"]
-        if self.lookup_expr == "gte":
-            return cost >= int(pence.to_integral_value(ROUND_CEILING))
-        return cost <= int(pence.to_integral_value(ROUND_FLOOR))
+        return cost >= self.pence(value) if self.lookup_expr == "gte" else cost <= self.pence(value)
+
+
+BAND_RANK = re.compile(r"[1-9][0-9]{0,3}")
+
+
+class BandRankField(django_filters.fields.ChoiceField):
+    """A band rank, 1 for the best; its choices are the live framework's bands. A rank past the
+    worst band stands for the worst band: "at least band 7" of four bands is every rated programme,
+    so a link or a client written for a framework with more bands still asks a sensible question."""
+
+    def clean(self, value):
+        ranks = [int(rank) for rank, _ in self.choices if str(rank).isdigit()]
+        if isinstance(value, str) and BAND_RANK.fullmatch(value) and ranks and int(value) > max(ranks):
+            value = str(max(ranks))
+        return super().clean(value)
 
 
 class MinimumBandFilter(ConditionFilter, django_filters.ChoiceFilter):
     """Rated in this band or a better one (band rank 1 is best); choices are the live framework's bands."""
 
     facet_kind = "band"
+    field_class = BandRankField
 
     def condition(self, value) -> Q:
         return Q(rating__band_rank__lte=int(value))
@@ -193,6 +215,7 @@ class ElementMinimumFilter(ConditionFilter, django_filters.ChoiceFilter):
     """With ``element``: that element's mean is at least the chosen band's threshold ("governance at
     least Secure"). Band thresholds come from the live framework, so the words mean one thing."""
 
+    field_class = BandRankField
     parent: "ProgrammeFilter"  # set by the FilterSet that binds this filter
 
     def threshold(self, value) -> float:

@@ -12,12 +12,36 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 
 _CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-_NON_CHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
+_BASIC_NON_CHARACTERS = "\ufdd0-\ufdef\ufffe\uffff"
+_NON_CHARACTERS = _BASIC_NON_CHARACTERS + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)
 )
 _SURROGATES = "\ud800-\udfff"
 MULTI_LINE_FORBIDDEN = re.compile(f"[{_CONTROL}{_NON_CHARACTERS}{_SURROGATES}]")
 SINGLE_LINE_FORBIDDEN = re.compile(f"[\t\n\r{_CONTROL}{_NON_CHARACTERS}{_SURROGATES}]")
+
+
+def _escaped(characters: str) -> str:
+    """A character class's contents as ``\\uXXXX`` escapes, which ECMA-262 (the OpenAPI schema's
+    dialect) and Python's ``re`` read alike."""
+    return "".join(character if character == "-" else f"\\u{ord(character):04X}" for character in characters)
+
+
+def schema_pattern(*, multiline: bool, not_blank: bool) -> str:
+    """The text rule as a whole-string regex for the OpenAPI schema, so that a client (or a fuzzer)
+    reads from the schema which text is accepted: no control character or non-character, and with
+    ``not_blank`` at least one that is not a space.
+
+    It names the basic plane's characters only. Lone surrogates are no UTF-8 text's and do not
+    compile in a Unicode regex; the 32 non-characters beyond the basic plane (U+1FFFE…U+10FFFF) are
+    left to the validator, because the schema tools' regex engines refuse a class that names them
+    (schemathesis cannot generate from it)."""
+    forbidden = _escaped(_CONTROL + _BASIC_NON_CHARACTERS)
+    if not multiline:
+        forbidden = "\\t\\n\\r" + forbidden
+    if not not_blank:
+        return f"^[^{forbidden}]*$"
+    return f"^[^{forbidden}]*[^\\s{forbidden}][^{forbidden}]*$"
 
 
 def first_forbidden_character(value: str, *, multiline: bool) -> str | None:

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework import exceptions
 
+from qaportal.api.exceptions import CredentialsRefused
 from qaportal.roles import Role, has_role
 from qaportal.security_log import Event, security_event
 
@@ -143,7 +144,7 @@ def second_factor_refusal(request, user, *, code: str) -> None:
     device = verified_device(user, code)
     if device is None:
         security_event(Event.TWO_FACTOR_FAILED, request=request, user=user, step="api-token")
-        raise exceptions.ValidationError(
+        raise CredentialsRefused(
             {"otp": ["Enter the 6-digit code your authenticator app shows now, or a recovery code."]}
         )
     security_event(Event.TWO_FACTOR_VERIFIED, request=request, user=user, device=type(device).__name__)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from qaportal import outbox
 from summaries.exports.tables import summary_table_list
-from summaries.filters import summary_filterset
+from summaries.filters import SummaryFilterSet, summary_filterset
 from summaries.models import ExportFormat, ExportJob, ExportStatus
 from summaries.selectors import cached_summary_tables
 
@@ -39,14 +39,20 @@ class ExportNotAvailable(SummariesError):
     """Not ready yet, failed, or expired (its file is gone)."""
 
 
+def valid_export_filters(filters: dict[str, list[str]]) -> SummaryFilterSet:
+    """The filters of an export, or InvalidFilters saying which are wrong."""
+    filterset = summary_filterset(filters)
+    if not filterset.is_valid():
+        raise InvalidFilters(filterset.errors)
+    return filterset
+
+
 def export_start(*, requested_by: User, export_format: str, filters: dict[str, list[str]]) -> ExportJob:
     """Record an export job (the durable promise) and queue its task once the row is committed; with
     the broker down the job waits for ``exports_sweep``."""
     if export_format not in ExportFormat.values:
         raise SummariesError(f"Choose CSV, XLSX or PDF, not {export_format!r}")
-    filterset = summary_filterset(filters)
-    if not filterset.is_valid():
-        raise InvalidFilters(filterset.errors)
+    filterset = valid_export_filters(filters)
     job = ExportJob.objects.create(requested_by=requested_by, format=export_format, filters=filterset.normalised())
     from summaries.tasks import build_export
 

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from feedback.models import FeedbackRound, ParticipantResponse, Question, Questionnaire
 from feedback.services import formatted_code
 from programmes.models import Programme
+from qaportal.api.fields import PlainCharField
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -73,7 +74,7 @@ class ParticipantRatingField(serializers.Field):
 
 
 class RoundInputSerializer(serializers.Serializer):
-    cohort_label = serializers.CharField(max_length=200)
+    cohort_label = PlainCharField(max_length=200)
     cohort_size = serializers.IntegerField()
     closes_on = serializers.DateField()
 

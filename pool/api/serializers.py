@@ -3,6 +3,7 @@ from rest_framework import serializers
 from pool.models import ReviewerApplication
 from programmes.vocabulary import FocusLevel
 from providers.vocabulary import Phase, Region
+from qaportal.api.fields import PlainCharField
 
 
 class ChoiceSetOut(serializers.ListField):
@@ -15,12 +16,18 @@ class ChoiceSetOut(serializers.ListField):
 
 
 class ApplicationInputSerializer(serializers.Serializer):
-    current_role = serializers.CharField(max_length=200)
-    experience = serializers.CharField(max_length=5000)
-    phases = serializers.ListField(child=serializers.ChoiceField(choices=Phase.choices), allow_empty=False)
-    focus_levels = serializers.ListField(child=serializers.ChoiceField(choices=FocusLevel.choices), allow_empty=False)
+    current_role = PlainCharField(max_length=200)
+    experience = PlainCharField(multiline=True, max_length=5000)
+    # min_length documents in the schema (minItems) what allow_empty=False refuses.
+    phases = serializers.ListField(
+        child=serializers.ChoiceField(choices=Phase.choices), allow_empty=False, min_length=1
+    )
+    focus_levels = serializers.ListField(
+        child=serializers.ChoiceField(choices=FocusLevel.choices), allow_empty=False, min_length=1
+    )
     regions = serializers.ListField(child=serializers.ChoiceField(choices=Region.choices), required=False, default=list)
-    organisations = serializers.CharField(
+    organisations = PlainCharField(
+        multiline=True,
         required=False,
         allow_blank=True,
         default="",
@@ -53,7 +60,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 
 class DeclineInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = PlainCharField(multiline=True, max_length=2000)
 
 
 class FigureSerializer(serializers.Serializer):
@@ -102,12 +109,12 @@ class SuggestionSerializer(serializers.Serializer):
 
 class AssignmentChoiceSerializer(serializers.Serializer):
     programme = serializers.SlugField()
-    reviewer = serializers.CharField(max_length=150)
+    reviewer = PlainCharField(max_length=150)
 
 
 class AssignmentsInputSerializer(serializers.Serializer):
-    # many=True hands max_length to the ListSerializer, which takes it; the stubs check the child's arguments.
-    assignments = AssignmentChoiceSerializer(many=True, allow_empty=False, max_length=2000)  # type: ignore[call-arg]
+    # A ListField rather than many=True: the schema then states the least and most pairs (minItems, maxItems).
+    assignments = serializers.ListField(child=AssignmentChoiceSerializer(), min_length=1, max_length=2000)
 
 
 class AssignmentOutcomeSerializer(serializers.Serializer):

@@ -24,6 +24,7 @@ from pool.models import ReviewerApplication, ReviewerProfile
 from programmes.models import Programme
 from qaportal.api.base import RegisterGenericView, RegisterListView
 from qaportal.api.permissions import IsConvenor
+from qaportal.api.schema import error_response
 from qaportal.errors import ValidationFailed
 
 
@@ -149,7 +150,14 @@ class QueueSuggestionsView(RegisterGenericView):
 
     @extend_schema(
         request=AssignmentsInputSerializer,
-        responses=AssignmentOutcomeSerializer(many=True),
+        responses={
+            200: AssignmentOutcomeSerializer(many=True),
+            400: error_response(
+                "400",
+                also="Also when a pair names a programme slug or a username that does not exist; the error "
+                "is on `assignments.<n>.programme` or `assignments.<n>.reviewer`.",
+            ),
+        },
         operation_id="pool_queue_assign",
     )
     def post(self, request):

@@ -17,6 +17,7 @@ from qaportal.api.directory import (
     requested_page,
 )
 from qaportal.api.fields import PlainCharField
+from qaportal.api.schema import error_response
 from reviews import policies as review_policies
 from reviews.state_machine import PROGRAMME_PUBLIC
 
@@ -43,7 +44,14 @@ class ProgrammeListView(RegisterGenericView):
     schema_filterset = ProgrammeFilter
 
     @extend_schema(
-        responses=DirectoryPageSerializer,
+        responses={
+            200: DirectoryPageSerializer,
+            400: error_response(
+                "400",
+                also="Also when `min_cost` is more than `max_cost` (the error is on `min_cost`), and when "
+                "`element_min` is sent without `element` (the error is on `element`).",
+            ),
+        },
         operation_id="programmes_list",
     )
     def get(self, request):

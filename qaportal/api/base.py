@@ -65,7 +65,8 @@ class RegisterGenericView(RegisterAPIView, generics.GenericAPIView):
 def idempotency_key(request) -> uuid.UUID | None:
     """The client's ``Idempotency-Key`` header (a UUID): a create sent twice with it makes one thing."""
     raw = request.headers.get("Idempotency-Key")
-    if not raw:
+    # Sent empty is not the same as not sent: it is a key in the wrong form.
+    if raw is None:
         return None
     try:
         key = uuid.UUID(raw)

@@ -17,6 +17,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from programmes.filters import BAND_RANK, MOST_COST, BandRankField
 from qaportal.api.pagination import RegisterPagination
 
 
@@ -103,7 +104,7 @@ def facets_data(facets: dict) -> dict:
 def filterset_parameters(filterset_class: type[FilterSet], *, paginated: bool = True) -> list[OpenApiParameter]:
     """The schema's query parameters, read from the FilterSet itself so the two never drift."""
     parameters = [
-        OpenApiParameter(name, schema_of(filter_), description=str(filter_.label or ""))
+        OpenApiParameter(name, schema_of(filter_), description=description_of(filter_))
         for name, filter_ in filterset_class.base_filters.items()
     ]
     return [*parameters, *(PAGE_PARAMETERS if paginated else [])]
@@ -120,11 +121,29 @@ PAGE_PARAMETERS = [
 BOOLEAN_VALUES = {"true", "false", "on", "1", "0"}
 
 
+def description_of(filter_) -> str:
+    label = str(filter_.label or "")
+    if isinstance(filter_, django_filters.ModelChoiceFilter):
+        return f"{label}: its id. An id that names none (of those the list offers) is answered with 404."
+    if filter_.field_class is BandRankField:
+        return (
+            f"{label}: a band rank, 1 for the best (the live framework's bands are in /api/v1/framework/). "
+            "A rank past its worst band stands for the worst band; empty for any."
+        )
+    if filter_.field_class is forms.DateField:
+        return f"{label}: a date, e.g. 2026-07-31 (31/7/2026 is read too); empty for none."
+    return label
+
+
 def schema_of(filter_) -> dict:
     """A filter's parameter schema. A single-valued filter sent empty is not applied (as on the web
     form), so its schema allows the empty string too."""
     if isinstance(filter_, django_filters.ModelChoiceFilter):
+        # An id; one that names nothing is answered by the view (see SummaryView).
         return {"type": "string", "pattern": "^[0-9]*$"}
+    if filter_.field_class is BandRankField:
+        # The live framework's bands change with it, so the schema gives the rule, not the list.
+        return {"type": "string", "pattern": f"^({BAND_RANK.pattern})?$"}
     choices = filter_.extra.get("choices") or []
     if callable(choices):
         # Choices read from the database (local authorities), which making the schema must not read.
@@ -133,13 +152,13 @@ def schema_of(filter_) -> dict:
     if isinstance(filter_, django_filters.MultipleChoiceFilter):
         return {"type": "array", "items": {"type": "string", "enum": choices}}
     if isinstance(filter_, django_filters.ChoiceFilter):
-        # Band choices come from the live framework when the FilterSet is made: ranks, 1 = best.
-        return {"type": "string", "enum": ["", *choices]} if choices else {"type": "string", "pattern": "^[0-9]*$"}
+        return {"type": "string", "enum": ["", *choices]}
     if is_boolean(filter_):
         return {"type": "boolean"}
     if filter_.field_class is forms.DateField:
-        return {"type": "string", "description": "A date, e.g. 2026-07-31 or 31/7/2026; empty for none."}
+        # ISO dates as documented; the day-first forms the web page takes are accepted too.
+        return {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "enum": [""]}]}
     if filter_.field_class is forms.DecimalField:
-        # A cost: at most 8 digits, 2 after the point, as the filter's field checks.
-        return {"type": "number", "minimum": 0, "maximum": 999999.99}
+        # A cost bound, from 0 to the largest cost a programme can have (see CostFilter).
+        return {"type": "number", "minimum": 0, "maximum": float(MOST_COST)}
     return {"type": "string", **({"maxLength": filter_.extra["max_length"]} if "max_length" in filter_.extra else {})}

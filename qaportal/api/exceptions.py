@@ -33,6 +33,15 @@ class Conflict(exceptions.APIException):
     default_code = "invalid_transition"
 
 
+class CredentialsRefused(exceptions.AuthenticationFailed):
+    """401 from the token exchange: the username and password (or the two-factor code) are not
+    right. Like a 400 it says which part, in ``errors``; unlike one, it is not the request's shape."""
+
+    def __init__(self, field_errors: dict[str, list[str]]):
+        self.field_errors = {field: [str(message) for message in messages] for field, messages in field_errors.items()}
+        super().__init__(first_message(self.field_errors) or None)
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's hook: turn any expected exception into a response in the one shape (None → 500)."""
     api_error = as_api_exception(exc)
@@ -105,7 +114,7 @@ def error_body(error: exceptions.APIException) -> dict[str, Any]:
         "status": error.status_code,
         "code": getattr(detail, "code", None) or error.default_code,
         "detail": str(detail),
-        "errors": {},
+        "errors": getattr(error, "field_errors", {}),
     }
 
 

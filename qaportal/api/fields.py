@@ -2,13 +2,14 @@
 
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.utils.text import capfirst
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from programmes.vocabulary import ElementKey
-from qaportal.text import PlainTextValidator
+from qaportal.text import PlainTextValidator, schema_pattern
 
 
 class ChoiceSetField(serializers.ListField):
@@ -87,7 +88,26 @@ class PlainCharField(serializers.CharField):
         if not self.allow_blank:
             self.validators.append(NOT_BLANK)
 
+    def to_internal_value(self, data):
+        # DRF would read 12 or true as the text "12" or "True"; the schema says a string, and so do we.
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
     def run_validators(self, value):
         noun = self.label or capfirst((self.field_name or "this field").replace("_", " "))
         PlainTextValidator(noun, multiline=self.multiline)(value)
         super().run_validators(value)
+
+
+class PlainCharFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema of a ``PlainCharField`` states its rule as a ``pattern`` (no control characters;
+    not blank unless blank is allowed), so text valid by the schema is text the register accepts."""
+
+    target_class = PlainCharField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if not self.target.read_only:
+            schema["pattern"] = schema_pattern(multiline=self.target.multiline, not_blank=not self.target.allow_blank)
+        return schema

@@ -2,7 +2,6 @@
 each comes in the one error shape (``qaportal.api.exceptions.ErrorSerializer``)."""
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from qaportal.api.exceptions import ErrorSerializer
@@ -23,7 +22,7 @@ ALWAYS = ("400", "401", "403", "404", "405", "429")
 WRITES = ("409", "413", "415")
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    OpenApiTypes.STR,
+    {"type": "string", "format": "uuid", "pattern": "^[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$"},
     location=OpenApiParameter.HEADER,
     required=False,
     description=(
@@ -33,8 +32,10 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-def error_response(code: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
+def error_response(code: str, *, also: str = "") -> OpenApiResponse:
+    """The error response for ``code``; ``also`` names what else, for this operation, answers with
+    it (a rule between fields the schema cannot state, say)."""
+    return OpenApiResponse(ErrorSerializer, description=" ".join(filter(None, [ERROR_DESCRIPTIONS[code], also])))
 
 
 class RegisterAutoSchema(AutoSchema):

@@ -2,13 +2,14 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from qaportal.api.base import RegisterAPIView
+from qaportal.api.exceptions import CredentialsRefused, ErrorSerializer
 from qaportal.api.fields import NOT_BLANK
 from qaportal.api.tokens import token_issue, tokens_revoke
 from qaportal.signin_guard import slowed_message
@@ -49,10 +50,20 @@ class CredentialsSerializer(AuthTokenSerializer):
 class TokenRequestSerializer(CredentialsSerializer):
     otp = serializers.CharField(
         required=False,
+        allow_blank=True,
         write_only=True,
         max_length=32,
         help_text="Convenors and staff: the code their authenticator app shows now, or a recovery code.",
     )
+
+
+def credentials_refusal(errors) -> CredentialsRefused | None:
+    """Well-formed credentials that match no account are a 401, not a 400: DRF's serializer reports
+    them as its one non-field error with the code ``authorization``."""
+    refused = errors.get("non_field_errors", [])
+    if set(errors) == {"non_field_errors"} and all(getattr(error, "code", "") == "authorization" for error in refused):
+        return CredentialsRefused({"non_field_errors": refused})
+    return None
 
 
 class TokenView(RegisterAPIView):
@@ -67,7 +78,19 @@ class TokenView(RegisterAPIView):
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
 
-    @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer, operation_id="auth_token_create")
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="A field is missing, blank or too long."),
+            401: OpenApiResponse(
+                ErrorSerializer,
+                description="The username and password do not match an account, or the two-factor code (`otp`) "
+                "of a convenor or staff member is missing or not right; `errors` says which.",
+            ),
+        },
+        operation_id="auth_token_create",
+    )
     def post(self, request):
         credentials = TokenRequestSerializer(data=request.data, context={"request": request})
         if not credentials.is_valid():
@@ -77,7 +100,8 @@ class TokenView(RegisterAPIView):
                 raise exceptions.PermissionDenied(LOCKED_OUT, code="locked_out")
             if getattr(request, "signin_wait_seconds", 0):
                 raise exceptions.Throttled(wait=request.signin_wait_seconds, detail=slowed_message(request))
-            raise exceptions.ValidationError(credentials.errors)
+            refusal = credentials_refusal(credentials.errors)
+            raise refusal or exceptions.ValidationError(credentials.errors)
         user = credentials.validated_data["user"]
         second_factor_refusal(request, user, code=credentials.validated_data.get("otp", ""))
         token = token_issue(user=user, request=request)

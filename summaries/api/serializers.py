@@ -1,6 +1,10 @@
+from django_filters import MultipleChoiceFilter
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
+from qaportal.api.directory import schema_of
 from qaportal.api.fields import inline_choice_field
+from summaries.filters import SummaryFilterSet
 from summaries.models import ExportFormat, ExportJob, ExportStatus
 
 
@@ -75,23 +79,56 @@ class TextOnlyField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+MOST_VALUES = 20
+
+
+class ExportFiltersField(serializers.DictField):
+    """The summary filters of an export, each a list of values; a filter that takes one value
+    (the framework, a date) takes a list of one."""
+
+    def __init__(self, **kwargs):
+        # An empty value is no value, as in the summaries' query string (and as documented).
+        child = serializers.ListField(child=TextOnlyField(max_length=100, allow_blank=True))
+        super().__init__(child=child, **kwargs)
+
+    def to_internal_value(self, data):
+        filters = super().to_internal_value(data)
+        filterset_filters = SummaryFilterSet.base_filters
+        unknown = sorted(set(filters) - set(filterset_filters))
+        if unknown:
+            raise serializers.ValidationError(f"Unknown filter: {', '.join(unknown)}.")
+        for name, values in filters.items():
+            most = MOST_VALUES if isinstance(filterset_filters[name], MultipleChoiceFilter) else 1
+            if len(values) > most:
+                raise serializers.ValidationError({name: [f"Send at most {most} value{'s' if most > 1 else ''}."]})
+        return filters
+
+
+class ExportFiltersSchema(OpenApiSerializerFieldExtension):
+    """The filters' schema, read from the summaries FilterSet as the query parameters are: each
+    filter's values, as a list, and no other names."""
+
+    target_class = ExportFiltersField
+
+    def map_serializer_field(self, auto_schema, direction):
+        properties = {}
+        for name, filter_ in SummaryFilterSet.base_filters.items():
+            values = schema_of(filter_)
+            if values.get("type") == "array":
+                properties[name] = {**values, "maxItems": MOST_VALUES}
+            else:
+                properties[name] = {"type": "array", "items": values, "maxItems": 1}
+        return {"type": "object", "properties": properties, "additionalProperties": False}
+
+
 class ExportStartSerializer(serializers.Serializer):
     format = inline_choice_field(ExportFormat)
-    filters = serializers.DictField(
-        child=serializers.ListField(child=TextOnlyField(max_length=100), max_length=20),
+    filters = ExportFiltersField(
         required=False,
         default=dict,
         help_text='The summary filters, each a list of values, e.g. {"region": ["london"], '
-        '"reviewed_from": ["2026-01-01"]}; the same names as the summaries query parameters.',
+        '"reviewed_from": ["2026-01-01"]}; the same names and values as the summaries query parameters.',
     )
-
-    def validate_filters(self, filters: dict) -> dict:
-        from summaries.filters import SummaryFilterSet
-
-        unknown = sorted(set(filters) - set(SummaryFilterSet.base_filters))
-        if unknown:
-            raise serializers.ValidationError(f"Unknown filter: {', '.join(unknown)}.")
-        return filters
 
 
 class ExportJobSerializer(serializers.ModelSerializer):

@@ -1,6 +1,8 @@
 """The convenors' summaries and export jobs over the API: the summaries app's FilterSet,
 selectors, services and policies, nothing re-decided here."""
 
+import re
+
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -45,12 +47,31 @@ class SummaryView(RegisterGenericView):
     # One set of tables, not a list: no page parameters.
     pagination_class = None
 
-    @extend_schema(operation_id="summaries_retrieve")
+    @extend_schema(
+        operation_id="summaries_retrieve",
+        responses={
+            200: SummarySerializer,
+            400: error_response(
+                "400", also="Also when `reviewed_to` is before `reviewed_from` (the error is on `reviewed_to`)."
+            ),
+            404: error_response("404", also="Also when `framework` names no published framework version."),
+        },
+    )
     def get(self, request):
         filterset = summary_filterset(request.query_params)
         if not filterset.is_valid():
+            refuse_unknown_framework(filterset)
             raise exceptions.ValidationError({name: list(messages) for name, messages in filterset.errors.items()})
         return Response(SummarySerializer(cached_summary_tables(scope=filterset.scope())).data)
+
+
+def refuse_unknown_framework(filterset: SummaryFilterSet) -> None:
+    """A framework id in the documented form that names no published version: the summaries asked
+    for do not exist (404), as a path naming nothing would be; any other bad value is a 400."""
+    errors = filterset.form.errors.as_data().get("framework", [])
+    sent = (filterset.data or {}).get("framework") or ""
+    if any(error.code == "invalid_choice" for error in errors) and re.fullmatch(r"[0-9]+", sent):
+        raise exceptions.NotFound("There is no published framework version with this id.")
 
 
 def download_url_for(request):
@@ -79,7 +100,14 @@ class ExportListView(RegisterListView):
 
     @extend_schema(
         request=ExportStartSerializer,
-        responses={202: ExportJobSerializer},
+        responses={
+            202: ExportJobSerializer,
+            400: error_response(
+                "400",
+                also="Also when a filter names no published framework version (the error is on `framework`) "
+                "and when `reviewed_to` is before `reviewed_from` (on `reviewed_to`).",
+            ),
+        },
         operation_id="exports_create",
         parameters=[IDEMPOTENCY_KEY],
     )
@@ -88,6 +116,9 @@ class ExportListView(RegisterListView):
             raise exceptions.PermissionDenied()
         typed = ExportStartSerializer(data=request.data)
         typed.is_valid(raise_exception=True)
+        # Checked before the idempotency key is looked up: a repeat with bad filters is refused, not
+        # answered with the job the key first made.
+        services.valid_export_filters(typed.validated_data["filters"])
         job = create_once(
             token=idempotency_key(request),
             by=request.user,

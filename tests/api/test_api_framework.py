@@ -57,13 +57,29 @@ def test_a_token_is_given_for_a_right_username_and_password(anonymous, reviewer)
     assert response.json() == {"token": Token.objects.get(user=reviewer).key}
 
 
-def test_a_wrong_password_gets_no_token_and_says_why(anonymous, reviewer):
+def test_a_wrong_password_gets_no_token_but_a_401_that_says_why(anonymous, reviewer):
     response = anonymous.post("/api/v1/auth/token/", {"username": "reviewer-rob", "password": "wrong"}, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     body = response.json()
+    assert body["code"] == "authentication_failed"
     assert body["errors"] == {"non_field_errors": ["Unable to log in with provided credentials."]}
     assert not Token.objects.exists()
+
+
+def test_an_unknown_username_is_a_401_like_a_wrong_password(anonymous, reviewer):
+    response = anonymous.post("/api/v1/auth/token/", {"username": "nobody-here", "password": "wrong"}, format="json")
+
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Unable to log in with provided credentials."
+
+
+def test_the_token_endpoint_documents_its_401(anonymous):
+    schema = anonymous.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT="application/json").json()
+    responses = schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]
+
+    assert "do not match an account" in responses["401"]["description"]
 
 
 def test_missing_credentials_are_400_with_an_error_beside_each_field(anonymous):

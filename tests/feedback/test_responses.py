@@ -99,3 +99,15 @@ def test_guessing_codes_is_slowed_down(client, feedback_round):
         client.get("/feedback/AAAAABBBBB/")
     real_code = codes_of(feedback_round)[0]
     assert client.get(f"/feedback/{real_code}/").status_code == 429
+
+
+def test_a_comment_with_control_characters_is_refused_beside_it_and_kept(client, feedback_round, questionnaire):
+    code = codes_of(feedback_round)[0]
+
+    response = client.post(f"/feedback/{code}/", form_data(questionnaire, [4, 3, 3, 4], "Great\x1b[2J course.\nThanks"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "must not contain control characters (it has U+001B)" in html
+    assert "course.\nThanks" in html
+    assert not ParticipantResponse.objects.exists()

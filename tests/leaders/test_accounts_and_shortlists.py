@@ -138,3 +138,18 @@ def test_the_account_page_takes_a_constant_number_of_queries(client, leader, cat
     client.force_login(leader)
     with django_assert_max_num_queries(10):
         assert client.get("/account/").status_code == 200
+
+
+def test_shortlist_names_notes_and_search_names_refuse_control_characters(leader, catalogue):
+    with pytest.raises(ValidationFailed) as refused:
+        services.shortlist_create(by=leader, name="Maths\x1b leads")
+    assert refused.value.field_errors == {
+        "name": ["The shortlist's name must not contain control characters (it has U+001B). Remove them and try again."]
+    }
+    shortlist = services.shortlist_create(by=leader, name="Maths leads")
+    with pytest.raises(ValidationFailed) as refused:
+        services.shortlist_add(by=leader, shortlist=shortlist, programme=catalogue[0], note="Ask\x00 first")
+    assert list(refused.value.field_errors) == ["note"]
+    services.shortlist_add(by=leader, shortlist=shortlist, programme=catalogue[0], note="Ask first.\nThen book.")
+    with pytest.raises(ValidationFailed):
+        services.saved_search_create(by=leader, name="Near\x85 me", query="region=london")

@@ -150,8 +150,8 @@ def test_a_convenors_api_token_needs_a_current_code(client, convenor_account):
     device, _ = enrol(client)
     client.post("/accounts/logout/")
     refused = ask()
-    assert refused.status_code == 400 and "otp" in refused.json()["errors"]
-    assert ask(otp="000000").status_code == 400
+    assert refused.status_code == 401 and "otp" in refused.json()["errors"]
+    assert ask(otp="000000").status_code == 401
     time.sleep(2.1)
     assert ask(otp=code_for(device, 1)).status_code == 200
 

@@ -228,3 +228,21 @@ def test_the_queue_suggestions_page_is_a_fixed_number_of_queries_however_long_th
     assert counts[0] == counts[1] <= 12
     assert "25 programmes awaiting reviewers" in html
     assert html.count('name="assign"') == 50
+
+
+def test_an_application_with_control_characters_is_refused_beside_the_field(client, outsider):
+    client.force_login(outsider)
+    response = client.post(
+        "/pool/apply/",
+        {
+            "current_role": "Deputy\x00 head",
+            "experience": "Ran the trust's CPD.\nTwo lines are fine; \x07 is not.",
+            "phases": ["primary"],
+            "focus_levels": ["teacher"],
+        },
+    )
+
+    html = response.content.decode()
+    assert "Your current role must not contain control characters (it has U+0000)" in html
+    assert "must not contain control characters (it has U+0007)" in html
+    assert not ReviewerApplication.objects.exists()
