@@ -59,7 +59,9 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
-        username.validators.append(MaxLengthValidator(username.max_length))
+        limit = username.max_length
+        message = f"Enter a username of {limit} characters or fewer (it has %(show_value)d)"
+        username.validators.append(MaxLengthValidator(limit, message=message))
 
 
 def _subject(label: str) -> str:

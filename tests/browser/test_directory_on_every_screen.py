@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
+from tests.browser.test_directory_pages import no_js_axe_violations
 from tests.directory import conftest as directory_fixtures
 
 catalogue = directory_fixtures.catalogue
@@ -52,17 +53,19 @@ def test_at_desktop_width_the_filters_sit_beside_the_results(page, catalogue):
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_without_javascript_the_filters_come_first_and_nothing_covers_the_results(no_js_page, catalogue, width):
-    page = no_js_page
+def test_without_javascript_the_filters_come_first_and_nothing_covers_the_results(no_js_page, page, catalogue, width):
+    checker, page = page, no_js_page
     page.set_viewport_size({"width": width, "height": 800})
     page.goto("/programmes/")
     expect(page.locator("#filter-panel")).to_be_visible()
     assert not overlaps(box(page, "#filter-panel"), box(page, "#results-count"))
+    assert no_js_axe_violations(page, checker) == []
     page.get_by_label("London").check()
     page.get_by_role("button", name="Apply filters").first.click()
     expect(page.locator("#results-count")).to_have_text("3 programmes")
     page.goto("/programmes/?min_cost=500&max_cost=100")
     expect(page.get_by_role("alert")).to_contain_text("Minimum cost must not be more than the maximum cost")
+    assert no_js_axe_violations(page, checker) == []
 
 
 def test_the_compare_table_shows_cost_hours_and_remove_at_1280_px(page, catalogue):

@@ -4,7 +4,9 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import path
 
+import qaportal.urls
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.roles import Role
 from reviews.models import Notification
@@ -27,6 +29,34 @@ def test_a_missing_page_is_in_the_service_layout(client, db):
     assert response.status_code == 404
     assert "Page not found – LPD/CPD Quality Register" in title_of(response)
     assert "Find a programme" in response.content.decode() or "find a programme" in response.content.decode()
+
+
+def broken_view(request):
+    raise RuntimeError("secret-internal-detail from a broken view")
+
+
+# The project's own pages and error handlers, plus one view that fails, to reach the real 500 handler.
+urlpatterns = [path("broken/", broken_view), *qaportal.urls.urlpatterns]
+handler500 = getattr(qaportal.urls, "handler500", "django.views.defaults.server_error")
+
+
+def test_a_failing_page_is_in_the_service_layout_with_no_stack_trace(client, settings, db):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = __name__
+    client.raise_request_exception = False
+    response = client.get("/broken/")
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert title_of(response) == "Sorry, there is a problem with the service – LPD/CPD Quality Register"
+    assert re.search(r'service-name">\s*<a href="/"[^>]*>LPD/CPD Quality Register</a>', page)  # the header
+    assert "Accessibility statement" in page and 'href="/status/"' in page  # the footer and a way on
+    assert "secret-internal-detail" not in page and "Traceback" not in page and "RuntimeError" not in page
+
+
+def test_the_navigation_leads_a_visitor_to_how_ratings_work(client, db):
+    page = client.get("/").content.decode()
+    navigation = re.search(r'<nav aria-label="Menu".*?</nav>', page, re.S).group(0)
+    assert re.search(r'href="/how-ratings-work/"[^>]*>How ratings work</a>', navigation)
 
 
 def test_a_refused_role_sees_a_helpful_page_with_their_own_work(client, reviewer):
