@@ -37,6 +37,9 @@ def looks_right(page) -> None:
     assert page.locator("footer a", has_text="Accessibility statement").count() == 1
     violations = axe_violations(page)
     assert violations == [], f"{page.url}: {violations}"
+    # Reflow (WCAG 1.4.10): a wide table scrolls inside its own region, never the whole page.
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow} px"
 
 
 def visit(page, url: str):
