@@ -203,6 +203,7 @@ MAX_PROVIDERS_PER_ENQUIRY = 5
 # A leader sends at most this many enquiries in any 24 hours: enough to commission, too few to spam.
 ENQUIRIES_PER_DAY = 5
 MAX_STAFF = 10_000
+STAFF_RULE = f"Enter the number of staff as a whole number from 1 to {MAX_STAFF:,}"
 MAX_NEED = 2000
 MAX_MESSAGE = 4000
 
@@ -226,7 +227,7 @@ def _enquiry_errors(request: EnquiryRequest, *, offered: set[int], today: date) 
     if request.phase not in Phase.values:
         errors["phase"] = ["Choose the phase your staff teach in"]
     if request.staff_count is None or not 1 <= request.staff_count <= MAX_STAFF:
-        errors["staff_count"] = [f"Enter the number of staff as a whole number from 1 to {MAX_STAFF:,}"]
+        errors["staff_count"] = [STAFF_RULE]
     if request.starts_on is None:
         errors["starts_on"] = ["Enter the earliest start as day/month/year, like 01/09/2026"]
     elif request.starts_on < today:

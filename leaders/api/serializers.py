@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from leaders.models import Enquiry, EnquiryMessage, EnquiryThread, SavedSearch, Shortlist, ShortlistEntry
 from leaders.selectors import leader_label
+from leaders.services import MAX_STAFF, STAFF_RULE
 from programmes.models import Programme
 from providers.models import Provider
 from providers.vocabulary import Phase
@@ -92,7 +93,11 @@ class EnquiryInputSerializer(serializers.Serializer):
 
     need = PlainCharField(multiline=True, allow_blank=True, max_length=10_000)
     phase = serializers.ChoiceField(choices=Phase.choices)
-    staff_count = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    staff_count = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_STAFF,
+        error_messages=dict.fromkeys(["min_value", "max_value", "invalid"], STAFF_RULE),
+    )
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     providers = serializers.ListField(child=serializers.SlugField(), max_length=100,

@@ -25,6 +25,7 @@ from leaders.models import Enquiry, EnquiryThread, SavedSearch, ShortlistEntry
 from programmes.models import Programme
 from providers.models import Provider
 from qaportal.api.base import RegisterGenericView, RegisterListView
+from qaportal.api.schema import error_response
 
 
 class IsLeader(IsAuthenticated):
@@ -75,8 +76,19 @@ class EnquiriesView(RegisterListView):
             "threads__messages", "threads__programmes"
         )
 
-    @extend_schema(request=EnquiryInputSerializer, responses={201: LeaderEnquirySerializer},
-                   operation_id="enquiry_create")  # fmt: skip
+    @extend_schema(
+        request=EnquiryInputSerializer,
+        responses={
+            201: LeaderEnquirySerializer,
+            400: error_response(
+                "400",
+                also="Also for the enquiry's own rules: a need written out, dates from today with the end "
+                "after the start, one to five providers of the shortlist or programme it starts from, which "
+                "must be the leader's (the error is on that field).",
+            ),
+        },
+        operation_id="enquiry_create",
+    )
     def post(self, request):
         typed = EnquiryInputSerializer(data=request.data)
         typed.is_valid(raise_exception=True)

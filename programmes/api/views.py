@@ -49,7 +49,9 @@ class ProgrammeListView(RegisterGenericView):
             400: error_response(
                 "400",
                 also="Also when `min_cost` is more than `max_cost` (the error is on `min_cost`), and when "
-                "`element_min` is sent without `element` (the error is on `element`).",
+                "`element_min` is sent without `element` (the error is on `element`), and when `la` names a "
+                "code that is not one of England's local authorities (they are data, changed when boundaries "
+                "are; the error is on `la`).",
             ),
         },
         operation_id="programmes_list",

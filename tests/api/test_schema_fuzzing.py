@@ -33,10 +33,13 @@ from tests.api.fuzz_data import make_fuzz_register
 EXAMPLES_PER_OPERATION = 12
 # Operation → the fields a 400 for schema-valid input may name (each rule is in the 400's description).
 RULES_THE_SCHEMA_CANNOT_STATE = {
-    "GET /api/v1/programmes/": r"min_cost|element",  # a minimum cost above the maximum; element_min alone
+    # a minimum cost above the maximum; element_min alone; a local authority code that names none
+    "GET /api/v1/programmes/": r"min_cost|element|la",
     "GET /api/v1/summaries/": r"reviewed_to",  # the end date before the start
     "POST /api/v1/exports/": r"framework|reviewed_to",  # the same filters, in a body: a framework id names none
     "POST /api/v1/pool/suggestions/": r"assignments\.\d+\.(programme|reviewer)",  # a slug or username names none
+    # the need, dates from today, one to five of the shortlist's or programme's providers
+    "POST /api/v1/account/enquiries/": r"need|starts_on|ends_on|providers|shortlist|programme",
 }
 DEFAULT_ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 
