@@ -52,7 +52,10 @@ def _matches(request: HttpRequest, etag: str) -> bool:
 
 def _mark_shared(response: HttpResponse, etag: str, max_age: int | None) -> HttpResponse:
     response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE if max_age is None else max_age)
+    seconds = settings.PUBLIC_PAGE_MAX_AGE if max_age is None else max_age
+    # At 0 every cache, the browser's included, asks again before each use: a 304 while nothing
+    # shown has changed, and a change seen at once (the register's freshness promise).
+    patch_cache_control(response, public=True, max_age=seconds, must_revalidate=seconds == 0)
     return response
 
 

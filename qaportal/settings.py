@@ -405,6 +405,9 @@ SPECTACULAR_SETTINGS = {
         "ProgrammeStatusEnum": "programmes.vocabulary.ProgrammeStatus",
         "ReviewerStatusEnum": "pool.models.ReviewerStatus",
         "FocusLevelEnum": "programmes.vocabulary.FocusLevel",
+        "PhaseEnum": "providers.vocabulary.Phase",
+        "ConcernStatusEnum": "reviews.models.cycle.ConcernStatus",
+        "EnquiryThreadStatusEnum": "leaders.api.serializers.THREAD_STATUSES",
     },
 }
 
@@ -462,9 +465,10 @@ DIRECTORY_SNAPSHOT_REUSE = env_bool("DIRECTORY_SNAPSHOT_REUSE", True)
 # until the next rebuild), and how long log rows are kept (a process idle for longer rebuilds).
 DIRECTORY_CHANGE_HOLE_SECONDS = env_int("DIRECTORY_CHANGE_HOLE_SECONDS", 900)
 DIRECTORY_CHANGE_LOG_SECONDS = env_int("DIRECTORY_CHANGE_LOG_SECONDS", 3600)
-# How long a shared cache may serve the public directory, programme and provider pages before it
-# revalidates (a 304 when the change version has not moved).
-PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 30)
+# How long a cache may serve the public directory, programme and provider pages before it
+# revalidates (a 304 when the change version has not moved). 0: always revalidate, so a change is
+# seen at the next request; more trades that freshness for fewer requests reaching the portal.
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 0)
 # Part of every public page's ETag: set it per deployment, so that a new release's pages are not
 # answered with 304s for the previous release's.
 RELEASE = env_str("RELEASE", "")

@@ -48,6 +48,10 @@ class EnquiryFieldsSerializer(serializers.ModelSerializer):
         fields = ["id", "subject", "need", "phase", "staff_count", "starts_on", "ends_on", "created_at"]
 
 
+# How a thread stands for its provider (``thread_status``), as the schema names them.
+THREAD_STATUSES = ["unread", "read", "replied"]
+
+
 def thread_status(thread: EnquiryThread) -> str:
     """As the provider sees it: a message they have not opened, or their reply, or read."""
     if thread.is_unread:
@@ -130,7 +134,7 @@ class InboxThreadSerializer(serializers.ModelSerializer):
     def get_leader_email(self, thread: EnquiryThread):
         return thread.enquiry.leader.email if thread.email_shared_at else None
 
-    @extend_schema_field(serializers.ChoiceField(choices=["unread", "read", "replied"]))
+    @extend_schema_field(serializers.ChoiceField(choices=THREAD_STATUSES))
     def get_status(self, thread: EnquiryThread) -> str:
         return thread_status(thread)
 
