@@ -1,6 +1,6 @@
 """The leaders' weekly digest at national scale: 20,000 leaders with 5 saved searches each.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/qaportal_bench_voice .venv/bin/python bench/leader_digest.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/qaportal_bench_digest .venv/bin/python bench/leader_digest.py
 
 Run it on a copy of the national database (it writes leaders, their searches and shortlists, and
 the week's changes); see bench/README.md. Generated data, on top of the national seed: 20,000
@@ -31,7 +31,7 @@ WORDS = ["coaching", "phonics", "maths", "leadership", "behaviour", "reading", "
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qaportal.settings")
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qaportal_bench_voice")
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qaportal_bench_digest")
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     import django
 
@@ -153,7 +153,7 @@ def main() -> None:
     timed("shortlist changes", figures, alerts.find_shortlist_changes, now=now)
     timed("new matches", figures, alerts.find_new_matches, now=now)
     due = timed("due leaders", figures, alerts.due_leaders, now=now)
-    timed("delivery", figures, lambda: sum(alerts.deliver_to(user_id=user_id, now=now) for user_id in due))
+    timed("delivery", figures, alerts.deliver_all, user_ids=due, now=now)
     emails = len(mail.outbox)
     mail.outbox = []
     timed("second run", figures, alerts.send_leader_alerts, now=now + timedelta(minutes=5))
@@ -170,6 +170,7 @@ def main() -> None:
         "total_seconds": round(sum(phase["seconds"] for label, phase in figures.items() if label != "second run"), 1),
         "total_queries": sum(phase["queries"] for label, phase in figures.items() if label != "second run"),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "load_average": [round(load, 2) for load in os.getloadavg()],
     }
     print(json.dumps(result, indent=2))
     RESULTS.mkdir(exist_ok=True)
