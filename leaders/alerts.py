@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+import numpy as np
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "leaders.unsubscribe"
 DIGEST_EVERY = timedelta(days=7)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A search is checked only up to this long ago, so a programme whose publication commits while a
 # run is under way is matched on the next run, never skipped.
 SNAPSHOT_MARGIN = timedelta(minutes=2)
@@ -95,36 +97,83 @@ def find_shortlist_changes(*, now: datetime) -> int:
     return found
 
 
+# The new matches, passed as three parallel arrays: one statement per few thousand rows rather
+# than a model instance and a row of parameters each. Rows go in in saved-search order, so a
+# programme two of a leader's searches match is news once, under the first search.
+NEW_MATCHES = """
+INSERT INTO leaders_alertsent (user_id, kind, programme_id, change_key, saved_search_id, found_at)
+SELECT matched.user_id, %(kind)s, matched.programme_id, 'new', matched.search_id, %(now)s
+FROM unnest(%(users)s::integer[], %(programmes)s::bigint[], %(searches)s::bigint[]) WITH ORDINALITY
+     AS matched(user_id, programme_id, search_id, position)
+ORDER BY matched.position
+ON CONFLICT (user_id, kind, programme_id, change_key) DO NOTHING
+"""
+NEW_MATCHES_PER_STATEMENT = 50_000
+
+
 def find_new_matches(*, now: datetime) -> int:
     """Programmes published since each saved search was last checked that match it.
 
     All the distinct searches are matched at once against the programmes published since the
     oldest check, in memory (``leaders.matching``); then each search keeps those published after
-    its own check. Four queries, and one per distinct search text at most.
+    its own check. A few queries, and one per distinct search text at most.
     """
     mark = now - SNAPSHOT_MARGIN
     searches = list(
         SavedSearch.objects.filter(checked_until__lt=mark, owner__leader_account__email_verified_at__isnull=False)
         .exclude(owner__leader_account__alert_frequency=AlertFrequency.NEVER)
-        .order_by("id")  # a programme two of a leader's searches match is news once, under the first search
+        .order_by("id")
         .values_list("id", "owner_id", "query", "checked_until")
     )
     if not searches:
         return 0
     since = min(checked for *_, checked in searches)
     new_programmes = Programme.objects.filter(status="published", published_at__gt=since, published_at__lte=mark)
-    published = dict(new_programmes.values_list("id", "published_at"))
+    published = {pk: at for pk, at in new_programmes.values_list("id", "published_at") if at is not None}
     matches = programmes_matching({search[2] for search in searches}, list(published)) if published else {}
-    rows = [
-        AlertSent(user_id=owner_id, kind=AlertKind.NEW_MATCH, programme_id=programme_id, change_key="new",
-                  saved_search_id=search_id, found_at=now)
-        for search_id, owner_id, query, checked_until in searches
-        for programme_id in matches.get(query, ()) if published[programme_id] > checked_until
-    ]  # fmt: skip
+    rows = new_match_rows(searches, matches, published)
     with transaction.atomic():
-        created = AlertSent.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
+        created = _insert_new_matches(rows, now=now)
         SavedSearch.objects.filter(pk__in=[search[0] for search in searches]).update(checked_until=mark)
-    return len(created)
+    return created
+
+
+def _microseconds(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def new_match_rows(
+    searches: list[tuple], matches: dict[str, np.ndarray], published: dict[int, datetime]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(leaders, programmes, searches) of every match published after its search's own check, in
+    the searches' order."""
+    ids = np.array(sorted(published), dtype=np.int64)
+    published_at = np.array([_microseconds(published[pk]) for pk in ids.tolist()], dtype=np.int64)
+    users, programmes, search_ids = [], [], []
+    for search_id, owner_id, query, checked_until in searches:
+        matched = matches.get(query)
+        if matched is None or not len(matched):
+            continue
+        matched = matched[published_at[np.searchsorted(ids, matched)] > _microseconds(checked_until)]
+        programmes.append(matched)
+        users.append(np.full(len(matched), owner_id, dtype=np.int64))
+        search_ids.append(np.full(len(matched), search_id, dtype=np.int64))
+    if not programmes:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(users), np.concatenate(programmes), np.concatenate(search_ids)
+
+
+def _insert_new_matches(rows: tuple[np.ndarray, np.ndarray, np.ndarray], *, now: datetime) -> int:
+    created = 0
+    users, programmes, searches = rows
+    with connection.cursor() as cursor:
+        for start in range(0, len(users), NEW_MATCHES_PER_STATEMENT):
+            part = slice(start, start + NEW_MATCHES_PER_STATEMENT)
+            arrays = {"users": users[part].tolist(), "programmes": programmes[part].tolist(),
+                      "searches": searches[part].tolist()}  # fmt: skip
+            cursor.execute(NEW_MATCHES, {"kind": AlertKind.NEW_MATCH, "now": now, **arrays})
+            created += cursor.rowcount
+    return created
 
 
 def unsubscribe_token(user_id: int) -> str:
@@ -249,7 +298,8 @@ def _alerts_read(claimed: list[tuple]) -> dict[tuple, dict]:
 
 def _send_each(users: dict, by_user: dict[int, list[tuple]], alerts: dict[tuple, dict]) -> tuple[list[int], list[int]]:
     """Send each leader's e-mail; returns the leaders sent to and the alert ids of those not sent."""
-    sent, failed = [], []
+    sent: list[int] = []
+    failed: list[int] = []
     with get_connection() as mail:
         for user_id, owed in by_user.items():
             try:

@@ -44,7 +44,7 @@ def _uncached_search(text: str) -> np.ndarray:
     return matching_ids(text, ranked=False)
 
 
-def programmes_matching(queries: Iterable[str], programme_ids: Sequence[int]) -> dict[str, list[int]]:
+def programmes_matching(queries: Iterable[str], programme_ids: Sequence[int]) -> dict[str, np.ndarray]:
     """query → ids (ascending) of those among ``programme_ids`` that the saved search matches.
 
     ``programme_ids`` are published programmes (the recently published ones); each query is a
@@ -61,7 +61,7 @@ def programmes_matching(queries: Iterable[str], programme_ids: Sequence[int]) ->
         matching = recent_rows.copy()
         for mask in _search_masks(query, snapshot, bands, search, masks):
             np.bitwise_and(matching, mask, out=matching)
-        found[query] = np.sort(snapshot.ids[np.flatnonzero(unpack(matching, len(snapshot)))]).tolist()
+        found[query] = np.sort(snapshot.ids[np.flatnonzero(unpack(matching, len(snapshot)))])
     return found
 
 
