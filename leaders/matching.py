@@ -54,23 +54,36 @@ def programmes_matching(queries: Iterable[str], programme_ids: Sequence[int]) ->
     recent = np.zeros(len(snapshot), dtype=bool)
     recent[snapshot.positions_of(programme_ids)] = True
     recent_rows = pack(recent) & snapshot.alive
-    bands = snapshots.live_bands()
+    filterset = ProgrammeFilter(QueryDict(), bands=snapshots.live_bands())
     masks: dict[tuple[str, str], np.ndarray] = {}
     found = {}
     for query in set(queries):
         matching = recent_rows.copy()
-        for mask in _search_masks(query, snapshot, bands, search, masks):
+        for mask in _search_masks(_bound(filterset, query), snapshot, search, masks):
             np.bitwise_and(matching, mask, out=matching)
         found[query] = np.sort(snapshot.ids[np.flatnonzero(unpack(matching, len(snapshot)))])
     return found
 
 
+def _bound(filterset: ProgrammeFilter, query: str) -> ProgrammeFilter:
+    """The one filter set, its form bound to this query and validated afresh.
+
+    Why one: making a filter set and its form deep-copies every filter and field (the local
+    authorities' choices among them), which was nearly all of a search's cost; validation keeps
+    nothing from one query to the next but the errors and cleaned data, both reset here.
+    """
+    form = filterset.form
+    form.data, form.is_bound = QueryDict(query), True
+    form._errors = None  # type: ignore[attr-defined]  # Django re-validates when this is None
+    filterset.data, filterset.is_bound = form.data, True
+    return filterset
+
+
 def _search_masks(
-    query: str, snapshot: DirectorySnapshot, bands: list, search: Search, known: dict[tuple[str, str], np.ndarray]
+    filterset: ProgrammeFilter, snapshot: DirectorySnapshot, search: Search, known: dict[tuple[str, str], np.ndarray]
 ) -> list[np.ndarray]:
     """The packed masks of one saved search's active filters; ``known`` keeps each (filter, value)'s
     mask, since many searches share a region, a phase or a word."""
-    filterset = ProgrammeFilter(QueryDict(query), bands=bands)
     masks = []
     for name, value in filterset.active_filters().items():
         key = (name, repr(value))

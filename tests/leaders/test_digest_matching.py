@@ -72,6 +72,25 @@ def random_query(rng: random.Random) -> str:
     return as_query(params).urlencode()
 
 
+def test_many_searches_matched_in_one_pass_each_get_what_the_sql_matcher_found(register_published_over_a_fortnight):
+    rng, mark = random.Random(7), register_published_over_a_fortnight
+    since = mark - timedelta(days=7)
+    queries = [random_query(rng) for _ in range(40)] + [
+        "element_min=3", "element=value&element_min=2", "min_cost=450&max_cost=150", "max_cost=300&q=reading",
+        "min_band=9", "focus=nobody", "q=zzz", "",
+    ]  # fmt: skip
+    recent = list(
+        Programme.objects.filter(status=ProgrammeStatus.PUBLISHED, published_at__gt=since, published_at__lte=mark)
+        .values_list("id", flat=True)
+    )  # fmt: skip
+
+    matched = programmes_matching(queries, recent)
+
+    assert {query: ids.tolist() for query, ids in matched.items()} == {
+        query: sql_matcher(query, since, mark) for query in queries
+    }
+
+
 def saved_searches_for_leaders(count: int, checked_days_ago: list[int]) -> list:
     """``count`` weekly leaders, each with three saved searches drawn from the directory's filters
     and last checked a few days ago (a different time per search)."""
