@@ -12,27 +12,27 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+import numpy as np
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import Q
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from leaders.matching import programmes_matching
 from leaders.models import AlertFrequency, AlertKind, AlertSent, LeaderAccount, SavedSearch
-from programmes.filters import ProgrammeFilter
 from programmes.models import Programme
-from programmes.selectors import live_bands
 from ratings.models import band_name
 
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "leaders.unsubscribe"
 DIGEST_EVERY = timedelta(days=7)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A search is checked only up to this long ago, so a programme whose publication commits while a
 # run is under way is matched on the next run, never skipped.
 SNAPSHOT_MARGIN = timedelta(minutes=2)
@@ -97,42 +97,83 @@ def find_shortlist_changes(*, now: datetime) -> int:
     return found
 
 
+# The new matches, passed as three parallel arrays: one statement per few thousand rows rather
+# than a model instance and a row of parameters each. Rows go in in saved-search order, so a
+# programme two of a leader's searches match is news once, under the first search.
+NEW_MATCHES = """
+INSERT INTO leaders_alertsent (user_id, kind, programme_id, change_key, saved_search_id, found_at)
+SELECT matched.user_id, %(kind)s, matched.programme_id, 'new', matched.search_id, %(now)s
+FROM unnest(%(users)s::integer[], %(programmes)s::bigint[], %(searches)s::bigint[]) WITH ORDINALITY
+     AS matched(user_id, programme_id, search_id, position)
+ORDER BY matched.position
+ON CONFLICT (user_id, kind, programme_id, change_key) DO NOTHING
+"""
+NEW_MATCHES_PER_STATEMENT = 50_000
+
+
 def find_new_matches(*, now: datetime) -> int:
     """Programmes published since each saved search was last checked that match it.
 
-    Each distinct search goes once through the directory's own FilterSet (the filters the page
-    applies, in their SQL form), over only the programmes published since the oldest check: a
-    few hundred rows a week, so one small query per distinct search.
+    All the distinct searches are matched at once against the programmes published since the
+    oldest check, in memory (``leaders.matching``); then each search keeps those published after
+    its own check. A few queries, and one per distinct search text at most.
     """
     mark = now - SNAPSHOT_MARGIN
     searches = list(
         SavedSearch.objects.filter(checked_until__lt=mark, owner__leader_account__email_verified_at__isnull=False)
         .exclude(owner__leader_account__alert_frequency=AlertFrequency.NEVER)
+        .order_by("id")
         .values_list("id", "owner_id", "query", "checked_until")
     )
     if not searches:
         return 0
     since = min(checked for *_, checked in searches)
     new_programmes = Programme.objects.filter(status="published", published_at__gt=since, published_at__lte=mark)
-    published = dict(new_programmes.values_list("id", "published_at"))
-    by_query: dict[str, list[tuple]] = defaultdict(list)
-    for search in searches:
-        by_query[search[2]].append(search)
-    rows: list[AlertSent] = []
-    bands = live_bands()
-    for query, group in by_query.items() if published else ():
-        filterset = ProgrammeFilter(QueryDict(query), bands=bands)
-        matching = set(filterset.filter_queryset(new_programmes).values_list("id", flat=True))
-        for search_id, owner_id, _, checked_until in group:
-            rows.extend(
-                AlertSent(user_id=owner_id, kind=AlertKind.NEW_MATCH, programme_id=programme_id, change_key="new",
-                          saved_search_id=search_id, found_at=now)
-                for programme_id in matching if published[programme_id] > checked_until
-            )  # fmt: skip
+    published = {pk: at for pk, at in new_programmes.values_list("id", "published_at") if at is not None}
+    matches = programmes_matching({search[2] for search in searches}, list(published)) if published else {}
+    rows = new_match_rows(searches, matches, published)
     with transaction.atomic():
-        created = AlertSent.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
+        created = _insert_new_matches(rows, now=now)
         SavedSearch.objects.filter(pk__in=[search[0] for search in searches]).update(checked_until=mark)
-    return len(created)
+    return created
+
+
+def _microseconds(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def new_match_rows(
+    searches: list[tuple], matches: dict[str, np.ndarray], published: dict[int, datetime]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(leaders, programmes, searches) of every match published after its search's own check, in
+    the searches' order."""
+    ids = np.array(sorted(published), dtype=np.int64)
+    published_at = np.array([_microseconds(published[pk]) for pk in ids.tolist()], dtype=np.int64)
+    users, programmes, search_ids = [], [], []
+    for search_id, owner_id, query, checked_until in searches:
+        matched = matches.get(query)
+        if matched is None or not len(matched):
+            continue
+        matched = matched[published_at[np.searchsorted(ids, matched)] > _microseconds(checked_until)]
+        programmes.append(matched)
+        users.append(np.full(len(matched), owner_id, dtype=np.int64))
+        search_ids.append(np.full(len(matched), search_id, dtype=np.int64))
+    if not programmes:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(users), np.concatenate(programmes), np.concatenate(search_ids)
+
+
+def _insert_new_matches(rows: tuple[np.ndarray, np.ndarray, np.ndarray], *, now: datetime) -> int:
+    created = 0
+    users, programmes, searches = rows
+    with connection.cursor() as cursor:
+        for start in range(0, len(users), NEW_MATCHES_PER_STATEMENT):
+            part = slice(start, start + NEW_MATCHES_PER_STATEMENT)
+            arrays = {"users": users[part].tolist(), "programmes": programmes[part].tolist(),
+                      "searches": searches[part].tolist()}  # fmt: skip
+            cursor.execute(NEW_MATCHES, {"kind": AlertKind.NEW_MATCH, "now": now, **arrays})
+            created += cursor.rowcount
+    return created
 
 
 def unsubscribe_token(user_id: int) -> str:
@@ -191,39 +232,96 @@ def compose(user, alerts: list[dict]) -> EmailMessage:
     )
 
 
+# Claims the owed alerts of a batch of leaders, locking the rows in id order so that two runs at
+# once never deadlock: the second waits, then finds them delivered and claims nothing.
 CLAIM = """
 UPDATE leaders_alertsent SET delivered_at = %(now)s
-WHERE user_id = %(user)s AND delivered_at IS NULL
-RETURNING kind, programme_id, saved_search_id
+WHERE id IN (
+    SELECT id FROM leaders_alertsent WHERE user_id = ANY(%(users)s) AND delivered_at IS NULL
+    ORDER BY id FOR UPDATE
+) AND delivered_at IS NULL
+RETURNING id, user_id, kind, programme_id, saved_search_id
 """
+UNCLAIM = "UPDATE leaders_alertsent SET delivered_at = NULL WHERE id = ANY(%(ids)s)"
+DELIVERY_BATCH = 500
 
 
 def deliver_to(*, user_id: int, now: datetime) -> int:
     """Send one leader everything owed to them in one e-mail; returns how many alerts it held."""
+    return deliver_batch(user_ids=[user_id], now=now)
+
+
+def deliver_batch(*, user_ids: list[int], now: datetime) -> int:
+    """Send each of these leaders everything owed to them, one e-mail each; returns the alerts sent.
+
+    One transaction claims the batch's owed alerts (one statement), reads their programmes and
+    search names (two queries) and sends the e-mails over one mail connection. A leader whose
+    e-mail fails has their alerts handed back before the commit, so they stay owed; the others'
+    claims commit with the time of their digest.
+    """
     from django.contrib.auth.models import User
 
-    user = User.objects.get(pk=user_id)
+    users = User.objects.in_bulk(user_ids)
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(CLAIM, {"now": now, "user": user_id})
+            cursor.execute(CLAIM, {"now": now, "users": list(users)})
             claimed = cursor.fetchall()
         if not claimed:
             return 0
-        programmes = Programme.objects.select_related("provider", "rating").in_bulk([row[1] for row in claimed])
-        searches = dict(
-            SavedSearch.objects.filter(pk__in=[row[2] for row in claimed if row[2]]).values_list("id", "name")
-        )
-        alerts = []
-        for kind, programme_id, search_id in sorted(claimed):
-            programme = programmes[programme_id]
-            rating = getattr(programme, "rating", None)
-            band = band_name(rating.band if rating else None)
-            alerts.append({"kind": kind, "title": programme.title, "slug": programme.slug,
-                           "provider": programme.provider.name, "search": searches.get(search_id, ""),
-                           "band": band if rating and rating.band_rank else band.lower()})  # fmt: skip
-        compose(user, alerts).send()
-        LeaderAccount.objects.filter(user_id=user_id).update(last_digest_at=now)
-    return len(claimed)
+        by_user: dict[int, list[tuple]] = defaultdict(list)
+        for alert_id, user_id, *alert in claimed:
+            by_user[user_id].append((*alert, alert_id))
+        alerts = _alerts_read(claimed)
+        sent, failed = _send_each(users, by_user, alerts)
+        if failed:
+            with connection.cursor() as cursor:
+                cursor.execute(UNCLAIM, {"ids": failed})
+        LeaderAccount.objects.filter(user_id__in=sent).update(last_digest_at=now)
+    return len(claimed) - len(failed)
+
+
+def _alerts_read(claimed: list[tuple]) -> dict[tuple, dict]:
+    """(kind, programme, search) → what a digest line shows, for every claimed alert (two queries)."""
+    programmes = Programme.objects.select_related("provider", "rating").in_bulk({row[3] for row in claimed})
+    search_ids = {row[4] for row in claimed if row[4]}
+    searches = dict(SavedSearch.objects.filter(pk__in=search_ids).values_list("id", "name")) if search_ids else {}
+    alerts = {}
+    for _, _, kind, programme_id, search_id in claimed:
+        programme = programmes[programme_id]
+        rating = getattr(programme, "rating", None)
+        band = band_name(rating.band if rating else None)
+        alerts[kind, programme_id, search_id] = {"kind": kind, "title": programme.title, "slug": programme.slug,
+            "provider": programme.provider.name, "search": searches.get(search_id, ""),
+            "band": band if rating and rating.band_rank else band.lower()}  # fmt: skip
+    return alerts
+
+
+def _send_each(users: dict, by_user: dict[int, list[tuple]], alerts: dict[tuple, dict]) -> tuple[list[int], list[int]]:
+    """Send each leader's e-mail; returns the leaders sent to and the alert ids of those not sent."""
+    sent: list[int] = []
+    failed: list[int] = []
+    with get_connection() as mail:
+        for user_id, owed in by_user.items():
+            try:
+                message = compose(users[user_id], [alerts[alert[:3]] for alert in sorted(owed)])
+                message.connection = mail
+                message.send()
+                sent.append(user_id)
+            except Exception:  # one bad address must not stop everyone's digest; it stays owed
+                logger.exception("Could not send alerts to user %s; they stay owed", user_id)
+                failed.extend(alert[3] for alert in owed)
+    return sent, failed
+
+
+def deliver_all(*, user_ids: list[int], now: datetime) -> int:
+    """Deliver to these leaders, ``DELIVERY_BATCH`` at a time; returns the alerts delivered."""
+    delivered = 0
+    for start in range(0, len(user_ids), DELIVERY_BATCH):
+        try:
+            delivered += deliver_batch(user_ids=user_ids[start : start + DELIVERY_BATCH], now=now)
+        except Exception:  # a batch that cannot be read or claimed stays owed; the next batches go on
+            logger.exception("Could not deliver alerts to a batch of leaders; they stay owed")
+    return delivered
 
 
 def send_leader_alerts(*, now: datetime | None = None) -> int:
@@ -231,10 +329,4 @@ def send_leader_alerts(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     find_shortlist_changes(now=now)
     find_new_matches(now=now)
-    delivered = 0
-    for user_id in due_leaders(now=now):
-        try:
-            delivered += deliver_to(user_id=user_id, now=now)
-        except Exception:  # one bad address must not stop everyone's digest; it stays owed
-            logger.exception("Could not send alerts to user %s; they stay owed", user_id)
-    return delivered
+    return deliver_all(user_ids=due_leaders(now=now), now=now)
