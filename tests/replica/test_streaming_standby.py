@@ -135,7 +135,8 @@ def test_an_anonymous_visitor_reads_the_directory_pages_badge_and_api_from_the_s
     for path, response in seen.items():
         assert response.status_code == 200, path
         assert "Reading for Pleasure" in response.text and "Reading Together" not in response.text, site.log_tail()
-    # Replayed again, the standby shows the change.
+    # Replayed again (once it has caught up), the standby shows the change.
+    site.pair.caught_up()
     assert "Reading Together" in requests.get(site.url("/programmes/reading-for-pleasure/"), timeout=10).text
 
 
