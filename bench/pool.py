@@ -28,11 +28,11 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from demo.pool import seed_pool  # noqa: E402
 from pool.models import ReviewerProfile  # noqa: E402
 from pool.suggestions import suggest_for_programme, suggest_for_queue  # noqa: E402
 from programmes.models import Programme  # noqa: E402
 from programmes.vocabulary import ProgrammeStatus  # noqa: E402
-from qaportal.demo.pool import seed_pool  # noqa: E402
 from qaportal.roles import Role  # noqa: E402
 from reviews.models import Framework  # noqa: E402
 

@@ -1,6 +1,7 @@
 """The compare list: up to four programmes a visitor has picked, kept in their session (no account)."""
 
 from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
 
 SESSION_KEY = "compare"
 MAX_COMPARED = 4
@@ -12,6 +13,10 @@ class CompareListFull(Exception):
 
 def compared_ids(session: SessionBase) -> list[int]:
     return [int(programme_id) for programme_id in session.get(SESSION_KEY, [])][:MAX_COMPARED]
+
+
+def has_compare_list(request: HttpRequest) -> bool:
+    return bool(compared_ids(request.session))
 
 
 def compare_add(session: SessionBase, *, programme_id: int) -> None:

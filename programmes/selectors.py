@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
 from programmes.facets import DirectorySnapshot, popcount, snapshots, unpack
@@ -18,7 +19,8 @@ from programmes.models import Programme
 from programmes.querystrings import query_without
 from programmes.search_query import PREFIX_QUERY_SQL
 from programmes.vocabulary import ProgrammeStatus
-from reviews.models import Band, Framework
+from providers.models import Provider
+from reviews.models import Band, Framework, Review, ReviewState
 from reviews.state_machine import PROGRAMME_PUBLIC
 
 if TYPE_CHECKING:
@@ -309,3 +311,21 @@ def details_updated_since_review(*, programme: Programme) -> "ProgrammeChange | 
         .order_by("-proposed_at")
         .first()
     )
+
+
+def register_counts() -> dict[str, int]:
+    """Live headline counts for the home page, cached briefly: at national scale they are full scans."""
+    counts: dict[str, int] | None = cache.get("register-counts")
+    if counts is None:
+        programme_counts = Programme.objects.aggregate(
+            published=Count("id", filter=Q(status=ProgrammeStatus.PUBLISHED)),
+            rated=Count("id", filter=Q(status=ProgrammeStatus.PUBLISHED, rating__band_rank__isnull=False)),
+        )
+        counts = {
+            "providers": Provider.objects.count(),
+            "programmes": programme_counts["published"],
+            "rated_programmes": programme_counts["rated"],
+            "published_reviews": Review.objects.filter(state=ReviewState.PUBLISHED).count(),
+        }
+        cache.set("register-counts", counts, 60)
+    return counts

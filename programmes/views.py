@@ -329,6 +329,10 @@ def _criteria_rows(rows: list[dict]) -> list[dict]:
     return criteria_rows
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {"counts": selectors.register_counts()})
+
+
 # --- How ratings work -----------------------------------------------------------------------------
 
 

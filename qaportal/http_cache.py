@@ -30,12 +30,20 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from programmes import compare
+# What else an app's pages show that is the visitor's own (the compare list): each app adds its
+# check from its ``AppConfig.ready``, so this module names no app.
+_personal_checks: list[Callable[[HttpRequest], bool]] = []
+
+
+def shows_personal(check: Callable[[HttpRequest], bool]) -> None:
+    """Add ``check``: a page rendered for a request it is true for shows something of that visitor's own."""
+    if check not in _personal_checks:
+        _personal_checks.append(check)
 
 
 def is_personal(request: HttpRequest) -> bool:
     """Whether a page rendered for this request would show anything that is this visitor's own."""
-    if request.user.is_authenticated or compare.compared_ids(request.session):
+    if request.user.is_authenticated or any(check(request) for check in _personal_checks):
         return True
     return len(get_messages(request)) > 0  # counted, not consumed: the page still shows them
 

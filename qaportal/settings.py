@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "feedback",
     "leaders",
     "pool",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from reviews import views_cycle
 from reviews.urls import convenor_patterns, reviewer_patterns
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", programme_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("status/", views.service_status, name="status"),
     path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),

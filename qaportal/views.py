@@ -4,11 +4,6 @@ from django.views.decorators.cache import never_cache
 
 from qaportal import health
 from qaportal.navigation import role_links
-from qaportal.selectors import register_counts
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"counts": register_counts()})
 
 
 @never_cache

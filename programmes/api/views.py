@@ -7,15 +7,16 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from programmes import policies, selectors, services
-from programmes.api.serializers import ProgrammeDetailSerializer, ProgrammeSerializer
-from programmes.filters import SORTS, ProgrammeFilter
-from programmes.models import Programme
-from qaportal.api.base import RegisterGenericView, RegisterRetrieveView
-from qaportal.api.directory import (
+from programmes.api.directory import (
+    DirectorySchema,
     FacetOptionSerializer,
     directory_response,
     requested_page,
 )
+from programmes.api.serializers import ProgrammeDetailSerializer, ProgrammeSerializer
+from programmes.filters import SORTS, ProgrammeFilter
+from programmes.models import Programme
+from qaportal.api.base import RegisterGenericView, RegisterRetrieveView
 from qaportal.api.fields import PlainCharField
 from qaportal.api.schema import error_response
 from reviews import policies as review_policies
@@ -42,6 +43,7 @@ class ProgrammeListView(RegisterGenericView):
     serializer_class = ProgrammeSerializer
     queryset = Programme.objects.none()
     schema_filterset = ProgrammeFilter
+    schema = DirectorySchema()
 
     @extend_schema(
         responses={

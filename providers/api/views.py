@@ -2,6 +2,12 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
+from programmes.api.directory import (
+    DirectorySchema,
+    FacetOptionSerializer,
+    directory_response,
+    requested_page,
+)
 from programmes.api.serializers import ProgrammeSerializer
 from programmes.models import Programme
 from providers import selectors
@@ -9,11 +15,6 @@ from providers.api.serializers import ProviderSerializer
 from providers.filters import PROVIDER_SORTS, ProviderFilter
 from providers.models import Provider
 from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRetrieveView
-from qaportal.api.directory import (
-    FacetOptionSerializer,
-    directory_response,
-    requested_page,
-)
 
 
 class ProviderDirectoryPageSerializer(serializers.Serializer):
@@ -32,6 +33,7 @@ class ProviderListView(RegisterGenericView):
     serializer_class = ProviderSerializer
     queryset = Provider.objects.none()
     schema_filterset = ProviderFilter
+    schema = DirectorySchema()
 
     @extend_schema(
         responses=ProviderDirectoryPageSerializer,

@@ -8,7 +8,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from programmes.vocabulary import ElementKey
 from qaportal.text import PlainTextValidator, schema_pattern
 
 
@@ -38,21 +37,6 @@ class NumberField(serializers.DecimalField):
 
     def to_representation(self, value):
         return None if value is None else float(value)
-
-
-def element_key_field(*, used_for: str) -> serializers.CharField:
-    """An element's key (purpose, governance, …), read-only.
-
-    drf-spectacular names an enum after the field that holds it, and warns when one choice set
-    gets two names (an element's ``key``, an evidence statement's ``element``); ``used_for`` gives
-    each use its own enum id, so each keeps its plain name without a warning.
-    """
-
-    @extend_schema_field({"type": "string", "enum": list(ElementKey.values), "x-spec-enum-id": f"element-{used_for}"})
-    class ElementKeyField(serializers.CharField):
-        pass
-
-    return ElementKeyField(read_only=True)
 
 
 def inline_choice_field(choices_class, **kwargs) -> serializers.ChoiceField:

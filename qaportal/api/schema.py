@@ -44,17 +44,6 @@ class RegisterAutoSchema(AutoSchema):
         segments = [segment for segment in self.path.split("/") if segment]
         return [segments[2] if len(segments) > 2 else "api"]
 
-    def get_override_parameters(self):
-        # A view names its FilterSet; its parameters (and, for lists, the page ones) are read from it.
-        from qaportal.api.directory import filterset_parameters
-
-        parameters = super().get_override_parameters()
-        filterset_class = getattr(self.view, "schema_filterset", None)
-        if filterset_class is None:
-            return parameters
-        paginated = getattr(self.view, "pagination_class", None) is not None
-        return [*parameters, *filterset_parameters(filterset_class, paginated=paginated)]
-
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = ALWAYS + (WRITES if self.method in {"POST", "PUT", "PATCH", "DELETE"} else ())

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from qaportal.api.fields import element_key_field
+from programmes.api.fields import element_key_field
 from ratings.models import ProgrammeRating, RatingHistory
 
 

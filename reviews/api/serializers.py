@@ -1,10 +1,11 @@
 from rest_framework import serializers
 
+from programmes.api.fields import element_key_field
 from programmes.api.serializers import ProgrammeDetailSerializer
 from programmes.models import EvidenceStatement, Programme
 from programmes.vocabulary import ProgrammeStatus
 from providers.api.serializers import ProviderSummarySerializer
-from qaportal.api.fields import NumberField, PlainCharField, element_key_field
+from qaportal.api.fields import NumberField, PlainCharField
 from reviews.models import (
     Band,
     Criterion,

@@ -2,7 +2,7 @@ from django_filters import MultipleChoiceFilter
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
-from qaportal.api.directory import schema_of
+from programmes.api.directory import schema_of
 from qaportal.api.fields import inline_choice_field
 from summaries.filters import SummaryFilterSet
 from summaries.models import ExportFormat, ExportJob, ExportStatus

@@ -13,6 +13,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from programmes.api.directory import DirectorySchema
 from qaportal.api.base import RegisterGenericView, RegisterListView, idempotency_key
 from qaportal.api.schema import IDEMPOTENCY_KEY, error_response
 from qaportal.submissions import create_once
@@ -44,6 +45,7 @@ class SummaryView(RegisterGenericView):
     permission_classes = [MayViewSummaries]
     serializer_class = SummarySerializer
     schema_filterset = SummaryFilterSet
+    schema = DirectorySchema()
     # One set of tables, not a list: no page parameters.
     pagination_class = None
 

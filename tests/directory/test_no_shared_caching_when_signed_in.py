@@ -7,8 +7,8 @@ from collections import deque
 import pytest
 from django.contrib.auth.models import User
 
+from demo.seeding import SeedSizes, seed_demo_data
 from programmes.models import Programme
-from qaportal.demo.seeding import SeedSizes, seed_demo_data
 
 pytestmark = pytest.mark.django_db
 

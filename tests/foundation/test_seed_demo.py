@@ -6,12 +6,12 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
+from demo.pool import SAMPLE_SLUG
+from demo.seeding import SCALES, SeedSizes, seed_demo_data
 from pool.models import CalibrationExercise, ReviewerProfile, ReviewerStatus
 from programmes.models import Programme
 from providers.models import Provider
 from providers.vocabulary import ProviderType, Region
-from qaportal.demo.pool import SAMPLE_SLUG
-from qaportal.demo.seeding import SCALES, SeedSizes, seed_demo_data
 from ratings.engine import recompute_all
 from ratings.models import ProgrammeRating
 from ratings.moderation import disagreements
@@ -104,7 +104,7 @@ def test_the_foreign_keys_dropped_for_the_bulk_load_are_back_and_enforced():
 def test_the_readme_lists_every_account_the_demo_makes():
     from pathlib import Path
 
-    from qaportal.demo.seeding import DEMO_ACCOUNTS, SCALES
+    from demo.seeding import DEMO_ACCOUNTS, SCALES
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     for username, _role, _staff in DEMO_ACCOUNTS:

@@ -18,12 +18,12 @@ from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from demo import vocabulary as words
+from demo.bulk import foreign_keys_validated_in_bulk, insert_rows, next_id, reset_sequences
 from programmes import local_authorities
 from programmes.search import refresh_search_vectors
 from programmes.vocabulary import DeliveryMode, FocusLevel, Format, FundingRoute, ProgrammeStatus
 from providers.vocabulary import ProviderType
-from qaportal.demo import vocabulary as words
-from qaportal.demo.bulk import foreign_keys_validated_in_bulk, insert_rows, next_id, reset_sequences
 from qaportal.fields import ChoiceSetField
 from qaportal.roles import Role
 from reviews.models import Affiliation, Criterion, Framework, ReviewState
@@ -127,8 +127,8 @@ def start_rating_validities(framework: Framework) -> None:
 def seed_reviewer_pool(*, reviewer_ids, accounts, provider_ids, framework, criteria, rng) -> None:
     """Every seeded reviewer in the pool with a status, capacity and expertise; one calibration
     exercise; two applications awaiting a convenor."""
+    from demo import pool
     from programmes.models import Programme
-    from qaportal.demo import pool
 
     pool.seed_pool(reviewer_ids=reviewer_ids, demo_reviewer_id=accounts["reviewer"].id, framework=framework, rng=rng)
     if not Programme.objects.filter(slug=pool.SAMPLE_SLUG).exists():

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from tqdm import tqdm
 
+from demo.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, SeedSizes, seed_demo_data
 from programmes.models import Programme
-from qaportal.demo.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, SeedSizes, seed_demo_data
 from ratings.services import ratings_refresh_all
 
 

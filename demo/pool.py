@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db.models import Count
 
+from demo import vocabulary as words
 from pool.models import (
     ApplicationStatus,
     CalibrationExercise,
@@ -23,7 +24,6 @@ from pool.models import (
 from programmes.models import EvidenceStatement, Programme
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, ProgrammeStatus
 from providers.vocabulary import Phase, Region
-from qaportal.demo import vocabulary as words
 from qaportal.fields import ChoiceSetField
 from reviews.models import Review
 from reviews.state_machine import REVIEW_EDITABLE

@@ -19,6 +19,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from programmes.filters import BAND_RANK, MOST_COST, BandRankField
 from qaportal.api.pagination import RegisterPagination
+from qaportal.api.schema import RegisterAutoSchema
 
 
 class FacetOptionSerializer(serializers.Serializer):
@@ -99,6 +100,19 @@ def facets_data(facets: dict) -> dict:
         ]
         for name, options in facets.items()
     }
+
+
+class DirectorySchema(RegisterAutoSchema):
+    """The schema of a view that names its FilterSet (``schema_filterset``): its parameters (and,
+    for lists, the page ones) are read from it."""
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        filterset_class = getattr(self.view, "schema_filterset", None)
+        if filterset_class is None:
+            return parameters
+        paginated = getattr(self.view, "pagination_class", None) is not None
+        return [*parameters, *filterset_parameters(filterset_class, paginated=paginated)]
 
 
 def filterset_parameters(filterset_class: type[FilterSet], *, paginated: bool = True) -> list[OpenApiParameter]:
