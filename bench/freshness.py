@@ -45,11 +45,11 @@ django.setup()
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from programmes import lifecycle  # noqa: E402
 from programmes.facets import build_snapshot, snapshots  # noqa: E402
 from programmes.models import Programme  # noqa: E402
 from programmes.search import refresh_search_vectors  # noqa: E402
 from qaportal.celery import app  # noqa: E402
-from reviews import services  # noqa: E402
 from reviews.models import Criterion, CriterionScore, Framework, Review, ReviewState  # noqa: E402
 
 WORKER_COMMAND = [sys.executable, "-m", "celery", "-A", "qaportal", "worker", "--pool=solo", "--loglevel=WARNING"]
@@ -175,7 +175,7 @@ def publish_to_visible(base: str, publishes: int) -> dict:
         programme = probe_programme(template, number, reviewers, criteria)
         url = f"{base}/programmes/?q={programme.probe_word}"
         assert "app-band--" not in fetch(url)
-        services.programme_publish(programme=programme, by=convenor)
+        lifecycle.programme_publish(programme=programme, by=convenor)
         published, rated_at = time.perf_counter(), None
         while "app-band--" not in fetch(url):
             rated_at = rated_at or (is_rated(programme.id) and time.perf_counter())

@@ -3,7 +3,7 @@
 Factual details (cost, funding, regions, contact, booking link, next start) are applied at once and
 recorded; what the reviewers assessed (including the evidence portfolio) goes to a convenor, who
 decides whether the rating stands or a re-review is needed, and a re-review runs the accreditation
-cycle's (``reviews.accreditation.rereview_open``); public text in the provider's own words is
+cycle's (``programmes.lifecycle.rereview_open``); public text in the provider's own words is
 published once a convenor approves it. Every change, request and decision is in the audit trail
 (``reviews.audit.record_edit``).
 """
@@ -233,7 +233,7 @@ def change_decide(*, change: ProgrammeChange, by: User, decision: str, note: str
 
     A re-review is the accreditation cycle's: the programme joins the review queue, its rating
     stands (shown as under re-review) until the new reviews are published, and the provider is told."""
-    from reviews.accreditation import rereview_open
+    from programmes.lifecycle import rereview_open
     from reviews.models import ReReviewReason
 
     _check_decision(change, by, decision, note)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from programmes import changes, policies, services
+from programmes import changes, lifecycle, policies, services
 from programmes.forms import EvidenceForm, ProgrammeForm, ProgrammeWithdrawForm, ResponseForm
 from programmes.models import Programme, ProgrammeChange, ProviderResponse
 from programmes.vocabulary import ElementKey, ProgrammeStatus
@@ -21,7 +21,7 @@ from providers.models import Provider
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
 from qaportal.submissions import create_once
-from reviews.accreditation import programme_resubmit, reaccreditation_context
+from reviews.accreditation import reaccreditation_context
 from reviews.concern_forms import ConcernResponseForm
 from reviews.concerns import concern_provider_respond, concerns_for_editor
 from reviews.policies import concerns_for_provider_editor
@@ -216,7 +216,7 @@ def _save_evidence(request: SignedInRequest, programme: Programme, evidence: dic
 def submit(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _own_programme(request, slug)
     try:
-        services.programme_submit(programme=programme, by=request.user)
+        lifecycle.programme_submit(programme=programme, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -229,7 +229,7 @@ def submit(request: SignedInRequest, slug: str) -> HttpResponse:
 def resubmit(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _own_programme(request, slug)
     try:
-        programme_resubmit(programme=programme, by=request.user)
+        lifecycle.programme_resubmit(programme=programme, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -267,7 +267,7 @@ def withdraw(request: SignedInRequest, slug: str) -> HttpResponse:
     form = ProgrammeWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_withdraw(programme=programme, by=request.user, reason=form.cleaned_data["reason"])
+            lifecycle.programme_withdraw(programme=programme, by=request.user, reason=form.cleaned_data["reason"])
         except DomainError as error:
             apply_to_form(form, error)
         else:

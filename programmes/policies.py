@@ -74,7 +74,7 @@ def may_edit_programme(user: Visitor, programme: Programme) -> bool:
         return False
     if programme.status in EDITABLE_STATUSES:
         return True
-    from reviews.accreditation import open_rereview
+    from programmes.lifecycle import open_rereview
 
     return programme.status == ProgrammeStatus.PUBLISHED and open_rereview(programme) is not None
 

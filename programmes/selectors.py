@@ -15,13 +15,13 @@ from django.http import QueryDict
 
 from programmes.facets import DirectorySnapshot, popcount, snapshots, unpack
 from programmes.filters import SORTS, ConditionFilter, ProgrammeFilter
+from programmes.lifecycle import PROGRAMME_PUBLIC
 from programmes.models import Programme
 from programmes.querystrings import query_without
 from programmes.search_query import PREFIX_QUERY_SQL
 from programmes.vocabulary import ProgrammeStatus
 from providers.models import Provider
 from reviews.models import Band, Framework, Review, ReviewState
-from reviews.state_machine import PROGRAMME_PUBLIC
 
 if TYPE_CHECKING:
     from programmes.models import ProgrammeChange

@@ -1,4 +1,4 @@
-"""Writes on programmes by their provider's editors (and withdrawal by convenors).
+"""Writes on programmes by their provider's editors (their status changes are ``programmes.lifecycle``'s).
 
 Every write that changes text in the search vector refreshes it in the same transaction, so
 the directory never shows a programme under words it no longer has.
@@ -15,20 +15,16 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from programmes import local_authorities, policies
 from programmes.models import EvidenceStatement, Programme, ProgrammeChange, ProviderResponse
 from programmes.search import refresh_search_vectors
-from programmes.vocabulary import DeliveryMode, ElementKey, ProgrammeStatus
+from programmes.vocabulary import DeliveryMode, ProgrammeStatus
 from providers.models import Provider
 from qaportal.errors import NotPermitted, ValidationFailed
-from ratings.services import mark_programme_rating_stale
 from reviews import audit
-from reviews.audit import Action, Change
-from reviews.models import NotificationKind
-from reviews.state_machine import programme_step
+from reviews.audit import Action
 
 # The programme fields an editor types; everything else (status, stamps, search) is ours.
 EDITABLE_FIELDS: tuple[str, ...] = (
@@ -268,59 +264,6 @@ def evidence_save(*, programme: Programme, by: User, evidence: dict[str, Evidenc
             # Saved for the re-review, a change still waiting for a convenor has nothing left to decide.
             programme.changes.filter(kind=ProgrammeChange.Kind.EVIDENCE, state=ProgrammeChange.State.PENDING).delete()
         evidence_write(programme=programme, evidence=evidence)
-
-
-def programme_submit(*, programme: Programme, by: User) -> Programme:
-    """Submit a draft for review; it needs an evidence statement for every element first."""
-    if not policies.edits_provider_of(by, programme):
-        raise NotPermitted("You do not edit this programme's provider.")
-    with transaction.atomic():
-        programme = Programme.objects.select_for_update().get(pk=programme.pk)
-        step = programme_step(programme.status, "submit")
-        if step.is_repeat:
-            return programme
-        from reviews.services import notify
-
-        present = set(programme.evidence_statements.values_list("element", flat=True))
-        missing = [element.label for element in ElementKey if element.value not in present]
-        if missing:
-            raise ValidationFailed(
-                f"Add an evidence statement for {', '.join(missing)} before submitting the programme."
-            )
-        programme.status, programme.submitted_at = step.new, timezone.now()
-        programme.save(update_fields=["status", "submitted_at", "updated_at"])
-        audit.record_state(actor=by, programme_id=programme.id, review_id=None, old=step.old, new=step.new)
-        notify(kind=NotificationKind.SUBMITTED, programme_id=programme.id)
-    return programme
-
-
-def programme_withdraw(*, programme: Programme, by: User, reason: str) -> Programme:
-    """Take a programme off the register (or out of review), with its reviews and its rating."""
-    from reviews.services import notify, reviews_withdraw_for_programme
-
-    if not policies.may_withdraw_programme(by, programme):
-        raise NotPermitted("You may not withdraw this programme.")
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed({"reason": ["Give the reason for withdrawing the programme."]})
-    with transaction.atomic():
-        programme = Programme.objects.select_for_update().get(pk=programme.pk)
-        step = programme_step(programme.status, "withdraw")
-        if step.is_repeat:
-            return programme
-        reviews_withdraw_for_programme(programme=programme, by=by)
-        programme.status, programme.withdrawn_reason = step.new, reason
-        programme.save(update_fields=["status", "withdrawn_reason", "updated_at"])
-        audit.record_state(actor=by, programme_id=programme.id, review_id=None, old=step.old, new=step.new)
-        audit.record(
-            actor=by,
-            programme_id=programme.id,
-            action=Action.COMMENT,
-            change=Change("withdrawal reason", "", reason),
-        )
-        mark_programme_rating_stale(programme_id=programme.id)
-        notify(kind=NotificationKind.WITHDRAWN, programme_id=programme.id)
-    return programme
 
 
 def response_publish(*, programme: Programme, by: User, text: str) -> ProviderResponse:

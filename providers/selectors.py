@@ -9,11 +9,11 @@ from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
 from programmes.filters import ConditionFilter
+from programmes.lifecycle import PROGRAMME_PUBLIC
 from programmes.models import Programme
 from programmes.selectors import FacetOption
 from providers.filters import PROVIDER_SORTS, ProviderFilter
 from providers.models import Provider
-from reviews.state_machine import PROGRAMME_PUBLIC
 
 
 def provider_list() -> QuerySet[Provider]:

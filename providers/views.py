@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from programmes.directory_version import current_version
+from programmes.lifecycle import PROGRAMME_PUBLIC
 from programmes.querystrings import active_tags, query_without
 from programmes.vocabulary import ProgrammeStatus
 from providers import selectors
@@ -10,7 +11,6 @@ from providers.badge import BADGE_MAX_AGE, badge_response, badge_svg
 from providers.models import Provider
 from qaportal.http_cache import cached_for_everyone
 from ratings.models import band_name
-from reviews.state_machine import PROGRAMME_PUBLIC
 
 
 def _register_version(request: HttpRequest) -> int:

@@ -1,28 +1,28 @@
-"""The accreditation cycle: how long a rating is valid, the reminders before it expires, expiry
-itself, and re-reviews (a provider's resubmission for reaccreditation, or a convenor's order after
-a concern) whose published reviews replace the rating.
+"""The accreditation cycle: how long a rating is valid, the reminders before it expires, and expiry
+itself.
 
-A re-review runs the usual assignment and moderation (``reviews.services``) on a programme that
-stays published: its current rating stands until the new reviews are published.
+Re-reviews (a provider's resubmission for reaccreditation, or a convenor's order after a concern)
+are a step of the programme's lifecycle (``programmes.lifecycle``): the usual assignment and
+moderation on a programme that stays published, whose current rating stands until the new reviews
+are published.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from programmes.lifecycle import open_rereview
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
-from qaportal.errors import InvalidTransition, NotPermitted
 from ratings.models import RatingValidity
 from ratings.services import mark_programme_rating_stale
-from reviews import audit, policies
+from reviews import audit
 from reviews.audit import Action, Change
-from reviews.models import Concern, ExpiryReminder, Framework, Notification, NotificationKind, ReReview, ReReviewReason
+from reviews.models import ExpiryReminder, Framework, Notification, NotificationKind, ReReviewReason
 
 REMINDER_DAYS = (90, 30)
 EXPIRING_WITHIN = timedelta(days=90)
@@ -53,60 +53,6 @@ def validity_start(*, programme_id: int, framework: Framework, at: datetime) -> 
         },
     )
     return validity
-
-
-def open_rereview(programme: Programme) -> ReReview | None:
-    return ReReview.objects.filter(programme=programme, closed_at__isnull=True).first()
-
-
-def programme_resubmit(*, programme: Programme, by: User) -> ReReview:
-    """A provider resubmits a published programme for reaccreditation: its portfolio (the
-    programme's description and evidence) stays as it is for the editor to update, and it goes
-    back to the convenors' assignment and moderation while its current rating stands."""
-    if not policies.may_resubmit(by, programme):
-        raise NotPermitted("Only the provider's editors resubmit its programmes.")
-    return rereview_open(programme=programme, by=by, reason=ReReviewReason.REACCREDITATION)
-
-
-def rereview_open(*, programme: Programme, by: User, reason: str, concern: Concern | None = None) -> ReReview:
-    """The one way a published programme goes back into review, whatever the reason: it joins the
-    convenors' re-review queue for the usual assignment and moderation, its rating stands (shown
-    as under re-review) until the new reviews are published, and, when a convenor ordered it (a
-    concern, a change to what was reviewed), its provider is e-mailed. Opening one already open
-    returns it."""
-    from reviews.services import notify
-
-    with transaction.atomic():
-        programme = Programme.objects.select_for_update().get(pk=programme.pk)
-        if programme.status != ProgrammeStatus.PUBLISHED:
-            status = programme.get_status_display().lower()
-            raise InvalidTransition(f"This programme is {status}; only a published programme is re-reviewed.")
-        existing = open_rereview(programme)
-        if existing is not None:
-            return existing
-        rereview = ReReview.objects.create(programme=programme, reason=reason, concern=concern, opened_by=by)
-        audit.record(
-            actor=by,
-            programme_id=programme.id,
-            action=Action.REREVIEW,
-            change=Change("re-review", "", rereview.get_reason_display()),
-        )
-        if reason != ReReviewReason.REACCREDITATION:  # the provider asked for that one itself
-            notify(kind=NotificationKind.REREVIEW, programme_id=programme.id)
-    return rereview
-
-
-def rereview_close(*, programme: Programme, by: User) -> ReReview | None:
-    """Called by the publishing service, in its transaction, once the new reviews are published."""
-    rereview = ReReview.objects.select_for_update().filter(programme=programme, closed_at__isnull=True).first()
-    if rereview is None:
-        return None
-    rereview.closed_at = timezone.now()
-    rereview.save(update_fields=["closed_at"])
-    audit.record(
-        actor=by, programme_id=programme.id, action=Action.REREVIEW, change=Change("re-review", "open", "published")
-    )
-    return rereview
 
 
 # --- Expiry -------------------------------------------------------------------------------------

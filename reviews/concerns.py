@@ -10,11 +10,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from programmes.lifecycle import rereview_open
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from reviews import audit, policies
-from reviews.accreditation import rereview_open
 from reviews.audit import Action, Change
 from reviews.models import CONCERN_OPEN_STATUSES, Concern, ConcernStatus, NotificationKind, ReReviewReason
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from programmes.lifecycle import open_rereview
 from programmes.models import Programme
 from ratings.models import RatingValidity
-from reviews.accreditation import open_rereview
 from reviews.concerns import upheld_concerns
 from reviews.crosswalk import ProgrammeCrosswalk, programme_crosswalk
 from reviews.models import Concern, ReReview

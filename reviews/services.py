@@ -1,4 +1,5 @@
-"""Writes in the review workflow: assign, score, submit, declare a conflict, moderate, publish.
+"""Writes in the review workflow: assign, score, submit, declare a conflict, moderate (the
+programme's own status changes, publishing included, are ``programmes.lifecycle``'s).
 
 Every function is keyword-only, checks the caller against ``reviews.policies``, changes state
 only through ``reviews.state_machine``, writes the audit trail in the same transaction, and
@@ -10,18 +11,19 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from programmes.lifecycle import in_review_round, programme_start_review
 from programmes.models import Programme
-from programmes.vocabulary import ProgrammeStatus
 from qaportal import outbox
 from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from qaportal.text import first_forbidden_character
+from qaportal.transitions import Step
 from ratings.services import mark_programme_rating_stale
 from reviews import audit, policies
 from reviews.audit import Action, Change
@@ -36,7 +38,7 @@ from reviews.models import (
     ReviewState,
     ScoreLevel,
 )
-from reviews.state_machine import REVIEW_ACTIVE, REVIEW_HANDED_IN, Step, programme_step, review_step
+from reviews.state_machine import REVIEW_ACTIVE, REVIEW_HANDED_IN, review_step
 
 MIN_RATIONALE_LENGTH = 20
 MAX_IMPORT_LINES = 2000
@@ -107,20 +109,9 @@ def review_assign(*, programme: Programme, reviewer: User, by: User) -> Review:
             action=Action.ASSIGNED,
             change=Change("reviewer", "", reviewer.username),
         )
-        if programme.status != ProgrammeStatus.PUBLISHED:  # a re-review leaves it on the register
-            _programme_transition(programme, "start_review", by)
+        programme_start_review(programme=programme, by=by)
         notify(kind=NotificationKind.ASSIGNED, programme_id=programme.id, review_id=review.id)
     return review
-
-
-def in_review_round(programme: Programme) -> bool:
-    """Whether reviewers may be assigned and reviews published: a submitted or in-review
-    programme, or a published one under re-review (its rating stands meanwhile)."""
-    from reviews.accreditation import open_rereview
-
-    if programme.status in (ProgrammeStatus.SUBMITTED, ProgrammeStatus.IN_REVIEW):
-        return True
-    return programme.status == ProgrammeStatus.PUBLISHED and open_rereview(programme) is not None
 
 
 def _refuse_unassignable(programme: Programme, reviewer: User) -> None:
@@ -133,18 +124,6 @@ def _refuse_unassignable(programme: Programme, reviewer: User) -> None:
     reasons = assignment_refusals(reviewer=reviewer, programme=programme)
     if reasons:
         raise ValidationFailed({"reviewer": reasons})
-
-
-def _programme_transition(programme: Programme, action: str, by: User, **stamps: object) -> bool:
-    step = programme_step(programme.status, action)
-    if step.is_repeat:
-        return False
-    Programme.objects.filter(pk=programme.pk).update(status=step.new, **stamps)
-    programme.status = step.new
-    for name, value in stamps.items():
-        setattr(programme, name, value)
-    audit.record_state(actor=by, programme_id=programme.id, review_id=None, old=step.old, new=step.new)
-    return True
 
 
 @dataclass(frozen=True)
@@ -470,44 +449,6 @@ def _moderate_with_comment(
     return review, True
 
 
-def programme_publish(*, programme: Programme, by: User) -> Programme:
-    """Publish a programme once enough reviews are accepted: they become its published reviews,
-    reviews still outstanding are withdrawn, its rating is valid from now for the framework's
-    period, and it is recomputed after commit. For a programme under re-review, the published
-    reviews it had are superseded (kept in the history) and the new ones replace them."""
-    from reviews.accreditation import rereview_close, validity_start
-
-    if not policies.may_moderate(by):
-        raise NotPermitted("Only convenors publish programmes.")
-    with transaction.atomic():
-        programme = Programme.objects.select_for_update().get(pk=programme.pk)
-        if not in_review_round(programme):
-            if programme.status == ProgrammeStatus.PUBLISHED:
-                return programme
-            programme_step(programme.status, "publish")  # refuses with the reason
-        accepted = list(Review.objects.select_for_update().filter(programme=programme, state=ReviewState.ACCEPTED))
-        framework = live_framework()
-        if len(accepted) < framework.min_reviews:
-            raise InvalidTransition(
-                f"This programme has {len(accepted)} accepted review{'s' if len(accepted) != 1 else ''}; "
-                f"it needs {framework.min_reviews} before it can be published."
-            )
-        now = timezone.now()
-        rereview = rereview_close(programme=programme, by=by)
-        if rereview is None:
-            _programme_transition(programme, "publish", by, published_at=now)
-        for review in Review.objects.select_for_update().filter(programme=programme, state=ReviewState.PUBLISHED):
-            _review_transition(review, "supersede", by)
-        for review in accepted:
-            _review_transition(review, "publish", by, published_at=now)
-        for review in Review.objects.select_for_update().filter(programme=programme, state__in=OUTSTANDING_STATES):
-            _review_transition(review, "withdraw", by)
-        validity_start(programme_id=programme.id, framework=framework, at=now)
-        mark_programme_rating_stale(programme_id=programme.id)
-        notify(kind=NotificationKind.PUBLISHED, programme_id=programme.id)
-    return programme
-
-
 def _review_transition(review: Review, action: str, by: User, **stamps: object) -> None:
     step = review_step(review.state, action)
     if step.is_repeat:
@@ -551,6 +492,18 @@ def review_release(*, review: Review, by: User, reason: str) -> Review:
             review, by, transition="release", field="conflict_note", comment=reason, label="release reason"
         )
     return review
+
+
+def reviews_publish_for_programme(*, programme: Programme, accepted: list[Review], by: User, at: datetime) -> None:
+    """The reviews' side of publishing a programme (``programmes.lifecycle.programme_publish``, in
+    its transaction): the published reviews it had are superseded, the accepted ones published and
+    those still outstanding withdrawn."""
+    for review in Review.objects.select_for_update().filter(programme=programme, state=ReviewState.PUBLISHED):
+        _review_transition(review, "supersede", by)
+    for review in accepted:
+        _review_transition(review, "publish", by, published_at=at)
+    for review in Review.objects.select_for_update().filter(programme=programme, state__in=OUTSTANDING_STATES):
+        _review_transition(review, "withdraw", by)
 
 
 def reviews_withdraw_for_programme(*, programme: Programme, by: User) -> None:

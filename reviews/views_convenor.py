@@ -12,16 +12,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from programmes import lifecycle
 from programmes.models import Programme, ProgrammeChange
 from programmes.querystrings import query_without
-from programmes.services import programme_withdraw
 from programmes.vocabulary import ProgrammeStatus
 from providers.models import Provider
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
 from ratings.moderation import moderation_flags
 from reviews import policies, selectors, services
-from reviews.accreditation import open_rereview
 from reviews.forms import AssignForm, AssignmentsUploadForm, QueueFilterForm, ReleaseForm, ReturnForm, WithdrawForm
 from reviews.models import Review, ReviewState
 
@@ -97,9 +96,9 @@ def _render_programme(request: HttpRequest, programme: Programme, assign_form: A
         "assign_form": assign_form,
         "accepted": accepted,
         "min_reviews": services.live_framework().min_reviews,
-        "can_assign": services.in_review_round(programme),
-        "can_publish": programme.status != ProgrammeStatus.SUBMITTED and services.in_review_round(programme),
-        "rereview": open_rereview(programme),
+        "can_assign": lifecycle.in_review_round(programme),
+        "can_publish": programme.status != ProgrammeStatus.SUBMITTED and lifecycle.in_review_round(programme),
+        "rereview": lifecycle.open_rereview(programme),
         "can_withdraw": programme.status == ProgrammeStatus.PUBLISHED,
         "disagreement_levels": framework.disagreement_levels,
         "moderation": moderation,
@@ -168,7 +167,7 @@ def accept(request: HttpRequest, review_id: int) -> HttpResponse:
 @convenor_page
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(slug)
-    _act(request, services.programme_publish, f"“{programme.title}” is published.", programme=programme)
+    _act(request, lifecycle.programme_publish, f"“{programme.title}” is published.", programme=programme)
     return redirect("convenor:programme", slug=programme.slug)
 
 
@@ -245,7 +244,7 @@ def withdraw_programme(request: SignedInRequest, slug: str) -> HttpResponse:
         template="reviews/convenor/withdraw_programme.html",
         form=WithdrawForm(request.POST or None),
         context={"programme": programme},
-        run=lambda data: programme_withdraw(programme=programme, by=request.user, reason=data["reason"]),
+        run=lambda data: lifecycle.programme_withdraw(programme=programme, by=request.user, reason=data["reason"]),
     )
     if response is not None:
         return response

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from programmes import policies, selectors, services
+from programmes import lifecycle, policies, selectors
 from programmes.api.directory import (
     DirectorySchema,
     FacetOptionSerializer,
@@ -15,12 +15,12 @@ from programmes.api.directory import (
 )
 from programmes.api.serializers import ProgrammeDetailSerializer, ProgrammeSerializer
 from programmes.filters import SORTS, ProgrammeFilter
+from programmes.lifecycle import PROGRAMME_PUBLIC
 from programmes.models import Programme
 from qaportal.api.base import RegisterGenericView, RegisterRetrieveView
 from qaportal.api.fields import PlainCharField
 from qaportal.api.schema import error_response
 from reviews import policies as review_policies
-from reviews.state_machine import PROGRAMME_PUBLIC
 
 
 class DirectoryPageSerializer(serializers.Serializer):
@@ -107,6 +107,6 @@ class ProgrammeWithdrawView(RegisterGenericView):
         programme = get_object_or_404(programmes_for_withdrawal(request.user), slug=slug)
         typed = WithdrawInputSerializer(data=request.data)
         typed.is_valid(raise_exception=True)
-        services.programme_withdraw(programme=programme, by=request.user, reason=typed.validated_data["reason"])
+        lifecycle.programme_withdraw(programme=programme, by=request.user, reason=typed.validated_data["reason"])
         fresh = Programme.objects.select_related("provider", "rating", "provider_response").get(pk=programme.pk)
         return Response(ProgrammeDetailSerializer(fresh).data)

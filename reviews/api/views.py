@@ -14,6 +14,7 @@ from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from programmes import lifecycle
 from programmes.api.serializers import ProgrammeDetailSerializer
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
@@ -375,6 +376,6 @@ class ProgrammePublishView(ConvenorProgrammeView):
 
     @extend_schema(request=None, responses=ProgrammeDetailSerializer, operation_id="programme_publish")
     def post(self, request, slug: str):
-        programme = services.programme_publish(programme=self.programme(), by=request.user)
+        programme = lifecycle.programme_publish(programme=self.programme(), by=request.user)
         fresh = Programme.objects.select_related("provider", "rating", "provider_response").get(pk=programme.pk)
         return Response(ProgrammeDetailSerializer(fresh).data)

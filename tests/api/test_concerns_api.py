@@ -4,8 +4,8 @@ triaged by convenors, answered by the provider, through the same services as the
 import pytest
 from django.core import signing
 
+from programmes import lifecycle
 from programmes.vocabulary import ProgrammeStatus
-from reviews import accreditation
 from reviews.models import AuditEvent, Concern, ConcernStatus, Notification
 from tests import factories
 
@@ -107,7 +107,7 @@ def test_a_concerns_cycle_over_the_api_from_question_to_re_review(
     summary = "Fewer coaching sessions were delivered than described."
     upheld = convenor_api.post(f"/api/v1/concerns/{concern.id}/rereview/", {"public_summary": summary}, format="json")
     assert upheld.status_code == 200 and upheld.json()["status"] == ConcernStatus.UPHELD
-    assert accreditation.open_rereview(published).reason == "concern"
+    assert lifecycle.open_rereview(published).reason == "concern"
     services.notification_send(notification_id=Notification.objects.get(programme=published, kind="rereview").pk)
     assert mailoutbox[-1].to == ["editor-ann@example.org"] and "after a concern" in mailoutbox[-1].body
 

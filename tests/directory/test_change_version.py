@@ -5,6 +5,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from programmes import lifecycle
 from programmes import services as programme_services
 from programmes.directory_version import Seen, changes_since, current_version, prune
 from programmes.models import DirectoryChange, Programme
@@ -30,7 +31,7 @@ def in_review(provider):
 def published(in_review, convenor, reviewer, other_reviewer):
     factories.make_review(in_review, reviewer, state=ReviewState.ACCEPTED, scores=3)
     factories.make_review(in_review, other_reviewer, state=ReviewState.ACCEPTED, scores=3)
-    services.programme_publish(programme=in_review, by=convenor)
+    lifecycle.programme_publish(programme=in_review, by=convenor)
     recompute_all()
     return Programme.objects.get(pk=in_review.pk)
 
@@ -44,7 +45,7 @@ def test_publishing_moves_the_version_in_the_publishing_transaction(in_review, c
     factories.make_review(in_review, other_reviewer, state=ReviewState.ACCEPTED, scores=3)
     before = current_version()
     with transaction.atomic():
-        services.programme_publish(programme=in_review, by=convenor)
+        lifecycle.programme_publish(programme=in_review, by=convenor)
         assert current_version() > before  # written inside the transaction, so it commits with it
     assert in_review.id in changed_programmes(before)
 
@@ -60,7 +61,7 @@ def test_a_recompute_that_changes_the_band_moves_the_version_and_one_that_change
 
 def test_withdrawal_moves_the_version(published, provider_editor):
     before = current_version()
-    programme_services.programme_withdraw(programme=published, by=provider_editor, reason="No longer offered.")
+    lifecycle.programme_withdraw(programme=published, by=provider_editor, reason="No longer offered.")
     assert published.id in changed_programmes(before)
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from programmes.services import programme_withdraw
+from programmes.lifecycle import programme_withdraw
 from programmes.vocabulary import ProgrammeStatus
 from reviews.models import Review, ReviewState
 from tests import factories

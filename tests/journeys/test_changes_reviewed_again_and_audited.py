@@ -4,14 +4,14 @@ reviewed, and every change, request and decision is in the audit trail convenors
 
 import pytest
 
-from programmes import changes
+from programmes import changes, lifecycle
 from programmes.models import EvidenceStatement, Programme, ProgrammeChange
 from programmes.vocabulary import ProgrammeStatus
 from providers.models import Provider
 from qaportal.errors import ValidationFailed
 from ratings.engine import recompute_all
 from ratings.models import ProgrammeRating
-from reviews import accreditation, services
+from reviews import services
 from reviews.models import AuditEvent, Notification, ReReview, ReReviewReason, Review, ReviewState
 from tests import factories
 from tests.html_forms import form_with
@@ -30,7 +30,7 @@ def published(provider, convenor, reviewer, other_reviewer):
     )
     factories.make_review(programme, reviewer, state=ReviewState.ACCEPTED, scores=4)
     factories.make_review(programme, other_reviewer, state=ReviewState.ACCEPTED, scores=4)
-    services.programme_publish(programme=programme, by=convenor)
+    lifecycle.programme_publish(programme=programme, by=convenor)
     recompute_all()
     return Programme.objects.get(pk=programme.pk)
 
@@ -61,7 +61,7 @@ def test_a_convenors_re_review_decision_sends_the_programme_through_review_keepi
     client.force_login(convenor)
     client.post(f"/convenor/changes/{change.id}/", {"decision": "re-review"})
     assert ProgrammeChange.objects.get(pk=change.pk).state == ProgrammeChange.State.RE_REVIEW
-    rereview = accreditation.open_rereview(published)
+    rereview = lifecycle.open_rereview(published)
     assert rereview is not None and rereview.reason == ReReviewReason.CHANGE
     assert published.title in client.get("/convenor/", {"status": "re-review"}).content.decode()
     convenor_page = client.get(f"/convenor/programmes/{published.slug}/").content.decode()
@@ -84,7 +84,7 @@ def test_a_convenors_re_review_decision_sends_the_programme_through_review_keepi
     rating = ProgrammeRating.objects.get(programme=published)
     assert rating.raw_mean == pytest.approx(2.0) and rating.review_count == 2
     assert Review.objects.filter(programme=published, state=ReviewState.SUPERSEDED).count() == 2
-    assert accreditation.open_rereview(published) is None
+    assert lifecycle.open_rereview(published) is None
     public = client.get(published.get_absolute_url()).content.decode()
     assert "Under re-review" not in public and "2.00 out of 4" in public
     assert client.get(f"/api/v1/programmes/{published.slug}/").json()["under_rereview"] is False

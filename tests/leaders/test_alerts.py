@@ -80,7 +80,7 @@ def test_a_weekly_leader_gets_one_digest_a_week_and_an_immediate_one_each_time(l
 
 
 def test_a_withdrawal_of_a_shortlisted_programme_is_sent_once(leader, shortlisted, convenor):
-    from programmes.services import programme_withdraw
+    from programmes.lifecycle import programme_withdraw
 
     programme_withdraw(programme=shortlisted[2], by=convenor, reason="No longer offered")
     alerts.send_leader_alerts()

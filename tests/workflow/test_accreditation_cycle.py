@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from programmes import lifecycle
 from programmes.vocabulary import ProgrammeStatus
 from ratings.engine import recompute_all
 from ratings.models import ProgrammeRating, ProviderRating, RatingValidity
@@ -23,7 +24,7 @@ def published(provider, convenor, reviewer, other_reviewer):
     programme = factories.make_programme(provider, status=ProgrammeStatus.IN_REVIEW, title="Leading Reading")
     factories.make_review(programme, reviewer, state=ReviewState.ACCEPTED, scores=4)
     factories.make_review(programme, other_reviewer, state=ReviewState.ACCEPTED, scores=4)
-    services.programme_publish(programme=programme, by=convenor)
+    lifecycle.programme_publish(programme=programme, by=convenor)
     recompute_all()
     return programme
 
@@ -116,7 +117,7 @@ def test_a_resubmitted_programme_is_re_reviewed_and_the_new_reviews_replace_the_
     accreditation.ratings_expire(now=validity_of(published).expires_at)
     client.force_login(provider_editor)
     client.post(f"/provider/programmes/{published.slug}/resubmit/")
-    assert accreditation.open_rereview(published) is not None
+    assert lifecycle.open_rereview(published) is not None
     client.force_login(convenor)
     assert published.title in client.get("/convenor/", {"status": "re-review"}).content.decode()
     client.force_login(provider_editor)
@@ -126,12 +127,12 @@ def test_a_resubmitted_programme_is_re_reviewed_and_the_new_reviews_replace_the_
     newcomers = [factories.make_user(f"reviewer-new-{n}", role="reviewer") for n in (1, 2)]
     for reviewer in newcomers:
         review_through_the_workflow(published, reviewer, convenor, level=2)
-    services.programme_publish(programme=published, by=convenor)
+    lifecycle.programme_publish(programme=published, by=convenor)
     recompute_all()
 
     assert {r.state for r in Review.objects.filter(pk__in=[r.pk for r in old_reviews])} == {ReviewState.SUPERSEDED}
     rating = ProgrammeRating.objects.get(programme=published)
     assert rating.review_count == 2 and rating.raw_mean == pytest.approx(2.0)
     assert not validity_of(published).is_expired
-    assert accreditation.open_rereview(published) is None
+    assert lifecycle.open_rereview(published) is None
     assert Notification.objects.filter(programme=published, kind="published").count() == 2

@@ -7,6 +7,7 @@ import pytest
 from django.core import signing
 from django.core.cache import cache
 
+from programmes import lifecycle
 from programmes.vocabulary import ProgrammeStatus
 from ratings.engine import recompute_all
 from ratings.models import ProgrammeRating
@@ -39,7 +40,7 @@ def published(provider, convenor, reviewer, other_reviewer):
     programme = factories.make_programme(provider, status=ProgrammeStatus.IN_REVIEW, title="Coaching Heads")
     factories.make_review(programme, reviewer, state=ReviewState.ACCEPTED, scores=4)
     factories.make_review(programme, other_reviewer, state=ReviewState.ACCEPTED, scores=4)
-    services.programme_publish(programme=programme, by=convenor)
+    lifecycle.programme_publish(programme=programme, by=convenor)
     recompute_all()
     return programme
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from programmes import lifecycle
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.errors import InvalidTransition, ValidationFailed
 from ratings.models import StaleRating
@@ -35,7 +36,7 @@ def test_publishing_publishes_accepted_reviews_withdraws_outstanding_ones_and_ma
     first = factories.make_review(in_review, reviewer, state=ReviewState.ACCEPTED)
     second = factories.make_review(in_review, other_reviewer, state=ReviewState.ACCEPTED)
     late = factories.make_review(in_review, factories.make_user(role="reviewer"), state=ReviewState.IN_PROGRESS)
-    services.programme_publish(programme=in_review, by=convenor)
+    lifecycle.programme_publish(programme=in_review, by=convenor)
     for review in (first, second, late):
         review.refresh_from_db()
     in_review.refresh_from_db()
@@ -49,7 +50,7 @@ def test_publishing_publishes_accepted_reviews_withdraws_outstanding_ones_and_ma
     assert mailoutbox[-1].to == ["editor-ann@example.org"]
     assert "reviewer-rob" not in mailoutbox[-1].body and "/provider/programmes/" in mailoutbox[-1].body
     # Publishing again changes nothing.
-    services.programme_publish(programme=in_review, by=convenor)
+    lifecycle.programme_publish(programme=in_review, by=convenor)
     assert Notification.objects.filter(programme=in_review, kind="published").count() == 1
 
 

@@ -2,11 +2,13 @@
 
 import pytest
 
+from programmes import lifecycle
+from programmes.lifecycle import programme_step
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.errors import InvalidTransition
 from reviews import services
 from reviews.models import Review, ReviewState
-from reviews.state_machine import programme_step, review_step
+from reviews.state_machine import review_step
 from tests import factories
 
 
@@ -92,4 +94,4 @@ def test_accepting_a_review_twice_is_harmless_but_publishing_an_unaccepted_one_i
     services.review_accept(review=review, by=convenor)
     assert review.audit_events.filter(new_value="accepted").count() == 1
     with pytest.raises(InvalidTransition, match="it needs 2 before it can be published"):
-        services.programme_publish(programme=submitted_programme, by=convenor)
+        lifecycle.programme_publish(programme=submitted_programme, by=convenor)
