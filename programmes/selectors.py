@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.http import QueryDict
 
+from programmes.directory_version import directory_database
 from programmes.facets import DirectorySnapshot, popcount, snapshots, unpack
 from programmes.filters import SORTS, ConditionFilter, ProgrammeFilter
 from programmes.models import Programme
@@ -167,14 +168,14 @@ SEARCH_SQL = f"SELECT programmes_search_published({PREFIX_QUERY_SQL})"
 RANKED_SEARCH_SQL = f"SELECT ids, ranks FROM programmes_search_published_ranked({PREFIX_QUERY_SQL})"
 
 
-def matching_ids(text: str, *, ranked: bool) -> np.ndarray:
+def matching_ids(text: str, *, ranked: bool, using: str = DEFAULT_DB_ALIAS) -> np.ndarray:
     """Ids of published programmes matching the search, best match first when ``ranked`` (one query).
 
     Reads the narrow search table (``PublishedSearchDocument``). Ties in rank go by id, as in the
     API's ordering. The ranks come back unsorted and are ordered here: sorting the matches of a
     broad term in PostgreSQL cost as much as finding them.
     """
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         if not ranked:
             cursor.execute(SEARCH_SQL, [text])
             return _from_binary(cursor.fetchone()[0], ">i8")
@@ -248,7 +249,8 @@ def programme_directory(
     search_positions = None
     if "q" in active:
         text, ranked = str(active["q"]), sort == "relevance"
-        found = snapshots.search_ids(text, ranked=ranked, fetch=lambda: matching_ids(text, ranked=ranked))
+        using = directory_database()
+        found = snapshots.search_ids(text, ranked=ranked, fetch=lambda: matching_ids(text, ranked=ranked, using=using))
         search_positions, masks["q"] = snapshot.search_rows(found)
     facets = {}
     for name in ProgrammeFilter.FACETS:

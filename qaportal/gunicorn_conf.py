@@ -14,7 +14,7 @@ def post_worker_init(worker) -> None:
     try:
         from programmes.facets import snapshots
 
-        snapshot = snapshots.current()
+        snapshot = snapshots.warm()
     except Exception:  # a worker that cannot warm still serves: its first directory request builds it
         worker.log.exception("Could not warm the directory snapshot; the first directory request will build it")
         from django.db import connections

@@ -25,10 +25,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def reuse(settings):
     settings.DIRECTORY_SNAPSHOT_REUSE = True
-    snapshots._snapshot = None  # each test starts from a cold process
-    snapshots._stale = False
+    snapshots.forget()  # each test starts from a cold process
     yield
-    snapshots._snapshot = None
+    snapshots.forget()
 
 
 def test_the_snapshot_is_reused_while_nothing_changes():
