@@ -30,6 +30,8 @@ import copy
 import functools
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
@@ -534,45 +536,109 @@ def _indices_in(order: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return inverse[positions]
 
 
+@dataclass
+class CachedSearch:
+    ids: np.ndarray  # in relevance order (rank descending, then id) when ranked
+    ranks: np.ndarray | None  # aligned with ids, when ranked
+    version: int  # the text version they are right at
+
+
+# Matches among some programmes, for bringing a cached search up to date: (ids, ranks) of those that
+# match now, and every programme that was looked at (whatever matched them before is replaced).
+Recheck = Callable[[list[int], list[int]], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
 class SearchResultCache:
     """Recent searches' matching ids (in relevance order when ranked), per process.
 
     Why: a broad term matches ~40% of the register, and finding those rows costs a pass over most
     of the programme table's pages (300–500 ms here; no index can answer it alone). Popular terms
-    recur, so their ids are kept. What invalidates them: a change to programmes or providers (the
-    text that is searched, and which programmes are published), seen through the change log's
-    ``text_version``; rating changes do not touch them. Bounded by entries and by the ids held
-    (8 bytes each).
+    recur, so their ids are kept. A change to programmes or providers (the text that is searched,
+    and which programmes are published; seen through the change log's ``text_version``) does not
+    throw them away: the changed programmes (``changed``, as the snapshot's catch-up reads them) are
+    searched again by id, a few index lookups, and merged in. Throwing every search away at each
+    publication made every search on a busy register an uncached one. Only a jump in the version
+    that the recorded changes do not cover (a rebuild) empties the cache. Rating changes do not
+    touch it. Bounded by entries and by the ids held (8 bytes each).
     """
+
+    CHANGES_KEPT = 256  # text changes remembered; a search older than all of them is read again
 
     def __init__(self, max_entries: int = 256, max_ids: int = 4_000_000) -> None:
         self.max_entries, self.max_ids = max_entries, max_ids
-        self._entries: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self._version = None
+        self._entries: OrderedDict[tuple, CachedSearch] = OrderedDict()
+        self._version: int | None = None  # the newest text version the changes reach
+        self._changes: list[tuple[int, int, frozenset, frozenset]] = []  # (from, to, programmes, providers)
         self._held = 0
         self._lock = threading.Lock()
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self._held = 0
+            self._changes, self._held = [], 0
 
-    def get(self, version, key: tuple, fetch) -> np.ndarray:
+    def changed(self, old: int, new: int, programme_ids, provider_ids) -> None:
+        """Searchable text moved from version ``old`` to ``new`` through these programmes and providers."""
         with self._lock:
-            if version != self._version or version is None:
+            if self._version != old:
                 self._entries.clear()
-                self._version, self._held = version, 0
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        ids = np.asarray(fetch(), dtype=np.int64)
+                self._changes, self._held = [], 0
+            self._changes = [*self._changes[-(self.CHANGES_KEPT - 1) :],
+                             (old, new, frozenset(programme_ids), frozenset(provider_ids))]  # fmt: skip
+            self._version = new
+
+    def _since(self, version: int) -> tuple[set[int], set[int]] | None:
+        """The programmes and providers changed after ``version``; None when that is not known."""
+        if not self._changes or version < self._changes[0][0]:
+            return None
+        programmes: set[int] = set()
+        providers: set[int] = set()
+        for _, new, changed_programmes, changed_providers in self._changes:
+            if new > version:
+                programmes |= changed_programmes
+                providers |= changed_providers
+        return programmes, providers
+
+    def get(self, version: int | None, key: tuple, fetch, recheck: Recheck | None = None) -> np.ndarray:
         with self._lock:
-            if version == self._version and version is not None and len(ids) <= self.max_ids:
-                self._entries[key] = ids
-                self._held += len(ids)
+            if version is None or (self._version is not None and version < self._version):
+                cached, since = None, None  # no cache, or an older snapshot than the cache's: read afresh
+            else:
+                if version != self._version:  # a version the recorded changes do not reach
+                    self._entries.clear()
+                    self._changes, self._held, self._version = [], 0, version
+                cached = self._entries.get(key)
+                since = self._since(cached.version) if cached else None
+                if cached is not None:
+                    self._entries.move_to_end(key)
+                    if cached.version == version:
+                        return cached.ids
+        if cached is not None and since is not None and recheck is not None:
+            found = _merged(cached, *recheck(sorted(since[0]), sorted(since[1])))
+        else:
+            ids, ranks = fetch()
+            found = CachedSearch(np.asarray(ids, dtype=np.int64), ranks, 0)
+        found.version = version or 0
+        with self._lock:
+            if version is not None and version == self._version and len(found.ids) <= self.max_ids:
+                previous = self._entries.pop(key, None)
+                self._held -= len(previous.ids) if previous else 0
+                self._entries[key] = found
+                self._held += len(found.ids)
                 while len(self._entries) > self.max_entries or self._held > self.max_ids:
-                    self._held -= len(self._entries.popitem(last=False)[1])
-        return ids
+                    self._held -= len(self._entries.popitem(last=False)[1].ids)
+        return found.ids
+
+
+def _merged(cached: CachedSearch, ids: np.ndarray, ranks: np.ndarray, looked_at: np.ndarray) -> CachedSearch:
+    """A cached search with the programmes looked at again replaced by those of them that match now."""
+    kept = ~np.isin(cached.ids, looked_at)
+    merged_ids = np.concatenate([cached.ids[kept], ids])
+    if cached.ranks is None:
+        return CachedSearch(merged_ids, None, cached.version)
+    merged_ranks = np.concatenate([cached.ranks[kept], ranks])
+    order = np.lexsort((merged_ids, -merged_ranks))
+    return CachedSearch(merged_ids[order], merged_ranks[order], cached.version)
 
 
 class Lineage:
@@ -683,6 +749,9 @@ class SnapshotHolder:
         except SnapshotDisagrees:
             lineage.stale = True
             return self._rebuild_in_background(lineage, using)
+        if changes.seen.text_version != snapshot.seen.text_version:
+            lineage.searches.changed(snapshot.seen.text_version, changes.seen.text_version,
+                                     changes.programme_ids, changes.provider_ids)  # fmt: skip
         if lineage.snapshot.dead_share() > DEAD_SHARE_KEPT:
             self._rebuild_in_background(lineage, using)  # compaction: patching goes on meanwhile
         return None
@@ -719,16 +788,17 @@ class SnapshotHolder:
             self._bands[framework_id] = list(Band.objects.filter(framework_id=framework_id).order_by("rank"))
         return self._bands[framework_id]
 
-    def search_ids(self, text: str, *, ranked: bool, fetch) -> np.ndarray:
-        """Ids matching a search (``fetch`` reads them on this request's database), from the cache of
-        that database's snapshot while programmes' and providers' text is unchanged there."""
+    def search_ids(self, text: str, *, ranked: bool, fetch, recheck: Recheck | None = None) -> np.ndarray:
+        """Ids matching a search, from the cache of this request's database's snapshot, brought up to
+        its text version. ``fetch`` reads the whole search there (ids, and ranks when ranked);
+        ``recheck`` searches only some programmes again (see ``SearchResultCache``)."""
         lineage = self._lineage()
         snapshot = lineage.snapshot if lineage else None
         version = snapshot.seen.text_version if (snapshot and self.reusing()) else None
         key = (" ".join(text.lower().split()), ranked)
         if lineage is None:
-            return np.asarray(fetch(), dtype=np.int64)
-        return lineage.searches.get(version, key, fetch)
+            return np.asarray(fetch()[0], dtype=np.int64)
+        return lineage.searches.get(version, key, fetch, recheck)
 
 
 snapshots = SnapshotHolder()
