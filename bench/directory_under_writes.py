@@ -67,7 +67,7 @@ from reviews import services as review_services  # noqa: E402
 from reviews.models import Criterion, Framework  # noqa: E402
 
 TARGETS = {"p95": 150.0, "p99": 300.0, "max": 1000.0}
-STEP_RATES = [30, 45, 60, 80, 100, 125, 150, 180, 220]
+STEP_RATES = [20, 30, 45, 60, 80, 100, 125, 150, 180, 220]
 WORDS = re.compile(r"[A-Za-z]{4,}")
 lines: list[str] = []
 
@@ -183,6 +183,24 @@ def first_answer(port: int, process: subprocess.Popen, timeout: float = 120) -> 
         except OSError:
             time.sleep(0.02)
     raise RuntimeError("gunicorn did not answer")
+
+
+def drained(port: int, timeout: float = 300) -> float:
+    """Wait until the server answers at once again (after an overloaded step it still works through
+    requests whose clients gave up); the seconds it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        asked = time.monotonic()
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=60) as probe:
+                probe.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                probe.recv(12)
+        except OSError:
+            pass
+        if time.monotonic() - asked < 0.2:
+            return time.monotonic() - started
+        time.sleep(0.5)
+    raise RuntimeError("the server did not recover from the last step")
 
 
 def stop(process: subprocess.Popen, *, group: bool = False) -> None:
@@ -312,6 +330,9 @@ def step_search(port: int, paths: list[str], seconds: int, etags: dict | None, l
     for rate in STEP_RATES:
         rotated = paths[offset:] + paths[:offset]  # each step goes on through the URLs where the last stopped
         offset = (offset + rate * seconds) % len(paths)
+        waited = drained(port)
+        if waited > 1:
+            report(f"  (the server took {waited:.0f} s to work through the last step's backlog)")
         generator = Generator(job(port, rotated, rate, seconds, etags))
         generator.go()
         outcome = generator.result()
