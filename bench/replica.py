@@ -111,6 +111,7 @@ def measure(pair: StreamingPair, env: dict, label: str, publishes: int) -> None:
         [sys.executable, "-m", "celery", "-A", "qaportal", "worker", "--pool=solo", "--loglevel=WARNING",
          "--without-gossip", "--without-mingle", "-n", f"bench-replica-{os.getpid()}@%h"],
         cwd=ROOT, env={**env, "DATABASE_REPLICA_URL": ""},
+        stdout=(pair.folder / f"celery-{len(lines)}.log").open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     server = Gunicorn({**env, "LOG_LEVEL": "WARNING"}, pair.folder / f"gunicorn-{len(lines)}.log", workers=2)
     try:
