@@ -101,7 +101,7 @@ def measure(client: Client, url: str, repeat: int, *, cold_search: bool = False)
     server, database, statements = [], [], []
     for _ in range(repeat):
         if cold_search:
-            snapshots.searches.clear()
+            snapshots.clear_searches()
         timer = DatabaseTimer()
         with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
             started = time.perf_counter()

@@ -26,4 +26,5 @@ DATABASE_URL=$(url qaportal_bench_directory) REDIS_URL=redis://127.0.0.1:6379/12
 DATABASE_URL=$(url qaportal_bench_directory) REDIS_URL=redis://127.0.0.1:6379/12 bash bench/load.sh
 DATABASE_URL=$(url qaportal_bench_pool) REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/pool.py
 DATABASE_URL=$(url qaportal_bench_imports) REDIS_URL=redis://127.0.0.1:6379/15 .venv/bin/python bench/imports.py
+REDIS_URL=redis://127.0.0.1:6379/10 bash bench/issue11.sh
 uptime

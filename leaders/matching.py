@@ -37,7 +37,7 @@ def up_to_date_snapshot() -> tuple[DirectorySnapshot, Search]:
 
 
 def _cached_search(text: str) -> np.ndarray:
-    return snapshots.search_ids(text, ranked=False, fetch=lambda: matching_ids(text, ranked=False))
+    return snapshots.search_ids(text, ranked=False, fetch=lambda: (matching_ids(text, ranked=False), None))
 
 
 def _uncached_search(text: str) -> np.ndarray:

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections, router
 
 from programmes.models import DirectoryChange
 
@@ -66,16 +66,23 @@ class Changes:
         return self.everything or bool(self.programme_ids or self.provider_ids)
 
 
-def current_version() -> int:
-    with connection.cursor() as cursor:
+def directory_database() -> str:
+    """Where this request reads the directory from: the replica in a request allowed it
+    (``qaportal.read_replica``), else the primary. The snapshot, its catch-up, the searches and the
+    pages' rows are all read there, so that what a page shows is one database's state."""
+    return router.db_for_read(DirectoryChange)
+
+
+def current_version(using: str = DEFAULT_DB_ALIAS) -> int:
+    with connections[using].cursor() as cursor:
         cursor.execute(CURRENT_SQL)
         return cursor.fetchone()[0]
 
 
-def seen_at_start() -> tuple[Seen, int | None]:
-    """Read before a full load (one query): what it will have seen, where the versions missing
-    among recent ones may still commit after it; and the live framework's id."""
-    with connection.cursor() as cursor:
+def seen_at_start(using: str = DEFAULT_DB_ALIAS) -> tuple[Seen, int | None]:
+    """Read before a full load (one query, on the database the load reads): what it will have seen,
+    where the versions missing among recent ones may still commit after it; and the live framework's id."""
+    with connections[using].cursor() as cursor:
         cursor.execute(START_SQL, [hole_seconds()])
         version, recent, live_framework_id = cursor.fetchone()
     recent, now = set(recent), time.time()
@@ -83,9 +90,13 @@ def seen_at_start() -> tuple[Seen, int | None]:
     return Seen(version, version, dict(list(holes.items())[-HOLES_KEPT:])), live_framework_id
 
 
-def changes_since(seen: Seen) -> Changes:
-    """The changes committed since ``seen`` (one indexed query; no rows while nothing changed)."""
-    with connection.cursor() as cursor:
+def changes_since(seen: Seen, using: str = DEFAULT_DB_ALIAS) -> Changes:
+    """The changes committed since ``seen`` (one indexed query; no rows while nothing changed).
+
+    Read on the database whose rows will be patched in: a log read on the primary applied with
+    rows from a standby behind it would mark changes as applied that the rows do not have yet, and
+    the snapshot would never show them."""
+    with connections[using].cursor() as cursor:
         cursor.execute(SINCE_SQL, {"version": seen.version, "holes": list(seen.holes)})
         rows = cursor.fetchall()
     if not rows:
@@ -96,7 +107,7 @@ def changes_since(seen: Seen) -> Changes:
         changes.provider_ids.update(provider_ids)
         changes.everything |= everything
     changes.seen = _advanced(seen, rows)
-    if len(changes.seen.holes) > HOLES_KEPT or _pruned_past(seen, rows):
+    if len(changes.seen.holes) > HOLES_KEPT or _pruned_past(seen, rows, using):
         changes.everything = True
     return changes
 
@@ -119,11 +130,11 @@ def _without_expired_holes(seen: Seen) -> Seen:
     return seen if len(holes) == len(seen.holes) else Seen(seen.version, seen.text_version, holes)
 
 
-def _pruned_past(seen: Seen, rows: list) -> bool:
+def _pruned_past(seen: Seen, rows: list, using: str) -> bool:
     """Whether rows after ``seen`` may have been pruned: only when the first new one leaves a gap."""
     if min(row[0] for row in rows) <= seen.version + 1:
         return False
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(OLDEST_SQL)
         return cursor.fetchone()[0] > seen.version + 1
 

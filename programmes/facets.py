@@ -30,16 +30,19 @@ import copy
 import functools
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
-from programmes.directory_version import Changes, Seen, changes_since, seen_at_start
+from programmes.directory_version import Changes, Seen, changes_since, directory_database, seen_at_start
 from programmes.models import Programme
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, ProgrammeStatus
 from providers.vocabulary import ProviderType
 from qaportal.fields import choice_set_field
+from qaportal.read_replica import read_from_primary, read_scope, replica_health
 
 CODED_COLUMNS = {
     # snapshot column: (ORM path, vocabulary); stored as the value's position in the vocabulary.
@@ -324,8 +327,8 @@ LOADED_COLUMNS = ["id", "focus_level", "format", "delivery_mode", "provider_type
                   *ELEMENT_COLUMNS, "expired", "local_authorities"]  # fmt: skip
 
 
-def _load(sql: str, params: dict, names: list[str]) -> dict[str, list]:
-    with connection.cursor() as cursor:
+def _load(sql: str, params: dict, names: list[str], using: str) -> dict[str, list]:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, {"published": ProgrammeStatus.PUBLISHED, **params})
         arrays = cursor.fetchone()
     return {name: values or [] for name, values in zip(names, arrays, strict=True)}
@@ -349,21 +352,22 @@ def as_columns(raw: dict[str, list]) -> dict[str, np.ndarray]:
     return columns
 
 
-def build_snapshot() -> DirectorySnapshot:
-    """The whole register, at the change version read before it (changes after it are patched in)."""
-    seen, live_framework_id = seen_at_start()
-    return DirectorySnapshot(as_columns(_load(LOAD_SQL, {}, LOADED_COLUMNS)), seen, live_framework_id)
+def build_snapshot(using: str = DEFAULT_DB_ALIAS) -> DirectorySnapshot:
+    """The whole register, at the change version read before it (changes after it are patched in),
+    both read on one database."""
+    seen, live_framework_id = seen_at_start(using)
+    return DirectorySnapshot(as_columns(_load(LOAD_SQL, {}, LOADED_COLUMNS, using)), seen, live_framework_id)
 
 
 class SnapshotDisagrees(Exception):
     """A row the database says the snapshot holds is not in it: read the whole register again."""
 
 
-def patch_snapshot(snapshot: DirectorySnapshot, changes: Changes) -> DirectorySnapshot:
+def patch_snapshot(snapshot: DirectorySnapshot, changes: Changes, using: str = DEFAULT_DB_ALIAS) -> DirectorySnapshot:
     """A new snapshot with the changed programmes' rows as they are now (two small queries' worth of
     reading: the rows, each with the programme it follows in A–Z order); ``snapshot`` is left as it was."""
     params = {"ids": sorted(changes.programme_ids), "providers": sorted(changes.provider_ids)}
-    raw = _load(PATCH_SQL, params, [*LOADED_COLUMNS, "published", "after_id"])
+    raw = _load(PATCH_SQL, params, [*LOADED_COLUMNS, "published", "after_id"], using)
     published = np.array(raw.pop("published"), dtype=bool)
     after_ids = np.array([-1 if after is None else after for after in raw.pop("after_id")], dtype=np.int64)
     rows = as_columns(raw)
@@ -532,120 +536,243 @@ def _indices_in(order: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return inverse[positions]
 
 
+@dataclass
+class CachedSearch:
+    ids: np.ndarray  # in relevance order (rank descending, then id) when ranked
+    ranks: np.ndarray | None  # aligned with ids, when ranked
+    version: int  # the text version they are right at
+
+
+# Matches among some programmes, for bringing a cached search up to date: (ids, ranks) of those that
+# match now, and every programme that was looked at (whatever matched them before is replaced).
+Recheck = Callable[[list[int], list[int]], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
 class SearchResultCache:
     """Recent searches' matching ids (in relevance order when ranked), per process.
 
     Why: a broad term matches ~40% of the register, and finding those rows costs a pass over most
     of the programme table's pages (300–500 ms here; no index can answer it alone). Popular terms
-    recur, so their ids are kept. What invalidates them: a change to programmes or providers (the
-    text that is searched, and which programmes are published), seen through the change log's
-    ``text_version``; rating changes do not touch them. Bounded by entries and by the ids held
-    (8 bytes each).
+    recur, so their ids are kept. A change to programmes or providers (the text that is searched,
+    and which programmes are published; seen through the change log's ``text_version``) does not
+    throw them away: the changed programmes (``changed``, as the snapshot's catch-up reads them) are
+    searched again by id, a few index lookups, and merged in. Throwing every search away at each
+    publication made every search on a busy register an uncached one. Only a jump in the version
+    that the recorded changes do not cover (a rebuild) empties the cache. Rating changes do not
+    touch it. Bounded by entries and by the ids held (8 bytes each).
     """
+
+    CHANGES_KEPT = 256  # text changes remembered; a search older than all of them is read again
 
     def __init__(self, max_entries: int = 256, max_ids: int = 4_000_000) -> None:
         self.max_entries, self.max_ids = max_entries, max_ids
-        self._entries: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self._version = None
+        self._entries: OrderedDict[tuple, CachedSearch] = OrderedDict()
+        self._version: int | None = None  # the newest text version the changes reach
+        self._changes: list[tuple[int, int, frozenset, frozenset]] = []  # (from, to, programmes, providers)
         self._held = 0
         self._lock = threading.Lock()
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self._held = 0
+            self._changes, self._held = [], 0
 
-    def get(self, version, key: tuple, fetch) -> np.ndarray:
+    def changed(self, old: int, new: int, programme_ids, provider_ids) -> None:
+        """Searchable text moved from version ``old`` to ``new`` through these programmes and providers."""
         with self._lock:
-            if version != self._version or version is None:
+            if self._version != old:
                 self._entries.clear()
-                self._version, self._held = version, 0
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        ids = np.asarray(fetch(), dtype=np.int64)
+                self._changes, self._held = [], 0
+            self._changes = [*self._changes[-(self.CHANGES_KEPT - 1) :],
+                             (old, new, frozenset(programme_ids), frozenset(provider_ids))]  # fmt: skip
+            self._version = new
+
+    def _since(self, version: int) -> tuple[set[int], set[int]] | None:
+        """The programmes and providers changed after ``version``; None when that is not known."""
+        if not self._changes or version < self._changes[0][0]:
+            return None
+        programmes: set[int] = set()
+        providers: set[int] = set()
+        for _, new, changed_programmes, changed_providers in self._changes:
+            if new > version:
+                programmes |= changed_programmes
+                providers |= changed_providers
+        return programmes, providers
+
+    def get(self, version: int | None, key: tuple, fetch, recheck: Recheck | None = None) -> np.ndarray:
         with self._lock:
-            if version == self._version and version is not None and len(ids) <= self.max_ids:
-                self._entries[key] = ids
-                self._held += len(ids)
+            if version is None or (self._version is not None and version < self._version):
+                cached, since = None, None  # no cache, or an older snapshot than the cache's: read afresh
+            else:
+                if version != self._version:  # a version the recorded changes do not reach
+                    self._entries.clear()
+                    self._changes, self._held, self._version = [], 0, version
+                cached = self._entries.get(key)
+                since = self._since(cached.version) if cached else None
+                if cached is not None:
+                    self._entries.move_to_end(key)
+                    if cached.version == version:
+                        return cached.ids
+        if cached is not None and since is not None and recheck is not None:
+            found = _merged(cached, *recheck(sorted(since[0]), sorted(since[1])))
+        else:
+            ids, ranks = fetch()
+            found = CachedSearch(np.asarray(ids, dtype=np.int64), ranks, 0)
+        found.version = version or 0
+        with self._lock:
+            if version is not None and version == self._version and len(found.ids) <= self.max_ids:
+                previous = self._entries.pop(key, None)
+                self._held -= len(previous.ids) if previous else 0
+                self._entries[key] = found
+                self._held += len(found.ids)
                 while len(self._entries) > self.max_entries or self._held > self.max_ids:
-                    self._held -= len(self._entries.popitem(last=False)[1])
-        return ids
+                    self._held -= len(self._entries.popitem(last=False)[1].ids)
+        return found.ids
+
+
+def _merged(cached: CachedSearch, ids: np.ndarray, ranks: np.ndarray, looked_at: np.ndarray) -> CachedSearch:
+    """A cached search with the programmes looked at again replaced by those of them that match now."""
+    kept = ~np.isin(cached.ids, looked_at)
+    merged_ids = np.concatenate([cached.ids[kept], ids])
+    if cached.ranks is None:
+        return CachedSearch(merged_ids, None, cached.version)
+    merged_ranks = np.concatenate([cached.ranks[kept], ranks])
+    order = np.lexsort((merged_ids, -merged_ranks))
+    return CachedSearch(merged_ids[order], merged_ranks[order], cached.version)
+
+
+class Lineage:
+    """One database's snapshot in this process, as it was built and patched from that database only,
+    and the searches read there."""
+
+    def __init__(self) -> None:
+        self.snapshot: DirectorySnapshot | None = None
+        self.rebuilding = False  # a background rebuild is running
+        self.stale = False  # the snapshot cannot be patched any further: only the rebuild helps
+        self.searches = SearchResultCache()
 
 
 class SnapshotHolder:
-    """One snapshot per process, brought up to the change version at every request (see the module)."""
+    """The snapshots of this process, one per database the directory reads (the primary, and the
+    replica when one is configured), each brought up to its database's change version at every
+    request (see the module).
+
+    Why one per database: a snapshot and the change log that patches it must be read on the same
+    database, or the version it records runs ahead of its rows and the changes in between are never
+    shown. The primary is never behind the replica, so a primary snapshot can start as a copy of the
+    replica's and patch forward from it; the reverse is not safe, so a replica snapshot is always
+    built on the replica.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._snapshot: DirectorySnapshot | None = None
-        self._rebuilding = False  # a background rebuild is running
-        self._stale = False  # the snapshot cannot be patched any further: only the rebuild helps
-        self.searches = SearchResultCache()
+        self._lineages: dict[str, Lineage] = {}
         self._bands: dict[int, list] = {}
 
     def reusing(self) -> bool:
         return settings.DIRECTORY_SNAPSHOT_REUSE
 
+    def forget(self) -> None:
+        """Drop every snapshot, as a new process starts (for tests that change the data under it)."""
+        with self._lock:
+            self._lineages = {}
+
+    def clear_searches(self) -> None:
+        """Forget every database's cached searches (to time searches uncached)."""
+        for lineage in list(self._lineages.values()):
+            lineage.searches.clear()
+
     def current(self) -> DirectorySnapshot:
-        """The snapshot to answer this request from, with every committed change in it.
+        """The snapshot to answer this request from, with every change its database has committed.
 
         Only a process's first request waits for a whole build (unless ``warm`` ran first); after
         that a request patches in what changed since the last one, which takes milliseconds.
         """
+        using = directory_database()
         if not self.reusing():
-            return build_snapshot()
+            return build_snapshot(using)
         with self._lock:
-            if self._snapshot is None:
-                self._snapshot, self._stale = build_snapshot(), False
-            elif self._stale:
-                self._rebuild_in_background()  # nothing while one runs; again if the last one failed
+            lineage = self._lineages.setdefault(using, Lineage())
+            if lineage.snapshot is None:
+                return self._first(lineage, using)
+            if lineage.stale:
+                self._rebuild_in_background(lineage, using)  # nothing while one runs; again if the last one failed
             else:
-                self._catch_up()
-            return self._snapshot
+                self._catch_up(lineage, using)
+            return lineage.snapshot
+
+    def _first(self, lineage: Lineage, using: str) -> DirectorySnapshot:
+        """A database's first snapshot in this process, without a whole build in the request when
+        another database's snapshot can stand in."""
+        others = {alias: other.snapshot for alias, other in self._lineages.items() if other.snapshot is not None}
+        if using == DEFAULT_DB_ALIAS and others:
+            lineage.snapshot = next(iter(others.values()))  # behind the primary or level with it
+            self._catch_up(lineage, using)
+        elif DEFAULT_DB_ALIAS in others:
+            # The replica's own is built aside; meanwhile this request reads the primary throughout.
+            self._rebuild_in_background(lineage, using)
+            read_from_primary()
+            primary = self._lineages[DEFAULT_DB_ALIAS]
+            if not primary.stale:
+                self._catch_up(primary, DEFAULT_DB_ALIAS)
+            return others[DEFAULT_DB_ALIAS] if primary.snapshot is None else primary.snapshot
+        else:
+            lineage.snapshot, lineage.stale = build_snapshot(using), False
+        assert lineage.snapshot is not None
+        return lineage.snapshot
 
     def warm(self) -> DirectorySnapshot:
-        """Build this process's snapshot now, before it takes traffic (a server's start-up hook)."""
-        return self.current()
+        """Build this process's snapshot now, before it takes traffic (a server's start-up hook): the
+        replica's when it is configured and usable, as the public directory's requests read it."""
+        with read_scope(replica=replica_health.current(force=True).usable):
+            return self.current()
 
     def version(self) -> int:
         """The change version this process's directory reflects."""
         return self.current().seen.version
 
-    def _catch_up(self) -> None:
-        snapshot = self._snapshot
+    def _catch_up(self, lineage: Lineage, using: str) -> None:
+        snapshot = lineage.snapshot
         if snapshot is None:  # current() builds the first one; there is nothing to catch up
             return None
-        changes = changes_since(snapshot.seen)
+        changes = changes_since(snapshot.seen, using)
         if changes.everything or len(changes.programme_ids) + len(changes.provider_ids) > PATCH_LIMIT:
-            self._stale = True
-            return self._rebuild_in_background()
+            lineage.stale = True
+            return self._rebuild_in_background(lineage, using)
         if not changes:
-            snapshot.seen = changes.seen  # only expired holes dropped: nothing shown differs
+            if changes.seen is not snapshot.seen:
+                lineage.snapshot = copy.copy(snapshot)  # only expired holes dropped: nothing shown differs
+                lineage.snapshot.seen = changes.seen
             return None
         try:
-            self._snapshot = patch_snapshot(snapshot, changes)
+            lineage.snapshot = patch_snapshot(snapshot, changes, using)
         except SnapshotDisagrees:
-            self._stale = True
-            return self._rebuild_in_background()
-        if self._snapshot.dead_share() > DEAD_SHARE_KEPT:
-            self._rebuild_in_background()  # compaction: patching goes on meanwhile
+            lineage.stale = True
+            return self._rebuild_in_background(lineage, using)
+        if changes.seen.text_version != snapshot.seen.text_version:
+            lineage.searches.changed(snapshot.seen.text_version, changes.seen.text_version,
+                                     changes.programme_ids, changes.provider_ids)  # fmt: skip
+        if lineage.snapshot.dead_share() > DEAD_SHARE_KEPT:
+            self._rebuild_in_background(lineage, using)  # compaction: patching goes on meanwhile
         return None
 
-    def _rebuild_in_background(self) -> None:
-        if not self._rebuilding:
-            self._rebuilding = True
-            threading.Thread(target=self._rebuild, daemon=True).start()
+    def _rebuild_in_background(self, lineage: Lineage, using: str) -> None:
+        if not lineage.rebuilding:
+            lineage.rebuilding = True
+            threading.Thread(target=self._rebuild, args=(lineage, using), daemon=True).start()
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, lineage: Lineage, using: str) -> None:
         try:
-            snapshot = build_snapshot()
+            snapshot = build_snapshot(using)
             with self._lock:
                 # Changes since the build's version are patched in by the next request.
-                self._snapshot, self._stale = snapshot, False
+                lineage.snapshot, lineage.stale = snapshot, False
         finally:
-            self._rebuilding = False
-            connection.close()  # this thread's own connection
+            lineage.rebuilding = False
+            connections[using].close()  # this thread's own connection
+
+    def _lineage(self) -> Lineage | None:
+        return self._lineages.get(directory_database())
 
     def live_bands(self) -> list:
         """The live framework's bands, best first. A published framework never changes (models and
@@ -653,19 +780,25 @@ class SnapshotHolder:
         a newly live framework is an "everything" change that rebuilds it."""
         from reviews.models import Band
 
-        framework_id = self._snapshot.live_framework_id if self._snapshot else None
+        lineage = self._lineage()
+        framework_id = lineage.snapshot.live_framework_id if lineage and lineage.snapshot else None
         if framework_id is None or not self.reusing():
             return list(Band.objects.filter(framework__is_live=True).order_by("rank"))
         if framework_id not in self._bands:
             self._bands[framework_id] = list(Band.objects.filter(framework_id=framework_id).order_by("rank"))
         return self._bands[framework_id]
 
-    def search_ids(self, text: str, *, ranked: bool, fetch) -> np.ndarray:
-        """Ids matching a search, from the cache while programmes' and providers' text is unchanged."""
-        snapshot = self._snapshot
+    def search_ids(self, text: str, *, ranked: bool, fetch, recheck: Recheck | None = None) -> np.ndarray:
+        """Ids matching a search, from the cache of this request's database's snapshot, brought up to
+        its text version. ``fetch`` reads the whole search there (ids, and ranks when ranked);
+        ``recheck`` searches only some programmes again (see ``SearchResultCache``)."""
+        lineage = self._lineage()
+        snapshot = lineage.snapshot if lineage else None
         version = snapshot.seen.text_version if (snapshot and self.reusing()) else None
         key = (" ".join(text.lower().split()), ranked)
-        return self.searches.get(version, key, fetch)
+        if lineage is None:
+            return np.asarray(fetch()[0], dtype=np.int64)
+        return lineage.searches.get(version, key, fetch, recheck)
 
 
 snapshots = SnapshotHolder()

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
+from programmes.directory_version import directory_database
 from programmes.facets import DirectorySnapshot, popcount, snapshots, unpack
 from programmes.filters import SORTS, ConditionFilter, ProgrammeFilter
 from programmes.lifecycle import PROGRAMME_PUBLIC
@@ -169,21 +170,51 @@ SEARCH_SQL = f"SELECT programmes_search_published({PREFIX_QUERY_SQL})"
 RANKED_SEARCH_SQL = f"SELECT ids, ranks FROM programmes_search_published_ranked({PREFIX_QUERY_SQL})"
 
 
-def matching_ids(text: str, *, ranked: bool) -> np.ndarray:
-    """Ids of published programmes matching the search, best match first when ``ranked`` (one query).
+def matching_ids(text: str, *, ranked: bool, using: str = DEFAULT_DB_ALIAS) -> np.ndarray:
+    """Ids of published programmes matching the search, best match first when ``ranked`` (one query)."""
+    return search_matches(text, ranked=ranked, using=using)[0]
+
+
+def search_matches(text: str, *, ranked: bool, using: str = DEFAULT_DB_ALIAS) -> tuple[np.ndarray, np.ndarray | None]:
+    """Ids of published programmes matching the search and, when ``ranked``, their ranks: best match
+    first (one query).
 
     Reads the narrow search table (``PublishedSearchDocument``). Ties in rank go by id, as in the
     API's ordering. The ranks come back unsorted and are ordered here: sorting the matches of a
     broad term in PostgreSQL cost as much as finding them.
     """
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         if not ranked:
             cursor.execute(SEARCH_SQL, [text])
-            return _from_binary(cursor.fetchone()[0], ">i8")
+            return _from_binary(cursor.fetchone()[0], ">i8"), None
         cursor.execute(RANKED_SEARCH_SQL, [text])
         packed_ids, packed_ranks = cursor.fetchone()
     ids, ranks = _from_binary(packed_ids, ">i8"), _from_binary(packed_ranks, ">f4")
-    return ids[np.lexsort((ids, -ranks))]
+    order = np.lexsort((ids, -ranks))
+    return ids[order], ranks[order]
+
+
+# The same match and rank as the search functions (migration 0004), for a few programmes by id.
+RECHECK_SQL = f"""
+SELECT p.id, coalesce(d.document @@ query, false), coalesce(ts_rank(d.document, query), 0)::float4
+FROM (SELECT {PREFIX_QUERY_SQL} AS query) q, programmes_programme p
+LEFT JOIN programmes_publishedsearchdocument d ON d.programme_id = p.id
+WHERE p.id = ANY(%s) OR p.provider_id = ANY(%s)
+"""
+
+
+def search_rechecked(
+    text: str, programme_ids: list[int], provider_ids: list[int], *, using: str = DEFAULT_DB_ALIAS
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Of these programmes (and the providers' programmes), the ids and ranks of those that match the
+    search now, and every id looked at (index lookups: for bringing a cached search up to date)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(RECHECK_SQL, [text, programme_ids, provider_ids])
+        rows = cursor.fetchall()
+    looked_at = np.array([row[0] for row in rows], dtype=np.int64)
+    matches = np.array([row[1] for row in rows], dtype=bool)
+    ranks = np.array([row[2] for row in rows], dtype=np.float64)
+    return looked_at[matches], ranks[matches], looked_at
 
 
 def _from_binary(packed: bytes | None, dtype: str) -> np.ndarray:
@@ -250,7 +281,13 @@ def programme_directory(
     search_positions = None
     if "q" in active:
         text, ranked = str(active["q"]), sort == "relevance"
-        found = snapshots.search_ids(text, ranked=ranked, fetch=lambda: matching_ids(text, ranked=ranked))
+        using = directory_database()
+        found = snapshots.search_ids(
+            text,
+            ranked=ranked,
+            fetch=lambda: search_matches(text, ranked=ranked, using=using),
+            recheck=lambda ids, providers: search_rechecked(text, ids, providers, using=using),
+        )
         search_positions, masks["q"] = snapshot.search_rows(found)
     facets = {}
     for name in ProgrammeFilter.FACETS:

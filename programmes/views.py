@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from feedback.selectors import participant_ratings_for, participant_summary
 from programmes import compare, selectors
-from programmes.directory_version import current_version
+from programmes.directory_version import current_version, directory_database
 from programmes.facets import DirectorySnapshot, snapshots
 from programmes.models import Programme
 from programmes.querystrings import active_tags, query_without
@@ -78,7 +78,7 @@ def _kept_snapshot(request: HttpRequest) -> DirectorySnapshot | None:
 
 
 def _register_version(request: HttpRequest) -> int:
-    return current_version()
+    return current_version(directory_database())  # where the page's rows will be read
 
 
 @cached_for_everyone(_directory_version)

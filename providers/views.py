@@ -2,7 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from programmes.directory_version import current_version
+from programmes.directory_version import current_version, directory_database
 from programmes.lifecycle import PROGRAMME_PUBLIC
 from programmes.querystrings import active_tags, query_without
 from programmes.vocabulary import ProgrammeStatus
@@ -14,7 +14,7 @@ from ratings.models import band_name
 
 
 def _register_version(request: HttpRequest) -> int:
-    return current_version()
+    return current_version(directory_database())  # where the page's rows will be read
 
 
 @cached_for_everyone(_register_version)

@@ -1,11 +1,46 @@
 """gunicorn's hooks for the register's web processes: ``gunicorn -c qaportal/gunicorn_conf.py qaportal.wsgi``.
 
 Bind address, workers and logs are given on the command line (docker-compose.yml, README); this file
-holds what a command line cannot: each worker builds the directory snapshot (programmes.facets)
-before it takes its first request, so no visitor waits for a cold process.
+holds what a command line cannot: each worker builds the directory snapshot (programmes.facets) and
+answers a few public pages to itself before it takes its first request, so no visitor waits for a
+cold process. Without those pages the first visitor of each worker paid for importing the URL
+configuration and the views, compiling the templates and building the filter form's choices.
 """
 
+import io
+import sys
 import time
+
+# Answered once by each new worker to itself (the public pages most visitors land on).
+WARM_PATHS = ["/programmes/", "/programmes/?q=leadership&sort=best", "/providers/"]
+
+
+def _host() -> str:
+    from django.conf import settings
+
+    named = [host.lstrip(".") for host in settings.ALLOWED_HOSTS if host not in ("*", "")]
+    return named[0] if named else "localhost"
+
+
+def _answer_once(application, path: str, host: str) -> str:
+    """One anonymous GET through the whole WSGI application (middleware, view, template)."""
+    route, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": route, "QUERY_STRING": query, "SCRIPT_NAME": "",
+        "SERVER_NAME": host, "SERVER_PORT": "443", "HTTP_HOST": host, "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "https", "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr, "wsgi.version": (1, 0), "wsgi.multithread": False,
+        "wsgi.multiprocess": True, "wsgi.run_once": False,
+    }  # fmt: skip
+    statuses = []
+    body = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    try:
+        for _ in body:
+            pass
+    finally:
+        if hasattr(body, "close"):
+            body.close()
+    return statuses[0] if statuses else "no answer"
 
 
 def post_worker_init(worker) -> None:
@@ -14,7 +49,10 @@ def post_worker_init(worker) -> None:
     try:
         from programmes.facets import snapshots
 
-        snapshot = snapshots.current()
+        snapshot = snapshots.warm()
+        built = time.monotonic() - started
+        host = _host()
+        answers = [_answer_once(worker.wsgi, path, host) for path in WARM_PATHS]
     except Exception:  # a worker that cannot warm still serves: its first directory request builds it
         worker.log.exception("Could not warm the directory snapshot; the first directory request will build it")
         from django.db import connections
@@ -22,8 +60,10 @@ def post_worker_init(worker) -> None:
         connections.close_all()
         return
     worker.log.info(
-        "Directory snapshot warmed in worker %s: %s programmes in %.2f s",
+        "Directory snapshot warmed in worker %s: %s programmes in %.2f s; first pages answered (%s) in %.2f s",
         worker.pid,
         len(snapshot),
-        time.monotonic() - started,
+        built,
+        ", ".join(answers),
+        time.monotonic() - started - built,
     )

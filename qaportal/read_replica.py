@@ -76,6 +76,14 @@ def read_scope(*, replica: bool = False) -> Iterator[ReadScope]:
         _scope.reset(token)
 
 
+def read_from_primary() -> None:
+    """Send the rest of this request's reads to the primary (for a replica read that cannot be
+    answered at once: the directory before this process has the replica's snapshot)."""
+    scope = _scope.get()
+    if scope is not None:
+        scope.replica = False
+
+
 class ReplicaRouter:
     """Reads of the directory's tables in a request allowed the replica go there; all else to the primary."""
 

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def reuse(settings):
     settings.DIRECTORY_SNAPSHOT_REUSE = True  # as in production: one snapshot, patched as things change
-    snapshots._snapshot = None
+    snapshots.forget()
     yield
-    snapshots._snapshot = None
+    snapshots.forget()
 
 
 @pytest.fixture

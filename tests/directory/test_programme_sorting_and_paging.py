@@ -112,7 +112,7 @@ def test_a_directory_page_issues_the_same_few_queries_whatever_its_size(
     for number in range(120):
         make_programme(catalogue.trust, title=f"Extra course {number:03}", regions=["london"])
     refresh_search_vectors()
-    snapshots._snapshot = None  # a cold process: an earlier test's snapshot belongs to other data
+    snapshots.forget()  # a cold process: an earlier test's snapshot belongs to other data
     client.get("/programmes/")  # builds this process's snapshot of the directory
     # The change log since the snapshot's version (nothing new), the search's ids, one page of rows
     # with provider and rating.

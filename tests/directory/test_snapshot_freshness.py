@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from programmes.facets import build_snapshot, snapshots
 from programmes.models import DirectoryChange, Programme
@@ -25,10 +26,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def reuse(settings):
     settings.DIRECTORY_SNAPSHOT_REUSE = True
-    snapshots._snapshot = None  # each test starts from a cold process
-    snapshots._stale = False
+    snapshots.forget()  # each test starts from a cold process
     yield
-    snapshots._snapshot = None
+    snapshots.forget()
 
 
 def test_the_snapshot_is_reused_while_nothing_changes():
@@ -171,3 +171,29 @@ def test_a_process_behind_the_pruned_log_reads_the_register_again_without_making
 
     assert snapshots.current() is first  # answered from what it has while the rebuild runs
     wait_until(lambda: snapshots.current().live == 3, timeout=15)
+
+
+def _search(text: str, sort: str) -> list[int]:
+    return programme_directory(params={"q": text, "sort": sort}).results.ids()
+
+
+def test_a_cached_search_follows_publications_withdrawals_and_renames_in_rank_order_without_searching_again():
+    provider = make_provider(name="Northgate Trust")
+    titles = ["Oracy in the early years", "Oracy, oracy and more oracy", "Phonics first", "Talk for writing"]
+    listed = [make_programme(provider, title=title) for title in titles]
+    waiting = make_programme(title="Oracy oracy oracy oracy", status=ProgrammeStatus.IN_REVIEW)
+    refresh_search_vectors()
+    for sort in ("relevance", "title"):
+        _search("oracy", sort)  # cached
+
+    Programme.objects.filter(pk=waiting.pk).update(status=ProgrammeStatus.PUBLISHED)
+    Programme.objects.filter(pk=listed[0].pk).update(status=ProgrammeStatus.WITHDRAWN)
+    Programme.objects.filter(pk=listed[3].pk).update(title="Oracy through talk")
+    refresh_search_vectors(programme_ids=[listed[3].pk])
+    with CaptureQueriesContext(connection) as queries:
+        ranked, by_title = _search("oracy", "relevance"), _search("oracy", "title")
+    assert not any("programmes_search_published" in query["sql"] for query in queries.captured_queries)
+    assert ranked[0] == waiting.id and set(ranked) == {waiting.id, listed[1].id, listed[3].id}
+    assert set(by_title) == set(ranked)
+    snapshots.clear_searches()
+    assert (_search("oracy", "relevance"), _search("oracy", "title")) == (ranked, by_title)  # as read afresh

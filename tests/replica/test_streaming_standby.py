@@ -20,15 +20,20 @@ pytestmark = [pytest.mark.replica, pytest.mark.slow]
 # DATABASE_REPLICA_MAX_LAG_SECONDS for this server: room for a dozen requests on a loaded machine.
 LAG_LIMIT = 10
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+RESULTS_COUNT = re.compile(r'id="results-count"[^>]*>([\d,]+) programmes?<')
 DATA = """
 import json
+from programmes.search import refresh_search_vectors
 from programmes.vocabulary import ProgrammeStatus
 from tests import factories
 provider = factories.make_provider(name="Northgate Learning Trust", slug="northgate")
 reading = factories.make_programme(provider, title="Reading for Pleasure", slug="reading-for-pleasure")
 maths = factories.make_programme(provider, title="Maths Mastery", slug="maths-mastery", status=ProgrammeStatus.DRAFT)
+oracy = factories.make_programme(provider, title="Oracy Across the Curriculum", slug="oracy-across",
+                                 status=ProgrammeStatus.DRAFT)
 factories.make_user("leader-lee")
-print(json.dumps({"maths": maths.id}))
+refresh_search_vectors()
+print(json.dumps({"maths": maths.id, "oracy": oracy.id}))
 """
 
 
@@ -37,6 +42,7 @@ class Site:
     pair: StreamingPair
     server: Gunicorn
     maths_id: int
+    oracy_id: int
 
     def url(self, path: str) -> str:
         return self.server.base + path
@@ -73,7 +79,7 @@ def site(streaming_pair, tmp_path_factory):
     server = Gunicorn(env, tmp_path_factory.mktemp("gunicorn") / "gunicorn.log")
     try:
         server.wait_until_serving()
-        yield Site(streaming_pair, server, ids["maths"])
+        yield Site(streaming_pair, server, ids["maths"], ids["oracy"])
     finally:
         server.stop()
 
@@ -164,6 +170,35 @@ def test_a_signed_in_visitor_and_a_post_read_the_primary_while_anonymous_pages_r
     assert "Maths Mastery" in anonymous.get(site.url("/programmes/compare/"), timeout=10).text
 
 
+def results(page: requests.Response) -> int:
+    assert page.status_code == 200, page.text[:300]
+    return int(RESULTS_COUNT.search(page.text)[1].replace(",", ""))
+
+
+def test_the_directory_counts_and_searches_on_the_standby_and_catches_up_from_it_alone(site):
+    """The snapshot, its catch-up and the search are the standby's: a programme published on the
+    primary while replay is paused is in neither the visitor's count nor their search, even after a
+    signed-in leader's directory (read on the primary) has shown it; once replayed it is in both."""
+    leader = signed_in(site, "leader-lee")
+    listed = results(requests.get(site.url("/programmes/"), timeout=10))
+    assert results(requests.get(site.url("/programmes/?q=oracy"), timeout=10)) == 0
+    with replay_paused(site) as lag_so_far:
+        site.on_primary("UPDATE programmes_programme SET status = 'published', published_at = now() WHERE id = %s",
+                        [site.oracy_id])  # fmt: skip
+        leaders_search = results(leader.get(site.url("/programmes/?q=oracy"), timeout=10))
+        leaders_count = results(leader.get(site.url("/programmes/"), timeout=10))
+        visitors_count = results(requests.get(site.url("/programmes/"), timeout=10))
+        visitors_search = requests.get(site.url("/programmes/?q=oracy"), timeout=10)
+        assert lag_so_far() < LAG_LIMIT - 1, "the machine was too slow to stay inside the lag limit"
+    assert (leaders_search, leaders_count) == (1, listed + 1), site.log_tail()
+    assert (visitors_count, results(visitors_search)) == (listed, 0), site.log_tail()
+    assert "Oracy Across the Curriculum" not in visitors_search.text
+    site.pair.caught_up()
+    replayed = requests.get(site.url("/programmes/?q=oracy"), timeout=10)
+    assert results(replayed) == 1 and "Oracy Across the Curriculum" in replayed.text
+    assert results(requests.get(site.url("/programmes/"), timeout=10)) == listed + 1
+
+
 def test_a_standby_further_behind_than_the_limit_is_not_read_and_healthz_says_it_lags(site):
     with replay_paused(site):
         site.rename("Reading Circles")
@@ -179,7 +214,8 @@ def test_with_the_standby_stopped_pages_come_from_the_primary_and_healthz_says_i
     site.pair.standby.stop()
     try:
         site.rename("Reading Journeys")
-        for path in PUBLIC_READS:
+        # The directory's snapshot catch-up and its search included.
+        for path in [*PUBLIC_READS, "/programmes/?q=reading"]:
             response = requests.get(site.url(path), timeout=10)
             assert response.status_code == 200, path
             assert "Reading Journeys" in response.text, path
