@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from programmes.models import Programme, ProgrammeChange
@@ -17,6 +18,7 @@ from programmes.querystrings import query_without
 from programmes.services import programme_withdraw
 from programmes.vocabulary import ProgrammeStatus
 from providers.models import Provider
+from qaportal.confirmation import Confirmation, confirmation_page
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
 from ratings.moderation import moderation_flags
@@ -172,28 +174,13 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("convenor:programme", slug=programme.slug)
 
 
-def _comment_page(request, *, template: str, form, context: dict, run) -> HttpResponse | None:
-    """GET shows the form; a valid POST runs ``run(cleaned_data)`` and returns None on success."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(form.cleaned_data)
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            return None
-    return render(request, template, {"form": form, **context})
-
-
-def _review_comment_action(request: HttpRequest, review_id: int, *, template: str, form_class, act, success):
+def _review_comment_action(request: HttpRequest, review_id: int, *, page, form_class, act, success):
     """A convenor's action on one review that needs a comment or reason: the form, the service
     call (its domain errors shown beside the field), then back to the programme with a message."""
     review = _review(review_id)
-    response = _comment_page(
-        request,
-        template=template,
-        form=form_class(request.POST or None),
-        context={"review": review},
-        run=lambda data: act(review, data),
+    cancel_url = reverse("convenor:programme", kwargs={"slug": review.programme.slug})
+    response = confirmation_page(
+        request, form_class(request.POST or None), page(review, cancel_url), run=lambda data: act(review, data)
     )
     if response is not None:
         return response
@@ -206,7 +193,15 @@ def return_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
-        template="reviews/convenor/return.html",
+        page=lambda review, cancel_url: Confirmation(
+            title="Return a review",
+            caption=review.programme.title,
+            heading=f"Return the review by {review.reviewer.username}",
+            lede="The reviewer is e-mailed your comment and can change their review and submit it again.",
+            button="Return review",
+            cancel_url=cancel_url,
+            warning=False,
+        ),
         form_class=ReturnForm,
         act=lambda review, data: services.review_return(review=review, by=request.user, comment=data["comment"]),
         success=lambda review: f"Review returned to {review.reviewer.username} with your comment.",
@@ -218,7 +213,14 @@ def release_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
-        template="reviews/convenor/release_review.html",
+        page=lambda review, cancel_url: Confirmation(
+            title="Release a reviewer",
+            caption=review.programme.title,
+            heading=f"Release {review.reviewer.username} from this review",
+            lede="The assignment ends and any draft scores stop counting. You can then assign another reviewer.",
+            button="Release reviewer",
+            cancel_url=cancel_url,
+        ),
         form_class=ReleaseForm,
         act=lambda review, data: services.review_release(review=review, by=request.user, reason=data["reason"]),
         success=lambda review: f"{review.reviewer.username} has been released from this review.",
@@ -230,7 +232,14 @@ def withdraw_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
-        template="reviews/convenor/withdraw_review.html",
+        page=lambda review, cancel_url: Confirmation(
+            title="Withdraw a published review",
+            caption=review.programme.title,
+            heading=f"Withdraw the published review by {review.reviewer.username}",
+            lede="The review stops counting towards the rating, which is recomputed.",
+            button="Withdraw review",
+            cancel_url=cancel_url,
+        ),
         form_class=WithdrawForm,
         act=lambda review, data: services.review_withdraw(review=review, by=request.user, reason=data["reason"]),
         success=lambda review: "Review withdrawn; the programme's rating will be recomputed.",
@@ -240,11 +249,18 @@ def withdraw_review(request: SignedInRequest, review_id: int) -> HttpResponse:
 @convenor_page
 def withdraw_programme(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _programme(slug)
-    response = _comment_page(
+    page = Confirmation(
+        title="Withdraw a programme",
+        caption=programme.provider.name,
+        heading=f"Withdraw {programme.title}",
+        lede="The programme leaves the register, its reviews are withdrawn and its rating is removed.",
+        button="Withdraw programme",
+        cancel_url=reverse("convenor:programme", kwargs={"slug": programme.slug}),
+    )
+    response = confirmation_page(
         request,
-        template="reviews/convenor/withdraw_programme.html",
-        form=WithdrawForm(request.POST or None),
-        context={"programme": programme},
+        WithdrawForm(request.POST or None),
+        page,
         run=lambda data: programme_withdraw(programme=programme, by=request.user, reason=data["reason"]),
     )
     if response is not None:

@@ -1,0 +1,42 @@
+"""A page that asks for one reason or comment before an action, then runs it: returning, releasing
+or withdrawing a review, withdrawing a programme, declaring a conflict. One template and one
+form-handling path serve them all; each action says only its words, its form and its service."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from qaportal.errors import DomainError, apply_to_form
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The page's words: ``title`` for the browser tab, the caption over the heading, what happens
+    (``lede``), the button, and where "Cancel" goes. ``warning`` for an action that cannot be undone."""
+
+    title: str
+    caption: str
+    heading: str
+    lede: str
+    button: str
+    cancel_url: str
+    warning: bool = True
+
+
+def confirmation_page(
+    request: HttpRequest, form: forms.Form, page: Confirmation, run: Callable[[dict[str, Any]], object]
+) -> HttpResponse | None:
+    """GET shows the page; a valid POST runs ``run(cleaned_data)`` and returns None once it has
+    succeeded. A refusal is shown beside the field it concerns, with what was typed kept."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            return None
+    return render(request, "includes/confirmation.html", {"form": form, "page": page})
