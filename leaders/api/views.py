@@ -26,6 +26,7 @@ from programmes.models import Programme
 from providers.models import Provider
 from qaportal.api.base import RegisterGenericView, RegisterListView
 from qaportal.api.schema import error_response
+from qaportal.http import found_or_404
 
 
 class IsLeader(IsAuthenticated):
@@ -114,10 +115,9 @@ class EnquiryDetailView(RegisterGenericView):
     queryset = Enquiry.objects.none()
 
     def get(self, request, enquiry_id: int):
-        try:
-            found = selectors.leader_enquiry(request.user, enquiry_id)
-        except Enquiry.DoesNotExist as missing:
-            raise NotFound("No such enquiry.") from missing
+        found = found_or_404(
+            lambda: selectors.leader_enquiry(request.user, enquiry_id), "No such enquiry.", error=NotFound
+        )
         return Response(LeaderEnquirySerializer(found).data)
 
 
@@ -188,10 +188,9 @@ class InboxThreadView(RegisterGenericView):
 
     @staticmethod
     def _thread(request, thread_id: int) -> EnquiryThread:
-        try:
-            return selectors.provider_thread(request.user, thread_id)
-        except EnquiryThread.DoesNotExist as missing:
-            raise NotFound("No such enquiry.") from missing
+        return found_or_404(
+            lambda: selectors.provider_thread(request.user, thread_id), "No such enquiry.", error=NotFound
+        )
 
 
 class InboxReplyView(_ReplyView):

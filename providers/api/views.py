@@ -1,4 +1,3 @@
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
@@ -14,6 +13,7 @@ from qaportal.api.directory import (
     directory_response,
     requested_page,
 )
+from qaportal.http import found_or_404
 
 
 class ProviderDirectoryPageSerializer(serializers.Serializer):
@@ -52,10 +52,7 @@ class ProviderListView(RegisterGenericView):
 
 
 def public_provider(slug: str) -> Provider:
-    try:
-        return selectors.provider_for_public(slug=slug)
-    except Provider.DoesNotExist as missing:
-        raise Http404("No such provider") from missing
+    return found_or_404(lambda: selectors.provider_for_public(slug=slug), "No such provider")
 
 
 class ProviderDetailView(RegisterRetrieveView):

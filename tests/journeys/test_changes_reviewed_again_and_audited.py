@@ -10,13 +10,11 @@ from programmes.vocabulary import ProgrammeStatus
 from providers.models import Provider
 from qaportal.errors import ValidationFailed
 from ratings.engine import recompute_all
-from ratings.models import ProgrammeRating
 from reviews import accreditation, services
-from reviews.models import AuditEvent, Notification, ReReview, ReReviewReason, Review, ReviewState
+from reviews.models import AuditEvent, Notification, ReReview, ReReviewReason, ReviewState
 from tests import factories
 from tests.html_forms import form_with
-from tests.workflow.conftest import add_evidence
-from tests.workflow.test_accreditation_cycle import review_through_the_workflow
+from tests.workflow.conftest import add_evidence, rereviewed_and_published
 
 pytestmark = pytest.mark.django_db
 OUTCOMES = "Heads build a coaching culture across the whole trust."
@@ -76,14 +74,7 @@ def test_a_convenors_re_review_decision_sends_the_programme_through_review_keepi
     api = client.get(f"/api/v1/programmes/{published.slug}/").json()
     assert api["under_rereview"] is True and api["rating"]["raw_mean"] == pytest.approx(4.0)
 
-    for username in ("reviewer-ula", "reviewer-vic"):
-        review_through_the_workflow(published, factories.make_user(username, role="reviewer"), convenor, level=2)
-    client.post(f"/convenor/programmes/{published.slug}/publish/")
-    recompute_all()
-
-    rating = ProgrammeRating.objects.get(programme=published)
-    assert rating.raw_mean == pytest.approx(2.0) and rating.review_count == 2
-    assert Review.objects.filter(programme=published, state=ReviewState.SUPERSEDED).count() == 2
+    rereviewed_and_published(client, published, convenor)
     assert accreditation.open_rereview(published) is None
     public = client.get(published.get_absolute_url()).content.decode()
     assert "Under re-review" not in public and "2.00 out of 4" in public
