@@ -14,6 +14,7 @@ from reviews import accreditation, services
 from reviews.models import AuditEvent, Notification, ReReview, ReReviewReason, ReviewState
 from tests import factories
 from tests.html_forms import form_with
+from tests.journeys.conftest import rename_asked_for
 from tests.workflow.conftest import add_evidence, rereviewed_and_published
 
 pytestmark = pytest.mark.django_db
@@ -160,12 +161,7 @@ def test_every_published_change_request_and_decision_is_in_the_programmes_audit_
 def test_a_provider_rename_is_in_the_providers_audit_trail_from_request_to_decision(
     client, provider, provider_editor, convenor
 ):
-    client.force_login(provider_editor)
-    url = f"/provider/providers/{provider.slug}/profile/"
-    body = form_with(client.get(url).content.decode(), "name") | {"name": "Northgate Teaching Trust"}
-    client.post(url, body)
-    assert Provider.objects.get(pk=provider.pk).name == "Northgate Learning Trust"
-    change = ProgrammeChange.objects.get(provider=provider, kind="provider")
+    change = rename_asked_for(client, provider, provider_editor, "Northgate Teaching Trust")
     client.force_login(convenor)
     assert f"/convenor/providers/{provider.slug}/audit/" in client.get("/convenor/changes/").content.decode()
     client.post(f"/convenor/changes/{change.id}/", {"decision": "approve"})
