@@ -273,17 +273,10 @@ def withdraw(request: SignedInRequest, slug: str) -> HttpResponse:
         lede="A withdrawn programme leaves the register; any reviews in progress stop and its rating is removed.",
         button="Withdraw programme",
         cancel_url=reverse("manage:programme", kwargs={"slug": programme.slug}),
+        success=f"“{programme.title}” has been withdrawn.",
     )
-    response = confirmation_page(
-        request,
-        ProgrammeWithdrawForm(request.POST or None),
-        page,
-        run=lambda data: services.programme_withdraw(programme=programme, by=request.user, reason=data["reason"]),
-    )
-    if response is not None:
-        return response
-    messages.success(request, f"“{programme.title}” has been withdrawn.")
-    return redirect("manage:programme", slug=programme.slug)
+    withdraw = lambda data: services.programme_withdraw(programme=programme, by=request.user, reason=data["reason"])  # noqa: E731
+    return confirmation_page(request, ProgrammeWithdrawForm(request.POST or None), page, run=withdraw)
 
 
 @editor_page

@@ -174,18 +174,17 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("convenor:programme", slug=programme.slug)
 
 
-def _review_comment_action(request: HttpRequest, review_id: int, *, page, form_class, act, success):
+def _review_comment_action(request: HttpRequest, review_id: int, *, words, form_class, act) -> HttpResponse:
     """A convenor's action on one review that needs a comment or reason: the form, the service
-    call (its domain errors shown beside the field), then back to the programme with a message."""
+    call (its domain errors shown beside the field), then back to the programme with a message.
+    ``words(review)`` says what the page and the message say."""
     review = _review(review_id)
-    cancel_url = reverse("convenor:programme", kwargs={"slug": review.programme.slug})
-    response = confirmation_page(
-        request, form_class(request.POST or None), page(review, cancel_url), run=lambda data: act(review, data)
+    page = Confirmation(
+        caption=review.programme.title,
+        cancel_url=reverse("convenor:programme", kwargs={"slug": review.programme.slug}),
+        **words(review),
     )
-    if response is not None:
-        return response
-    messages.success(request, success(review))
-    return redirect("convenor:programme", slug=review.programme.slug)
+    return confirmation_page(request, form_class(request.POST or None), page, run=lambda data: act(review, data))
 
 
 @convenor_page
@@ -193,18 +192,16 @@ def return_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
-        page=lambda review, cancel_url: Confirmation(
-            title="Return a review",
-            caption=review.programme.title,
-            heading=f"Return the review by {review.reviewer.username}",
-            lede="The reviewer is e-mailed your comment and can change their review and submit it again.",
-            button="Return review",
-            cancel_url=cancel_url,
-            warning=False,
-        ),
+        words=lambda review: {
+            "title": "Return a review",
+            "heading": f"Return the review by {review.reviewer.username}",
+            "lede": "The reviewer is e-mailed your comment and can change their review and submit it again.",
+            "button": "Return review",
+            "success": f"Review returned to {review.reviewer.username} with your comment.",
+            "warning": False,
+        },
         form_class=ReturnForm,
         act=lambda review, data: services.review_return(review=review, by=request.user, comment=data["comment"]),
-        success=lambda review: f"Review returned to {review.reviewer.username} with your comment.",
     )
 
 
@@ -213,17 +210,15 @@ def release_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
-        page=lambda review, cancel_url: Confirmation(
-            title="Release a reviewer",
-            caption=review.programme.title,
-            heading=f"Release {review.reviewer.username} from this review",
-            lede="The assignment ends and any draft scores stop counting. You can then assign another reviewer.",
-            button="Release reviewer",
-            cancel_url=cancel_url,
-        ),
+        words=lambda review: {
+            "title": "Release a reviewer",
+            "heading": f"Release {review.reviewer.username} from this review",
+            "lede": "The assignment ends and any draft scores stop counting. You can then assign another reviewer.",
+            "button": "Release reviewer",
+            "success": f"{review.reviewer.username} has been released from this review.",
+        },
         form_class=ReleaseForm,
         act=lambda review, data: services.review_release(review=review, by=request.user, reason=data["reason"]),
-        success=lambda review: f"{review.reviewer.username} has been released from this review.",
     )
 
 
@@ -232,17 +227,15 @@ def withdraw_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
-        page=lambda review, cancel_url: Confirmation(
-            title="Withdraw a published review",
-            caption=review.programme.title,
-            heading=f"Withdraw the published review by {review.reviewer.username}",
-            lede="The review stops counting towards the rating, which is recomputed.",
-            button="Withdraw review",
-            cancel_url=cancel_url,
-        ),
+        words=lambda review: {
+            "title": "Withdraw a published review",
+            "heading": f"Withdraw the published review by {review.reviewer.username}",
+            "lede": "The review stops counting towards the rating, which is recomputed.",
+            "button": "Withdraw review",
+            "success": "Review withdrawn; the programme's rating will be recomputed.",
+        },
         form_class=WithdrawForm,
         act=lambda review, data: services.review_withdraw(review=review, by=request.user, reason=data["reason"]),
-        success=lambda review: "Review withdrawn; the programme's rating will be recomputed.",
     )
 
 
@@ -256,17 +249,10 @@ def withdraw_programme(request: SignedInRequest, slug: str) -> HttpResponse:
         lede="The programme leaves the register, its reviews are withdrawn and its rating is removed.",
         button="Withdraw programme",
         cancel_url=reverse("convenor:programme", kwargs={"slug": programme.slug}),
+        success=f"“{programme.title}” has been withdrawn from the register.",
     )
-    response = confirmation_page(
-        request,
-        WithdrawForm(request.POST or None),
-        page,
-        run=lambda data: programme_withdraw(programme=programme, by=request.user, reason=data["reason"]),
-    )
-    if response is not None:
-        return response
-    messages.success(request, f"“{programme.title}” has been withdrawn from the register.")
-    return redirect("convenor:programme", slug=programme.slug)
+    withdraw = lambda data: programme_withdraw(programme=programme, by=request.user, reason=data["reason"])  # noqa: E731
+    return confirmation_page(request, WithdrawForm(request.POST or None), page, run=withdraw)
 
 
 @convenor_page

@@ -229,17 +229,11 @@ def declare_conflict(request: SignedInRequest, review_id: int) -> HttpResponse:
         "will be told so that they can assign someone else.",
         button="Declare conflict and release",
         cancel_url=reverse("reviewer:review", kwargs={"review_id": review.id}),
+        success="Conflict declared. The assignment is released and the convenor has been told.",
+        done_url=reverse("reviewer:assignments"),
     )
-    response = confirmation_page(
-        request,
-        ConflictForm(request.POST or None),
-        page,
-        run=lambda data: services.review_declare_conflict(review=review, by=request.user, note=data["conflict_note"]),
-    )
-    if response is not None:
-        return response
-    messages.success(request, "Conflict declared. The assignment is released and the convenor has been told.")
-    return redirect("reviewer:assignments")
+    declare = lambda data: services.review_declare_conflict(review=review, by=request.user, note=data["conflict_note"])  # noqa: E731
+    return confirmation_page(request, ConflictForm(request.POST or None), page, run=declare)
 
 
 @reviewer_page
