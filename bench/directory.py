@@ -117,9 +117,9 @@ def bare_sql_floor(statements: list[str], repeat: int, spacing: float) -> list[f
     """The same statements, already interpolated by the backend, executed bare: the floor.
 
     Each statement follows ``spacing`` seconds of Python work, as in the request it came from.
-    Back to back, the database's backend answers from hot caches (the statistics-counter
-    fingerprint that issue 11 replaced took 0.24 ms so, and 0.96 ms after 12 ms of Python work,
-    which a request always puts before it).
+    Back to back, the database's backend answers from hot caches and the floor would be lower
+    than any request could reach (the figures are in BENCHMARKS.md); a request always puts
+    Python work before each statement.
     Only the time inside the statements is counted.
     """
     timings = []

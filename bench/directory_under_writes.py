@@ -54,6 +54,7 @@ from django.db import DatabaseError, close_old_connections, connection  # noqa: 
 from django.http import QueryDict  # noqa: E402
 
 from bench.freshness import probe_programme  # noqa: E402
+from programmes import lifecycle  # noqa: E402
 from programmes import policies as programme_policies  # noqa: E402
 from programmes import services as programme_services  # noqa: E402
 from programmes.facets import snapshots  # noqa: E402
@@ -63,7 +64,6 @@ from programmes.selectors import PER_PAGE_CHOICES  # noqa: E402
 from providers.models import Provider  # noqa: E402
 from qaportal.celery import app  # noqa: E402
 from qaportal.errors import NotPermitted, ValidationFailed  # noqa: E402
-from reviews import services as review_services  # noqa: E402
 from reviews.models import Criterion, Framework  # noqa: E402
 
 TARGETS = {"p95": 150.0, "p99": 300.0, "max": 1000.0}
@@ -268,10 +268,10 @@ class Writer(threading.Thread):
     def once(self, tick: int) -> None:
         try:
             if tick % 2 == 0 and self.probes:
-                review_services.programme_publish(programme=self.probes.pop(), by=self.convenor)
+                lifecycle.programme_publish(programme=self.probes.pop(), by=self.convenor)
                 self.done["published"] += 1
             elif self.withdrawable:
-                programme_services.programme_withdraw(programme=self.withdrawable.pop(), by=self.convenor,
+                lifecycle.programme_withdraw(programme=self.withdrawable.pop(), by=self.convenor,
                                                       reason="No longer offered (benchmark).")  # fmt: skip
                 self.done["withdrawn"] += 1
             draft = self.drafts[tick % len(self.drafts)]

@@ -44,7 +44,7 @@ class SchoolLeader(FastHttpUser):
     """One request a second, each user at its own random moment in the second: a steady 50 requests
     per second from 50 users. (locust starts users in batches of the spawn rate, and its
     constant_throughput keeps each user's start as its phase, so with it all 50 fire in the same
-    half second: bursts of 50, measured as 250 ms of queueing at p50 with the server 40% idle.)"""
+    half second: bursts of 50 that measure the burst's queue, not the register; BENCHMARKS.md has the figures.)"""
 
     def on_start(self):
         gevent.sleep(random.random())

@@ -68,9 +68,9 @@ def publish_to_visible(base: str, publishes: int) -> list[float]:
     from django.contrib.auth.models import User
 
     from bench.freshness import probe_programme
+    from programmes.lifecycle import programme_publish
     from programmes.models import Programme
     from reviews.models import Criterion, Framework
-    from reviews.services import programme_publish
 
     convenor = User.objects.get(username="convenor")
     reviewers = list(User.objects.filter(username__startswith="reviewer-").order_by("username")[:2])

@@ -21,7 +21,7 @@ from leaders.forms import AlertsForm, NoteForm, SavedSearchForm, ShortlistForm, 
 from leaders.models import LeaderAccount, SavedSearch, Shortlist, ShortlistEntry
 from programmes.models import Programme
 from qaportal.errors import DomainError, ValidationFailed, apply_to_form
-from qaportal.http import SignedInRequest
+from qaportal.http import SignedInRequest, found_or_404
 
 
 def leader_page(view):
@@ -152,12 +152,13 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "leaders/unsubscribe.html", {"token": token})
 
 
+def _own_shortlist(request: HttpRequest, shortlist_id: int) -> Shortlist:
+    return found_or_404(lambda: selectors.shortlist_with_entries(request.user, shortlist_id), "No such shortlist")
+
+
 @leader_page
 def shortlist(request: HttpRequest, shortlist_id: int) -> HttpResponse:
-    try:
-        found = selectors.shortlist_with_entries(request.user, shortlist_id)
-    except Shortlist.DoesNotExist as missing:
-        raise Http404("No such shortlist") from missing
+    found = _own_shortlist(request, shortlist_id)
     return render(request, "leaders/shortlist.html", {"shortlist": found})
 
 
@@ -220,10 +221,7 @@ def shortlist_export(request: HttpRequest, shortlist_id: int, file_format: str) 
     """The shortlist as a commissioning table with each programme's evidence summary."""
     if file_format not in {"csv", "xlsx"}:
         raise Http404("Exports are CSV or XLSX")
-    try:
-        found = selectors.shortlist_with_entries(request.user, shortlist_id)
-    except Shortlist.DoesNotExist as missing:
-        raise Http404("No such shortlist") from missing
+    found = _own_shortlist(request, shortlist_id)
     rows = selectors.export_rows(found, request.build_absolute_uri("/").rstrip("/"))
     filename = f"shortlist-{found.id}.{file_format}"
     if file_format == "csv":

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from programmes import changes, lifecycle, policies, services
@@ -18,6 +19,7 @@ from programmes.vocabulary import ElementKey, ProgrammeStatus
 from providers import policies as provider_policies
 from providers.forms import ProviderProfileForm
 from providers.models import Provider
+from qaportal.confirmation import Confirmation, confirmation_page
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
 from qaportal.submissions import create_once
@@ -264,16 +266,17 @@ def concern_respond(request: SignedInRequest, concern_id: int) -> HttpResponse:
 @editor_page
 def withdraw(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _own_programme(request, slug)
-    form = ProgrammeWithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lifecycle.programme_withdraw(programme=programme, by=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            messages.success(request, f"“{programme.title}” has been withdrawn.")
-            return redirect("manage:programme", slug=programme.slug)
-    return render(request, "manage/withdraw.html", {"form": form, "programme": programme})
+    page = Confirmation(
+        title=f"Withdraw {programme.title}",
+        caption=programme.provider.name,
+        heading=f"Withdraw {programme.title}",
+        lede="A withdrawn programme leaves the register; any reviews in progress stop and its rating is removed.",
+        button="Withdraw programme",
+        cancel_url=reverse("manage:programme", kwargs={"slug": programme.slug}),
+        success=f"“{programme.title}” has been withdrawn.",
+    )
+    withdraw = lambda data: lifecycle.programme_withdraw(programme=programme, by=request.user, reason=data["reason"])  # noqa: E731
+    return confirmation_page(request, ProgrammeWithdrawForm(request.POST or None), page, run=withdraw)
 
 
 @editor_page

@@ -66,3 +66,15 @@ def _single_label(name: str, filter_, value, filterset: FilterSet) -> str:
     if name == "min_band":
         return f"At least {_label_of(filter_, value)}"
     return str(filter_.label)
+
+
+def directory_context(params: QueryDict, directory) -> dict:
+    """What every directory page (programmes, providers) shows around its results: the filter form,
+    the page of results, the filters chosen as removable tags, and the query to page through."""
+    return {
+        "directory": directory,
+        "form": directory.filterset.form,
+        "page": directory.page,
+        "tags": active_tags(params, directory.filterset),
+        "query_string": query_without(params, "page"),
+    }

@@ -164,7 +164,8 @@ class Directory:
 
 
 # Ids and ranks come back packed as binary (big-endian int8 and float4, concatenated): a broad
-# term matches ~60,000 programmes, and parsing that many numbers from text took 30 ms of the 100.
+# term matches most of the register, and parsing that many numbers from text was most of the
+# search's time (the figures are in BENCHMARKS.md, "Directory").
 # The functions (migration 0004) read the narrow search table through its GIN index.
 SEARCH_SQL = f"SELECT programmes_search_published({PREFIX_QUERY_SQL})"
 RANKED_SEARCH_SQL = f"SELECT ids, ranks FROM programmes_search_published_ranked({PREFIX_QUERY_SQL})"

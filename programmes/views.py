@@ -1,7 +1,7 @@
 from collections.abc import Iterable
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -11,12 +11,13 @@ from programmes import compare, selectors
 from programmes.directory_version import current_version, directory_database
 from programmes.facets import DirectorySnapshot, snapshots
 from programmes.models import Programme
-from programmes.querystrings import active_tags, query_without
+from programmes.querystrings import directory_context, query_without
 from programmes.standing import programme_standing
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format
 from providers.badge import BADGE_MAX_AGE, badge_response, badge_svg
 from providers.vocabulary import ProviderType
 from qaportal.display import money, score_figure
+from qaportal.http import found_or_404
 from qaportal.http_cache import cached_for_everyone, same_origin_post
 from qaportal.redirects import next_or
 from qaportal.spreadsheets import InertCsvWriter
@@ -91,11 +92,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         snapshot=_kept_snapshot(request),
     )
     context = {
-        "directory": directory,
-        "form": directory.filterset.form,
-        "page": directory.page,
-        "tags": active_tags(request.GET, directory.filterset),
-        "query_string": query_without(request.GET, "page"),
+        **directory_context(request.GET, directory),
         "export_query": query_without(request.GET, "page", "per_page"),
         "compared": compare.compared_ids(request.session),
         "result_rows": _result_rows(directory.page, compare.compared_ids(request.session)),
@@ -178,10 +175,7 @@ def programme_export(request: HttpRequest) -> StreamingHttpResponse:
 
 
 def _public_programme(slug: str) -> Programme:
-    try:
-        return selectors.programme_for_public(slug=slug)
-    except Programme.DoesNotExist as missing:
-        raise Http404("No such programme") from missing
+    return found_or_404(lambda: selectors.programme_for_public(slug=slug), "No such programme")
 
 
 @cached_for_everyone(_register_version)

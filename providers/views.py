@@ -1,14 +1,15 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from programmes.directory_version import current_version, directory_database
 from programmes.lifecycle import PROGRAMME_PUBLIC
-from programmes.querystrings import active_tags, query_without
+from programmes.querystrings import directory_context
 from programmes.vocabulary import ProgrammeStatus
 from providers import selectors
 from providers.badge import BADGE_MAX_AGE, badge_response, badge_svg
 from providers.models import Provider
+from qaportal.http import found_or_404
 from qaportal.http_cache import cached_for_everyone
 from ratings.models import band_name
 
@@ -20,21 +21,11 @@ def _register_version(request: HttpRequest) -> int:
 @cached_for_everyone(_register_version)
 def provider_list(request: HttpRequest) -> HttpResponse:
     directory = selectors.provider_directory(params=request.GET, page_number=request.GET.get("page"))
-    context = {
-        "directory": directory,
-        "form": directory.filterset.form,
-        "page": directory.page,
-        "tags": active_tags(request.GET, directory.filterset),
-        "query_string": query_without(request.GET, "page"),
-    }
-    return render(request, "providers/list.html", context)
+    return render(request, "providers/list.html", directory_context(request.GET, directory))
 
 
 def _public_provider(slug: str) -> Provider:
-    try:
-        return selectors.provider_for_public(slug=slug)
-    except Provider.DoesNotExist as missing:
-        raise Http404("No such provider") from missing
+    return found_or_404(lambda: selectors.provider_for_public(slug=slug), "No such provider")
 
 
 @cached_for_everyone(_register_version)

@@ -1,4 +1,4 @@
-"""The crosswalk: other public frameworks a criterion can evidence (shared/design/qa-framework.md).
+"""The crosswalk: other public frameworks a criterion can evidence.
 
 The vocabularies are loaded into ``CrosswalkTag`` rows by a data migration; this module holds them
 (restated briefly, not copied) and answers which parts a rated programme meets.

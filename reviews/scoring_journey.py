@@ -11,9 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
+from programmes.models import Programme
 from qaportal.errors import DomainError, apply_to_form
+from reviews import selectors
 from reviews.forms import CriteriaForm
 from reviews.models import Criterion, Element
 from reviews.services import MIN_RATIONALE_LENGTH, missing_scores
@@ -138,6 +141,58 @@ class Journey:
             }
             for task in self.tasks
         ]
+
+
+def framework_journey(
+    framework_id: int,
+    *,
+    load_saved: Callable[[], dict[int, tuple[int | None, str]]],
+    element_url: Callable[[str], str],
+    check_url: str,
+) -> Journey:
+    """The journey through a framework's elements, each page at ``element_url(key)``, then the check page."""
+
+    def url(step: str) -> str:
+        return check_url if step == CHECK else element_url(step)
+
+    return Journey(
+        framework_id=framework_id,
+        criteria=selectors.framework_criteria(framework_id=framework_id),
+        levels=selectors.level_names(framework_id=framework_id),
+        load_saved=load_saved,
+        url=url,
+    )
+
+
+@dataclass(frozen=True)
+class ElementPage:
+    """What an element page says around its form: whose it is and where "back" goes."""
+
+    programme: Programme
+    caption: str
+    back_url: str
+    back_name: str
+
+
+def render_element_page(
+    request: HttpRequest, journey: Journey, task: ElementTask, form: CriteriaForm, page: ElementPage, **extra: object
+) -> HttpResponse:
+    """One element's criteria beside the programme's evidence statement for that element."""
+    evidence = selectors.evidence_of(programme=page.programme)
+    context = {
+        "programme": page.programme,
+        "journey": journey,
+        "task": task,
+        "form": form,
+        "rows": form.rows(),
+        "statement": next((s for s in evidence if s.element == task.element.key), None),
+        "caption": page.caption,
+        "back_url": page.back_url,
+        "back_name": page.back_name,
+        "min_rationale": MIN_RATIONALE_LENGTH,
+        **extra,
+    }
+    return render(request, "reviews/scoring/element.html", context)
 
 
 def element_step(

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from programmes import lifecycle
@@ -17,6 +18,7 @@ from programmes.models import Programme, ProgrammeChange
 from programmes.querystrings import query_without
 from programmes.vocabulary import ProgrammeStatus
 from providers.models import Provider
+from qaportal.confirmation import Confirmation, confirmation_page
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
 from ratings.moderation import moderation_flags
@@ -171,33 +173,17 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("convenor:programme", slug=programme.slug)
 
 
-def _comment_page(request, *, template: str, form, context: dict, run) -> HttpResponse | None:
-    """GET shows the form; a valid POST runs ``run(cleaned_data)`` and returns None on success."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(form.cleaned_data)
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            return None
-    return render(request, template, {"form": form, **context})
-
-
-def _review_comment_action(request: HttpRequest, review_id: int, *, template: str, form_class, act, success):
+def _review_comment_action(request: HttpRequest, review_id: int, *, words, form_class, act) -> HttpResponse:
     """A convenor's action on one review that needs a comment or reason: the form, the service
-    call (its domain errors shown beside the field), then back to the programme with a message."""
+    call (its domain errors shown beside the field), then back to the programme with a message.
+    ``words(review)`` says what the page and the message say."""
     review = _review(review_id)
-    response = _comment_page(
-        request,
-        template=template,
-        form=form_class(request.POST or None),
-        context={"review": review},
-        run=lambda data: act(review, data),
+    page = Confirmation(
+        caption=review.programme.title,
+        cancel_url=reverse("convenor:programme", kwargs={"slug": review.programme.slug}),
+        **words(review),
     )
-    if response is not None:
-        return response
-    messages.success(request, success(review))
-    return redirect("convenor:programme", slug=review.programme.slug)
+    return confirmation_page(request, form_class(request.POST or None), page, run=lambda data: act(review, data))
 
 
 @convenor_page
@@ -205,10 +191,16 @@ def return_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
-        template="reviews/convenor/return.html",
+        words=lambda review: {
+            "title": "Return a review",
+            "heading": f"Return the review by {review.reviewer.username}",
+            "lede": "The reviewer is e-mailed your comment and can change their review and submit it again.",
+            "button": "Return review",
+            "success": f"Review returned to {review.reviewer.username} with your comment.",
+            "warning": False,
+        },
         form_class=ReturnForm,
         act=lambda review, data: services.review_return(review=review, by=request.user, comment=data["comment"]),
-        success=lambda review: f"Review returned to {review.reviewer.username} with your comment.",
     )
 
 
@@ -217,10 +209,15 @@ def release_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
-        template="reviews/convenor/release_review.html",
+        words=lambda review: {
+            "title": "Release a reviewer",
+            "heading": f"Release {review.reviewer.username} from this review",
+            "lede": "The assignment ends and any draft scores stop counting. You can then assign another reviewer.",
+            "button": "Release reviewer",
+            "success": f"{review.reviewer.username} has been released from this review.",
+        },
         form_class=ReleaseForm,
         act=lambda review, data: services.review_release(review=review, by=request.user, reason=data["reason"]),
-        success=lambda review: f"{review.reviewer.username} has been released from this review.",
     )
 
 
@@ -229,27 +226,32 @@ def withdraw_review(request: SignedInRequest, review_id: int) -> HttpResponse:
     return _review_comment_action(
         request,
         review_id,
-        template="reviews/convenor/withdraw_review.html",
+        words=lambda review: {
+            "title": "Withdraw a published review",
+            "heading": f"Withdraw the published review by {review.reviewer.username}",
+            "lede": "The review stops counting towards the rating, which is recomputed.",
+            "button": "Withdraw review",
+            "success": "Review withdrawn; the programme's rating will be recomputed.",
+        },
         form_class=WithdrawForm,
         act=lambda review, data: services.review_withdraw(review=review, by=request.user, reason=data["reason"]),
-        success=lambda review: "Review withdrawn; the programme's rating will be recomputed.",
     )
 
 
 @convenor_page
 def withdraw_programme(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _programme(slug)
-    response = _comment_page(
-        request,
-        template="reviews/convenor/withdraw_programme.html",
-        form=WithdrawForm(request.POST or None),
-        context={"programme": programme},
-        run=lambda data: lifecycle.programme_withdraw(programme=programme, by=request.user, reason=data["reason"]),
+    page = Confirmation(
+        title="Withdraw a programme",
+        caption=programme.provider.name,
+        heading=f"Withdraw {programme.title}",
+        lede="The programme leaves the register, its reviews are withdrawn and its rating is removed.",
+        button="Withdraw programme",
+        cancel_url=reverse("convenor:programme", kwargs={"slug": programme.slug}),
+        success=f"“{programme.title}” has been withdrawn from the register.",
     )
-    if response is not None:
-        return response
-    messages.success(request, f"“{programme.title}” has been withdrawn from the register.")
-    return redirect("convenor:programme", slug=programme.slug)
+    withdraw = lambda data: lifecycle.programme_withdraw(programme=programme, by=request.user, reason=data["reason"])  # noqa: E731
+    return confirmation_page(request, WithdrawForm(request.POST or None), page, run=withdraw)
 
 
 @convenor_page

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from programmes.querystrings import query_without
+from qaportal.confirmation import Confirmation, confirmation_page
 from qaportal.errors import DomainError, InvalidTransition, ValidationFailed, apply_to_form
 from qaportal.http import SignedInRequest
 from qaportal.submissions import create_once
@@ -24,7 +25,7 @@ from reviews.forms import (
     ScoringForm,
 )
 from reviews.models import Review
-from reviews.scoring_journey import CHECK, Journey, element_step
+from reviews.scoring_journey import ElementPage, Journey, element_step, framework_journey, render_element_page
 
 
 def reviewer_page(view):
@@ -60,17 +61,11 @@ def assignments(request: SignedInRequest) -> HttpResponse:
 def review_journey(review: Review) -> Journey:
     """The review's scoring journey: its framework's elements, what is saved, and its pages."""
 
-    def url(step: str) -> str:
-        if step == CHECK:
-            return reverse("reviewer:review-check", kwargs={"review_id": review.id})
-        return reverse("reviewer:review-element", kwargs={"review_id": review.id, "element_key": step})
-
-    return Journey(
-        framework_id=review.framework_id,
-        criteria=selectors.framework_criteria(framework_id=review.framework_id),
-        levels=selectors.level_names(framework_id=review.framework_id),
+    return framework_journey(
+        review.framework_id,
         load_saved=lambda: selectors.saved_answers(review=review),
-        url=url,
+        element_url=lambda key: reverse("reviewer:review-element", kwargs={"review_id": review.id, "element_key": key}),
+        check_url=reverse("reviewer:review-check", kwargs={"review_id": review.id}),
     )
 
 
@@ -126,23 +121,13 @@ def review_element(request: SignedInRequest, review_id: int, element_key: str) -
 
 
 def _element_page(request, review: Review, journey: Journey, task, form) -> HttpResponse:
-    statement = next(
-        (s for s in selectors.evidence_of(programme=review.programme) if s.element == task.element.key), None
+    page = ElementPage(
+        programme=review.programme,
+        caption=f"Review of {review.programme.title}",
+        back_url=reverse("reviewer:review", kwargs={"review_id": review.id}),
+        back_name="the five elements",
     )
-    context = {
-        "review": review,
-        "programme": review.programme,
-        "journey": journey,
-        "task": task,
-        "form": form,
-        "rows": form.rows(),
-        "statement": statement,
-        "caption": f"Review of {review.programme.title}",
-        "back_url": reverse("reviewer:review", kwargs={"review_id": review.id}),
-        "back_name": "the five elements",
-        "min_rationale": services.MIN_RATIONALE_LENGTH,
-    }
-    return render(request, "reviews/scoring/element.html", context)
+    return render_element_page(request, journey, task, form, page, review=review)
 
 
 @reviewer_page
@@ -236,16 +221,19 @@ def declare_conflict(request: SignedInRequest, review_id: int) -> HttpResponse:
     if not policies.may_declare_conflict(request.user, review):
         messages.error(request, _read_only_message(review))
         return redirect("reviewer:review", review_id=review.id)
-    form = ConflictForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_declare_conflict(review=review, by=request.user, note=form.cleaned_data["conflict_note"])
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            messages.success(request, "Conflict declared. The assignment is released and the convenor has been told.")
-            return redirect("reviewer:assignments")
-    return render(request, "reviews/reviewer/conflict.html", {"review": review, "form": form})
+    page = Confirmation(
+        title="Declare a conflict of interest",
+        caption=review.programme.title,
+        heading="Declare a conflict of interest",
+        lede="Declaring a conflict releases this assignment: you will not review this programme, and the convenor "
+        "will be told so that they can assign someone else.",
+        button="Declare conflict and release",
+        cancel_url=reverse("reviewer:review", kwargs={"review_id": review.id}),
+        success="Conflict declared. The assignment is released and the convenor has been told.",
+        done_url=reverse("reviewer:assignments"),
+    )
+    declare = lambda data: services.review_declare_conflict(review=review, by=request.user, note=data["conflict_note"])  # noqa: E731
+    return confirmation_page(request, ConflictForm(request.POST or None), page, run=declare)
 
 
 @reviewer_page

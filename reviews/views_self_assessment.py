@@ -12,11 +12,11 @@ from programmes.manage_views import _own_programme, editor_page
 from programmes.models import Programme
 from qaportal.errors import DomainError, ValidationFailed
 from qaportal.http import SignedInRequest
-from reviews import policies, selectors
+from reviews import policies
 from reviews.models import SelfAssessment
-from reviews.scoring_journey import CHECK, Journey, element_step
+from reviews.scoring_journey import ElementPage, Journey, element_step, framework_journey, render_element_page
 from reviews.self_assessment import saved_answers, self_assessment_finish, self_assessment_open, self_assessment_save
-from reviews.services import MIN_RATIONALE_LENGTH, live_framework
+from reviews.services import live_framework
 
 
 def _programme(request: HttpRequest, slug: str) -> Programme:
@@ -34,17 +34,13 @@ def _journey(programme: Programme) -> Journey:
         assessment = SelfAssessment.objects.filter(programme=programme, framework=framework).first()
         return saved_answers(assessment) if assessment else {}
 
-    def url(step: str) -> str:
-        if step == CHECK:
-            return reverse("manage:self-assessment-check", kwargs={"slug": programme.slug})
-        return reverse("manage:self-assessment-element", kwargs={"slug": programme.slug, "element_key": step})
-
-    return Journey(
-        framework_id=framework.id,
-        criteria=selectors.framework_criteria(framework_id=framework.id),
-        levels=selectors.level_names(framework_id=framework.id),
+    return framework_journey(
+        framework.id,
         load_saved=load_saved,
-        url=url,
+        element_url=lambda key: reverse(
+            "manage:self-assessment-element", kwargs={"slug": programme.slug, "element_key": key}
+        ),
+        check_url=reverse("manage:self-assessment-check", kwargs={"slug": programme.slug}),
     )
 
 
@@ -75,20 +71,13 @@ def element(request: SignedInRequest, slug: str, element_key: str) -> HttpRespon
     next_url, task, form = element_step(request, journey, element_key, save=save, later_url=_tasks_url(programme))
     if next_url:
         return redirect(next_url)
-    evidence = selectors.evidence_of(programme=programme)
-    context = {
-        "programme": programme,
-        "journey": journey,
-        "task": task,
-        "form": form,
-        "rows": form.rows(),
-        "statement": next((s for s in evidence if s.element == task.element.key), None),
-        "caption": f"Self-assessment of {programme.title}",
-        "back_url": _tasks_url(programme),
-        "back_name": "your self-assessment",
-        "min_rationale": MIN_RATIONALE_LENGTH,
-    }
-    return render(request, "reviews/scoring/element.html", context)
+    page = ElementPage(
+        programme=programme,
+        caption=f"Self-assessment of {programme.title}",
+        back_url=_tasks_url(programme),
+        back_name="your self-assessment",
+    )
+    return render_element_page(request, journey, task, form, page)
 
 
 @editor_page

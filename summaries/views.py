@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError
 
 from qaportal.errors import DomainError
-from qaportal.http import SignedInRequest
+from qaportal.http import SignedInRequest, found_or_404
 from qaportal.submissions import create_once
 from summaries import charts, policies, services
 from summaries.exports.csv import programme_csv_chunks, table_csv_chunks
@@ -120,10 +120,7 @@ def export_create(request: SignedInRequest) -> HttpResponse:
 
 
 def _visible_job(request: HttpRequest, pk) -> ExportJob:
-    try:
-        job = ExportJob.objects.select_related("requested_by").get(pk=pk)
-    except ExportJob.DoesNotExist as missing:
-        raise Http404("No such export") from missing
+    job = found_or_404(lambda: ExportJob.objects.select_related("requested_by").get(pk=pk), "No such export")
     if not policies.may_see_export(request.user, job):
         # Another convenor's export: as if it did not exist.
         raise Http404("No such export")

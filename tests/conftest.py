@@ -2,6 +2,7 @@ import importlib
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from programmes.migrations._local_authorities import load_local_authorities
 from qaportal.roles import Role
 from reviews.migrations._starting_framework import load_starting_framework
 from tests import factories
+from tests.services import RedisServer
 
 create_role_groups = importlib.import_module("qaportal.migrations.0001_create_role_groups").create_role_groups
 load_starting_questionnaire = importlib.import_module(
@@ -47,6 +49,15 @@ def data_from_migrations(request, django_db_blocker):
             load_starting_questionnaire(apps)
         if not LocalAuthority.objects.exists():
             load_local_authorities(apps)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis server of this test's own, to stop and start without touching the suite's."""
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -86,7 +97,8 @@ def outsider(db):
     return factories.make_user("outsider-olly")
 
 
-def _test_database_url() -> str:
+def suite_database_url() -> str:
+    """The test database's URL, for processes of the suite's own (a worker, a server)."""
     settings = connection.settings_dict
     return (
         f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
@@ -99,7 +111,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     from qaportal.celery import app
 
     with django_db_blocker.unblock():
-        database_url = _test_database_url()
+        database_url = suite_database_url()
     app.control.purge()
     env = {
         **os.environ,
@@ -159,6 +171,25 @@ def worker_mail():
         return messages
 
     return read
+
+
+def at_once(action, times: int) -> None:
+    """Run ``action`` in ``times`` threads released together, each on a database connection of
+    its own (closed when it is done); return once every one has finished."""
+    start = threading.Barrier(times)
+
+    def run():
+        start.wait()
+        try:
+            action()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def wait_until(condition, timeout: float = 10.0, interval: float = 0.05):

@@ -1,7 +1,7 @@
 """The leader's account (shortlists, saved searches, enquiries) and the provider's enquiry inbox,
 over the same selectors and services as the pages."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
@@ -26,6 +26,7 @@ from programmes.models import Programme
 from providers.models import Provider
 from qaportal.api.base import RegisterGenericView, RegisterListView
 from qaportal.api.schema import error_response
+from qaportal.http import found_or_404
 
 
 class IsLeader(IsAuthenticated):
@@ -114,26 +115,39 @@ class EnquiryDetailView(RegisterGenericView):
     queryset = Enquiry.objects.none()
 
     def get(self, request, enquiry_id: int):
-        try:
-            found = selectors.leader_enquiry(request.user, enquiry_id)
-        except Enquiry.DoesNotExist as missing:
-            raise NotFound("No such enquiry.") from missing
+        found = found_or_404(
+            lambda: selectors.leader_enquiry(request.user, enquiry_id), "No such enquiry.", error=NotFound
+        )
         return Response(LeaderEnquirySerializer(found).data)
 
 
-class LeaderReplyView(RegisterGenericView):
-    """Write to a provider in one of your enquiry's threads (they are e-mailed; your address is not)."""
+class _ReplyView(RegisterGenericView):
+    """A message in a thread the caller is a party to; each side says which threads those are."""
 
     serializer_class = ReplyInputSerializer
-    permission_classes = [IsLeader]
 
-    @extend_schema(request=ReplyInputSerializer, responses={201: MessageSerializer}, operation_id="enquiry_reply")
-    def post(self, request, thread_id: int):
-        thread = get_object_or_404(policies.threads_for_leader(request.user).select_related("enquiry"), pk=thread_id)
+    def threads(self, user) -> QuerySet[EnquiryThread]:
+        raise NotImplementedError
+
+    def reply(self, request, thread_id: int) -> Response:
+        thread = get_object_or_404(self.threads(request.user), pk=thread_id)
         typed = ReplyInputSerializer(data=request.data)
         typed.is_valid(raise_exception=True)
         message = services.enquiry_reply(by=request.user, thread=thread, body=typed.validated_data["body"])
         return Response(MessageSerializer(message).data, status=201)
+
+
+class LeaderReplyView(_ReplyView):
+    """Write to a provider in one of your enquiry's threads (they are e-mailed; your address is not)."""
+
+    permission_classes = [IsLeader]
+
+    def threads(self, user) -> QuerySet[EnquiryThread]:
+        return policies.threads_for_leader(user).select_related("enquiry")
+
+    @extend_schema(request=ReplyInputSerializer, responses={201: MessageSerializer}, operation_id="enquiry_reply")
+    def post(self, request, thread_id: int):
+        return self.reply(request, thread_id)
 
 
 class ShareEmailView(RegisterGenericView):
@@ -174,22 +188,19 @@ class InboxThreadView(RegisterGenericView):
 
     @staticmethod
     def _thread(request, thread_id: int) -> EnquiryThread:
-        try:
-            return selectors.provider_thread(request.user, thread_id)
-        except EnquiryThread.DoesNotExist as missing:
-            raise NotFound("No such enquiry.") from missing
+        return found_or_404(
+            lambda: selectors.provider_thread(request.user, thread_id), "No such enquiry.", error=NotFound
+        )
 
 
-class InboxReplyView(RegisterGenericView):
+class InboxReplyView(_ReplyView):
     """Reply to the leader through the register (they are e-mailed; your address is not in it)."""
 
-    serializer_class = ReplyInputSerializer
     permission_classes = [IsProviderEditor]
+
+    def threads(self, user) -> QuerySet[EnquiryThread]:
+        return policies.threads_for_editor(user).select_related("provider")
 
     @extend_schema(request=ReplyInputSerializer, responses={201: MessageSerializer}, operation_id="inbox_reply")
     def post(self, request, thread_id: int):
-        thread = get_object_or_404(policies.threads_for_editor(request.user).select_related("provider"), pk=thread_id)
-        typed = ReplyInputSerializer(data=request.data)
-        typed.is_valid(raise_exception=True)
-        message = services.enquiry_reply(by=request.user, thread=thread, body=typed.validated_data["body"])
-        return Response(MessageSerializer(message).data, status=201)
+        return self.reply(request, thread_id)

@@ -1,5 +1,4 @@
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -20,6 +19,7 @@ from programmes.models import Programme
 from qaportal.api.base import RegisterGenericView, RegisterRetrieveView
 from qaportal.api.fields import PlainCharField
 from qaportal.api.schema import error_response
+from qaportal.http import found_or_404
 from reviews import policies as review_policies
 
 
@@ -74,10 +74,7 @@ class ProgrammeDetailView(RegisterRetrieveView):
     serializer_class = ProgrammeDetailSerializer
 
     def get_object(self) -> Programme:
-        try:
-            return selectors.programme_for_public(slug=self.kwargs["slug"])
-        except Programme.DoesNotExist as missing:
-            raise Http404("No such programme") from missing
+        return found_or_404(lambda: selectors.programme_for_public(slug=self.kwargs["slug"]), "No such programme")
 
 
 class WithdrawInputSerializer(serializers.Serializer):

@@ -1,86 +1,51 @@
-"""The directory's filter options, rendered in Python: a directory page shows some 60 options with
-their counts, and rendering them through template includes cost more than computing them."""
+"""The directory's filter options: each a GOV.UK checkbox or radio beside how many results it
+would give. The markup is the partial ``directory/_facet.html``; here only what each option says."""
 
 from django import template
 from django.forms import BoundField
-from django.utils.html import format_html, format_html_join
 
 register = template.Library()
-
-ERROR = '<p id="{}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {}</p>'
-COUNT = '<span class="app-facet-count">({}<span class="govuk-visually-hidden"> {}</span>)</span>'
+FACET = "directory/_facet.html"
 
 
-def _count(option, noun: str):
-    """ "(1 programme)", "(12 programmes)": the noun agrees with the count, for screen readers too."""
-    return format_html(COUNT, option.count_text, noun if option.count != 1 else noun.removesuffix("s"))
+def _item(input_id: str, value: str, checked: bool, label, option=None, noun: str = "") -> dict:
+    """One option; with ``option``, its count, the noun agreeing with it ("1 programme", "12 programmes")."""
+    item = {"id": input_id, "value": value, "checked": checked, "label": label}
+    if option is not None:
+        item["count_text"] = option.count_text
+        item["count_noun"] = noun if option.count != 1 else noun.removesuffix("s")
+    return item
 
 
-def _errors(field: BoundField):
-    return format_html_join("", ERROR, ((field.auto_id, error) for error in field.errors))
+def _facet(field: BoundField, kind: str, items: list[dict], legend=None) -> dict:
+    input_type = "checkbox" if kind == "checkboxes" else "radio"
+    return {"field": field, "kind": kind, "input_type": input_type, "items": items, "legend": legend or field.label}
 
 
-def _group(field: BoundField, legend_body, kind: str):
-    described = format_html(' aria-describedby="{}-error"', field.auto_id) if field.errors else ""
-    return format_html(
-        '<div class="govuk-form-group{}"><fieldset class="govuk-fieldset"{}>'
-        '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{}</legend>{}'
-        '<div class="govuk-{} govuk-{}--small" data-module="govuk-{}">{}</div></fieldset></div>',
-        " govuk-form-group--error" if field.errors else "", described, field.label, _errors(field),
-        kind, kind, kind, legend_body,
-    )  # fmt: skip
-
-
-def _item(kind: str, input_id: str, name: str, value: str, checked: bool, label, count_html):
-    return format_html(
-        '<div class="govuk-{}__item"><input class="govuk-{}__input" id="{}" name="{}" type="{}" value="{}"{}>'
-        '<label class="govuk-label govuk-{}__label" for="{}">{} {}</label></div>',
-        kind, kind, input_id, name, "checkbox" if kind == "checkboxes" else "radio", value,
-        " checked" if checked else "", kind, input_id, label, count_html,
-    )  # fmt: skip
-
-
-@register.simple_tag
-def checkbox_facet(field: BoundField, options, noun: str):
+@register.inclusion_tag(FACET)
+def checkbox_facet(field: BoundField, options, noun: str) -> dict:
     """A GOV.UK checkboxes fieldset, each option with how many results it would give."""
     items = [
-        _item(
-            "checkboxes",
-            f"{field.auto_id}_{index}",
-            field.html_name,
-            option.value,
-            option.selected,
-            option.label,
-            _count(option, noun),
-        )
+        _item(f"{field.auto_id}_{index}", option.value, option.selected, option.label, option, noun)
         for index, option in enumerate(options)
     ]
-    return _group(field, format_html_join("", "{}", ((item,) for item in items)), "checkboxes")
+    return _facet(field, "checkboxes", items)
 
 
-@register.simple_tag
-def band_facet(field: BoundField, options, noun: str):
+@register.inclusion_tag(FACET)
+def band_facet(field: BoundField, options, noun: str) -> dict:
     """Radios for "rating at least": any rating, then each band but the last "or better"."""
-    items = [_item("radios", f"{field.auto_id}_any", field.html_name, "", not field.value(), "Any rating", "")]
+    items = [_item(f"{field.auto_id}_any", "", not field.value(), "Any rating")]
     for index, option in enumerate(options):
         label = option.label if index == len(options) - 1 else f"{option.label} or better"
-        items.append(_item("radios", f"{field.auto_id}_{index}", field.html_name, option.value, option.selected,
-                           label, _count(option, noun)))  # fmt: skip
-    return _group(field, format_html_join("", "{}", ((item,) for item in items)), "radios")
+        items.append(_item(f"{field.auto_id}_{index}", option.value, option.selected, label, option, noun))
+    return _facet(field, "radios", items)
 
 
-@register.simple_tag
-def single_checkbox(field: BoundField, options, noun: str, legend: str = ""):
+@register.inclusion_tag(FACET)
+def single_checkbox(field: BoundField, options, noun: str, legend: str = "") -> dict:
     """One checkbox ("Free only") with how many results ticking it would give, in a fieldset whose
     legend says what it is about ("Cost")."""
     option = options[0]
-    item = _item("checkboxes", field.auto_id, field.html_name, "true", option.selected, field.label,
-                 _count(option, noun))  # fmt: skip
-    return format_html(
-        '<div class="govuk-form-group"><fieldset class="govuk-fieldset">'
-        '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{}</legend>'
-        '<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">{}</div>'
-        "</fieldset></div>",
-        legend or field.label,
-        item,
-    )
+    item = _item(field.auto_id, "true", option.selected, field.label, option, noun)
+    return _facet(field, "checkboxes", [item], legend=legend)

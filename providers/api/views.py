@@ -1,4 +1,3 @@
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
@@ -15,6 +14,7 @@ from providers.api.serializers import ProviderSerializer
 from providers.filters import PROVIDER_SORTS, ProviderFilter
 from providers.models import Provider
 from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRetrieveView
+from qaportal.http import found_or_404
 
 
 class ProviderDirectoryPageSerializer(serializers.Serializer):
@@ -54,10 +54,7 @@ class ProviderListView(RegisterGenericView):
 
 
 def public_provider(slug: str) -> Provider:
-    try:
-        return selectors.provider_for_public(slug=slug)
-    except Provider.DoesNotExist as missing:
-        raise Http404("No such provider") from missing
+    return found_or_404(lambda: selectors.provider_for_public(slug=slug), "No such provider")
 
 
 class ProviderDetailView(RegisterRetrieveView):

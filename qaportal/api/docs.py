@@ -8,9 +8,9 @@ files the page needs are served, by name, from that package.
 from pathlib import Path
 
 import drf_spectacular_sidecar
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.views.decorators.cache import cache_control
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -24,23 +24,6 @@ SWAGGER_UI_FILES = {
     "swagger-ui-standalone-preset.js": "application/javascript",
     "favicon-32x32.png": "image/png",
 }
-DOCS_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<link rel="icon" href="{favicon}">
-<link rel="stylesheet" href="{css}">
-</head>
-<body>
-<div id="swagger-ui"></div>
-<script src="{bundle}"></script>
-<script src="{preset}"></script>
-<script src="{init}"></script>
-</body>
-</html>
-"""
 
 
 def asset_url(filename: str) -> str:
@@ -55,16 +38,15 @@ class SwaggerDocsView(SpectacularSwaggerSplitView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("script") is not None:
             return super().get(request, *args, **kwargs)
-        page = format_html(
-            DOCS_PAGE,
-            title=self.title,
-            favicon=asset_url("favicon-32x32.png"),
-            css=asset_url("swagger-ui.css"),
-            bundle=asset_url("swagger-ui-bundle.js"),
-            preset=asset_url("swagger-ui-standalone-preset.js"),
-            init=f"{request.path}?script=",
-        )
-        return HttpResponse(page)
+        context = {
+            "title": self.title,
+            "favicon": asset_url("favicon-32x32.png"),
+            "css": asset_url("swagger-ui.css"),
+            "bundle": asset_url("swagger-ui-bundle.js"),
+            "preset": asset_url("swagger-ui-standalone-preset.js"),
+            "init": f"{request.path}?script=",
+        }
+        return render(request, "api/docs.html", context)
 
 
 @cache_control(public=True, max_age=24 * 3600)

@@ -1,4 +1,3 @@
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
@@ -7,6 +6,7 @@ from programmes.models import Programme
 from programmes.standing import programme_standing
 from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRetrieveView
 from qaportal.api.permissions import IsConvenor
+from qaportal.http import found_or_404
 from ratings import selectors
 from ratings.agreement import reviewer_agreement
 from ratings.api.serializers import AgreementReportSerializer, RatingExplanationSerializer, RatingHistorySerializer
@@ -15,10 +15,7 @@ from ratings.models import RatingHistory
 
 
 def public_programme(slug: str) -> Programme:
-    try:
-        return programme_selectors.programme_for_public(slug=slug)
-    except Programme.DoesNotExist as missing:
-        raise Http404("No such programme") from missing
+    return found_or_404(lambda: programme_selectors.programme_for_public(slug=slug), "No such programme")
 
 
 class ProgrammeRatingView(RegisterRetrieveView):

@@ -1,4 +1,4 @@
-"""The starting QA framework (version 1), as data: shared/design/qa-framework.md.
+"""The starting QA framework (version 1), as data: the design's elements, criteria and rubric.
 
 Each criterion: (code, title, guidance, four level descriptors from Limited to Exemplary).
 Kept beside the migration that loads it so that later edits to the app cannot change history.

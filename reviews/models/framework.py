@@ -21,6 +21,28 @@ from qaportal.fields import PlainCharField, PlainTextField
 # for each of them.
 MAX_LEVELS = 9
 LEVEL_RANGE = Q(level__gte=1) & Q(level__lte=MAX_LEVELS)
+# The same bound on a saved score, which is empty while its review or self-assessment is a draft.
+SCORE_RANGE = Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=MAX_LEVELS))
+
+
+class LevelScore(models.Model):
+    """One criterion's answer: a level of the framework (empty while a draft; the services require
+    every one, and each within its framework's levels, before it counts) and the rationale for it.
+    A reviewer's score and a provider's self-assessment score are both this."""
+
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVELS)]
+    )
+    rationale = PlainTextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    criterion: models.ForeignKey
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}: {self.score}"
 
 
 # What a programme without a band is called, unless its framework words it otherwise.

@@ -1,7 +1,6 @@
 """Reviews: one reviewer's scored assessment of one programme against one framework version."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,7 +8,7 @@ from django.utils import timezone
 from programmes.models import Programme
 from providers.models import Provider
 from qaportal.fields import PlainCharField, PlainTextField
-from reviews.models.framework import MAX_LEVELS, Criterion, Framework
+from reviews.models.framework import SCORE_RANGE, Criterion, Framework, LevelScore
 
 
 class ReviewState(models.TextChoices):
@@ -91,26 +90,13 @@ class Review(models.Model):
         return f"Review of {self.programme} by {self.reviewer}"
 
 
-class CriterionScore(models.Model):
+class CriterionScore(LevelScore):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
-    # Empty while the review is a draft; the submit service requires every score, and each one
-    # within its framework's levels.
-    score = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVELS)]
-    )
-    rationale = PlainTextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["review", "criterion"]
         constraints = [
             models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion_per_review"),
-            models.CheckConstraint(
-                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=MAX_LEVELS)),
-                name="score_within_the_levels",
-            ),
+            models.CheckConstraint(condition=SCORE_RANGE, name="score_within_the_levels"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.criterion.code}: {self.score}"

@@ -6,13 +6,10 @@ export (which all read ``Review`` and ``CriterionScore``) can pick it up by acci
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 
 from programmes.models import Programme
-from qaportal.fields import PlainTextField
-from reviews.models.framework import MAX_LEVELS, Criterion, Framework
+from reviews.models.framework import SCORE_RANGE, Criterion, Framework, LevelScore
 
 
 class SelfAssessment(models.Model):
@@ -39,24 +36,13 @@ class SelfAssessment(models.Model):
         return f"Self-assessment of {self.programme}"
 
 
-class SelfAssessmentScore(models.Model):
+class SelfAssessmentScore(LevelScore):
     self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    score = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVELS)]
-    )
-    rationale = PlainTextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["self_assessment", "criterion"]
         constraints = [
             models.UniqueConstraint(fields=["self_assessment", "criterion"], name="one_self_score_per_criterion"),
-            models.CheckConstraint(
-                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=MAX_LEVELS)),
-                name="self_score_within_the_levels",
-            ),
+            models.CheckConstraint(condition=SCORE_RANGE, name="self_score_within_the_levels"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.criterion.code}: {self.score}"

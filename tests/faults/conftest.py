@@ -13,23 +13,15 @@ from pathlib import Path
 
 import pytest
 import requests
-from django.db import connection
 
 from qaportal.celery import app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, suite_database_url
 from tests.ratings.test_worker import reset_producer_pools
 from tests.services import RedisServer, free_port
 
 # A killed worker's claim expires after 3 s and beat sweeps every second.
 FAST_OUTBOX = {"OUTBOX_CLAIM_SECONDS": "3", "OUTBOX_SWEEP_SECONDS": "1", "OUTBOX_GRACE_SECONDS": "1"}
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def test_database_url() -> str:
-    settings = connection.settings_dict
-    return (
-        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
 
 
 class Services:
@@ -42,7 +34,7 @@ class Services:
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "qaportal.test_settings",
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": suite_database_url(),
             "REDIS_URL": redis.url,
             "MEDIA_ROOT": str(directory / "media"),
             "PYTHONUNBUFFERED": "1",
@@ -114,14 +106,6 @@ class Services:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

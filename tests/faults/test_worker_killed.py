@@ -52,21 +52,31 @@ def rated_programme_with_a_new_review():
     return programme
 
 
-def test_a_worker_killed_during_a_stale_sweep_has_its_batch_redone_by_the_next(services):
-    programme = rated_programme_with_a_new_review()
-    StaleRating.objects.create(programme=programme, marked_at=timezone.now())  # only the sweep will see it
-    lock = HeldLock(LOCK_NAMESPACE_PROGRAMME, programme.id % 2147483647)
+def killed_inside_its_task_then_redone(services, lock: HeldLock, claimed, programme, start=None) -> float:
+    """Start a worker, kill it once it has claimed the work and waits on ``lock`` inside the
+    recompute, start another; the seconds until the programme's rating counts its third review."""
     first = services.worker()
-
-    wait_until(lambda: StaleRating.objects.filter(claimed_until__isnull=False).exists(), timeout=30)
-    wait_until(lambda: lock.waiting_backends() > 0, timeout=30)  # the sweep is inside the recompute
+    if start:
+        start()
+    wait_until(claimed.exists, timeout=30)
+    wait_until(lambda: lock.waiting_backends() > 0, timeout=30)  # the worker is inside the recompute
     services.kill_9(first)
     lock.release()
 
     services.worker()
     started = time.monotonic()
     wait_until(lambda: ProgrammeRating.objects.filter(programme=programme, review_count=3).exists(), timeout=60)
-    took = time.monotonic() - started
+    return time.monotonic() - started
+
+
+def test_a_worker_killed_during_a_stale_sweep_has_its_batch_redone_by_the_next(services):
+    programme = rated_programme_with_a_new_review()
+    StaleRating.objects.create(programme=programme, marked_at=timezone.now())  # only the sweep will see it
+    lock = HeldLock(LOCK_NAMESPACE_PROGRAMME, programme.id % 2147483647)
+
+    took = killed_inside_its_task_then_redone(
+        services, lock, StaleRating.objects.filter(claimed_until__isnull=False), programme
+    )
     print(f"stale sweep redone {took:.1f} s after the new worker started")
     assert took < 60
     assert ProgrammeRating.objects.get(programme=programme).raw_mean == pytest.approx(8 / 3)
@@ -76,18 +86,14 @@ def test_a_worker_killed_during_a_stale_sweep_has_its_batch_redone_by_the_next(s
 def test_a_worker_killed_during_a_whole_register_recompute_has_it_redone_by_the_next(services):
     programme = rated_programme_with_a_new_review()  # no stale marker: only a whole-register recompute sees it
     lock = HeldLock(LOCK_FULL_RECOMPUTE, 0, shared=True)
-    first = services.worker()
-    recompute_all_ratings.delay()
 
-    wait_until(lambda: FullRecomputeRequest.objects.filter(claimed_until__isnull=False).exists(), timeout=30)
-    wait_until(lambda: lock.waiting_backends() > 0, timeout=30)
-    services.kill_9(first)
-    lock.release()
-
-    services.worker()
-    started = time.monotonic()
-    wait_until(lambda: ProgrammeRating.objects.filter(programme=programme, review_count=3).exists(), timeout=60)
-    took = time.monotonic() - started
+    took = killed_inside_its_task_then_redone(
+        services,
+        lock,
+        FullRecomputeRequest.objects.filter(claimed_until__isnull=False),
+        programme,
+        start=recompute_all_ratings.delay,
+    )
     print(f"whole-register recompute redone {took:.1f} s after the new worker started")
     assert took < 60
     wait_until(lambda: not FullRecomputeRequest.objects.exists(), timeout=10)

@@ -15,15 +15,13 @@ from qaportal.roles import Role
 from tests import factories
 from tests.conftest import wait_until
 from tests.imports.conftest import COLUMNS, csv_file, programme_row
+from tests.role_matrix import assert_role_gets, statuses
 
 ROLES = ["anonymous", "outsider", "provider_editor", "other_editor", "reviewer", "convenor"]
 
 
 def only(allowed: dict, *, otherwise: int) -> dict:
-    statuses = dict.fromkeys(ROLES, otherwise)
-    statuses["anonymous"] = 302  # sent to sign in
-    statuses.update(allowed)
-    return statuses
+    return statuses(ROLES, allowed, otherwise=otherwise)
 
 
 PAGES = [
@@ -70,12 +68,7 @@ def import_world(db, provider, provider_editor, reviewer, convenor, outsider):
 @pytest.mark.parametrize(("method", "template", "expected"), PAGES, ids=[f"{m.upper()} {t}" for m, t, _ in PAGES])
 def test_each_role_gets_what_the_rules_say_on_the_import_pages(client, import_world, role, method, template, expected):
     users, names = import_world
-    if role != "anonymous":
-        client.force_login(users[role])
-    response = getattr(client, method)(template.format(**names))
-    assert response.status_code == expected[role]
-    if role == "anonymous":
-        assert response["Location"].startswith("/accounts/login/")
+    assert_role_gets(client, users, role, method, template.format(**names), expected[role])
 
 
 @pytest.mark.django_db

@@ -10,13 +10,12 @@ from programmes.vocabulary import ProgrammeStatus
 from providers.models import Provider
 from qaportal.errors import ValidationFailed
 from ratings.engine import recompute_all
-from ratings.models import ProgrammeRating
 from reviews import services
-from reviews.models import AuditEvent, Notification, ReReview, ReReviewReason, Review, ReviewState
+from reviews.models import AuditEvent, Notification, ReReview, ReReviewReason, ReviewState
 from tests import factories
 from tests.html_forms import form_with
-from tests.workflow.conftest import add_evidence
-from tests.workflow.test_accreditation_cycle import review_through_the_workflow
+from tests.journeys.conftest import rename_asked_for
+from tests.workflow.conftest import add_evidence, rereviewed_and_published
 
 pytestmark = pytest.mark.django_db
 OUTCOMES = "Heads build a coaching culture across the whole trust."
@@ -76,14 +75,7 @@ def test_a_convenors_re_review_decision_sends_the_programme_through_review_keepi
     api = client.get(f"/api/v1/programmes/{published.slug}/").json()
     assert api["under_rereview"] is True and api["rating"]["raw_mean"] == pytest.approx(4.0)
 
-    for username in ("reviewer-ula", "reviewer-vic"):
-        review_through_the_workflow(published, factories.make_user(username, role="reviewer"), convenor, level=2)
-    client.post(f"/convenor/programmes/{published.slug}/publish/")
-    recompute_all()
-
-    rating = ProgrammeRating.objects.get(programme=published)
-    assert rating.raw_mean == pytest.approx(2.0) and rating.review_count == 2
-    assert Review.objects.filter(programme=published, state=ReviewState.SUPERSEDED).count() == 2
+    rereviewed_and_published(client, published, convenor)
     assert lifecycle.open_rereview(published) is None
     public = client.get(published.get_absolute_url()).content.decode()
     assert "Under re-review" not in public and "2.00 out of 4" in public
@@ -169,12 +161,7 @@ def test_every_published_change_request_and_decision_is_in_the_programmes_audit_
 def test_a_provider_rename_is_in_the_providers_audit_trail_from_request_to_decision(
     client, provider, provider_editor, convenor
 ):
-    client.force_login(provider_editor)
-    url = f"/provider/providers/{provider.slug}/profile/"
-    body = form_with(client.get(url).content.decode(), "name") | {"name": "Northgate Teaching Trust"}
-    client.post(url, body)
-    assert Provider.objects.get(pk=provider.pk).name == "Northgate Learning Trust"
-    change = ProgrammeChange.objects.get(provider=provider, kind="provider")
+    change = rename_asked_for(client, provider, provider_editor, "Northgate Teaching Trust")
     client.force_login(convenor)
     assert f"/convenor/providers/{provider.slug}/audit/" in client.get("/convenor/changes/").content.decode()
     client.post(f"/convenor/changes/{change.id}/", {"decision": "approve"})

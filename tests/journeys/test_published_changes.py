@@ -10,6 +10,7 @@ from providers.models import Provider
 from reviews.models import AuditEvent
 from tests import factories
 from tests.html_forms import form_with
+from tests.journeys.conftest import rename_asked_for
 from tests.workflow.conftest import add_evidence
 
 pytestmark = pytest.mark.django_db
@@ -91,12 +92,7 @@ def test_a_right_of_reply_is_published_after_a_convenor_approves_it(client, prov
 
 
 def test_a_renamed_organisation_is_published_after_a_convenor_approves_it(client, provider_editor, convenor, provider):
-    client.force_login(provider_editor)
-    url = f"/provider/providers/{provider.slug}/profile/"
-    body = form_with(client.get(url).content.decode(), "name") | {"name": "Northgate Schools Partnership"}
-    client.post(url, body)
-    assert Provider.objects.get(pk=provider.pk).name == "Northgate Learning Trust"
-    change = ProgrammeChange.objects.get(provider=provider, kind="provider")
+    change = rename_asked_for(client, provider, provider_editor, "Northgate Schools Partnership")
     client.force_login(convenor)
     client.post(f"/convenor/changes/{change.id}/", {"decision": "approve"})
     assert Provider.objects.get(pk=provider.pk).name == "Northgate Schools Partnership"

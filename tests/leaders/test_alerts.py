@@ -1,12 +1,10 @@
 """Alerts: new programmes matching a saved search, rating changes and withdrawals of shortlisted
 programmes, each e-mailed once, in a weekly digest or straight away, with one-click unsubscribe."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from leaders import alerts, services
@@ -14,6 +12,7 @@ from leaders.models import AlertFrequency, AlertSent, LeaderAccount, SavedSearch
 from programmes.vocabulary import FocusLevel, ProgrammeStatus
 from ratings.engine import recompute_programme
 from tests import factories
+from tests.conftest import at_once
 from tests.leaders.conftest import make_leader
 
 pytestmark = pytest.mark.django_db
@@ -115,21 +114,9 @@ def test_leaders_who_stopped_alerts_get_nothing(leader, shortlisted, reviewers):
 def test_two_digest_runs_at_once_send_each_change_once(leader, shortlisted, reviewers):
     rate(shortlisted[0], reviewers, 3)
     rate(shortlisted[1], reviewers, 4)
-    start = threading.Barrier(2)
     delivered = []
 
-    def run():
-        start.wait()
-        try:
-            delivered.append(alerts.send_leader_alerts())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(lambda: delivered.append(alerts.send_leader_alerts()), 2)
 
     assert sorted(delivered) == [0, 2]
     assert [message.subject for message in mail.outbox if "change" in message.subject] == [

@@ -1,13 +1,11 @@
 """The daily limit holds when a leader's last enquiries of the day are sent at the same moment."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from leaders import services
 from leaders.models import Enquiry
 from qaportal.errors import ValidationFailed
+from tests.conftest import at_once
 from tests.leaders.conftest import enquiry_request, make_leader, make_provider_with_editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,23 +18,16 @@ def test_two_enquiries_sent_at_once_at_the_limit_make_only_one(db):
     services.shortlist_add(by=leader, shortlist=shortlist, programme=programme)
     for _ in range(services.ENQUIRIES_PER_DAY - 1):
         services.enquiry_send(by=leader, request=enquiry_request([provider]), shortlist_id=shortlist.id)
-    start, outcomes = threading.Barrier(2), []
+    outcomes = []
 
     def send():
-        start.wait()
         try:
             services.enquiry_send(by=leader, request=enquiry_request([provider]), shortlist_id=shortlist.id)
             outcomes.append("sent")
         except ValidationFailed:
             outcomes.append("refused")
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(send, 2)
 
     assert sorted(outcomes) == ["refused", "sent"]
     assert Enquiry.objects.count() == services.ENQUIRIES_PER_DAY

@@ -1,15 +1,5 @@
 import pytest
 
-from tests.services import RedisServer
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
-
 
 @pytest.fixture
 def cache_on_own_redis(settings, own_redis):

@@ -10,6 +10,7 @@ from reviews.models import Affiliation, Review
 from tests import factories
 from tests.pool.calibration_data import inputs, make_open_exercise, reference_levels
 from tests.pool.conftest import pool_reviewer, queued_programme
+from tests.role_matrix import assert_role_gets, statuses
 from tests.workflow.conftest import criteria
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +19,7 @@ ROLES = ["anonymous", "outsider", "provider_editor", "reviewer", "other_reviewer
 
 
 def only(allowed: dict, *, otherwise: int) -> dict:
-    statuses = dict.fromkeys(ROLES, otherwise)
-    statuses["anonymous"] = 302  # sent to sign in
-    statuses.update(allowed)
-    return statuses
+    return statuses(ROLES, allowed, otherwise=otherwise)
 
 
 CONVENOR_PAGE = only({"convenor": 200}, otherwise=403)
@@ -91,12 +89,7 @@ def pool_world(provider, provider_editor, reviewer, other_reviewer, convenor, ou
 @pytest.mark.parametrize(("method", "template", "expected"), PAGES, ids=[f"{m.upper()} {t}" for m, t, _ in PAGES])
 def test_each_role_gets_what_the_rules_say_on_the_pool_pages(client, pool_world, role, method, template, expected):
     users, names = pool_world
-    if role != "anonymous":
-        client.force_login(users[role])
-    response = getattr(client, method)(template.format(**names))
-    assert response.status_code == expected[role]
-    if role == "anonymous":
-        assert response["Location"].startswith("/accounts/login/")
+    assert_role_gets(client, users, role, method, template.format(**names), expected[role])
 
 
 def test_reviewer_measures_are_never_on_a_public_or_reviewers_page(client, pool_world, reviewer, convenor):

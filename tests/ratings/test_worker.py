@@ -5,11 +5,10 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from kombu import pools as kombu_pools
 
 from qaportal.celery import app
@@ -17,7 +16,7 @@ from ratings.engine import recompute_all, recompute_programme
 from ratings.models import ProgrammeRating, RatingHistory, StaleRating
 from ratings.services import mark_programme_rating_stale
 from reviews.models import ReviewState
-from tests.conftest import ROOT, wait_until
+from tests.conftest import ROOT, at_once, wait_until
 from tests.factories import make_programme, make_provider, make_review, make_user
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -128,14 +127,8 @@ def test_two_workers_recomputing_one_programme_at_once_write_one_history_row():
             recompute_programme(programme_id=programme.id)
         except Exception as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=recompute) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(recompute, 4)
 
     assert errors == []
     assert ProgrammeRating.objects.get(programme=programme).review_count == 3

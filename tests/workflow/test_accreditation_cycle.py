@@ -7,37 +7,20 @@ import pytest
 from django.utils import timezone
 
 from programmes import lifecycle
-from programmes.vocabulary import ProgrammeStatus
 from ratings.engine import recompute_all
 from ratings.models import ProgrammeRating, ProviderRating, RatingValidity
 from reviews import accreditation, services
 from reviews.audit import Action
 from reviews.models import AuditEvent, ExpiryReminder, Notification, Review, ReviewState
 from tests import factories
+from tests.workflow.conftest import published_through_the_service, review_through_the_workflow
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def published(provider, convenor, reviewer, other_reviewer):
-    """A programme published through the service, so its validity starts as in production."""
-    programme = factories.make_programme(provider, status=ProgrammeStatus.IN_REVIEW, title="Leading Reading")
-    factories.make_review(programme, reviewer, state=ReviewState.ACCEPTED, scores=4)
-    factories.make_review(programme, other_reviewer, state=ReviewState.ACCEPTED, scores=4)
-    lifecycle.programme_publish(programme=programme, by=convenor)
-    recompute_all()
-    return programme
-
-
-def review_through_the_workflow(programme, reviewer, convenor, *, level: int) -> Review:
-    """Assigned, scored, submitted and accepted through the services, as in production."""
-    review = services.review_assign(programme=programme, reviewer=reviewer, by=convenor)
-    scores = {
-        criterion.id: services.ScoreInput(level, "The portfolio shows this at the chosen level.")
-        for criterion in factories.criteria_of(factories.live_framework())
-    }
-    services.review_submit(review=review, by=reviewer, scores=scores, no_conflict_confirmed=True)
-    return services.review_accept(review=review, by=convenor)
+    return published_through_the_service(provider, convenor, (reviewer, other_reviewer), title="Leading Reading")
 
 
 def validity_of(programme) -> RatingValidity:

@@ -7,15 +7,12 @@ import pytest
 from django.core import signing
 from django.core.cache import cache
 
-from programmes import lifecycle
-from programmes.vocabulary import ProgrammeStatus
-from ratings.engine import recompute_all
 from ratings.models import ProgrammeRating
 from reviews import services
 from reviews.audit import Action
-from reviews.models import AuditEvent, Concern, ConcernStatus, Notification, Review, ReviewState
+from reviews.models import AuditEvent, Concern, ConcernStatus, Notification
 from tests import factories
-from tests.workflow.test_accreditation_cycle import review_through_the_workflow
+from tests.workflow.conftest import published_through_the_service, rereviewed_and_published
 
 pytestmark = pytest.mark.django_db
 CONCERN = "The programme claims ten coaching sessions but only two took place in our school."
@@ -37,12 +34,7 @@ def fresh_rate_limit():
 
 @pytest.fixture
 def published(provider, convenor, reviewer, other_reviewer):
-    programme = factories.make_programme(provider, status=ProgrammeStatus.IN_REVIEW, title="Coaching Heads")
-    factories.make_review(programme, reviewer, state=ReviewState.ACCEPTED, scores=4)
-    factories.make_review(programme, other_reviewer, state=ReviewState.ACCEPTED, scores=4)
-    lifecycle.programme_publish(programme=programme, by=convenor)
-    recompute_all()
-    return programme
+    return published_through_the_service(provider, convenor, (reviewer, other_reviewer), title="Coaching Heads")
 
 
 def test_anyone_can_raise_a_concern_about_a_published_programme(client, published):
@@ -115,14 +107,7 @@ def test_a_concerns_full_cycle_to_a_re_review_that_replaces_the_rating(
     assert concern.status == ConcernStatus.UPHELD
     assert "Under re-review (a concern)" in client.get(f"/convenor/programmes/{published.slug}/").content.decode()
 
-    for username in ("reviewer-ula", "reviewer-vic"):
-        review_through_the_workflow(published, factories.make_user(username, role="reviewer"), convenor, level=2)
-    client.post(f"/convenor/programmes/{published.slug}/publish/")
-    recompute_all()
-
-    rating = ProgrammeRating.objects.get(programme=published)
-    assert rating.raw_mean == pytest.approx(2.0) and rating.review_count == 2
-    assert Review.objects.filter(programme=published, state=ReviewState.SUPERSEDED).count() == 2
+    rereviewed_and_published(client, published, convenor)
     public = client.get(published.get_absolute_url()).content.decode()
     assert "Upheld concerns" in public and summary in public and CONCERN not in public
     assert client.get(f"/api/v1/programmes/{published.slug}/").json()["upheld_concerns"] == [summary]

@@ -8,14 +8,14 @@ from programmes.vocabulary import ProgrammeStatus
 from reviews.frameworks import framework_new_draft
 from reviews.models import Concern
 from tests import factories
+from tests.role_matrix import assert_role_gets, statuses
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "outsider", "provider_editor", "reviewer", "convenor"]
-SIGN_IN = 302
 
 
 def only(role: str, status: int = 200, otherwise: int = 403) -> dict:
-    return {"anonymous": SIGN_IN, **dict.fromkeys(ROLES[1:], otherwise), role: status}
+    return statuses(ROLES, {role: status}, otherwise=otherwise)
 
 
 CONVENOR = only("convenor")
@@ -80,10 +80,4 @@ def register(framework, provider, provider_editor, reviewer, convenor, outsider)
 @pytest.mark.parametrize(("method", "template", "body", "expected"), MATRIX, ids=[f"{m} {t}" for m, t, _, _ in MATRIX])
 def test_each_role_gets_what_the_rules_say(client, register, role, method, template, body, expected):
     users, names = register
-    if role != "anonymous":
-        client.force_login(users[role])
-    path = template.format(**names)
-    response = client.get(path) if method == "get" else client.post(path, body)
-    assert response.status_code == expected[role], path
-    if role == "anonymous" and expected[role] == SIGN_IN:
-        assert response["Location"].startswith("/accounts/login/")
+    assert_role_gets(client, users, role, method, template.format(**names), expected[role], body)
