@@ -71,36 +71,30 @@ EXACT = "numeric(40, 20)"
 # --- Staging: the method, step by step ------------------------------------------------------------
 # {scope} is empty for the whole register, or a condition on the programme ids (%(programme_ids)s).
 
-STAGE_SETUP = [
-    # The framework's criteria with their weights in hundredths (integers: exact sums).
-    """
-    CREATE TEMP TABLE live_criterion ON COMMIT DROP AS
-    SELECT c.id, e.key AS element_key, c.code AS criterion_code,
+# The framework's criteria with their weights in hundredths (integers: exact sums).
+LIVE_CRITERIA = """
+SELECT c.id, e.key AS element_key, c.code AS criterion_code,
            CAST(c.weight * 100 AS integer) AS weight, CAST(e.weight * 100 AS integer) AS element_weight
     FROM reviews_criterion c JOIN reviews_element e ON e.id = c.element_id
-    WHERE e.framework_id = %(framework)s
-    """,
-    """
-    CREATE TEMP TABLE criterion_map ON COMMIT DROP AS
-    SELECT source_criterion_id, criterion_id FROM ratings_criterion_map WHERE framework_id = %(framework)s
-    """,
-    # Every published programme in scope and its number of published reviews (scored or not).
-    """
-    CREATE TEMP TABLE staged_programme ON COMMIT DROP AS
-    SELECT p.id AS programme_id, p.provider_id, COUNT(r.id) AS review_count
-    FROM programmes_programme p
-    LEFT JOIN reviews_review r ON r.programme_id = p.id AND r.state = %(review_published)s
-    WHERE p.status = %(programme_published)s {scope}
-    GROUP BY p.id, p.provider_id
-    """,
-]
+WHERE e.framework_id = %(framework)s
+"""
+CRITERION_MAP = """
+SELECT source_criterion_id, criterion_id FROM ratings_criterion_map WHERE framework_id = %(framework)s
+"""
+# Every published programme in scope and its number of published reviews (scored or not).
+STAGE_PROGRAMMES = """
+SELECT p.id AS programme_id, p.provider_id, COUNT(r.id) AS review_count
+FROM programmes_programme p
+LEFT JOIN reviews_review r ON r.programme_id = p.id AND r.state = %(review_published)s
+WHERE p.status = %(programme_published)s {scope}
+GROUP BY p.id, p.provider_id
+"""
 
 # Per programme and live criterion: its published scores' count, sum, mean, lowest and highest.
 # These rows are also the stored criterion ratings (``CriterionRating``'s columns). They carry what
 # the element step needs (the programme's review count, the weights), so that step reads this one
 # table: joining its millions of rows back to the programmes again costs more than the aggregate.
 STAGE_CRITERIA = """
-CREATE TEMP TABLE staged_criterion ON COMMIT DROP AS
 SELECT per_criterion.*, lc.element_key, lc.criterion_code, lc.weight, lc.element_weight,
        CAST(per_criterion.total AS double precision) / per_criterion.scores AS mean
 FROM (
@@ -121,7 +115,6 @@ JOIN live_criterion lc ON lc.id = per_criterion.criterion_id
 # integers and divided once; the others each add weight × total / scores. Both are exact. (An
 # element's weight and a programme's review count are the same on each of its rows: MAX picks it.)
 STAGE_ELEMENTS = f"""
-CREATE TEMP TABLE staged_element ON COMMIT DROP AS
 SELECT sc.programme_id, sc.element_key, MAX(sc.element_weight) AS element_weight,
        (
            COALESCE(CAST(SUM(CAST(sc.weight * sc.total AS integer)) FILTER (WHERE sc.scores = sc.review_count)
@@ -138,7 +131,6 @@ GROUP BY sc.programme_id, sc.element_key
 # Each published review's own overall (the element and overall steps above on one review's scores,
 # where a criterion's mean is its one score), and per programme the lowest and highest of them.
 STAGE_REVIEW_RANGE = f"""
-CREATE TEMP TABLE staged_review_range ON COMMIT DROP AS
 SELECT per_review.programme_id, MIN(per_review.overall) AS lowest, MAX(per_review.overall) AS highest
 FROM (
     SELECT per_element.programme_id,
@@ -167,7 +159,6 @@ def stage_overall_sql() -> str:
         f"MAX(se.score) FILTER (WHERE se.element_key = '{key}') AS score_{key}" for key in ELEMENT_KEYS
     )
     return f"""
-CREATE TEMP TABLE staged_overall ON COMMIT DROP AS
 SELECT sp.programme_id, sp.provider_id, sp.review_count,
        SUM(se.element_weight * se.score) / SUM(se.element_weight) AS raw,
        MIN(se.score) AS lowest_element,
@@ -193,13 +184,11 @@ SET prior = EXCLUDED.prior, rated_programmes = EXCLUDED.rated_programmes, comput
 # The framework's settings and the prior the bands step reads: the cached one, or (for a
 # preview of a draft, which has none) the one the staged rows give.
 SETTING_FROM_CACHE = """
-CREATE TEMP TABLE rating_setting ON COMMIT DROP AS
 SELECT f.prior_weight AS m, f.min_reviews, f.not_rated_label, f.band_score, fp.prior
 FROM reviews_framework f LEFT JOIN ratings_frameworkprior fp ON fp.framework_id = f.id
 WHERE f.id = %(framework)s
 """
 SETTING_FROM_STAGED = f"""
-CREATE TEMP TABLE rating_setting ON COMMIT DROP AS
 SELECT f.prior_weight AS m, f.min_reviews, f.not_rated_label, f.band_score, staged.prior
 FROM reviews_framework f CROSS JOIN ({PRIOR_OF_STAGED}) AS staged
 WHERE f.id = %(framework)s
@@ -231,7 +220,6 @@ def stage_ratings_sql() -> str:
     """Shrinkage and the band: the programme ratings as they are stored."""
     elements = ", ".join(f"CAST(o.score_{key} AS double precision) AS score_{key}" for key in ELEMENT_KEYS)
     return f"""
-CREATE TEMP TABLE staged_rating ON COMMIT DROP AS
 WITH shrunk AS (
     SELECT o.*,
            CASE WHEN o.review_count >= s.min_reviews AND o.raw IS NOT NULL
@@ -252,7 +240,6 @@ LEFT JOIN staged_review_range rr ON rr.programme_id = o.programme_id
 
 
 STAGE_STORED_ELEMENTS = """
-CREATE TEMP TABLE staged_element_rating ON COMMIT DROP AS
 SELECT programme_id, element_key, CAST(score AS double precision) AS score, spread FROM staged_element
 """
 
@@ -269,10 +256,11 @@ class StoredTable:
     values: tuple[str, ...]
     stamped: bool = False  # has a computed_at column, set when a row is written
 
-    def statement(self, scope: str, *, also: str = "") -> str:
+    def statement(self, scope: str, *, ctes: str = "", also: str = "") -> str:
         """One statement: the differences between the staged and the stored rows in scope, then an
-        UPDATE, INSERT and DELETE of just those rows. ``also`` adds a data-modifying CTE that reads
-        ``change`` (every part of the statement sees the stored rows as they were before it)."""
+        UPDATE, INSERT and DELETE of just those rows. ``ctes`` stages the rows in the statement
+        itself (``staged_ctes``) rather than in temporary tables; ``also`` adds a data-modifying CTE
+        that reads ``change`` (every part of the statement sees the stored rows as they were before it)."""
         keys_match = " AND ".join(f"stored.{key} = staged.{key}" for key in self.keys)
         keys_of_change = " AND ".join(f"{self.table}.{key} = c.{key}" for key in self.keys)
         columns = ", ".join([*self.keys, *self.values])
@@ -280,7 +268,7 @@ class StoredTable:
         stored_values = ", ".join(f"stored.{value}" for value in self.values)
         stamp = ", computed_at = %(now)s" if self.stamped else ""
         return f"""
-WITH change AS MATERIALIZED (
+WITH {ctes}change AS MATERIALIZED (
     SELECT {", ".join(f"COALESCE(staged.{key}, stored.{key}) AS {key}" for key in self.keys)}, {staged_values},
            stored.{self.keys[0]} IS NULL AS is_new, staged.{self.keys[0]} IS NULL AS is_gone
     FROM {self.staged} staged
@@ -351,18 +339,17 @@ history AS (
 )"""
 
 
-def provider_sql(*, scoped: bool) -> str:
+def provider_sql(*, scoped: bool, ctes: str = "") -> str:
     """Every provider's aggregate, or (when ``scoped``) only the providers of the programmes in
-    %(programme_ids)s. One statement: which programmes count toward a provider is decided here."""
+    %(programme_ids)s. One statement: which programmes count toward a provider is decided here.
+    ``ctes``: the stages (for ``rating_setting``) as in ``StoredTable.statement``."""
     providers = (
         "(SELECT DISTINCT provider_id AS id FROM programmes_programme WHERE id = ANY(%(programme_ids)s))"
         if scoped
         else "providers_provider"
     )
     return f"""
-INSERT INTO ratings_providerrating
-    (provider_id, rated_programmes, review_count, raw_mean, shown_score, band, band_rank, computed_at)
-WITH aggregate AS (
+WITH {ctes}aggregate AS (
     SELECT pv.id AS provider_id, COUNT(pr.programme_id) AS rated,
            COALESCE(SUM(pr.review_count), 0) AS reviews,
            SUM(pr.review_count * CAST(pr.raw_mean AS {EXACT})) / SUM(pr.review_count) AS raw,
@@ -379,6 +366,8 @@ WITH aggregate AS (
     ) AS pr ON pr.programme_id = p.id
     GROUP BY pv.id
 )
+INSERT INTO ratings_providerrating
+    (provider_id, rated_programmes, review_count, raw_mean, shown_score, band, band_rank, computed_at)
 SELECT a.provider_id, a.rated, a.reviews, CAST(a.raw AS double precision), CAST(a.shown AS double precision),
        COALESCE(band.name, s.not_rated_label), band.rank, %(now)s
 FROM aggregate a CROSS JOIN rating_setting s
@@ -466,30 +455,43 @@ def scope_condition(column: str, programme_ids: Sequence[int] | None) -> str:
     return "" if programme_ids is None else f"AND {column} = ANY(%(programme_ids)s)"
 
 
-def staging_statements(programme_ids: Sequence[int] | None) -> list[str]:
-    """Every figure of the method, into temporary tables, up to each programme's raw overall."""
+@dataclass(frozen=True)
+class Stage:
+    """One step of the method: a query whose rows the later steps (and the writes) read by ``name``.
+
+    The whole register stages each one into a temporary table, which the planner can then size
+    (``analyze``) before it hashes millions of rows; a few programmes run the same queries as the
+    common table expressions of each write, which spares creating and dropping ten tables."""
+
+    name: str
+    query: str
+    step: str  # the recompute step (``RECOMPUTE_STEPS``) it is part of
+    analyze: bool = False
+
+
+def stages(programme_ids: Sequence[int] | None, *, prior: str) -> list[Stage]:
+    """Every figure of the method, in order, for the programmes in scope."""
     scope = scope_condition("p.id", programme_ids)
-    # For the whole register the planner needs the sizes of the staged tables to hash the joins
-    # and the groups; for a few programmes its guesses for small tables are right and cheaper.
-    analyze = (lambda table: [f"ANALYZE {table}"]) if programme_ids is None else (lambda table: [])
     return [
-        # JIT compilation of these statements takes longer than it saves.
-        "SET LOCAL jit = off",
-        *(statement.format(scope=scope) for statement in STAGE_SETUP),
-        *analyze("live_criterion"),
-        *analyze("criterion_map"),
-        *analyze("staged_programme"),
-        STAGE_CRITERIA,
-        *analyze("staged_criterion"),
-        STAGE_ELEMENTS,
-        stage_overall_sql(),
-        STAGE_REVIEW_RANGE,
+        Stage("live_criterion", LIVE_CRITERIA, "scores", analyze=True),
+        Stage("criterion_map", CRITERION_MAP, "scores", analyze=True),
+        Stage("staged_programme", STAGE_PROGRAMMES.format(scope=scope), "scores", analyze=True),
+        Stage("staged_criterion", STAGE_CRITERIA, "scores", analyze=True),
+        Stage("staged_element", STAGE_ELEMENTS, "scores"),
+        Stage("staged_overall", stage_overall_sql(), "scores"),
+        Stage("staged_review_range", STAGE_REVIEW_RANGE, "scores"),
+        Stage("rating_setting", SETTING_FROM_STAGED if prior == "staged" else SETTING_FROM_CACHE, "prior"),
+        Stage("staged_rating", stage_ratings_sql(), "bands"),
+        Stage("staged_element_rating", STAGE_STORED_ELEMENTS, "bands"),
     ]
 
 
-def run_statements(cursor, statements: Iterable[str], params: dict[str, Any]) -> None:
-    for statement in statements:
-        cursor.execute(statement, params)
+STAGING_STEPS = ["scores", "prior", "bands"]
+# Only the whole register's statements are costly enough for the planner to compile them (JIT), and
+# that takes longer than it saves; its hash aggregates and joins (millions of groups) spill to disk
+# in hundreds of batches at the default 4 MB. The setting is this transaction's only and bounded:
+# a few such hashes at once stay within a small managed database's memory.
+WHOLE_REGISTER_SETTINGS = ["SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'"]
 
 
 def stage(
@@ -501,22 +503,31 @@ def stage(
     report: Progress = lambda step: None,
 ) -> None:
     """Stage every rating of the programmes in scope, computed against ``framework``, in temporary
-    tables of this transaction: ``staged_rating``, ``staged_criterion`` and ``staged_element_rating``,
-    with (at least) the columns of the stored tables.
+    tables of this transaction (``Stage.name``): ``staged_rating``, ``staged_criterion`` and
+    ``staged_element_rating`` have (at least) the columns of the stored tables.
 
     ``prior``: "refresh" (store the prior of the staged rows, then use it: the whole register),
     "cached" (the stored prior: some programmes) or "staged" (the prior of the staged rows without
     storing it: a preview).
     """
     params = parameters(framework, programme_ids)
-    run_statements(cursor, staging_statements(programme_ids), params)
-    report("scores")
-    if prior == "refresh":
-        cursor.execute(STORE_PRIOR, params)
-    cursor.execute(SETTING_FROM_STAGED if prior == "staged" else SETTING_FROM_CACHE, params)
-    report("prior")
-    run_statements(cursor, [stage_ratings_sql(), STAGE_STORED_ELEMENTS], params)
-    report("bands")
+    for statement in WHOLE_REGISTER_SETTINGS:
+        cursor.execute(statement)
+    planned = stages(programme_ids, prior=prior)
+    for step in STAGING_STEPS:
+        if step == "prior" and prior == "refresh":
+            cursor.execute(STORE_PRIOR, params)
+        for staged in (staged for staged in planned if staged.step == step):
+            cursor.execute(f"CREATE TEMP TABLE {staged.name} ON COMMIT DROP AS {staged.query}", params)
+            if staged.analyze:
+                cursor.execute(f"ANALYZE {staged.name}")
+        report(step)
+
+
+def staged_ctes(programme_ids: Sequence[int]) -> str:
+    """The stages as common table expressions, for the writes of a few programmes' recompute (a
+    write reads some of them; the planner leaves out the ones it does not read)."""
+    return "".join(f"{staged.name} AS ({staged.query}),\n" for staged in stages(programme_ids, prior="cached"))
 
 
 def run_recompute(
@@ -528,41 +539,35 @@ def run_recompute(
     report = progress or (lambda step: None)
     scope = scope_condition("programme_id", programme_ids)
     with connection.cursor() as cursor:
-        stage(cursor, framework, programme_ids, prior="refresh" if programme_ids is None else "cached", report=report)
-        cursor.execute(CRITERION_RATINGS.statement(scope), params)
+        if programme_ids is None:
+            stage(cursor, framework, None, prior="refresh", report=report)
+            ctes = ""
+        else:
+            ctes = staged_ctes(programme_ids)
+            for step in STAGING_STEPS:
+                report(step)
+        cursor.execute(CRITERION_RATINGS.statement(scope, ctes=ctes), params)
         report("criteria")
-        cursor.execute(ELEMENT_RATINGS.statement(scope), params)
+        cursor.execute(ELEMENT_RATINGS.statement(scope, ctes=ctes), params)
         report("elements")
-        cursor.execute(PROGRAMME_RATINGS.statement(scope, also=HISTORY_CTE), params)
+        cursor.execute(PROGRAMME_RATINGS.statement(scope, ctes=ctes, also=HISTORY_CTE), params)
         report("ratings")
         if programme_ids is not None:
             lock_providers(cursor, params)
-        cursor.execute(provider_sql(scoped=programme_ids is not None), params)
+        cursor.execute(provider_sql(scoped=programme_ids is not None, ctes=ctes), params)
         report("providers")
-        cursor.execute("SELECT COUNT(*) FROM staged_rating")
-        rated = cursor.fetchone()[0]
-        drop_staged(cursor)
-    return rated
-
-
-STAGED_TABLES = [
-    "live_criterion",
-    "criterion_map",
-    "staged_programme",
-    "staged_criterion",
-    "staged_element",
-    "staged_overall",
-    "staged_review_range",
-    "rating_setting",
-    "staged_rating",
-    "staged_element_rating",
-]
+        if programme_ids is None:
+            drop_staged(cursor)
+        # The stored rows in scope are now the staged ones: one per published programme.
+        cursor.execute(f"SELECT COUNT(*) FROM ratings_programmerating WHERE TRUE {scope}", params)
+        return cursor.fetchone()[0]
 
 
 def drop_staged(cursor) -> None:
     """Drop the temporary tables now rather than at commit, so that two recomputes in one
     transaction (a test, a sweep's batches) do not collide."""
-    cursor.execute(f"DROP TABLE IF EXISTS {', '.join(STAGED_TABLES)}")
+    names = ", ".join(staged.name for staged in stages(None, prior="refresh"))
+    cursor.execute(f"DROP TABLE IF EXISTS {names}")
 
 
 # --- Locks ----------------------------------------------------------------------------------------
