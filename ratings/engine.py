@@ -47,6 +47,7 @@ programmes' committed ratings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -248,7 +249,7 @@ SELECT programme_id, element_key, CAST(score AS double precision) AS score, spre
 
 @dataclass(frozen=True)
 class StoredTable:
-    """A stored rating table and the staged temporary table with the same columns."""
+    """A stored rating table and the stage (``Stage.name``) with the same columns."""
 
     table: str
     staged: str
@@ -256,11 +257,16 @@ class StoredTable:
     values: tuple[str, ...]
     stamped: bool = False  # has a computed_at column, set when a row is written
 
-    def statement(self, scope: str, *, ctes: str = "", also: str = "") -> str:
-        """One statement: the differences between the staged and the stored rows in scope, then an
-        UPDATE, INSERT and DELETE of just those rows. ``ctes`` stages the rows in the statement
-        itself (``staged_ctes``) rather than in temporary tables; ``also`` adds a data-modifying CTE
-        that reads ``change`` (every part of the statement sees the stored rows as they were before it)."""
+    @property
+    def change(self) -> str:
+        """The name of the CTE of its changed rows."""
+        return f"change_{self.staged}"
+
+    def writes(self, scope: str) -> str:
+        """The CTEs that bring the stored rows in scope in line with the staged ones: their
+        differences (``change``: every key and the staged values, ``is_new``, ``is_gone``), then an
+        UPDATE, INSERT and DELETE of just those rows. Every part of a statement sees the stored rows
+        as they were before it, so several tables' writes can share one statement."""
         keys_match = " AND ".join(f"stored.{key} = staged.{key}" for key in self.keys)
         keys_of_change = " AND ".join(f"{self.table}.{key} = c.{key}" for key in self.keys)
         columns = ", ".join([*self.keys, *self.values])
@@ -268,7 +274,7 @@ class StoredTable:
         stored_values = ", ".join(f"stored.{value}" for value in self.values)
         stamp = ", computed_at = %(now)s" if self.stamped else ""
         return f"""
-WITH {ctes}change AS MATERIALIZED (
+{self.change} AS MATERIALIZED (
     SELECT {", ".join(f"COALESCE(staged.{key}, stored.{key}) AS {key}" for key in self.keys)}, {staged_values},
            stored.{self.keys[0]} IS NULL AS is_new, staged.{self.keys[0]} IS NULL AS is_gone
     FROM {self.staged} staged
@@ -276,18 +282,17 @@ WITH {ctes}change AS MATERIALIZED (
     WHERE stored.{self.keys[0]} IS NULL OR staged.{self.keys[0]} IS NULL
        OR ({staged_values}) IS DISTINCT FROM ({stored_values})
 ),
-updated AS (
+updated_{self.staged} AS (
     UPDATE {self.table} SET {", ".join(f"{value} = c.{value}" for value in self.values)}{stamp}
-    FROM change c WHERE {keys_of_change} AND NOT c.is_new AND NOT c.is_gone
+    FROM {self.change} c WHERE {keys_of_change} AND NOT c.is_new AND NOT c.is_gone
 ),
-inserted AS (
+inserted_{self.staged} AS (
     INSERT INTO {self.table} ({columns}{", computed_at" if self.stamped else ""})
-    SELECT {columns}{", %(now)s" if self.stamped else ""} FROM change WHERE is_new
+    SELECT {columns}{", %(now)s" if self.stamped else ""} FROM {self.change} WHERE is_new
 ),
-deleted AS (
-    DELETE FROM {self.table} USING change c WHERE {keys_of_change} AND c.is_gone
-){also}
-SELECT COUNT(*) FROM change"""
+deleted_{self.staged} AS (
+    DELETE FROM {self.table} USING {self.change} c WHERE {keys_of_change} AND c.is_gone
+)"""
 
 
 CRITERION_RATINGS = StoredTable(
@@ -321,14 +326,16 @@ PROGRAMME_RATINGS = StoredTable(
     stamped=True,
 )
 
+STORED_TABLES = [CRITERION_RATINGS, ELEMENT_RATINGS, PROGRAMME_RATINGS]
+
 # A history row for each change a reader sees: the band, the number of reviews, or a score to the
 # two decimals shown. (The prior moves by tiny amounts at every full recompute; that is not a
 # change in a programme's rating.) Part of the statement that writes the programme ratings.
-HISTORY_CTE = f""",
+HISTORY_CTE = f"""
 history AS (
     INSERT INTO ratings_ratinghistory (programme_id, review_count, raw_mean, shown_score, band, computed_at)
     SELECT c.programme_id, c.review_count, c.raw_mean, c.shown_score, c.band, %(now)s
-    FROM change c LEFT JOIN ratings_programmerating stored ON stored.programme_id = c.programme_id
+    FROM {PROGRAMME_RATINGS.change} c LEFT JOIN ratings_programmerating stored ON stored.programme_id = c.programme_id
     WHERE NOT c.is_gone
       AND (stored.programme_id IS NULL
            OR (stored.band, stored.review_count, ROUND(CAST(stored.raw_mean AS {EXACT}), 2),
@@ -342,7 +349,7 @@ history AS (
 def provider_sql(*, scoped: bool, ctes: str = "") -> str:
     """Every provider's aggregate, or (when ``scoped``) only the providers of the programmes in
     %(programme_ids)s. One statement: which programmes count toward a provider is decided here.
-    ``ctes``: the stages (for ``rating_setting``) as in ``StoredTable.statement``."""
+    ``ctes``: the stages it reads (``rating_setting``), when they are not temporary tables."""
     providers = (
         "(SELECT DISTINCT provider_id AS id FROM programmes_programme WHERE id = ANY(%(programme_ids)s))"
         if scoped
@@ -524,43 +531,65 @@ def stage(
         report(step)
 
 
-def staged_ctes(programme_ids: Sequence[int]) -> str:
-    """The stages as common table expressions, for the writes of a few programmes' recompute (a
-    write reads some of them; the planner leaves out the ones it does not read)."""
-    return "".join(f"{staged.name} AS ({staged.query}),\n" for staged in stages(programme_ids, prior="cached"))
+def staged_ctes(programme_ids: Sequence[int], statement: str) -> str:
+    """The stages that ``statement`` reads (directly or through other stages), in order, as its
+    leading common table expressions: a few programmes' recompute stages nothing in tables."""
+    needed: list[Stage] = []
+    reads = statement
+    for staged in reversed(stages(programme_ids, prior="cached")):
+        if re.search(rf"\b{staged.name}\b", reads):
+            needed.insert(0, staged)
+            reads += staged.query
+    return "".join(f"{staged.name} AS ({staged.query}),\n" for staged in needed)
+
+
+def writes_sql(tables: Sequence[StoredTable], scope: str, *, then: str, ctes: str = "") -> str:
+    """One statement writing what changed in ``tables`` (and the history, with the programme
+    ratings); ``then`` is its final query, ``ctes`` the stages it reads when they are not tables."""
+    parts = [table.writes(scope) for table in tables]
+    if PROGRAMME_RATINGS in tables:
+        parts.append(HISTORY_CTE)
+    return f"WITH {ctes}{','.join(parts)}\n{then}"
 
 
 def run_recompute(
     framework: Framework, *, programme_ids: Sequence[int] | None, progress: Progress | None = None
 ) -> int:
     """Stage, then write the criterion, element, programme and provider rows that changed. Runs
-    inside the caller's transaction; the whole register (``programme_ids`` None) refreshes the prior."""
+    inside the caller's transaction; the whole register (``programme_ids`` None) refreshes the prior.
+    Returns the number of programme ratings in scope (its published programmes)."""
+    if programme_ids is None:
+        return run_whole_register(framework, progress or (lambda step: None))
     params = parameters(framework, programme_ids)
-    report = progress or (lambda step: None)
     scope = scope_condition("programme_id", programme_ids)
+    # For a few programmes, planning and round trips are most of the time: the three tables are
+    # written by one statement, which computes the stages once.
+    then = "SELECT COUNT(*) FROM staged_rating"
+    writes = writes_sql(STORED_TABLES, scope, then=then)
     with connection.cursor() as cursor:
-        if programme_ids is None:
-            stage(cursor, framework, None, prior="refresh", report=report)
-            ctes = ""
-        else:
-            ctes = staged_ctes(programme_ids)
-            for step in STAGING_STEPS:
-                report(step)
-        cursor.execute(CRITERION_RATINGS.statement(scope, ctes=ctes), params)
-        report("criteria")
-        cursor.execute(ELEMENT_RATINGS.statement(scope, ctes=ctes), params)
-        report("elements")
-        cursor.execute(PROGRAMME_RATINGS.statement(scope, ctes=ctes, also=HISTORY_CTE), params)
-        report("ratings")
-        if programme_ids is not None:
-            lock_providers(cursor, params)
-        cursor.execute(provider_sql(scoped=programme_ids is not None, ctes=ctes), params)
+        cursor.execute(writes_sql(STORED_TABLES, scope, then=then, ctes=staged_ctes(programme_ids, writes)), params)
+        rated = cursor.fetchone()[0]
+        lock_providers(cursor, params)
+        providers = provider_sql(scoped=True)
+        cursor.execute(provider_sql(scoped=True, ctes=staged_ctes(programme_ids, providers)), params)
+    return rated
+
+
+def run_whole_register(framework: Framework, report: Progress) -> int:
+    """The stages in temporary tables, then one statement per stored table (each hashes millions
+    of rows: one at a time), reporting each step."""
+    params = parameters(framework, None)
+    with connection.cursor() as cursor:
+        stage(cursor, framework, None, prior="refresh", report=report)
+        for table, step in zip(STORED_TABLES, ["criteria", "elements", "ratings"], strict=True):
+            cursor.execute(writes_sql([table], "", then=f"SELECT COUNT(*) FROM {table.change}"), params)
+            report(step)
+        cursor.execute(provider_sql(scoped=False), params)
         report("providers")
-        if programme_ids is None:
-            drop_staged(cursor)
-        # The stored rows in scope are now the staged ones: one per published programme.
-        cursor.execute(f"SELECT COUNT(*) FROM ratings_programmerating WHERE TRUE {scope}", params)
-        return cursor.fetchone()[0]
+        cursor.execute("SELECT COUNT(*) FROM staged_rating")
+        rated = cursor.fetchone()[0]
+        drop_staged(cursor)
+    return rated
 
 
 def drop_staged(cursor) -> None:
