@@ -26,10 +26,12 @@ Where it is stored: per programme and criterion (``CriterionRating``), per progr
 (``ElementRating``), per programme (``ProgrammeRating``, with the element scores again as columns
 for the directory's filters) and per provider (``ProviderRating``).
 
-How: the staging statements below compute every figure into temporary tables (dropped at commit),
-then each stored table is brought in line with its staged table, writing only the rows that
-differ. One programme, the whole register and the preview of a framework draft run the same
-statements; only the programme filter, the framework and what happens to the staged rows differ.
+How: the stages below (``stages``) compute every figure, step by step; each stored table is then
+brought in line with its stage, writing only the rows that differ. The whole register and the
+preview of a framework draft stage into temporary tables (dropped at commit), analysed where the
+planner must size millions of rows; a few programmes' recompute runs the same queries as the
+common table expressions of one statement that writes all three tables. Only the programme
+filter, the framework and what happens to the staged rows differ.
 Arithmetic after the integer sums is ``numeric`` (exact), so the result does not depend on the
 order rows are aggregated in and the thresholds compare exactly; stored figures are rounded once,
 to double precision, at the end.
@@ -468,7 +470,8 @@ class Stage:
 
     The whole register stages each one into a temporary table, which the planner can then size
     (``analyze``) before it hashes millions of rows; a few programmes run the same queries as the
-    common table expressions of each write, which spares creating and dropping ten tables."""
+    common table expressions of the one statement that writes them, which spares creating and
+    dropping ten tables."""
 
     name: str
     query: str
@@ -494,11 +497,6 @@ def stages(programme_ids: Sequence[int] | None, *, prior: str) -> list[Stage]:
 
 
 STAGING_STEPS = ["scores", "prior", "bands"]
-# Only the whole register's statements are costly enough for the planner to compile them (JIT), and
-# that takes longer than it saves; its hash aggregates and joins (millions of groups) spill to disk
-# in hundreds of batches at the default 4 MB. The setting is this transaction's only and bounded:
-# a few such hashes at once stay within a small managed database's memory.
-WHOLE_REGISTER_SETTINGS = ["SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'"]
 
 
 def stage(
@@ -518,8 +516,9 @@ def stage(
     storing it: a preview).
     """
     params = parameters(framework, programme_ids)
-    for statement in WHOLE_REGISTER_SETTINGS:
-        cursor.execute(statement)
+    # JIT compilation of these statements (the only ones costly enough for the planner to compile)
+    # takes longer than it saves.
+    cursor.execute("SET LOCAL jit = off")
     planned = stages(programme_ids, prior=prior)
     for step in STAGING_STEPS:
         if step == "prior" and prior == "refresh":
