@@ -49,6 +49,7 @@ programmes' committed ratings.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -566,12 +567,45 @@ def run_recompute(
     then = "SELECT COUNT(*) FROM staged_rating"
     writes = writes_sql(STORED_TABLES, scope, then=then)
     with connection.cursor() as cursor:
-        cursor.execute(writes_sql(STORED_TABLES, scope, then=then, ctes=staged_ctes(programme_ids, writes)), params)
+        execute_prepared(
+            cursor, writes_sql(STORED_TABLES, scope, then=then, ctes=staged_ctes(programme_ids, writes)), params
+        )
         rated = cursor.fetchone()[0]
         lock_providers(cursor, params)
         providers = provider_sql(scoped=True)
         cursor.execute(provider_sql(scoped=True, ctes=staged_ctes(programme_ids, providers)), params)
     return rated
+
+
+# Planning the statement that writes a few programmes' ratings takes longer than running it, so it
+# is prepared once per database connection and its generic plan reused: the programme ids are its
+# only input that varies, and the plan for a few of them is the same whichever they are. The name
+# carries a digest of the text, so a connection never runs a statement prepared from other SQL.
+PARAMETER_TYPES = {
+    "framework": "bigint",
+    "min_reviews": "integer",
+    "review_published": "text",
+    "programme_published": "text",
+    "programme_ids": "bigint[]",
+    "now": "timestamptz",
+}
+
+
+def execute_prepared(cursor, sql: str, params: dict[str, Any]) -> None:
+    """Execute ``sql`` (%(name)s parameters, from ``parameters``) as this connection's prepared
+    statement, preparing it first if the connection has not yet."""
+    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", sql)))
+    prepared = f"ratings_{hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:16]}"
+    cursor.execute(
+        "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), "
+        "EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = %s)",
+        [prepared],
+    )
+    if not cursor.fetchone()[1]:
+        positional = re.sub(r"%\((\w+)\)s", lambda match: f"${names.index(match.group(1)) + 1}", sql)
+        types = ", ".join(PARAMETER_TYPES[name] for name in names)
+        cursor.execute(f"PREPARE {prepared} ({types}) AS {positional}")
+    cursor.execute(f"EXECUTE {prepared} ({', '.join(['%s'] * len(names))})", [params[name] for name in names])
 
 
 def run_whole_register(framework: Framework, report: Progress) -> int:
