@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -222,7 +223,7 @@ LEFT JOIN LATERAL (
 
 def stage_ratings_sql() -> str:
     """Shrinkage and the band: the programme ratings as they are stored."""
-    elements = ", ".join(f"CAST(o.score_{key} AS double precision) AS score_{key}" for key in ELEMENT_KEYS)
+    elements = listed([f"CAST(o.score_{key} AS double precision) AS score_{key}" for key in ELEMENT_KEYS])
     return f"""
 WITH shrunk AS (
     SELECT o.*,
@@ -250,6 +251,12 @@ SELECT programme_id, element_key, CAST(score AS double precision) AS score, spre
 # --- Writing only what changed --------------------------------------------------------------------
 
 
+def listed(items: Sequence[str], separator: str = ", ") -> str:
+    """``items`` joined, broken into lines of about 100 characters: the generated SQL stays readable."""
+    lines = textwrap.wrap(separator.join(items), 100, break_long_words=False, break_on_hyphens=False)
+    return "\n           ".join(lines)
+
+
 @dataclass(frozen=True)
 class StoredTable:
     """A stored rating table and the stage (``Stage.name``) with the same columns."""
@@ -271,22 +278,26 @@ class StoredTable:
         UPDATE, INSERT and DELETE of just those rows. Every part of a statement sees the stored rows
         as they were before it, so several tables' writes can share one statement."""
         keys_match = " AND ".join(f"stored.{key} = staged.{key}" for key in self.keys)
-        keys_of_change = " AND ".join(f"{self.table}.{key} = c.{key}" for key in self.keys)
-        columns = ", ".join([*self.keys, *self.values])
-        staged_values = ", ".join(f"staged.{value}" for value in self.values)
-        stored_values = ", ".join(f"stored.{value}" for value in self.values)
+        keys_of_change = listed([f"{self.table}.{key} = c.{key}" for key in self.keys], " AND ")
+        columns = listed([*self.keys, *self.values])
+        staged_values = listed([f"staged.{value}" for value in self.values])
+        stored_values = listed([f"stored.{value}" for value in self.values])
         stamp = ", computed_at = %(now)s" if self.stamped else ""
         return f"""
 {self.change} AS MATERIALIZED (
-    SELECT {", ".join(f"COALESCE(staged.{key}, stored.{key}) AS {key}" for key in self.keys)}, {staged_values},
+    SELECT {listed([f"COALESCE(staged.{key}, stored.{key}) AS {key}" for key in self.keys])},
+           {staged_values},
            stored.{self.keys[0]} IS NULL AS is_new, staged.{self.keys[0]} IS NULL AS is_gone
     FROM {self.staged} staged
-    FULL JOIN (SELECT * FROM {self.table} WHERE TRUE {scope}) AS stored ON {keys_match}
+    FULL JOIN (SELECT * FROM {self.table} WHERE TRUE {scope}) AS stored
+        ON {keys_match}
     WHERE stored.{self.keys[0]} IS NULL OR staged.{self.keys[0]} IS NULL
-       OR ({staged_values}) IS DISTINCT FROM ({stored_values})
+       OR ({staged_values})
+          IS DISTINCT FROM
+          ({stored_values})
 ),
 updated_{self.staged} AS (
-    UPDATE {self.table} SET {", ".join(f"{value} = c.{value}" for value in self.values)}{stamp}
+    UPDATE {self.table} SET {listed([f"{value} = c.{value}" for value in self.values])}{stamp}
     FROM {self.change} c WHERE {keys_of_change} AND NOT c.is_new AND NOT c.is_gone
 ),
 inserted_{self.staged} AS (
