@@ -10,6 +10,8 @@ database, never at a shared one:
 
 The floor is the bare SQL aggregate over the same criterion scores: every published review's
 scores summed and counted per programme and criterion, with the engine's one session setting (no JIT).
+Each figure is a median of BENCH_RUNS runs (3); BENCH_REWRITE=1 adds the full recompute with every
+rating rewritten. Each line says whether the issue's target is met and gives the load average.
 """
 
 import os
@@ -45,6 +47,10 @@ SELECT COUNT(*) FROM (
 ) AS per_programme_and_criterion
 """
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+# The recompute with every rating rewritten (as after a new framework version) is opt-in: its set-up
+# statement rewrites 3.2 M criterion rows through the directory's change-log triggers, whose plan,
+# cached in this session by the warm-up's (empty) firing, joins the transition tables row by row.
+REWRITE = os.environ.get("BENCH_REWRITE") == "1"
 PUBLISHES = 100
 WORKER_COMMAND = [sys.executable, "-m", "celery", "-A", "qaportal", "worker", "--pool=solo", "--loglevel=WARNING"]
 WORKER_COMMAND += ["--without-gossip", "--without-mingle"]
@@ -191,19 +197,30 @@ def main() -> None:
     for _ in range(RUNS):
         floors.append(floor_seconds())
         fulls.append(full_recompute_seconds(rewrite_everything=False))
-        rewrites.append(full_recompute_seconds(rewrite_everything=True))
-    floor, full, rewrite = (statistics.median(values) for values in (floors, fulls, rewrites))
+        if REWRITE:
+            rewrites.append(full_recompute_seconds(rewrite_everything=True))
+    floor, full = statistics.median(floors), statistics.median(fulls)
     report(f"Floor (bare aggregate over the same scores): median {floor:.2f} s of {RUNS} ({load()})")
-    report(f"Full recompute, nothing changed: median {full:.2f} s = {full / floor:.2f}x the floor")
-    report(f"Full recompute, every rating rewritten: median {rewrite:.2f} s = {rewrite / floor:.2f}x the floor")
+    measured = [("nothing changed", full)]
+    if REWRITE:
+        measured.append(("every rating rewritten", statistics.median(rewrites)))
+    for label, seconds in measured:
+        met = "met" if seconds < 30 and seconds <= 3 * floor else "not met"
+        report(
+            f"Full recompute, {label}: median {seconds:.2f} s = {seconds / floor:.2f}x the floor "
+            f"(target < 30 s and <= 3x: {met}; {load()})"
+        )
     with connection.cursor() as cursor:
         cursor.execute("SELECT programme_id FROM ratings_programmerating WHERE review_count >= 2")
         rated = [row[0] for row in cursor.fetchall()]
     sample = random.Random(1).sample(rated, 200 + PUBLISHES)
+    vacuum_ratings()  # the rolled-back rewrites above left a dead version of every rating row
     single = one_programme_milliseconds(sample[:200])
     report(
         f"One programme after a changed review: p50 {percentile(single, 0.5):.1f} ms, "
-        f"p95 {percentile(single, 0.95):.1f} ms, max {max(single):.1f} ms over {len(single)} ({load()})"
+        f"p95 {percentile(single, 0.95):.1f} ms, max {max(single):.1f} ms over {len(single)} "
+        f"(under 50 ms: p50 {'met' if percentile(single, 0.5) < 50 else 'not met'}, "
+        f"p95 {'met' if percentile(single, 0.95) < 50 else 'not met'}; {load()})"
     )
     visible = publish_to_visible_seconds(sample[200:])
     report(

@@ -2,8 +2,8 @@
 the version a rating uses that has the same element key and criterion code.
 
 Written once, as the database view ``ratings_criterion_map`` (made by this app's migrations). The
-engine and the preview join it in SQL; reviewer agreement and the explanation page read it
-through ``criteria_onto``. A framework editor's draft is a version like any other, so the
+engine (and so the preview), the moderation check and the explanation page join it in SQL;
+reviewer agreement reads it through ``criteria_onto``. A framework editor's draft is a version like any other, so the
 same view maps the register's scores onto a draft for the publication preview.
 """
 

@@ -26,10 +26,12 @@ Where it is stored: per programme and criterion (``CriterionRating``), per progr
 (``ElementRating``), per programme (``ProgrammeRating``, with the element scores again as columns
 for the directory's filters) and per provider (``ProviderRating``).
 
-How: the staging statements below compute every figure into temporary tables (dropped at commit),
-then each stored table is brought in line with its staged table, writing only the rows that
-differ. One programme, the whole register and the preview of a framework draft run the same
-statements; only the programme filter, the framework and what happens to the staged rows differ.
+How: the stages below (``stages``) compute every figure, step by step; each stored table is then
+brought in line with its stage, writing only the rows that differ. The whole register and the
+preview of a framework draft stage into temporary tables (dropped at commit), analysed where the
+planner must size millions of rows; a few programmes' recompute runs the same queries as the
+common table expressions of one statement that writes all three tables. Only the programme
+filter, the framework and what happens to the staged rows differ.
 Arithmetic after the integer sums is ``numeric`` (exact), so the result does not depend on the
 order rows are aggregated in and the thresholds compare exactly; stored figures are rounded once,
 to double precision, at the end.
@@ -47,6 +49,9 @@ programmes' committed ratings.
 
 from __future__ import annotations
 
+import hashlib
+import re
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -71,36 +76,30 @@ EXACT = "numeric(40, 20)"
 # --- Staging: the method, step by step ------------------------------------------------------------
 # {scope} is empty for the whole register, or a condition on the programme ids (%(programme_ids)s).
 
-STAGE_SETUP = [
-    # The framework's criteria with their weights in hundredths (integers: exact sums).
-    """
-    CREATE TEMP TABLE live_criterion ON COMMIT DROP AS
-    SELECT c.id, e.key AS element_key, c.code AS criterion_code,
+# The framework's criteria with their weights in hundredths (integers: exact sums).
+LIVE_CRITERIA = """
+SELECT c.id, e.key AS element_key, c.code AS criterion_code,
            CAST(c.weight * 100 AS integer) AS weight, CAST(e.weight * 100 AS integer) AS element_weight
     FROM reviews_criterion c JOIN reviews_element e ON e.id = c.element_id
-    WHERE e.framework_id = %(framework)s
-    """,
-    """
-    CREATE TEMP TABLE criterion_map ON COMMIT DROP AS
-    SELECT source_criterion_id, criterion_id FROM ratings_criterion_map WHERE framework_id = %(framework)s
-    """,
-    # Every published programme in scope and its number of published reviews (scored or not).
-    """
-    CREATE TEMP TABLE staged_programme ON COMMIT DROP AS
-    SELECT p.id AS programme_id, p.provider_id, COUNT(r.id) AS review_count
-    FROM programmes_programme p
-    LEFT JOIN reviews_review r ON r.programme_id = p.id AND r.state = %(review_published)s
-    WHERE p.status = %(programme_published)s {scope}
-    GROUP BY p.id, p.provider_id
-    """,
-]
+WHERE e.framework_id = %(framework)s
+"""
+CRITERION_MAP = """
+SELECT source_criterion_id, criterion_id FROM ratings_criterion_map WHERE framework_id = %(framework)s
+"""
+# Every published programme in scope and its number of published reviews (scored or not).
+STAGE_PROGRAMMES = """
+SELECT p.id AS programme_id, p.provider_id, COUNT(r.id) AS review_count
+FROM programmes_programme p
+LEFT JOIN reviews_review r ON r.programme_id = p.id AND r.state = %(review_published)s
+WHERE p.status = %(programme_published)s {scope}
+GROUP BY p.id, p.provider_id
+"""
 
 # Per programme and live criterion: its published scores' count, sum, mean, lowest and highest.
 # These rows are also the stored criterion ratings (``CriterionRating``'s columns). They carry what
 # the element step needs (the programme's review count, the weights), so that step reads this one
 # table: joining its millions of rows back to the programmes again costs more than the aggregate.
 STAGE_CRITERIA = """
-CREATE TEMP TABLE staged_criterion ON COMMIT DROP AS
 SELECT per_criterion.*, lc.element_key, lc.criterion_code, lc.weight, lc.element_weight,
        CAST(per_criterion.total AS double precision) / per_criterion.scores AS mean
 FROM (
@@ -121,7 +120,6 @@ JOIN live_criterion lc ON lc.id = per_criterion.criterion_id
 # integers and divided once; the others each add weight × total / scores. Both are exact. (An
 # element's weight and a programme's review count are the same on each of its rows: MAX picks it.)
 STAGE_ELEMENTS = f"""
-CREATE TEMP TABLE staged_element ON COMMIT DROP AS
 SELECT sc.programme_id, sc.element_key, MAX(sc.element_weight) AS element_weight,
        (
            COALESCE(CAST(SUM(CAST(sc.weight * sc.total AS integer)) FILTER (WHERE sc.scores = sc.review_count)
@@ -138,7 +136,6 @@ GROUP BY sc.programme_id, sc.element_key
 # Each published review's own overall (the element and overall steps above on one review's scores,
 # where a criterion's mean is its one score), and per programme the lowest and highest of them.
 STAGE_REVIEW_RANGE = f"""
-CREATE TEMP TABLE staged_review_range ON COMMIT DROP AS
 SELECT per_review.programme_id, MIN(per_review.overall) AS lowest, MAX(per_review.overall) AS highest
 FROM (
     SELECT per_element.programme_id,
@@ -167,7 +164,6 @@ def stage_overall_sql() -> str:
         f"MAX(se.score) FILTER (WHERE se.element_key = '{key}') AS score_{key}" for key in ELEMENT_KEYS
     )
     return f"""
-CREATE TEMP TABLE staged_overall ON COMMIT DROP AS
 SELECT sp.programme_id, sp.provider_id, sp.review_count,
        SUM(se.element_weight * se.score) / SUM(se.element_weight) AS raw,
        MIN(se.score) AS lowest_element,
@@ -193,13 +189,11 @@ SET prior = EXCLUDED.prior, rated_programmes = EXCLUDED.rated_programmes, comput
 # The framework's settings and the prior the bands step reads: the cached one, or (for a
 # preview of a draft, which has none) the one the staged rows give.
 SETTING_FROM_CACHE = """
-CREATE TEMP TABLE rating_setting ON COMMIT DROP AS
 SELECT f.prior_weight AS m, f.min_reviews, f.not_rated_label, f.band_score, fp.prior
 FROM reviews_framework f LEFT JOIN ratings_frameworkprior fp ON fp.framework_id = f.id
 WHERE f.id = %(framework)s
 """
 SETTING_FROM_STAGED = f"""
-CREATE TEMP TABLE rating_setting ON COMMIT DROP AS
 SELECT f.prior_weight AS m, f.min_reviews, f.not_rated_label, f.band_score, staged.prior
 FROM reviews_framework f CROSS JOIN ({PRIOR_OF_STAGED}) AS staged
 WHERE f.id = %(framework)s
@@ -229,9 +223,8 @@ LEFT JOIN LATERAL (
 
 def stage_ratings_sql() -> str:
     """Shrinkage and the band: the programme ratings as they are stored."""
-    elements = ", ".join(f"CAST(o.score_{key} AS double precision) AS score_{key}" for key in ELEMENT_KEYS)
+    elements = listed([f"CAST(o.score_{key} AS double precision) AS score_{key}" for key in ELEMENT_KEYS])
     return f"""
-CREATE TEMP TABLE staged_rating ON COMMIT DROP AS
 WITH shrunk AS (
     SELECT o.*,
            CASE WHEN o.review_count >= s.min_reviews AND o.raw IS NOT NULL
@@ -252,16 +245,21 @@ LEFT JOIN staged_review_range rr ON rr.programme_id = o.programme_id
 
 
 STAGE_STORED_ELEMENTS = """
-CREATE TEMP TABLE staged_element_rating ON COMMIT DROP AS
 SELECT programme_id, element_key, CAST(score AS double precision) AS score, spread FROM staged_element
 """
 
 # --- Writing only what changed --------------------------------------------------------------------
 
 
+def listed(items: Sequence[str], separator: str = ", ") -> str:
+    """``items`` joined, broken into lines of about 100 characters: the generated SQL stays readable."""
+    lines = textwrap.wrap(separator.join(items), 100, break_long_words=False, break_on_hyphens=False)
+    return "\n           ".join(lines)
+
+
 @dataclass(frozen=True)
 class StoredTable:
-    """A stored rating table and the staged temporary table with the same columns."""
+    """A stored rating table and the stage (``Stage.name``) with the same columns."""
 
     table: str
     staged: str
@@ -269,37 +267,46 @@ class StoredTable:
     values: tuple[str, ...]
     stamped: bool = False  # has a computed_at column, set when a row is written
 
-    def statement(self, scope: str, *, also: str = "") -> str:
-        """One statement: the differences between the staged and the stored rows in scope, then an
-        UPDATE, INSERT and DELETE of just those rows. ``also`` adds a data-modifying CTE that reads
-        ``change`` (every part of the statement sees the stored rows as they were before it)."""
+    @property
+    def change(self) -> str:
+        """The name of the CTE of its changed rows."""
+        return f"change_{self.staged}"
+
+    def writes(self, scope: str) -> str:
+        """The CTEs that bring the stored rows in scope in line with the staged ones: their
+        differences (``change``: every key and the staged values, ``is_new``, ``is_gone``), then an
+        UPDATE, INSERT and DELETE of just those rows. Every part of a statement sees the stored rows
+        as they were before it, so several tables' writes can share one statement."""
         keys_match = " AND ".join(f"stored.{key} = staged.{key}" for key in self.keys)
-        keys_of_change = " AND ".join(f"{self.table}.{key} = c.{key}" for key in self.keys)
-        columns = ", ".join([*self.keys, *self.values])
-        staged_values = ", ".join(f"staged.{value}" for value in self.values)
-        stored_values = ", ".join(f"stored.{value}" for value in self.values)
+        keys_of_change = listed([f"{self.table}.{key} = c.{key}" for key in self.keys], " AND ")
+        columns = listed([*self.keys, *self.values])
+        staged_values = listed([f"staged.{value}" for value in self.values])
+        stored_values = listed([f"stored.{value}" for value in self.values])
         stamp = ", computed_at = %(now)s" if self.stamped else ""
         return f"""
-WITH change AS MATERIALIZED (
-    SELECT {", ".join(f"COALESCE(staged.{key}, stored.{key}) AS {key}" for key in self.keys)}, {staged_values},
+{self.change} AS MATERIALIZED (
+    SELECT {listed([f"COALESCE(staged.{key}, stored.{key}) AS {key}" for key in self.keys])},
+           {staged_values},
            stored.{self.keys[0]} IS NULL AS is_new, staged.{self.keys[0]} IS NULL AS is_gone
     FROM {self.staged} staged
-    FULL JOIN (SELECT * FROM {self.table} WHERE TRUE {scope}) AS stored ON {keys_match}
+    FULL JOIN (SELECT * FROM {self.table} WHERE TRUE {scope}) AS stored
+        ON {keys_match}
     WHERE stored.{self.keys[0]} IS NULL OR staged.{self.keys[0]} IS NULL
-       OR ({staged_values}) IS DISTINCT FROM ({stored_values})
+       OR ({staged_values})
+          IS DISTINCT FROM
+          ({stored_values})
 ),
-updated AS (
-    UPDATE {self.table} SET {", ".join(f"{value} = c.{value}" for value in self.values)}{stamp}
-    FROM change c WHERE {keys_of_change} AND NOT c.is_new AND NOT c.is_gone
+updated_{self.staged} AS (
+    UPDATE {self.table} SET {listed([f"{value} = c.{value}" for value in self.values])}{stamp}
+    FROM {self.change} c WHERE {keys_of_change} AND NOT c.is_new AND NOT c.is_gone
 ),
-inserted AS (
+inserted_{self.staged} AS (
     INSERT INTO {self.table} ({columns}{", computed_at" if self.stamped else ""})
-    SELECT {columns}{", %(now)s" if self.stamped else ""} FROM change WHERE is_new
+    SELECT {columns}{", %(now)s" if self.stamped else ""} FROM {self.change} WHERE is_new
 ),
-deleted AS (
-    DELETE FROM {self.table} USING change c WHERE {keys_of_change} AND c.is_gone
-){also}
-SELECT COUNT(*) FROM change"""
+deleted_{self.staged} AS (
+    DELETE FROM {self.table} USING {self.change} c WHERE {keys_of_change} AND c.is_gone
+)"""
 
 
 CRITERION_RATINGS = StoredTable(
@@ -333,14 +340,16 @@ PROGRAMME_RATINGS = StoredTable(
     stamped=True,
 )
 
+STORED_TABLES = [CRITERION_RATINGS, ELEMENT_RATINGS, PROGRAMME_RATINGS]
+
 # A history row for each change a reader sees: the band, the number of reviews, or a score to the
 # two decimals shown. (The prior moves by tiny amounts at every full recompute; that is not a
 # change in a programme's rating.) Part of the statement that writes the programme ratings.
-HISTORY_CTE = f""",
+HISTORY_CTE = f"""
 history AS (
     INSERT INTO ratings_ratinghistory (programme_id, review_count, raw_mean, shown_score, band, computed_at)
     SELECT c.programme_id, c.review_count, c.raw_mean, c.shown_score, c.band, %(now)s
-    FROM change c LEFT JOIN ratings_programmerating stored ON stored.programme_id = c.programme_id
+    FROM {PROGRAMME_RATINGS.change} c LEFT JOIN ratings_programmerating stored ON stored.programme_id = c.programme_id
     WHERE NOT c.is_gone
       AND (stored.programme_id IS NULL
            OR (stored.band, stored.review_count, ROUND(CAST(stored.raw_mean AS {EXACT}), 2),
@@ -351,18 +360,17 @@ history AS (
 )"""
 
 
-def provider_sql(*, scoped: bool) -> str:
+def provider_sql(*, scoped: bool, ctes: str = "") -> str:
     """Every provider's aggregate, or (when ``scoped``) only the providers of the programmes in
-    %(programme_ids)s. One statement: which programmes count toward a provider is decided here."""
+    %(programme_ids)s. One statement: which programmes count toward a provider is decided here.
+    ``ctes``: the stages it reads (``rating_setting``), when they are not temporary tables."""
     providers = (
         "(SELECT DISTINCT provider_id AS id FROM programmes_programme WHERE id = ANY(%(programme_ids)s))"
         if scoped
         else "providers_provider"
     )
     return f"""
-INSERT INTO ratings_providerrating
-    (provider_id, rated_programmes, review_count, raw_mean, shown_score, band, band_rank, computed_at)
-WITH aggregate AS (
+WITH {ctes}aggregate AS (
     SELECT pv.id AS provider_id, COUNT(pr.programme_id) AS rated,
            COALESCE(SUM(pr.review_count), 0) AS reviews,
            SUM(pr.review_count * CAST(pr.raw_mean AS {EXACT})) / SUM(pr.review_count) AS raw,
@@ -379,6 +387,8 @@ WITH aggregate AS (
     ) AS pr ON pr.programme_id = p.id
     GROUP BY pv.id
 )
+INSERT INTO ratings_providerrating
+    (provider_id, rated_programmes, review_count, raw_mean, shown_score, band, band_rank, computed_at)
 SELECT a.provider_id, a.rated, a.reviews, CAST(a.raw AS double precision), CAST(a.shown AS double precision),
        COALESCE(band.name, s.not_rated_label), band.rank, %(now)s
 FROM aggregate a CROSS JOIN rating_setting s
@@ -466,30 +476,39 @@ def scope_condition(column: str, programme_ids: Sequence[int] | None) -> str:
     return "" if programme_ids is None else f"AND {column} = ANY(%(programme_ids)s)"
 
 
-def staging_statements(programme_ids: Sequence[int] | None) -> list[str]:
-    """Every figure of the method, into temporary tables, up to each programme's raw overall."""
+@dataclass(frozen=True)
+class Stage:
+    """One step of the method: a query whose rows the later steps (and the writes) read by ``name``.
+
+    The whole register stages each one into a temporary table, which the planner can then size
+    (``analyze``) before it hashes millions of rows; a few programmes run the same queries as the
+    common table expressions of the one statement that writes them, which spares creating and
+    dropping ten tables."""
+
+    name: str
+    query: str
+    step: str  # the recompute step (``RECOMPUTE_STEPS``) it is part of
+    analyze: bool = False
+
+
+def stages(programme_ids: Sequence[int] | None, *, prior: str) -> list[Stage]:
+    """Every figure of the method, in order, for the programmes in scope."""
     scope = scope_condition("p.id", programme_ids)
-    # For the whole register the planner needs the sizes of the staged tables to hash the joins
-    # and the groups; for a few programmes its guesses for small tables are right and cheaper.
-    analyze = (lambda table: [f"ANALYZE {table}"]) if programme_ids is None else (lambda table: [])
     return [
-        # JIT compilation of these statements takes longer than it saves.
-        "SET LOCAL jit = off",
-        *(statement.format(scope=scope) for statement in STAGE_SETUP),
-        *analyze("live_criterion"),
-        *analyze("criterion_map"),
-        *analyze("staged_programme"),
-        STAGE_CRITERIA,
-        *analyze("staged_criterion"),
-        STAGE_ELEMENTS,
-        stage_overall_sql(),
-        STAGE_REVIEW_RANGE,
+        Stage("live_criterion", LIVE_CRITERIA, "scores", analyze=True),
+        Stage("criterion_map", CRITERION_MAP, "scores", analyze=True),
+        Stage("staged_programme", STAGE_PROGRAMMES.format(scope=scope), "scores", analyze=True),
+        Stage("staged_criterion", STAGE_CRITERIA, "scores", analyze=True),
+        Stage("staged_element", STAGE_ELEMENTS, "scores"),
+        Stage("staged_overall", stage_overall_sql(), "scores"),
+        Stage("staged_review_range", STAGE_REVIEW_RANGE, "scores"),
+        Stage("rating_setting", SETTING_FROM_STAGED if prior == "staged" else SETTING_FROM_CACHE, "prior"),
+        Stage("staged_rating", stage_ratings_sql(), "bands"),
+        Stage("staged_element_rating", STAGE_STORED_ELEMENTS, "bands"),
     ]
 
 
-def run_statements(cursor, statements: Iterable[str], params: dict[str, Any]) -> None:
-    for statement in statements:
-        cursor.execute(statement, params)
+STAGING_STEPS = ["scores", "prior", "bands"]
 
 
 def stage(
@@ -501,43 +520,115 @@ def stage(
     report: Progress = lambda step: None,
 ) -> None:
     """Stage every rating of the programmes in scope, computed against ``framework``, in temporary
-    tables of this transaction: ``staged_rating``, ``staged_criterion`` and ``staged_element_rating``,
-    with (at least) the columns of the stored tables.
+    tables of this transaction (``Stage.name``): ``staged_rating``, ``staged_criterion`` and
+    ``staged_element_rating`` have (at least) the columns of the stored tables.
 
     ``prior``: "refresh" (store the prior of the staged rows, then use it: the whole register),
     "cached" (the stored prior: some programmes) or "staged" (the prior of the staged rows without
     storing it: a preview).
     """
     params = parameters(framework, programme_ids)
-    run_statements(cursor, staging_statements(programme_ids), params)
-    report("scores")
-    if prior == "refresh":
-        cursor.execute(STORE_PRIOR, params)
-    cursor.execute(SETTING_FROM_STAGED if prior == "staged" else SETTING_FROM_CACHE, params)
-    report("prior")
-    run_statements(cursor, [stage_ratings_sql(), STAGE_STORED_ELEMENTS], params)
-    report("bands")
+    # JIT compilation of these statements (the only ones costly enough for the planner to compile)
+    # takes longer than it saves.
+    cursor.execute("SET LOCAL jit = off")
+    planned = stages(programme_ids, prior=prior)
+    for step in STAGING_STEPS:
+        if step == "prior" and prior == "refresh":
+            cursor.execute(STORE_PRIOR, params)
+        for staged in (staged for staged in planned if staged.step == step):
+            cursor.execute(f"CREATE TEMP TABLE {staged.name} ON COMMIT DROP AS {staged.query}", params)
+            if staged.analyze:
+                cursor.execute(f"ANALYZE {staged.name}")
+        report(step)
+
+
+def staged_ctes(programme_ids: Sequence[int], statement: str) -> str:
+    """The stages that ``statement`` reads (directly or through other stages), in order, as its
+    leading common table expressions: a few programmes' recompute stages nothing in tables."""
+    needed: list[Stage] = []
+    reads = statement
+    for staged in reversed(stages(programme_ids, prior="cached")):
+        if re.search(rf"\b{staged.name}\b", reads):
+            needed.insert(0, staged)
+            reads += staged.query
+    return "".join(f"{staged.name} AS ({staged.query}),\n" for staged in needed)
+
+
+def writes_sql(tables: Sequence[StoredTable], scope: str, *, then: str, ctes: str = "") -> str:
+    """One statement writing what changed in ``tables`` (and the history, with the programme
+    ratings); ``then`` is its final query, ``ctes`` the stages it reads when they are not tables."""
+    parts = [table.writes(scope) for table in tables]
+    if PROGRAMME_RATINGS in tables:
+        parts.append(HISTORY_CTE)
+    return f"WITH {ctes}{','.join(parts)}\n{then}"
 
 
 def run_recompute(
     framework: Framework, *, programme_ids: Sequence[int] | None, progress: Progress | None = None
 ) -> int:
     """Stage, then write the criterion, element, programme and provider rows that changed. Runs
-    inside the caller's transaction; the whole register (``programme_ids`` None) refreshes the prior."""
+    inside the caller's transaction; the whole register (``programme_ids`` None) refreshes the prior.
+    Returns the number of programme ratings in scope (its published programmes)."""
+    if programme_ids is None:
+        return run_whole_register(framework, progress or (lambda step: None))
     params = parameters(framework, programme_ids)
-    report = progress or (lambda step: None)
     scope = scope_condition("programme_id", programme_ids)
+    # For a few programmes, planning and round trips are most of the time: the three tables are
+    # written by one statement, which computes the stages once.
+    then = "SELECT COUNT(*) FROM staged_rating"
+    writes = writes_sql(STORED_TABLES, scope, then=then)
     with connection.cursor() as cursor:
-        stage(cursor, framework, programme_ids, prior="refresh" if programme_ids is None else "cached", report=report)
-        cursor.execute(CRITERION_RATINGS.statement(scope), params)
-        report("criteria")
-        cursor.execute(ELEMENT_RATINGS.statement(scope), params)
-        report("elements")
-        cursor.execute(PROGRAMME_RATINGS.statement(scope, also=HISTORY_CTE), params)
-        report("ratings")
-        if programme_ids is not None:
-            lock_providers(cursor, params)
-        cursor.execute(provider_sql(scoped=programme_ids is not None), params)
+        execute_prepared(
+            cursor, writes_sql(STORED_TABLES, scope, then=then, ctes=staged_ctes(programme_ids, writes)), params
+        )
+        rated = cursor.fetchone()[0]
+        lock_providers(cursor, params)
+        providers = provider_sql(scoped=True)
+        cursor.execute(provider_sql(scoped=True, ctes=staged_ctes(programme_ids, providers)), params)
+    return rated
+
+
+# Planning the statement that writes a few programmes' ratings takes longer than running it, so it
+# is prepared once per database connection and its generic plan reused: the programme ids are its
+# only input that varies, and the plan for a few of them is the same whichever they are. The name
+# carries a digest of the text, so a connection never runs a statement prepared from other SQL.
+PARAMETER_TYPES = {
+    "framework": "bigint",
+    "min_reviews": "integer",
+    "review_published": "text",
+    "programme_published": "text",
+    "programme_ids": "bigint[]",
+    "now": "timestamptz",
+}
+
+
+def execute_prepared(cursor, sql: str, params: dict[str, Any]) -> None:
+    """Execute ``sql`` (%(name)s parameters, from ``parameters``) as this connection's prepared
+    statement, preparing it first if the connection has not yet."""
+    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", sql)))
+    prepared = f"ratings_{hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:16]}"
+    cursor.execute(
+        "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), "
+        "EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = %s)",
+        [prepared],
+    )
+    if not cursor.fetchone()[1]:
+        positional = re.sub(r"%\((\w+)\)s", lambda match: f"${names.index(match.group(1)) + 1}", sql)
+        types = ", ".join(PARAMETER_TYPES[name] for name in names)
+        cursor.execute(f"PREPARE {prepared} ({types}) AS {positional}")
+    cursor.execute(f"EXECUTE {prepared} ({', '.join(['%s'] * len(names))})", [params[name] for name in names])
+
+
+def run_whole_register(framework: Framework, report: Progress) -> int:
+    """The stages in temporary tables, then one statement per stored table (each hashes millions
+    of rows: one at a time), reporting each step."""
+    params = parameters(framework, None)
+    with connection.cursor() as cursor:
+        stage(cursor, framework, None, prior="refresh", report=report)
+        for table, step in zip(STORED_TABLES, ["criteria", "elements", "ratings"], strict=True):
+            cursor.execute(writes_sql([table], "", then=f"SELECT COUNT(*) FROM {table.change}"), params)
+            report(step)
+        cursor.execute(provider_sql(scoped=False), params)
         report("providers")
         cursor.execute("SELECT COUNT(*) FROM staged_rating")
         rated = cursor.fetchone()[0]
@@ -545,24 +636,11 @@ def run_recompute(
     return rated
 
 
-STAGED_TABLES = [
-    "live_criterion",
-    "criterion_map",
-    "staged_programme",
-    "staged_criterion",
-    "staged_element",
-    "staged_overall",
-    "staged_review_range",
-    "rating_setting",
-    "staged_rating",
-    "staged_element_rating",
-]
-
-
 def drop_staged(cursor) -> None:
     """Drop the temporary tables now rather than at commit, so that two recomputes in one
     transaction (a test, a sweep's batches) do not collide."""
-    cursor.execute(f"DROP TABLE IF EXISTS {', '.join(STAGED_TABLES)}")
+    names = ", ".join(staged.name for staged in stages(None, prior="refresh"))
+    cursor.execute(f"DROP TABLE IF EXISTS {names}")
 
 
 # --- Locks ----------------------------------------------------------------------------------------

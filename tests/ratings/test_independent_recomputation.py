@@ -1,5 +1,6 @@
 """The engine's ratings equal, to the last bit, ratings computed independently in plain Python from
-the rows: the published scores, the framework's weights, thresholds and floors.
+the rows: the published scores, the framework's weights, thresholds and floors; with the range of
+the reviewers' own overalls.
 
 The registers mix what makes the method delicate: criteria left unscored or with no score row,
 reviews recorded against an older framework version whose criteria the live version reweighted,
@@ -131,8 +132,9 @@ def from_double(value: float) -> Decimal:
     return Decimal(format(value, ".15g"))
 
 
-def published_scores(framework: Framework) -> tuple[dict, dict]:
-    """{programme: {live criterion: [scores]}} and {programme: number of published reviews}."""
+def published_scores(framework: Framework) -> tuple[dict, dict, dict]:
+    """{programme: {live criterion: [scores]}}, {programme: number of published reviews} and
+    {programme: {review: {live criterion: score}}}."""
     live = {
         (c.element.key, c.code): c.id
         for c in Criterion.objects.filter(element__framework=framework).select_related("element")
@@ -141,19 +143,41 @@ def published_scores(framework: Framework) -> tuple[dict, dict]:
     for review in Review.objects.filter(state=ReviewState.PUBLISHED, programme__status="published"):
         reviews[review.programme_id] += 1
     scores: dict = defaultdict(lambda: defaultdict(list))
+    by_review: dict = defaultdict(lambda: defaultdict(dict))
     rows = CriterionScore.objects.filter(review__state=ReviewState.PUBLISHED, score__isnull=False)
-    for programme_id, key, code, score in rows.values_list(
-        "review__programme_id", "criterion__element__key", "criterion__code", "score"
+    for programme_id, review_id, key, code, score in rows.values_list(
+        "review__programme_id", "review_id", "criterion__element__key", "criterion__code", "score"
     ):
         if (key, code) in live:
             scores[programme_id][live[(key, code)]].append(score)
-    return scores, reviews
+            by_review[programme_id][review_id][live[(key, code)]] = score
+    return scores, reviews, by_review
+
+
+def weighted_mean(pairs: list[tuple[int, Decimal | int]]) -> Decimal:
+    """sum(weight × value) / sum(weight), the division rounded as PostgreSQL rounds it."""
+    return divide(sum(weight * value for weight, value in pairs), sum(weight for weight, _ in pairs))
+
+
+def review_range(framework: Framework, reviews: dict, criteria: dict) -> tuple[float | None, float | None]:
+    """The lowest and highest of the reviews' own overalls: each review's element means (its one
+    score per criterion), then their weighted mean; reviews with no score left out."""
+    element_weights = {e.key: int(e.weight * 100) for e in framework.elements.all()}
+    overalls = []
+    for scored in reviews.values():
+        by_element = defaultdict(list)
+        for criterion_id, score in scored.items():
+            criterion = criteria[criterion_id]
+            by_element[criterion.element.key].append((int(criterion.weight * 100), score))
+        elements = [(element_weights[key], weighted_mean(pairs)) for key, pairs in by_element.items()]
+        overalls.append(weighted_mean(elements))
+    return (as_double(min(overalls)), as_double(max(overalls))) if overalls else (None, None)
 
 
 def expected_ratings(framework: Framework) -> dict:
     criteria = {c.id: c for c in Criterion.objects.filter(element__framework=framework).select_related("element")}
     element_weights = {e.key: int(e.weight * 100) for e in framework.elements.all()}
-    scores, review_counts = published_scores(framework)
+    scores, review_counts, by_review = published_scores(framework)
     bands = list(Band.objects.filter(framework=framework).order_by("-min_score"))
     raws, elements_of, criteria_rows, element_rows = {}, {}, {}, {}
     for programme_id, n in review_counts.items():
@@ -193,6 +217,7 @@ def expected_ratings(framework: Framework) -> dict:
             band.name if band else framework.not_rated_label, band.rank if band else None,
             *[as_double(elements.get(key)) for key in ELEMENT_KEYS],
             max((row[1] for key, row in element_rows.items() if key[0] == programme_id), default=0),
+            *review_range(framework, by_review[programme_id], criteria),
         )  # fmt: skip
     return {"programmes": programme_rows, "criteria": criteria_rows, "elements": element_rows, "prior": prior}
 
@@ -246,7 +271,8 @@ def test_the_engine_agrees_exactly_with_an_independent_recomputation(register, c
             expected = expected_ratings(newer)
             expected_provider_rows = expected_providers(newer, expected["programmes"])
 
-        stored = {row[0]: row[1:] for row in ProgrammeRating.objects.values_list("programme_id", *RATING_FIELDS)}
+        rating_fields = (*RATING_FIELDS, "lowest_review_overall", "highest_review_overall")
+        stored = {row[0]: row[1:] for row in ProgrammeRating.objects.values_list("programme_id", *rating_fields)}
         assert stored == expected["programmes"]
         criterion_fields = ("programme_id", "element_key", "criterion_code", "scores", "mean", "lowest", "highest")
         assert {row[:3]: row[3:] for row in CriterionRating.objects.values_list(*criterion_fields)} == expected[
