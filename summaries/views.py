@@ -24,7 +24,6 @@ from summaries.filters import summary_filterset
 from summaries.forms import ExportForm
 from summaries.models import ExportJob
 from summaries.presentation import statistic_matrices
-from summaries.selectors import cached_summary_tables
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +74,12 @@ def download_csv(request: HttpRequest) -> HttpResponseBase:
     if table_key == "programmes":
         chunks = programme_csv_chunks(scope=scope)
     else:
-        tables = {table.key: table for table in summary_table_list(cached_summary_tables(scope=scope))}
+        # Never waits for reviewer agreement: a file of it is offered once the page shows it.
+        summary = services.summary_tables_or_pending(filterset=filterset)
+        if table_key == "reviewer_agreement" and summary.agreement.pending:
+            messages.info(request, "Reviewer agreement is still being calculated: download it once it is shown.")
+            return redirect(f"{reverse('summaries:index')}?{request.GET.urlencode()}")
+        tables = {table.key: table for table in summary_table_list(summary)}
         chunks = table_csv_chunks(tables[table_key])
     response = StreamingHttpResponse((chunk.encode("utf-8") for chunk in chunks), content_type="text/csv")
     stamp = timezone.localtime().strftime("%Y-%m-%d")
