@@ -87,6 +87,11 @@ def may_open_edit_form(user: Visitor, programme: Programme) -> bool:
     return may_edit_programme(user, programme) or may_change_published(user, programme)
 
 
+def may_correct_in_admin(user: Visitor) -> bool:
+    """Staff correct a programme's or a provider's details in the Django admin, through the services."""
+    return user.is_authenticated and user.is_active and user.is_staff
+
+
 def may_decide_changes(user: Visitor) -> bool:
     return has_role(user, Role.CONVENOR)
 

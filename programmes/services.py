@@ -120,16 +120,22 @@ def _check_length(fields: dict[str, Any]) -> None:
         raise ValidationFailed(errors)
 
 
-def _check_fields(fields: dict[str, Any], programme: Programme | None = None) -> None:
-    """The rules that span fields, for writes from any caller (form, import, API)."""
-    _check_length(fields)
+def programme_field_errors(fields: dict[str, Any], programme: Programme | None = None) -> dict[str, list[str]]:
+    """The rules that span fields, for writes from any caller (form, import, API, admin): the
+    length first, then the local authorities against what ``fields`` leaves of ``programme``."""
 
     def current(name: str) -> Any:
         return fields[name] if name in fields else getattr(programme, name, None)
 
-    errors = local_authority_errors(
+    return programme_length_errors(
+        contact_hours=fields.get("contact_hours"), duration_weeks=fields.get("duration_weeks")
+    ) or local_authority_errors(
         delivery_mode=current("delivery_mode"), regions=current("regions"), codes=current("local_authorities")
     )
+
+
+def _check_fields(fields: dict[str, Any], programme: Programme | None = None) -> None:
+    errors = programme_field_errors(fields, programme)
     if errors:
         raise ValidationFailed(errors)
 
@@ -193,12 +199,33 @@ def programme_update(*, programme: Programme, by: User, data: dict[str, Any]) ->
         raise NotPermitted("Only a draft programme of your own provider can be edited.")
     _check_fields(data, programme)
     with transaction.atomic():
-        for name in EDITABLE_FIELDS:
-            if name in data:
-                setattr(programme, name, data[name])
-        programme.save()
-        refresh_search_vectors(programme_ids=[programme.id])
+        _save_editable_fields(programme, data)
     return programme
+
+
+def programme_correct(*, programme: Programme, by: User, data: dict[str, Any]) -> Programme:
+    """Staff correcting a programme's details in the admin, whatever its status: the editor's rules,
+    the search refreshed, and every changed field in the audit trail as changed in the admin.
+
+    The rating does not read these fields, so it stays as it is; the directory's change log is
+    written by the database in this transaction, as for any other write."""
+    if not policies.may_correct_in_admin(by):
+        raise NotPermitted("Only staff correct a programme in the admin.")
+    _check_fields(data, programme)
+    with transaction.atomic():
+        stored = Programme.objects.select_for_update().get(pk=programme.pk)
+        fields = audit.differences(stored, data, EDITABLE_FIELDS)
+        _save_editable_fields(programme, data)
+        audit.record_edit(actor=by, action=Action.ADMIN, fields=fields, programme_id=programme.id)
+    return programme
+
+
+def _save_editable_fields(programme: Programme, data: dict[str, Any]) -> None:
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            setattr(programme, name, data[name])
+    programme.save()
+    refresh_search_vectors(programme_ids=[programme.id])
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,9 @@
+"""Ratings are derived by the engine: the admin shows them and never adds, edits or deletes one."""
+
 from django.contrib import admin
 
+from qaportal.admin_base import ReadOnlyAdmin
 from ratings.models import ProgrammeRating, ProviderRating, RatingHistory, StaleRating
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Ratings are derived by the engine; the admin shows them and never edits them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProgrammeRating)

@@ -28,6 +28,7 @@ from django.db.models.functions import Cast, TruncMonth
 from programmes.models import Programme
 from programmes.vocabulary import ElementKey, FocusLevel
 from providers.vocabulary import ProviderType, Region
+from ratings.agreement import AgreementReport
 from ratings.agreement import reviewer_agreement as agreement_report
 from ratings.models import ProgrammeRating
 from reviews.models import Criterion, CriterionScore, Review, ReviewState
@@ -134,11 +135,13 @@ def summary_tables(*, scope: SummaryScope, with_agreement: bool = True) -> Summa
         reviews_by_month=reviews_by_month(scope=scope),
         weakest_criteria=weakest,
         strongest_criteria=strongest,
-        agreement=reviewer_agreement(scope=scope) if with_agreement else Agreement(available=False, pending=True),
+        agreement=reviewer_agreement(scope=scope) if with_agreement else agreement_table(None),
     )
 
 
-def cached_summary_tables(*, scope: SummaryScope, wait_for_agreement: bool = True) -> SummaryTables:
+def cached_summary_tables(
+    *, scope: SummaryScope, agreement: Agreement | None = None, key: str | None = None
+) -> SummaryTables:
     """The summary tables, reused for a few minutes while the register has not changed.
 
     On the national register the tables cost several seconds of aggregates; a convenor moving between
@@ -148,28 +151,34 @@ def cached_summary_tables(*, scope: SummaryScope, wait_for_agreement: bool = Tru
     convenor was looking at when they asked for it.
 
     Reviewer agreement is cached on its own: it can take a minute on the whole register, longer than a
-    web request should wait. With ``wait_for_agreement=False`` (the page) a missing one comes back
-    as pending, and the caller queues ``summaries.tasks.compute_agreement`` to fill the cache.
+    web request should wait. A page or an API call passes the ``agreement`` it has (pending or cached,
+    from ``summaries.services.summary_tables_or_pending``); without one it is computed here, as an
+    export task may. ``key``: the ``summary_cache_key`` the caller has already worked out.
     """
-    key = summary_cache_key(scope=scope)
+    key = key or summary_cache_key(scope=scope)
     figures = cache.get(key)
     if figures is None:
         tables = summary_tables(scope=scope, with_agreement=False)
         figures = {name: getattr(tables, name) for name in CACHED_FIELDS}
         cache.set(key, figures, SUMMARY_CACHE_SECONDS)
-    agreement = cached_agreement(scope=scope, compute=wait_for_agreement, key=f"{key}:agreement")
+    if agreement is None:
+        agreement = agreement_table(cached_agreement_report(scope=scope, compute=True, key=agreement_cache_key(key)))
     return SummaryTables(scope=scope, agreement=agreement, **figures)
 
 
-def cached_agreement(*, scope: SummaryScope, compute: bool, key: str | None = None) -> Agreement:
-    key = key or f"{summary_cache_key(scope=scope)}:agreement"
-    agreement: Agreement | None = cache.get(key)
-    if agreement is None:
-        if not compute:
-            return Agreement(available=False, pending=True)
-        agreement = reviewer_agreement(scope=scope)
-        cache.set(key, agreement, SUMMARY_CACHE_SECONDS)
-    return agreement
+def cached_agreement_report(*, scope: SummaryScope, compute: bool, key: str) -> AgreementReport | None:
+    """The selection's agreement report from the cache (``key``: its ``agreement_cache_key``);
+    computed and cached when missing if ``compute``, else None (``summaries.services`` has it computed)."""
+    report: AgreementReport | None = cache.get(key)
+    if report is None and compute:
+        report = agreement_report(programmes=scope.programmes)
+        cache.set(key, report, SUMMARY_CACHE_SECONDS)
+    return report
+
+
+def agreement_cache_key(summary_key: str) -> str:
+    """Agreement is cached beside the tables of the same selection and data (``summary_cache_key``)."""
+    return f"{summary_key}:agreement"
 
 
 def summary_cache_key(*, scope: SummaryScope) -> str:
@@ -351,7 +360,13 @@ def reviews_by_month(*, scope: SummaryScope) -> list[MonthCount]:
 def reviewer_agreement(*, scope: SummaryScope) -> Agreement:
     """Krippendorff's alpha (ordinal) between reviewers of the selection's programmes, per criterion and
     per element, from the ratings engine's measure (one definition of agreement in the register)."""
-    report = agreement_report(programmes=scope.programmes)
+    return agreement_table(agreement_report(programmes=scope.programmes))
+
+
+def agreement_table(report: AgreementReport | None) -> Agreement:
+    """The summaries' agreement table of a report; no report means a worker is still computing it."""
+    if report is None:
+        return Agreement(available=False, pending=True)
     rows = [
         AgreementRow(
             "criterion", score.key, score.name.removeprefix(f"{score.key} "), _rounded(score.alpha), score.units

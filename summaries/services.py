@@ -8,16 +8,27 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from qaportal import outbox
+from ratings.agreement import AgreementReport
 from summaries.exports.tables import summary_table_list
-from summaries.filters import SummaryFilterSet, summary_filterset
+from summaries.filters import SummaryFilterSet, SummaryScope, summary_filterset
 from summaries.models import ExportFormat, ExportJob, ExportStatus
-from summaries.selectors import cached_summary_tables
+from summaries.selectors import (
+    SummaryTables,
+    agreement_cache_key,
+    agreement_table,
+    cached_agreement_report,
+    cached_summary_tables,
+    summary_cache_key,
+)
+from summaries.tasks import AGREEMENT_TIME_LIMIT, compute_agreement
 
 logger = logging.getLogger(__name__)
 
@@ -211,3 +222,59 @@ def exports_delete_expired(*, now: datetime | None = None) -> int:
             status=ExportStatus.EXPIRED, file="", progress_note="Expired: the file has been deleted"
         )
     return deleted
+
+
+# --- Reviewer agreement: the page and the API ask the same cache and queue the same task ------
+
+
+def summary_tables_or_pending(*, filterset: SummaryFilterSet) -> SummaryTables:
+    """The summary tables for a page or an API call, which never wait for reviewer agreement:
+    it is shown from the cache, or as pending while a worker computes it."""
+    scope = filterset.scope()
+    key = summary_cache_key(scope=scope)
+    report = _report_or_pending(scope=scope, filters=filterset.normalised(), key=agreement_cache_key(key))
+    return cached_summary_tables(scope=scope, agreement=agreement_table(report), key=key)
+
+
+def agreement_report_or_pending(*, filterset: SummaryFilterSet) -> AgreementReport | None:
+    """The selection's reviewer agreement from the cache, or None while a worker computes it.
+
+    The first caller to find it missing queues ``summaries.tasks.compute_agreement``; callers while
+    it is pending queue nothing more (an atomic ``cache.add`` marker, cleared when the task ends or
+    after the task's time limit, should its message be lost). With the broker down nothing is
+    queued and the marker is cleared, so the answer is still "pending" and a later call tries again.
+    """
+    scope = filterset.scope()
+    key = agreement_cache_key(summary_cache_key(scope=scope))
+    return _report_or_pending(scope=scope, filters=filterset.normalised(), key=key)
+
+
+def _report_or_pending(*, scope: SummaryScope, filters: dict[str, list[str]], key: str) -> AgreementReport | None:
+    report = cached_agreement_report(scope=scope, compute=False, key=key)
+    if report is None:
+        _queue_agreement_once(marker=f"{key}:queued", filters=filters)
+    return report
+
+
+def _queue_agreement_once(*, marker: str, filters: dict[str, list[str]]) -> None:
+    if not cache.add(marker, True, AGREEMENT_TIME_LIMIT):
+        return
+    try:
+        compute_agreement.delay(filters)
+    except OperationalError:
+        cache.delete(marker)
+        logger.warning("Could not queue reviewer agreement for %s", filters)
+
+
+def agreement_compute(*, filters: dict[str, list[str]]) -> None:
+    """What the task does: compute and cache one selection's agreement, then let it be queued again
+    (once the cached figures expire or the register changes)."""
+    filterset = summary_filterset(filters)
+    if not filterset.is_valid():
+        return
+    scope = filterset.scope()
+    key = agreement_cache_key(summary_cache_key(scope=scope))
+    try:
+        cached_agreement_report(scope=scope, compute=True, key=key)
+    finally:
+        cache.delete(f"{key}:queued")

@@ -18,16 +18,17 @@ def sweep_export_jobs() -> int:
     return exports_sweep()
 
 
-@shared_task(soft_time_limit=900, time_limit=1000)
-def compute_agreement(filters: dict) -> None:
-    """Fill the cache with reviewer agreement for one selection (the page shows it once it is there).
-    Running it twice only recomputes the same figures."""
-    from summaries.filters import summary_filterset
-    from summaries.selectors import cached_agreement
+# Also how long a queued computation of agreement stops another being queued (summaries.services).
+AGREEMENT_TIME_LIMIT = 1000
 
-    filterset = summary_filterset(filters)
-    if filterset.is_valid():
-        cached_agreement(scope=filterset.scope(), compute=True)
+
+@shared_task(soft_time_limit=900, time_limit=AGREEMENT_TIME_LIMIT)
+def compute_agreement(filters: dict) -> None:
+    """Fill the cache with reviewer agreement for one selection (the page and the API show it once
+    it is there). Running it twice only recomputes the same figures."""
+    from summaries.services import agreement_compute
+
+    agreement_compute(filters=filters)
 
 
 @shared_task

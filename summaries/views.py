@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from kombu.exceptions import OperationalError
 
 from qaportal.errors import DomainError
 from qaportal.http import SignedInRequest, found_or_404
@@ -25,8 +24,6 @@ from summaries.filters import summary_filterset
 from summaries.forms import ExportForm
 from summaries.models import ExportJob
 from summaries.presentation import statistic_matrices
-from summaries.selectors import cached_summary_tables
-from summaries.tasks import compute_agreement
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +43,7 @@ def convenor_required(view):
 def _page(request: SignedInRequest, filterset, export_form: ExportForm, status: int = 200) -> HttpResponse:
     context = {"filterset": filterset, "form": filterset.form, "export_form": export_form}
     if filterset.is_valid():
-        tables = cached_summary_tables(scope=filterset.scope(), wait_for_agreement=False)
-        if tables.agreement.pending:
-            _queue_agreement(filterset.normalised())
+        tables = services.summary_tables_or_pending(filterset=filterset)
         context.update(
             tables=tables,
             table_list={table.key: table for table in summary_table_list(tables)},
@@ -59,15 +54,6 @@ def _page(request: SignedInRequest, filterset, export_form: ExportForm, status: 
         )
     context["recent_exports"] = ExportJob.objects.filter(requested_by=request.user)[:5]
     return render(request, "summaries/index.html", context, status=status)
-
-
-def _queue_agreement(filters: dict) -> None:
-    try:
-        compute_agreement.delay(filters)
-    except OperationalError:
-        # The broker is down: the page still shows every other table, and agreement stays "being
-        # calculated" until a later visit can queue it.
-        logger.warning("Could not queue reviewer agreement for %s", filters)
 
 
 @convenor_required
@@ -88,7 +74,12 @@ def download_csv(request: HttpRequest) -> HttpResponseBase:
     if table_key == "programmes":
         chunks = programme_csv_chunks(scope=scope)
     else:
-        tables = {table.key: table for table in summary_table_list(cached_summary_tables(scope=scope))}
+        # Never waits for reviewer agreement: a file of it is offered once the page shows it.
+        summary = services.summary_tables_or_pending(filterset=filterset)
+        if table_key == "reviewer_agreement" and summary.agreement.pending:
+            messages.info(request, "Reviewer agreement is still being calculated: download it once it is shown.")
+            return redirect(f"{reverse('summaries:index')}?{request.GET.urlencode()}")
+        tables = {table.key: table for table in summary_table_list(summary)}
         chunks = table_csv_chunks(tables[table_key])
     response = StreamingHttpResponse((chunk.encode("utf-8") for chunk in chunks), content_type="text/csv")
     stamp = timezone.localtime().strftime("%Y-%m-%d")

@@ -98,6 +98,14 @@ class AgreementScoreSerializer(serializers.Serializer):
     units = serializers.IntegerField()
 
 
+class AgreementPendingSerializer(serializers.Serializer):
+    """Agreement is being computed by a worker (on the whole register it takes up to a minute): ask
+    again shortly. Asking again while it is pending does not start it again."""
+
+    pending = serializers.BooleanField(help_text="True: the figures are not ready yet.")
+    detail = serializers.CharField()
+
+
 class AgreementReportSerializer(serializers.Serializer):
     """Agreement between reviewers over programmes with two or more published reviews."""
 

@@ -1,4 +1,5 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.response import Response
 
 from programmes import selectors as programme_selectors
@@ -8,10 +9,16 @@ from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRet
 from qaportal.api.permissions import IsConvenor
 from qaportal.http import found_or_404
 from ratings import selectors
-from ratings.agreement import reviewer_agreement
-from ratings.api.serializers import AgreementReportSerializer, RatingExplanationSerializer, RatingHistorySerializer
+from ratings.api.serializers import (
+    AgreementPendingSerializer,
+    AgreementReportSerializer,
+    RatingExplanationSerializer,
+    RatingHistorySerializer,
+)
 from ratings.explain import explain_programme_rating
 from ratings.models import RatingHistory
+from summaries.filters import summary_filterset
+from summaries.services import agreement_report_or_pending
 
 
 def public_programme(slug: str) -> Programme:
@@ -48,11 +55,25 @@ class RatingHistoryView(RegisterListView):
 
 class AgreementView(RegisterGenericView):
     """Reviewer agreement (Krippendorff's alpha, ordinal) per criterion and per element, over the
-    register's programmes with two or more published reviews. Convenors only."""
+    register's programmes with two or more published reviews: the same cached figures as the
+    convenors' summaries page. Not yet worked out, it is 202 (pending) while a worker computes it.
+    Convenors only."""
 
     permission_classes = [IsConvenor]
     serializer_class = AgreementReportSerializer
 
-    @extend_schema(operation_id="agreement_retrieve")
+    @extend_schema(
+        operation_id="agreement_retrieve",
+        responses={
+            200: AgreementReportSerializer,
+            202: OpenApiResponse(
+                AgreementPendingSerializer, description="Being computed by a worker: ask again in a minute."
+            ),
+        },
+    )
     def get(self, request):
-        return Response(AgreementReportSerializer(reviewer_agreement()).data)
+        report = agreement_report_or_pending(filterset=summary_filterset({}))
+        if report is None:
+            pending = {"pending": True, "detail": "Reviewer agreement is being worked out; ask again in a minute."}
+            return Response(AgreementPendingSerializer(pending).data, status=status.HTTP_202_ACCEPTED)
+        return Response(AgreementReportSerializer(report).data)

@@ -44,6 +44,9 @@ class AgreementRowSerializer(serializers.Serializer):
 
 class AgreementSerializer(serializers.Serializer):
     available = serializers.BooleanField()
+    pending = serializers.BooleanField(
+        help_text="Being computed by a worker (no rows yet): ask again in a minute; asking does not start it again."
+    )
     programmes = serializers.IntegerField(help_text="Programmes in the selection with two or more published reviews.")
     reviews = serializers.IntegerField()
     rows = AgreementRowSerializer(many=True)

@@ -21,7 +21,6 @@ from summaries import policies, services
 from summaries.api.serializers import ExportJobSerializer, ExportStartSerializer, SummarySerializer
 from summaries.filters import SummaryFilterSet, summary_filterset
 from summaries.models import ExportJob, ExportStatus
-from summaries.selectors import cached_summary_tables
 
 FILE_TYPES = {
     "csv": "text/csv",
@@ -64,7 +63,7 @@ class SummaryView(RegisterGenericView):
         if not filterset.is_valid():
             refuse_unknown_framework(filterset)
             raise exceptions.ValidationError({name: list(messages) for name, messages in filterset.errors.items()})
-        return Response(SummarySerializer(cached_summary_tables(scope=filterset.scope())).data)
+        return Response(SummarySerializer(services.summary_tables_or_pending(filterset=filterset)).data)
 
 
 def refuse_unknown_framework(filterset: SummaryFilterSet) -> None:
