@@ -26,7 +26,6 @@ NOT_YET_MOVED = {
     "api/exceptions.py",  # the error family (engineer roles)
     "api/permissions.py",  # the role vocabulary (engineer roles)
     "navigation.py",  # the role links (engineer roles)
-    "admin_audit.py",  # the admin's audit views (engineer admin)
 }
 
 
