@@ -7,8 +7,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,20 +20,9 @@ from leaders.models import LeaderAccount, SavedSearch, Shortlist, ShortlistEntry
 from programmes.models import Programme
 from qaportal.errors import DomainError, ValidationFailed, apply_to_form
 from qaportal.http import SignedInRequest
+from qaportal.roles import LEADER, page_for
 
-
-def leader_page(view):
-    """Signed-in leaders only: anonymous users are sent to sign in, other accounts refused."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not policies.is_leader(request.user):
-            raise PermissionDenied("This page is for school leaders' accounts.")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+leader_page = page_for(LEADER, "This page is for school leaders' accounts.")
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:

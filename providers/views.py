@@ -1,4 +1,4 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -7,7 +7,6 @@ from programmes.querystrings import active_tags, query_without
 from programmes.vocabulary import ProgrammeStatus
 from providers import selectors
 from providers.badge import BADGE_MAX_AGE, badge_response, badge_svg
-from providers.models import Provider
 from qaportal.http_cache import cached_for_everyone
 from ratings.models import band_name
 from reviews.state_machine import PROGRAMME_PUBLIC
@@ -30,16 +29,9 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     return render(request, "providers/list.html", context)
 
 
-def _public_provider(slug: str) -> Provider:
-    try:
-        return selectors.provider_for_public(slug=slug)
-    except Provider.DoesNotExist as missing:
-        raise Http404("No such provider") from missing
-
-
 @cached_for_everyone(_register_version)
 def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    provider = _public_provider(slug)
+    provider = selectors.provider_for_public(slug=slug)
     programmes = list(selectors.provider_programmes(provider=provider))
     context = {
         "provider": provider,
@@ -55,7 +47,7 @@ def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cached_for_everyone(_register_version, personal=False, max_age=BADGE_MAX_AGE)
 def provider_badge(request: HttpRequest, slug: str) -> HttpResponse:
     """The provider's band; "Withdrawn" once none of its programmes is published any longer."""
-    provider = _public_provider(slug)
+    provider = selectors.provider_for_public(slug=slug)
     rating = getattr(provider, "rating", None)
     statuses = set(provider.programmes.filter(PROGRAMME_PUBLIC).values_list("status", flat=True).distinct())
     if ProgrammeStatus.PUBLISHED not in statuses and ProgrammeStatus.WITHDRAWN in statuses:

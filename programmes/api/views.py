@@ -1,5 +1,3 @@
-from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -18,8 +16,6 @@ from qaportal.api.directory import (
 )
 from qaportal.api.fields import PlainCharField
 from qaportal.api.schema import error_response
-from reviews import policies as review_policies
-from reviews.state_machine import PROGRAMME_PUBLIC
 
 
 class DirectoryPageSerializer(serializers.Serializer):
@@ -72,22 +68,11 @@ class ProgrammeDetailView(RegisterRetrieveView):
     serializer_class = ProgrammeDetailSerializer
 
     def get_object(self) -> Programme:
-        try:
-            return selectors.programme_for_public(slug=self.kwargs["slug"])
-        except Programme.DoesNotExist as missing:
-            raise Http404("No such programme") from missing
+        return selectors.programme_for_public(slug=self.kwargs["slug"])
 
 
 class WithdrawInputSerializer(serializers.Serializer):
     reason = PlainCharField(multiline=True, max_length=10000, help_text="Why; shown on the programme's page.")
-
-
-def programmes_for_withdrawal(user) -> QuerySet[Programme]:
-    """What a user can address: convenors any programme; an editor also their own providers'
-    programmes in any state; anyone else the public ones. The service decides the rest (403/409)."""
-    if review_policies.may_moderate(user):
-        return Programme.objects.all()
-    return Programme.objects.filter(PROGRAMME_PUBLIC | Q(pk__in=policies.programmes_for_editor(user).values("pk")))
 
 
 class ProgrammeWithdrawView(RegisterGenericView):
@@ -102,7 +87,7 @@ class ProgrammeWithdrawView(RegisterGenericView):
         request=WithdrawInputSerializer, responses=ProgrammeDetailSerializer, operation_id="programme_withdraw"
     )
     def post(self, request, slug: str):
-        programme = get_object_or_404(programmes_for_withdrawal(request.user), slug=slug)
+        programme = get_object_or_404(policies.programmes_for_withdrawal(request.user), slug=slug)
         typed = WithdrawInputSerializer(data=request.data)
         typed.is_valid(raise_exception=True)
         services.programme_withdraw(programme=programme, by=request.user, reason=typed.validated_data["reason"])

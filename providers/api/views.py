@@ -1,4 +1,3 @@
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
@@ -51,18 +50,11 @@ class ProviderListView(RegisterGenericView):
         )
 
 
-def public_provider(slug: str) -> Provider:
-    try:
-        return selectors.provider_for_public(slug=slug)
-    except Provider.DoesNotExist as missing:
-        raise Http404("No such provider") from missing
-
-
 class ProviderDetailView(RegisterRetrieveView):
     serializer_class = ProviderSerializer
 
     def get_object(self) -> Provider:
-        return public_provider(self.kwargs["slug"])
+        return selectors.provider_for_public(slug=self.kwargs["slug"])
 
 
 class ProviderProgrammeListView(RegisterListView):
@@ -73,4 +65,4 @@ class ProviderProgrammeListView(RegisterListView):
     queryset = Programme.objects.none()  # Tells the schema the model; get_queryset gives the rows.
 
     def get_queryset(self):
-        return selectors.provider_programmes(provider=public_provider(self.kwargs["slug"]))
+        return selectors.provider_programmes(provider=selectors.provider_for_public(slug=self.kwargs["slug"]))

@@ -1,9 +1,7 @@
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from programmes import selectors as programme_selectors
-from programmes.models import Programme
 from programmes.standing import programme_standing
 from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRetrieveView
 from qaportal.api.permissions import IsConvenor
@@ -14,13 +12,6 @@ from ratings.explain import explain_programme_rating
 from ratings.models import RatingHistory
 
 
-def public_programme(slug: str) -> Programme:
-    try:
-        return programme_selectors.programme_for_public(slug=slug)
-    except Programme.DoesNotExist as missing:
-        raise Http404("No such programme") from missing
-
-
 class ProgrammeRatingView(RegisterRetrieveView):
     """A published or withdrawn programme's rating with its explanation: the evidence behind it.
     A programme with too few published reviews says so ("Not yet rated") and why."""
@@ -28,7 +19,8 @@ class ProgrammeRatingView(RegisterRetrieveView):
     serializer_class = RatingExplanationSerializer
 
     def get_object(self):
-        return explain_programme_rating(programme_id=public_programme(self.kwargs["slug"]).pk)
+        programme = programme_selectors.programme_for_public(slug=self.kwargs["slug"])
+        return explain_programme_rating(programme_id=programme.pk)
 
 
 class RatingHistoryView(RegisterListView):
@@ -39,7 +31,7 @@ class RatingHistoryView(RegisterListView):
     pagination_class = None  # A programme's ratings change a few times a year: one list.
 
     def get_queryset(self):
-        programme = public_programme(self.kwargs["slug"])
+        programme = programme_selectors.programme_for_public(slug=self.kwargs["slug"])
         history = selectors.rating_history(programme_id=programme.pk)
         standing = programme_standing(programme)
         if standing.status == "withdrawn":
