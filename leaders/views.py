@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from leaders import policies, selectors, services
 from leaders.forms import AlertsForm, NoteForm, SavedSearchForm, ShortlistForm, SignUpForm
-from leaders.models import LeaderAccount, SavedSearch, Shortlist, ShortlistEntry
+from leaders.models import LeaderAccount, SavedSearch, ShortlistEntry
 from programmes.models import Programme
 from qaportal.errors import DomainError, ValidationFailed, apply_to_form
 from qaportal.http import SignedInRequest
@@ -141,10 +141,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @leader_page
 def shortlist(request: HttpRequest, shortlist_id: int) -> HttpResponse:
-    try:
-        found = selectors.shortlist_with_entries(request.user, shortlist_id)
-    except Shortlist.DoesNotExist as missing:
-        raise Http404("No such shortlist") from missing
+    found = selectors.shortlist_with_entries(request.user, shortlist_id)
     return render(request, "leaders/shortlist.html", {"shortlist": found})
 
 
@@ -207,10 +204,7 @@ def shortlist_export(request: HttpRequest, shortlist_id: int, file_format: str) 
     """The shortlist as a commissioning table with each programme's evidence summary."""
     if file_format not in {"csv", "xlsx"}:
         raise Http404("Exports are CSV or XLSX")
-    try:
-        found = selectors.shortlist_with_entries(request.user, shortlist_id)
-    except Shortlist.DoesNotExist as missing:
-        raise Http404("No such shortlist") from missing
+    found = selectors.shortlist_with_entries(request.user, shortlist_id)
     rows = selectors.export_rows(found, request.build_absolute_uri("/").rstrip("/"))
     filename = f"shortlist-{found.id}.{file_format}"
     if file_format == "csv":

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from leaders import policies, selectors, services
 from leaders.forms import EnquiryForm, ReplyForm
-from leaders.models import Enquiry, EnquiryThread
+from leaders.models import EnquiryThread
 from leaders.views import leader_page
 from programmes.manage_views import editor_page
 from qaportal.errors import DomainError, ValidationFailed, apply_to_form
@@ -67,10 +67,7 @@ def enquiries(request: SignedInRequest) -> HttpResponse:
 def _enquiry_page(
     request: SignedInRequest, enquiry_id: int, *, failed: tuple[int, ReplyForm] | None = None
 ) -> HttpResponse:
-    try:
-        found = selectors.leader_enquiry(request.user, enquiry_id)
-    except Enquiry.DoesNotExist as missing:
-        raise Http404("No such enquiry") from missing
+    found = selectors.leader_enquiry(request.user, enquiry_id)
     forms = {thread.id: ReplyForm(auto_id=f"reply-{thread.id}-%s") for thread in found.threads.all()}
     if failed is not None:
         forms[failed[0]] = failed[1]
@@ -123,10 +120,7 @@ def inbox(request: SignedInRequest) -> HttpResponse:
 
 @editor_page
 def thread(request: SignedInRequest, thread_id: int) -> HttpResponse:
-    try:
-        found = selectors.provider_thread(request.user, thread_id)
-    except EnquiryThread.DoesNotExist as missing:
-        raise Http404("No such enquiry") from missing
+    found = selectors.provider_thread(request.user, thread_id)
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

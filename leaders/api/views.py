@@ -4,7 +4,6 @@ over the same selectors and services as the pages."""
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -114,10 +113,7 @@ class EnquiryDetailView(RegisterGenericView):
     queryset = Enquiry.objects.none()
 
     def get(self, request, enquiry_id: int):
-        try:
-            found = selectors.leader_enquiry(request.user, enquiry_id)
-        except Enquiry.DoesNotExist as missing:
-            raise NotFound("No such enquiry.") from missing
+        found = selectors.leader_enquiry(request.user, enquiry_id)
         return Response(LeaderEnquirySerializer(found).data)
 
 
@@ -174,10 +170,7 @@ class InboxThreadView(RegisterGenericView):
 
     @staticmethod
     def _thread(request, thread_id: int) -> EnquiryThread:
-        try:
-            return selectors.provider_thread(request.user, thread_id)
-        except EnquiryThread.DoesNotExist as missing:
-            raise NotFound("No such enquiry.") from missing
+        return selectors.provider_thread(request.user, thread_id)
 
 
 class InboxReplyView(RegisterGenericView):
