@@ -16,8 +16,9 @@ from pool.forms import ApplicationForm, DeclineForm, ExerciseForm, ProfileForm
 from pool.measures import reviewer_measures
 from pool.models import ApplicationStatus, ReviewerApplication, ReviewerProfile, ReviewerStatus
 from programmes.models import Programme
-from qaportal.errors import DomainError, NotPermitted, apply_to_form
+from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
+from qaportal.roles import page_for
 from reviews import selectors as review_selectors
 from reviews.forms import ScoringForm
 from reviews.services import MIN_RATIONALE_LENGTH
@@ -63,9 +64,8 @@ def application(request: SignedInRequest) -> HttpResponse:
 
 
 @reviewer_page
+@page_for(policies.may_take_calibration, "Calibration is for members of the reviewer pool.")
 def calibration_home(request: SignedInRequest) -> HttpResponse:
-    if not policies.may_take_calibration(request.user):
-        raise NotPermitted("Calibration is for members of the reviewer pool.")
     context = {
         "exercise": calibration.exercise_for(reviewer=request.user),
         "attempts": selectors.attempts_of(reviewer=request.user),
