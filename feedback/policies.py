@@ -12,16 +12,15 @@ from feedback.models import FeedbackRound
 from programmes import policies as programme_policies
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
-from qaportal.roles import Visitor
-from reviews import policies as review_policies
+from qaportal.roles import Role, Visitor, has_role
 
 
 def may_moderate_feedback(user: Visitor) -> bool:
-    return review_policies.is_convenor(user)
+    return has_role(user, Role.CONVENOR)
 
 
 def may_edit_questionnaire(user: Visitor) -> bool:
-    return review_policies.is_convenor(user)
+    return has_role(user, Role.CONVENOR)
 
 
 def may_create_round(user: Visitor, programme: Programme) -> bool:

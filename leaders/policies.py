@@ -9,17 +9,17 @@ from django.db.models import QuerySet
 
 from leaders.models import Enquiry, EnquiryThread, LeaderAccount, Shortlist
 from programmes import policies as programme_policies
-from qaportal.roles import Visitor
+from qaportal.roles import LEADER, Visitor, has_role
+
+
+def holds_leader_account(user: User) -> bool:
+    """The school leader's role: an account whose email address has been verified (declared to
+    ``qaportal.roles`` in this app's ``ready``)."""
+    return LeaderAccount.objects.filter(user=user, email_verified_at__isnull=False).exists()
 
 
 def is_leader(user: Visitor) -> TypeGuard[User]:
-    if not user.is_authenticated:
-        return False
-    cached = getattr(user, "_is_leader", None)
-    if cached is None:
-        cached = LeaderAccount.objects.filter(user=user, email_verified_at__isnull=False).exists()
-        setattr(user, "_is_leader", cached)  # noqa: B010 - read back with getattr above
-    return cached
+    return has_role(user, LEADER)
 
 
 def shortlists_for(user: Visitor) -> QuerySet[Shortlist]:

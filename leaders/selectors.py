@@ -12,6 +12,7 @@ from leaders.models import Enquiry, EnquiryThread, Shortlist, ShortlistEntry
 from programmes.models import Programme
 from programmes.vocabulary import ProgrammeStatus
 from providers.models import Provider
+from qaportal.errors import found
 from qaportal.roles import Visitor
 from ratings.models import band_name
 
@@ -31,7 +32,8 @@ def shortlists_with_counts(user: Visitor) -> QuerySet[Shortlist]:
 
 def shortlist_with_entries(user: Visitor, shortlist_id: int) -> Shortlist:
     entries = ShortlistEntry.objects.select_related("programme__provider", "programme__rating").order_by("added_at")
-    return policies.shortlists_for(user).prefetch_related(Prefetch("entries", queryset=entries)).get(pk=shortlist_id)
+    shortlists = policies.shortlists_for(user).prefetch_related(Prefetch("entries", queryset=entries))
+    return found(shortlists, "No such shortlist", pk=shortlist_id)
 
 
 def _score(value: float | None) -> float | str:
@@ -113,7 +115,8 @@ def leader_enquiry(user: Visitor, enquiry_id: int) -> Enquiry:
         .prefetch_related("messages", "programmes")
         .order_by("provider__name")
     )
-    return policies.enquiries_for(user).prefetch_related(Prefetch("threads", queryset=threads)).get(pk=enquiry_id)
+    enquiries = policies.enquiries_for(user).prefetch_related(Prefetch("threads", queryset=threads))
+    return found(enquiries, "No such enquiry", pk=enquiry_id)
 
 
 def provider_inbox(user: Visitor) -> QuerySet[EnquiryThread]:
@@ -122,7 +125,7 @@ def provider_inbox(user: Visitor) -> QuerySet[EnquiryThread]:
 
 
 def provider_thread(user: Visitor, thread_id: int) -> EnquiryThread:
-    return provider_inbox(user).prefetch_related("messages", "programmes").get(pk=thread_id)
+    return found(provider_inbox(user).prefetch_related("messages", "programmes"), "No such enquiry", pk=thread_id)
 
 
 def leader_label(thread: EnquiryThread) -> str:

@@ -7,8 +7,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,24 +16,13 @@ from django.views.decorators.http import require_POST
 
 from leaders import policies, selectors, services
 from leaders.forms import AlertsForm, NoteForm, SavedSearchForm, ShortlistForm, SignUpForm
-from leaders.models import LeaderAccount, SavedSearch, Shortlist, ShortlistEntry
+from leaders.models import LeaderAccount, SavedSearch, ShortlistEntry
 from programmes.models import Programme
 from qaportal.errors import DomainError, ValidationFailed, apply_to_form
-from qaportal.http import SignedInRequest, found_or_404
+from qaportal.http import SignedInRequest
+from qaportal.roles import LEADER, page_for
 
-
-def leader_page(view):
-    """Signed-in leaders only: anonymous users are sent to sign in, other accounts refused."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not policies.is_leader(request.user):
-            raise PermissionDenied("This page is for school leaders' accounts.")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+leader_page = page_for(LEADER, "This page is for school leaders' accounts.")
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
@@ -152,13 +139,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "leaders/unsubscribe.html", {"token": token})
 
 
-def _own_shortlist(request: HttpRequest, shortlist_id: int) -> Shortlist:
-    return found_or_404(lambda: selectors.shortlist_with_entries(request.user, shortlist_id), "No such shortlist")
-
-
 @leader_page
 def shortlist(request: HttpRequest, shortlist_id: int) -> HttpResponse:
-    found = _own_shortlist(request, shortlist_id)
+    found = selectors.shortlist_with_entries(request.user, shortlist_id)
     return render(request, "leaders/shortlist.html", {"shortlist": found})
 
 
@@ -221,7 +204,7 @@ def shortlist_export(request: HttpRequest, shortlist_id: int, file_format: str) 
     """The shortlist as a commissioning table with each programme's evidence summary."""
     if file_format not in {"csv", "xlsx"}:
         raise Http404("Exports are CSV or XLSX")
-    found = _own_shortlist(request, shortlist_id)
+    found = selectors.shortlist_with_entries(request.user, shortlist_id)
     rows = selectors.export_rows(found, request.build_absolute_uri("/").rstrip("/"))
     filename = f"shortlist-{found.id}.{file_format}"
     if file_format == "csv":

@@ -14,7 +14,7 @@ from leaders.models import EnquiryThread
 from leaders.views import leader_page
 from programmes.manage_views import editor_page
 from qaportal.errors import DomainError, ValidationFailed, apply_to_form
-from qaportal.http import SignedInRequest, found_or_404
+from qaportal.http import SignedInRequest
 
 
 def _origin(request: HttpRequest) -> dict[str, int | None]:
@@ -67,7 +67,7 @@ def enquiries(request: SignedInRequest) -> HttpResponse:
 def _enquiry_page(
     request: SignedInRequest, enquiry_id: int, *, failed: tuple[int, ReplyForm] | None = None
 ) -> HttpResponse:
-    found = found_or_404(lambda: selectors.leader_enquiry(request.user, enquiry_id), "No such enquiry")
+    found = selectors.leader_enquiry(request.user, enquiry_id)
     forms = {thread.id: ReplyForm(auto_id=f"reply-{thread.id}-%s") for thread in found.threads.all()}
     if failed is not None:
         forms[failed[0]] = failed[1]
@@ -120,7 +120,7 @@ def inbox(request: SignedInRequest) -> HttpResponse:
 
 @editor_page
 def thread(request: SignedInRequest, thread_id: int) -> HttpResponse:
-    found = found_or_404(lambda: selectors.provider_thread(request.user, thread_id), "No such enquiry")
+    found = selectors.provider_thread(request.user, thread_id)
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from pool.models import CalibrationAttempt, ReviewerProfile
-from qaportal.roles import Visitor
-from reviews import policies as review_policies
+from qaportal.roles import Role, Visitor, has_role
 
 
 def may_apply(user: Visitor) -> bool:
@@ -19,19 +18,19 @@ def may_apply(user: Visitor) -> bool:
 
 
 def may_manage_pool(user: Visitor) -> bool:
-    return review_policies.is_convenor(user)
+    return has_role(user, Role.CONVENOR)
 
 
 def may_see_reviewer_measures(user: Visitor) -> bool:
-    return review_policies.is_convenor(user)
+    return has_role(user, Role.CONVENOR)
 
 
 def may_take_calibration(user: Visitor) -> bool:
-    return review_policies.is_reviewer(user) and ReviewerProfile.objects.filter(reviewer=user).exists()
+    return has_role(user, Role.REVIEWER) and ReviewerProfile.objects.filter(reviewer=user).exists()
 
 
 def attempts_for(user: Visitor) -> QuerySet[CalibrationAttempt]:
     """A reviewer's own calibration attempts; nobody else's (another's is simply not found)."""
-    if not review_policies.is_reviewer(user):
+    if not has_role(user, Role.REVIEWER):
         return CalibrationAttempt.objects.none()
     return CalibrationAttempt.objects.filter(reviewer=user)

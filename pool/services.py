@@ -15,7 +15,7 @@ from django.utils import timezone
 from pool import policies
 from pool.models import ApplicationStatus, PoolEvent, ReviewerApplication, ReviewerProfile, ReviewerStatus
 from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
-from qaportal.roles import Role
+from qaportal.roles import Role, forget_roles
 from reviews.services import affiliation_add, live_framework
 
 MAX_ORGANISATIONS = 20
@@ -129,7 +129,7 @@ def application_accept(*, application: ReviewerApplication, by: User, capacity: 
         application = _locked_pending(application, by)
         applicant = application.applicant
         applicant.groups.add(Group.objects.get(name=Role.REVIEWER))
-        applicant.__dict__.pop("_role_names", None)
+        forget_roles(applicant)
         profile, _ = ReviewerProfile.objects.update_or_create(
             reviewer=applicant,
             defaults={

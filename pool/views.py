@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from pool.models import ApplicationStatus, ReviewerApplication, ReviewerProfile,
 from programmes.models import Programme
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
+from qaportal.roles import page_for
 from reviews import selectors as review_selectors
 from reviews.forms import ScoringForm
 from reviews.services import MIN_RATIONALE_LENGTH
@@ -64,9 +64,8 @@ def application(request: SignedInRequest) -> HttpResponse:
 
 
 @reviewer_page
+@page_for(policies.may_take_calibration, "Calibration is for members of the reviewer pool.")
 def calibration_home(request: SignedInRequest) -> HttpResponse:
-    if not policies.may_take_calibration(request.user):
-        raise PermissionDenied("Calibration is for members of the reviewer pool.")
     context = {
         "exercise": calibration.exercise_for(reviewer=request.user),
         "attempts": selectors.attempts_of(reviewer=request.user),

@@ -3,12 +3,10 @@
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 
+from qaportal.errors import InvalidTransition
+
 SESSION_KEY = "compare"
 MAX_COMPARED = 4
-
-
-class CompareListFull(Exception):
-    """The visitor tried to add a fifth programme."""
 
 
 def compared_ids(session: SessionBase) -> list[int]:
@@ -24,7 +22,7 @@ def compare_add(session: SessionBase, *, programme_id: int) -> None:
     if programme_id in chosen:
         return
     if len(chosen) >= MAX_COMPARED:
-        raise CompareListFull(f"You can compare up to {MAX_COMPARED} programmes. Remove one to add another.")
+        raise InvalidTransition(f"You can compare up to {MAX_COMPARED} programmes. Remove one to add another.")
     session[SESSION_KEY] = [*chosen, programme_id]
 
 

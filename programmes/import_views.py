@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from programmes.models import ImportJob
 from providers.models import Provider
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
+from qaportal.roles import page_for
 
 RESULTS_PER_PAGE = 100
 OUTCOME_LABELS = {"create": "New", "update": "Changed", "unchanged": "Unchanged", "error": "Error"}
@@ -54,11 +54,9 @@ def programmes_upload(request: SignedInRequest, provider_slug: str) -> HttpRespo
     return _upload(request, kind=ImportJob.Kind.PROGRAMMES, provider=provider)
 
 
-@login_required
+@page_for(policies.may_import_providers, "Only convenors import providers.")
 def providers_upload(request: SignedInRequest) -> HttpResponse:
     """Convenors: import providers, or go to one provider's programme import."""
-    if not policies.may_import_providers(request.user):
-        raise PermissionDenied("Only convenors import providers.")
     chosen = ProviderChoiceForm(request.GET if "provider" in request.GET else None)
     if chosen.is_bound and chosen.is_valid():
         return redirect("imports:programmes", provider_slug=chosen.cleaned_data["provider"].slug)

@@ -4,8 +4,6 @@ withdrawal, feedback (without reviewer names) and the right of reply."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +20,7 @@ from providers.models import Provider
 from qaportal.confirmation import Confirmation, confirmation_page
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
+from qaportal.roles import Role, page_for
 from qaportal.submissions import create_once
 from reviews.accreditation import reaccreditation_context
 from reviews.concern_forms import ConcernResponseForm
@@ -30,19 +29,7 @@ from reviews.policies import concerns_for_provider_editor
 from reviews.selectors import evidence_of, published_feedback
 from reviews.self_assessment import beside_reviews
 
-
-def editor_page(view):
-    """Signed-in provider editors only: anonymous users are sent to sign in, others refused."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not policies.is_editor(request.user):
-            raise PermissionDenied("This page is for provider editors.")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+editor_page = page_for(Role.PROVIDER_EDITOR, "This page is for provider editors.")
 
 
 def _own_programme(request: HttpRequest, slug: str) -> Programme:

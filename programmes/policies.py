@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeGuard
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from programmes.models import ImportJob, Programme
 from programmes.vocabulary import ProgrammeStatus
@@ -98,6 +98,16 @@ def may_decide_changes(user: Visitor) -> bool:
 
 def may_submit_programme(user: Visitor, programme: Programme) -> bool:
     return programme.status in EDITABLE_STATUSES and edits_provider_of(user, programme)
+
+
+def programmes_for_withdrawal(user: Visitor) -> QuerySet[Programme]:
+    """What a user can address: convenors any programme; an editor also their own providers'
+    programmes in any state; anyone else the public ones. The service decides the rest (403/409)."""
+    if has_role(user, Role.CONVENOR):
+        return Programme.objects.all()
+    from programmes.lifecycle import PROGRAMME_PUBLIC
+
+    return Programme.objects.filter(PROGRAMME_PUBLIC | Q(pk__in=programmes_for_editor(user).values("pk")))
 
 
 def may_withdraw_programme(user: Visitor, programme: Programme) -> bool:

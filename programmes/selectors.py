@@ -22,6 +22,7 @@ from programmes.querystrings import query_without
 from programmes.search_query import PREFIX_QUERY_SQL
 from programmes.vocabulary import ProgrammeStatus
 from providers.models import Provider
+from qaportal.errors import found
 from reviews.models import Band, Framework, Review, ReviewState
 
 if TYPE_CHECKING:
@@ -39,11 +40,10 @@ def published_programmes() -> QuerySet[Programme]:
 
 def programme_for_public(*, slug: str) -> Programme:
     """A published programme, or one withdrawn after publication (it keeps its page and says so)."""
-    return (
-        Programme.objects.filter(PROGRAMME_PUBLIC)
-        .select_related("provider", "rating", "provider_response", "validity")
-        .get(slug=slug)
+    programmes = Programme.objects.filter(PROGRAMME_PUBLIC).select_related(
+        "provider", "rating", "provider_response", "validity"
     )
+    return found(programmes, "No such programme", slug=slug)
 
 
 def live_framework() -> Framework | None:

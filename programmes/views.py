@@ -17,7 +17,7 @@ from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format
 from providers.badge import BADGE_MAX_AGE, badge_response, badge_svg
 from providers.vocabulary import ProviderType
 from qaportal.display import money, score_figure
-from qaportal.http import found_or_404
+from qaportal.errors import InvalidTransition
 from qaportal.http_cache import cached_for_everyone, same_origin_post
 from qaportal.redirects import next_or
 from qaportal.spreadsheets import InertCsvWriter
@@ -174,13 +174,9 @@ def programme_export(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-def _public_programme(slug: str) -> Programme:
-    return found_or_404(lambda: selectors.programme_for_public(slug=slug), "No such programme")
-
-
 @cached_for_everyone(_register_version)
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = _public_programme(slug)
+    programme = selectors.programme_for_public(slug=slug)
     explanation = explain_programme_rating(programme_id=programme.id)
     standing = programme_standing(programme, getattr(programme, "rating", None))
     context = {
@@ -215,7 +211,7 @@ def _element_chart(elements: list) -> dict:
 
 @cached_for_everyone(_register_version, personal=False, max_age=BADGE_MAX_AGE)
 def programme_badge(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = _public_programme(slug)
+    programme = selectors.programme_for_public(slug=slug)
     rating = getattr(programme, "rating", None)
     standing = programme_standing(programme, rating)
     status_text, rank = standing.label, standing.band_rank
@@ -241,8 +237,8 @@ def compare_add(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("Choose a published programme to compare.")
     try:
         compare.compare_add(request.session, programme_id=programme_id)
-    except compare.CompareListFull as full:
-        messages.error(request, str(full))
+    except InvalidTransition as full:
+        messages.error(request, full.message)
     return next_or(request, reverse("programmes:compare"))
 
 

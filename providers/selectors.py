@@ -14,6 +14,7 @@ from programmes.models import Programme
 from programmes.selectors import FacetOption
 from providers.filters import PROVIDER_SORTS, ProviderFilter
 from providers.models import Provider
+from qaportal.errors import found
 
 
 def provider_list() -> QuerySet[Provider]:
@@ -73,7 +74,7 @@ def provider_directory(
 
 
 def provider_for_public(*, slug: str) -> Provider:
-    return Provider.objects.select_related("rating").get(slug=slug)
+    return found(Provider.objects.select_related("rating"), "No such provider", slug=slug)
 
 
 def provider_programmes(*, provider: Provider) -> QuerySet[Programme]:

@@ -8,8 +8,6 @@ from programmes.querystrings import directory_context
 from programmes.vocabulary import ProgrammeStatus
 from providers import selectors
 from providers.badge import BADGE_MAX_AGE, badge_response, badge_svg
-from providers.models import Provider
-from qaportal.http import found_or_404
 from qaportal.http_cache import cached_for_everyone
 from ratings.models import band_name
 
@@ -24,13 +22,9 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     return render(request, "providers/list.html", directory_context(request.GET, directory))
 
 
-def _public_provider(slug: str) -> Provider:
-    return found_or_404(lambda: selectors.provider_for_public(slug=slug), "No such provider")
-
-
 @cached_for_everyone(_register_version)
 def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    provider = _public_provider(slug)
+    provider = selectors.provider_for_public(slug=slug)
     programmes = list(selectors.provider_programmes(provider=provider))
     context = {
         "provider": provider,
@@ -46,7 +40,7 @@ def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cached_for_everyone(_register_version, personal=False, max_age=BADGE_MAX_AGE)
 def provider_badge(request: HttpRequest, slug: str) -> HttpResponse:
     """The provider's band; "Withdrawn" once none of its programmes is published any longer."""
-    provider = _public_provider(slug)
+    provider = selectors.provider_for_public(slug=slug)
     rating = getattr(provider, "rating", None)
     statuses = set(provider.programmes.filter(PROGRAMME_PUBLIC).values_list("status", flat=True).distinct())
     if ProgrammeStatus.PUBLISHED not in statuses and ProgrammeStatus.WITHDRAWN in statuses:

@@ -1,17 +1,26 @@
 """The one family of domain errors for the whole register.
 
-Services raise these; nothing else does. Each front door maps them once: HTML views turn them
-into form errors or a 404 (``apply_to_form`` below), the API turns them into 400/403/404/409.
+Services, policies' guards and selectors raise these; each front door maps them once. The API's
+mapping is ``qaportal.api.exceptions``; the pages' is ``DomainErrorPageMiddleware`` (qaportal.middleware),
+and a view with a form shows the error on it with ``apply_to_form`` below.
 
-- ``InvalidTransition``: the object is in a state that does not allow the action (API: 409).
-- ``NotPermitted``: this user may not do this to this object (API: 403, or 404 where the object's
-  existence must not leak).
-- ``ValidationFailed``: the input is wrong; carries errors per field (API: 400).
+- ``InvalidTransition``: the object is in a state that does not allow the action (409).
+- ``NotPermitted``: this user may not do this (403; where an object's existence must not leak, the
+  policies' querysets make it ``NotFound`` instead).
+- ``ValidationFailed``: the input is wrong; carries errors per field (400).
+- ``NotFound``: no such object, or none this user may see (404).
+- ``Gone``: it existed and has expired (410).
 """
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django import forms
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+
+M = TypeVar("M", bound=models.Model)
 
 NON_FIELD = "__all__"
 
@@ -40,6 +49,22 @@ class ValidationFailed(DomainError):
             field_errors = {NON_FIELD: [field_errors]}
         self.field_errors = field_errors
         super().__init__("; ".join(message for messages in field_errors.values() for message in messages))
+
+
+class NotFound(DomainError):
+    """No such object, or none this user may see: the two are not told apart."""
+
+
+class Gone(DomainError):
+    """The object existed and has expired (an export whose file was cleaned up)."""
+
+
+def found(objects: models.QuerySet[M], message: str, **lookup: Any) -> M:
+    """The one object ``lookup`` names among ``objects``, or ``NotFound(message)``."""
+    try:
+        return objects.get(**lookup)
+    except ObjectDoesNotExist as missing:
+        raise NotFound(message) from missing
 
 
 def apply_to_form(form: forms.BaseForm, error: DomainError) -> None:

@@ -2,7 +2,13 @@
 
 import logging
 
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import get_resolver
+
+from qaportal.errors import DomainError, Gone, InvalidTransition, NotFound, NotPermitted
 
 logger = logging.getLogger(__name__)
 
@@ -66,3 +72,38 @@ class PermissionRefusedLogMiddleware:
 
             security_event(Event.PERMISSION_REFUSED, request=request, method=request.method, path=request.path[:300])
         return response
+
+
+def page_status(error: DomainError) -> int:
+    """The HTTP status of a domain error on a page: the same as the API gives it."""
+    if isinstance(error, NotPermitted):
+        return 403
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, Gone):
+        return 410
+    if isinstance(error, InvalidTransition):
+        return 409
+    return 400
+
+
+class DomainErrorPageMiddleware:
+    """The pages' one mapping of the domain's errors (qaportal.errors) that no form took: refused →
+    the 403 page with the reason, not found → the 404 page, the rest → a page saying why, with the
+    status the API would give. A view with a form shows the error on it instead (``apply_to_form``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DomainError):
+            return None
+        status = page_status(exception)
+        if status == 403:
+            return get_resolver().resolve_error_handler(403)(request, exception=PermissionDenied(exception.message))
+        if status == 404:
+            return get_resolver().resolve_error_handler(404)(request, exception=Http404(exception.message))
+        return render(request, "refused.html", {"reason": exception.message}, status=status)

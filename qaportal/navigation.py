@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from qaportal.roles import Role, has_role
+from qaportal.roles import LEADER, Role, has_role
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ ROLE_PAGES: list[tuple[str, str, str]] = [
     (Role.CONVENOR, "Concerns", "convenor:concerns"),
     (Role.CONVENOR, "Participant feedback", "feedback-convenor:overview"),
     (Role.CONVENOR, "Reviewer pool", "pool:list"),
+    (LEADER, "Your shortlists", "leaders:account"),
+    (LEADER, "Your enquiries", "leaders:enquiries"),
 ]
 
 
@@ -38,11 +40,6 @@ def role_links(user) -> list[NavLink]:
     for role, label, url_name in ROLE_PAGES:
         if has_role(user, role):
             links.append(NavLink(label, reverse(url_name)))
-    from leaders.policies import is_leader
-
-    if is_leader(user):
-        links.append(NavLink("Your shortlists", reverse("leaders:account")))
-        links.append(NavLink("Your enquiries", reverse("leaders:enquiries")))
     if user.is_staff:
         links.append(NavLink("Admin", reverse("admin:index")))
     return links

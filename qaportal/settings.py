@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "qaportal.two_factor.TwoFactorMiddleware",
     # Every 403, wherever it was decided, is a security event.
     "qaportal.middleware.PermissionRefusedLogMiddleware",
+    # The domain's errors as pages (after the log above, so a refusal it makes is logged as well).
+    "qaportal.middleware.DomainErrorPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -31,7 +31,7 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 def needs_second_factor(user) -> bool:
     if not settings.TWO_FACTOR_REQUIRED or not getattr(user, "is_authenticated", False):
         return False
-    return user.is_staff or user.is_superuser or has_role(user, Role.CONVENOR)
+    return user.is_superuser or has_role(user, Role.CONVENOR)
 
 
 def has_enrolled(user) -> bool:

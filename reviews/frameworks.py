@@ -323,6 +323,13 @@ def refuse_incomplete(framework: Framework) -> None:
         raise ValidationFailed(f"This version cannot be published: {'; '.join(problems)}.")
 
 
+def draft_to_edit(framework: Framework) -> Framework:
+    """The version an edit page opens: a draft; a published version's edit pages are refused."""
+    if framework.status != FrameworkStatus.DRAFT:
+        raise NotPermitted(f"Version {framework.version} is published and cannot be changed.")
+    return framework
+
+
 def require_convenor(user: User) -> None:
     if not policies.may_manage_frameworks(user):
         raise NotPermitted("Only convenors manage framework versions.")

@@ -36,6 +36,11 @@ def reviews_for_reviewer(user: Visitor) -> QuerySet[Review]:
     return Review.objects.filter(reviewer=user)
 
 
+def reviews_visible_to(user: Visitor) -> QuerySet[Review]:
+    """Its reviewer and the convenors see a review; to anyone else it does not exist (404)."""
+    return Review.objects.all() if may_moderate(user) else reviews_for_reviewer(user)
+
+
 def may_edit_review(user: Visitor, review: Review) -> bool:
     return review.reviewer_id == user.id and is_reviewer(user) and review.state in REVIEW_EDITABLE
 
@@ -57,6 +62,22 @@ def may_moderate(user: Visitor) -> bool:
     return is_convenor(user)
 
 
+def may_assign_reviewers_to(user: Visitor, programme: Programme) -> bool:
+    """Reviewers are assigned while the programme is in a review round (``review_assign`` refuses
+    otherwise, with the reason)."""
+    from programmes.lifecycle import in_review_round
+
+    return may_assign(user) and in_review_round(programme)
+
+
+def may_publish_programme(user: Visitor, programme: Programme) -> bool:
+    """Publication follows the reviews: not while the programme is only submitted."""
+    from programmes.lifecycle import in_review_round
+    from programmes.vocabulary import ProgrammeStatus
+
+    return may_moderate(user) and programme.status != ProgrammeStatus.SUBMITTED and in_review_round(programme)
+
+
 def may_see_reviewer_identities(user: Visitor) -> bool:
     """Only convenors see who reviewed what; providers, other reviewers and the public never do."""
     return is_convenor(user)
@@ -73,8 +94,8 @@ def affiliations_for(user: Visitor) -> QuerySet[Affiliation]:
 
 
 def may_manage_frameworks(user: Visitor) -> bool:
-    """Convenors draft, edit and publish framework versions (staff too, as in the admin)."""
-    return bool(user.is_authenticated and (user.is_staff or is_convenor(user)))
+    """Convenors draft, edit and publish framework versions."""
+    return is_convenor(user)
 
 
 def may_triage_concerns(user: Visitor) -> bool:

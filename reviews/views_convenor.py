@@ -4,9 +4,7 @@ withdrawal and the audit trail."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from programmes import lifecycle
+from programmes import policies as programme_policies
 from programmes.models import Programme, ProgrammeChange
 from programmes.querystrings import query_without
 from programmes.vocabulary import ProgrammeStatus
@@ -21,24 +20,13 @@ from providers.models import Provider
 from qaportal.confirmation import Confirmation, confirmation_page
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
+from qaportal.roles import Role, page_for
 from ratings.moderation import moderation_flags
 from reviews import policies, selectors, services
 from reviews.forms import AssignForm, AssignmentsUploadForm, QueueFilterForm, ReleaseForm, ReturnForm, WithdrawForm
 from reviews.models import Review, ReviewState
 
-
-def convenor_page(view):
-    """Signed-in convenors only: anonymous users are sent to sign in, others refused."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not policies.may_moderate(request.user):
-            raise PermissionDenied("This page is for convenors.")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+convenor_page = page_for(Role.CONVENOR, "This page is for convenors.")
 
 
 def _programme(slug: str) -> Programme:
@@ -98,10 +86,10 @@ def _render_programme(request: HttpRequest, programme: Programme, assign_form: A
         "assign_form": assign_form,
         "accepted": accepted,
         "min_reviews": services.live_framework().min_reviews,
-        "can_assign": lifecycle.in_review_round(programme),
-        "can_publish": programme.status != ProgrammeStatus.SUBMITTED and lifecycle.in_review_round(programme),
+        "can_assign": policies.may_assign_reviewers_to(request.user, programme),
+        "can_publish": policies.may_publish_programme(request.user, programme),
         "rereview": lifecycle.open_rereview(programme),
-        "can_withdraw": programme.status == ProgrammeStatus.PUBLISHED,
+        "can_withdraw": programme_policies.may_withdraw_programme(request.user, programme),
         "disagreement_levels": framework.disagreement_levels,
         "moderation": moderation,
         "moderation_element_gap": framework.moderation_element_gap,

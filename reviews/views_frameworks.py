@@ -4,14 +4,13 @@ its edit pages, the publication preview, publishing with the recompute's progres
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
+from qaportal.roles import page_for
 from ratings.engine import RECOMPUTE_STEPS
 from ratings.models import FrameworkPublication
 from reviews import frameworks, policies
@@ -20,19 +19,7 @@ from reviews.framework_forms import BandsForm, CriterionForm, DiffForm, ElementF
 from reviews.framework_preview import publication_preview
 from reviews.models import Criterion, Element, Framework, FrameworkStatus
 
-
-def framework_page(view):
-    """Signed-in convenors only: anonymous users are sent to sign in, others refused."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not policies.may_manage_frameworks(request.user):
-            raise PermissionDenied("These pages are for convenors.")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+framework_page = page_for(policies.may_manage_frameworks, "These pages are for convenors.")
 
 
 def _framework(framework_id: int) -> Framework:
@@ -40,10 +27,7 @@ def _framework(framework_id: int) -> Framework:
 
 
 def _draft(framework_id: int) -> Framework:
-    framework = _framework(framework_id)
-    if framework.status != FrameworkStatus.DRAFT:
-        raise PermissionDenied(f"Version {framework.version} is published and cannot be changed.")
-    return framework
+    return frameworks.draft_to_edit(_framework(framework_id))
 
 
 @framework_page

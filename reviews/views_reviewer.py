@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +12,7 @@ from programmes.querystrings import query_without
 from qaportal.confirmation import Confirmation, confirmation_page
 from qaportal.errors import DomainError, InvalidTransition, ValidationFailed, apply_to_form
 from qaportal.http import SignedInRequest
+from qaportal.roles import Role, page_for
 from qaportal.submissions import create_once
 from reviews import policies, selectors, services
 from reviews.forms import (
@@ -27,19 +26,7 @@ from reviews.forms import (
 from reviews.models import Review
 from reviews.scoring_journey import ElementPage, Journey, element_step, framework_journey, render_element_page
 
-
-def reviewer_page(view):
-    """Signed-in reviewers only: anonymous users are sent to sign in, others refused."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not policies.is_reviewer(request.user):
-            raise PermissionDenied("This page is for reviewers.")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+reviewer_page = page_for(Role.REVIEWER, "This page is for reviewers.")
 
 
 def _own_review(request: HttpRequest, review_id: int) -> Review:

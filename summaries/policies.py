@@ -2,12 +2,13 @@
 
 from django.utils import timezone
 
+from qaportal.errors import NotFound, found
 from qaportal.roles import Role, Visitor, has_role
 from summaries.models import ExportJob, ExportStatus
 
 
 def may_view_summaries(user: Visitor) -> bool:
-    return user.is_authenticated and (user.is_staff or has_role(user, Role.CONVENOR))
+    return has_role(user, Role.CONVENOR)
 
 
 def may_start_export(user: Visitor) -> bool:
@@ -15,12 +16,18 @@ def may_start_export(user: Visitor) -> bool:
 
 
 def may_see_export(user: Visitor, job: ExportJob) -> bool:
-    """Only the convenor who asked (while still a convenor), and staff."""
-    if not user.is_authenticated:
+    """Only the convenor who asked (while still a convenor), and staff, who run the service."""
+    if not has_role(user, Role.CONVENOR):
         return False
-    if user.is_staff:
-        return True
-    return job.requested_by_id == user.pk and has_role(user, Role.CONVENOR)
+    return user.is_staff or job.requested_by_id == user.pk
+
+
+def visible_export(user: Visitor, pk: object) -> ExportJob:
+    """The export this user may see; another convenor's is as if it did not exist (NotFound)."""
+    job = found(ExportJob.objects.select_related("requested_by"), "No such export", pk=pk)
+    if not may_see_export(user, job):
+        raise NotFound("No such export")
+    return job
 
 
 def export_is_downloadable(job: ExportJob) -> bool:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
@@ -16,6 +17,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from qaportal import outbox
+from qaportal.errors import Gone, InvalidTransition, ValidationFailed
 from ratings.agreement import AgreementReport
 from summaries.exports.tables import summary_table_list
 from summaries.filters import SummaryFilterSet, SummaryScope, summary_filterset
@@ -36,25 +38,29 @@ logger = logging.getLogger(__name__)
 JobId = uuid.UUID | str
 
 
-class SummariesError(Exception):
-    """The summaries' domain errors: shown as a form error on the page and as a 400/409 in the API."""
+EXPIRED = "This export has expired and its file has been deleted; start a new one."
 
 
-class InvalidFilters(SummariesError):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("The summary filters are not valid")
-        self.errors = errors
+def export_file(job: ExportJob) -> "File[bytes]":
+    """The finished file, open for reading; Gone once it has expired (even before the clean-up
+    deleted it), InvalidTransition while it is not ready."""
+    from summaries import policies
 
-
-class ExportNotAvailable(SummariesError):
-    """Not ready yet, failed, or expired (its file is gone)."""
+    if not policies.export_is_downloadable(job):
+        if job.status in (ExportStatus.READY, ExportStatus.EXPIRED):
+            raise Gone(EXPIRED)
+        raise InvalidTransition(f"This export is {job.get_status_display().lower()}.")
+    try:
+        return job.file.open("rb")
+    except FileNotFoundError as gone:
+        raise Gone(EXPIRED) from gone
 
 
 def valid_export_filters(filters: dict[str, list[str]]) -> SummaryFilterSet:
-    """The filters of an export, or InvalidFilters saying which are wrong."""
+    """The filters of an export, or ValidationFailed saying which are wrong."""
     filterset = summary_filterset(filters)
     if not filterset.is_valid():
-        raise InvalidFilters(filterset.errors)
+        raise ValidationFailed({field: list(messages) for field, messages in filterset.errors.items()})
     return filterset
 
 
@@ -62,7 +68,7 @@ def export_start(*, requested_by: User, export_format: str, filters: dict[str, l
     """Record an export job (the durable promise) and queue its task once the row is committed; with
     the broker down the job waits for ``exports_sweep``."""
     if export_format not in ExportFormat.values:
-        raise SummariesError(f"Choose CSV, XLSX or PDF, not {export_format!r}")
+        raise ValidationFailed({"format": [f"Choose CSV, XLSX or PDF, not {export_format!r}"]})
     filterset = valid_export_filters(filters)
     job = ExportJob.objects.create(requested_by=requested_by, format=export_format, filters=filterset.normalised())
     from summaries.tasks import build_export
@@ -179,7 +185,7 @@ def _build(job: ExportJob, path: str) -> None:
 
     filterset = summary_filterset(job.filters)
     if not filterset.is_valid():
-        raise SummariesError(f"The stored filters are no longer valid: {dict(filterset.errors)}")
+        raise ValidationFailed(f"The stored filters are no longer valid: {dict(filterset.errors)}")
     scope = filterset.scope()
     if job.format == ExportFormat.CSV:
         total = scope.programmes.count()

@@ -1,12 +1,9 @@
 """Thin views over the summaries' selectors and services; every permission answer is in policies."""
 
 import logging
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +11,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from qaportal.errors import DomainError
-from qaportal.http import SignedInRequest, found_or_404
+from qaportal.errors import DomainError, apply_to_form
+from qaportal.http import SignedInRequest
+from qaportal.middleware import page_status
+from qaportal.roles import page_for
 from qaportal.submissions import create_once
 from summaries import charts, policies, services
 from summaries.exports.csv import programme_csv_chunks, table_csv_chunks
@@ -28,16 +27,7 @@ from summaries.presentation import statistic_matrices
 logger = logging.getLogger(__name__)
 
 
-def convenor_required(view):
-    @wraps(view)
-    def guarded(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not policies.may_view_summaries(request.user):
-            raise PermissionDenied("Only convenors may see the summaries.")
-        return view(request, *args, **kwargs)
-
-    return guarded
+convenor_required = page_for(policies.may_view_summaries, "Only convenors may see the summaries.")
 
 
 def _page(request: SignedInRequest, filterset, export_form: ExportForm, status: int = 200) -> HttpResponse:
@@ -105,17 +95,9 @@ def export_create(request: SignedInRequest) -> HttpResponse:
             ),
         )
     except DomainError as refused:
-        export_form.add_error(None, refused.message)
+        apply_to_form(export_form, refused)
         return _page(request, filterset, export_form, status=400)
     return redirect("summaries:export_detail", pk=job.pk)
-
-
-def _visible_job(request: HttpRequest, pk) -> ExportJob:
-    job = found_or_404(lambda: ExportJob.objects.select_related("requested_by").get(pk=pk), "No such export")
-    if not policies.may_see_export(request.user, job):
-        # Another convenor's export: as if it did not exist.
-        raise Http404("No such export")
-    return job
 
 
 @convenor_required
@@ -127,7 +109,7 @@ def export_list(request: SignedInRequest) -> HttpResponse:
 @never_cache
 @convenor_required
 def export_detail(request: HttpRequest, pk) -> HttpResponse:
-    job = _visible_job(request, pk)
+    job = policies.visible_export(request.user, pk)
     return render(
         request,
         "summaries/export_detail.html",
@@ -143,7 +125,7 @@ def _described(job: ExportJob) -> list[tuple[str, str]]:
 @never_cache
 @convenor_required
 def export_status(request: HttpRequest, pk) -> JsonResponse:
-    job = _visible_job(request, pk)
+    job = policies.visible_export(request.user, pk)
     downloadable = policies.export_is_downloadable(job)
     return JsonResponse(
         {
@@ -160,14 +142,12 @@ def export_status(request: HttpRequest, pk) -> JsonResponse:
 @never_cache
 @convenor_required
 def export_download(request: HttpRequest, pk) -> HttpResponseBase:
-    job = _visible_job(request, pk)
-    if not policies.export_is_downloadable(job):
-        status = 410 if job.status in ("ready", "expired") else 409
-        return render(request, "summaries/export_unavailable.html", {"job": job}, status=status)
+    job = policies.visible_export(request.user, pk)
     try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as gone:
-        raise Http404("The file has been deleted") from gone
+        handle = services.export_file(job)
+    except DomainError as unavailable:
+        context = {"job": job}
+        return render(request, "summaries/export_unavailable.html", context, status=page_status(unavailable))
     return FileResponse(handle, as_attachment=True, filename=job.download_name)
 
 

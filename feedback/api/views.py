@@ -16,10 +16,10 @@ from feedback.api.serializers import (
     UnusualRoundSerializer,
 )
 from feedback.models import FeedbackRound, ParticipantResponse
+from programmes import selectors as programme_selectors
 from qaportal.api.base import RegisterGenericView, RegisterListView
 from qaportal.api.permissions import IsConvenor
 from qaportal.errors import NotPermitted
-from ratings.api.views import public_programme
 
 
 class ParticipantRatingView(RegisterGenericView):
@@ -30,7 +30,7 @@ class ParticipantRatingView(RegisterGenericView):
 
     @extend_schema(responses=ParticipantRatingSerializer(allow_null=True), operation_id="programme_participant_rating")
     def get(self, request, slug: str):
-        programme = public_programme(slug)
+        programme = programme_selectors.programme_for_public(slug=slug)
         return Response(
             ParticipantRatingField().to_representation(selectors.participant_summary(programme_id=programme.id))
         )

@@ -4,7 +4,6 @@ over the same selectors and services as the pages."""
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -26,7 +25,6 @@ from programmes.models import Programme
 from providers.models import Provider
 from qaportal.api.base import RegisterGenericView, RegisterListView
 from qaportal.api.schema import error_response
-from qaportal.http import found_or_404
 
 
 class IsLeader(IsAuthenticated):
@@ -115,9 +113,7 @@ class EnquiryDetailView(RegisterGenericView):
     queryset = Enquiry.objects.none()
 
     def get(self, request, enquiry_id: int):
-        found = found_or_404(
-            lambda: selectors.leader_enquiry(request.user, enquiry_id), "No such enquiry.", error=NotFound
-        )
+        found = selectors.leader_enquiry(request.user, enquiry_id)
         return Response(LeaderEnquirySerializer(found).data)
 
 
@@ -188,9 +184,7 @@ class InboxThreadView(RegisterGenericView):
 
     @staticmethod
     def _thread(request, thread_id: int) -> EnquiryThread:
-        return found_or_404(
-            lambda: selectors.provider_thread(request.user, thread_id), "No such enquiry.", error=NotFound
-        )
+        return selectors.provider_thread(request.user, thread_id)
 
 
 class InboxReplyView(_ReplyView):

@@ -1,4 +1,3 @@
-from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -14,13 +13,10 @@ from programmes.api.directory import (
 )
 from programmes.api.serializers import ProgrammeDetailSerializer, ProgrammeSerializer
 from programmes.filters import SORTS, ProgrammeFilter
-from programmes.lifecycle import PROGRAMME_PUBLIC
 from programmes.models import Programme
 from qaportal.api.base import RegisterGenericView, RegisterRetrieveView
 from qaportal.api.fields import PlainCharField
 from qaportal.api.schema import error_response
-from qaportal.http import found_or_404
-from reviews import policies as review_policies
 
 
 class DirectoryPageSerializer(serializers.Serializer):
@@ -74,19 +70,11 @@ class ProgrammeDetailView(RegisterRetrieveView):
     serializer_class = ProgrammeDetailSerializer
 
     def get_object(self) -> Programme:
-        return found_or_404(lambda: selectors.programme_for_public(slug=self.kwargs["slug"]), "No such programme")
+        return selectors.programme_for_public(slug=self.kwargs["slug"])
 
 
 class WithdrawInputSerializer(serializers.Serializer):
     reason = PlainCharField(multiline=True, max_length=10000, help_text="Why; shown on the programme's page.")
-
-
-def programmes_for_withdrawal(user) -> QuerySet[Programme]:
-    """What a user can address: convenors any programme; an editor also their own providers'
-    programmes in any state; anyone else the public ones. The service decides the rest (403/409)."""
-    if review_policies.may_moderate(user):
-        return Programme.objects.all()
-    return Programme.objects.filter(PROGRAMME_PUBLIC | Q(pk__in=policies.programmes_for_editor(user).values("pk")))
 
 
 class ProgrammeWithdrawView(RegisterGenericView):
@@ -101,7 +89,7 @@ class ProgrammeWithdrawView(RegisterGenericView):
         request=WithdrawInputSerializer, responses=ProgrammeDetailSerializer, operation_id="programme_withdraw"
     )
     def post(self, request, slug: str):
-        programme = get_object_or_404(programmes_for_withdrawal(request.user), slug=slug)
+        programme = get_object_or_404(policies.programmes_for_withdrawal(request.user), slug=slug)
         typed = WithdrawInputSerializer(data=request.data)
         typed.is_valid(raise_exception=True)
         lifecycle.programme_withdraw(programme=programme, by=request.user, reason=typed.validated_data["reason"])

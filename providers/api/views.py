@@ -14,7 +14,6 @@ from providers.api.serializers import ProviderSerializer
 from providers.filters import PROVIDER_SORTS, ProviderFilter
 from providers.models import Provider
 from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRetrieveView
-from qaportal.http import found_or_404
 
 
 class ProviderDirectoryPageSerializer(serializers.Serializer):
@@ -53,15 +52,11 @@ class ProviderListView(RegisterGenericView):
         )
 
 
-def public_provider(slug: str) -> Provider:
-    return found_or_404(lambda: selectors.provider_for_public(slug=slug), "No such provider")
-
-
 class ProviderDetailView(RegisterRetrieveView):
     serializer_class = ProviderSerializer
 
     def get_object(self) -> Provider:
-        return public_provider(self.kwargs["slug"])
+        return selectors.provider_for_public(slug=self.kwargs["slug"])
 
 
 class ProviderProgrammeListView(RegisterListView):
@@ -72,4 +67,4 @@ class ProviderProgrammeListView(RegisterListView):
     queryset = Programme.objects.none()  # Tells the schema the model; get_queryset gives the rows.
 
     def get_queryset(self):
-        return selectors.provider_programmes(provider=public_provider(self.kwargs["slug"]))
+        return selectors.provider_programmes(provider=selectors.provider_for_public(slug=self.kwargs["slug"]))

@@ -5,7 +5,7 @@
 ``errors`` maps a field (dotted for nested input, ``non_field_errors`` for the whole request) to its
 messages; it is empty unless the input was wrong. The domain's exception family
 (``qaportal.errors``) is mapped here and nowhere else: ``ValidationFailed`` → 400 with its field
-errors, ``NotPermitted`` → 403, ``InvalidTransition`` → 409.
+errors, ``NotPermitted`` → 403, ``NotFound`` → 404, ``InvalidTransition`` → 409, ``Gone`` → 410.
 """
 
 from __future__ import annotations
@@ -19,8 +19,15 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from qaportal.errors import NON_FIELD, DomainError, InvalidTransition, NotPermitted, ValidationFailed
-from summaries.services import ExportNotAvailable, InvalidFilters, SummariesError
+from qaportal.errors import (
+    NON_FIELD,
+    DomainError,
+    Gone,
+    InvalidTransition,
+    NotFound,
+    NotPermitted,
+    ValidationFailed,
+)
 
 NON_FIELD_ERRORS = "non_field_errors"
 
@@ -31,6 +38,12 @@ class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = "The object is not in a state that allows this."
     default_code = "invalid_transition"
+
+
+class ExpiredResource(exceptions.APIException):
+    status_code = 410
+    default_detail = "This has expired."
+    default_code = "expired"
 
 
 class CredentialsRefused(exceptions.AuthenticationFailed):
@@ -71,8 +84,6 @@ def as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return exceptions.ParseError("The request is too large or malformed.")
     if isinstance(exc, DomainError):
         return from_domain_error(exc)
-    if isinstance(exc, SummariesError):
-        return from_summaries_error(exc)
     return None
 
 
@@ -88,16 +99,11 @@ def from_domain_error(error: DomainError) -> exceptions.APIException:
         return Conflict(error.message)
     if isinstance(error, NotPermitted):
         return exceptions.PermissionDenied(error.message)
+    if isinstance(error, NotFound):
+        return exceptions.NotFound(error.message)
+    if isinstance(error, Gone):
+        return ExpiredResource(error.message)
     return exceptions.ValidationError({NON_FIELD_ERRORS: [error.message]})
-
-
-def from_summaries_error(error: SummariesError) -> exceptions.APIException:
-    # The summaries app has its own small family (summaries.services); mapped here with the rest.
-    if isinstance(error, InvalidFilters):
-        return exceptions.ValidationError({field: list(messages) for field, messages in error.errors.items()})
-    if isinstance(error, ExportNotAvailable):
-        return Conflict(str(error))
-    return exceptions.ValidationError({NON_FIELD_ERRORS: [str(error)]})
 
 
 def error_body(error: exceptions.APIException) -> dict[str, Any]:

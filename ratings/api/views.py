@@ -3,11 +3,9 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from programmes import selectors as programme_selectors
-from programmes.models import Programme
 from programmes.standing import programme_standing
 from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRetrieveView
 from qaportal.api.permissions import IsConvenor
-from qaportal.http import found_or_404
 from ratings import selectors
 from ratings.api.serializers import (
     AgreementPendingSerializer,
@@ -21,10 +19,6 @@ from summaries.filters import summary_filterset
 from summaries.services import agreement_report_or_pending
 
 
-def public_programme(slug: str) -> Programme:
-    return found_or_404(lambda: programme_selectors.programme_for_public(slug=slug), "No such programme")
-
-
 class ProgrammeRatingView(RegisterRetrieveView):
     """A published or withdrawn programme's rating with its explanation: the evidence behind it.
     A programme with too few published reviews says so ("Not yet rated") and why."""
@@ -32,7 +26,8 @@ class ProgrammeRatingView(RegisterRetrieveView):
     serializer_class = RatingExplanationSerializer
 
     def get_object(self):
-        return explain_programme_rating(programme_id=public_programme(self.kwargs["slug"]).pk)
+        programme = programme_selectors.programme_for_public(slug=self.kwargs["slug"])
+        return explain_programme_rating(programme_id=programme.pk)
 
 
 class RatingHistoryView(RegisterListView):
@@ -43,7 +38,7 @@ class RatingHistoryView(RegisterListView):
     pagination_class = None  # A programme's ratings change a few times a year: one list.
 
     def get_queryset(self):
-        programme = public_programme(self.kwargs["slug"])
+        programme = programme_selectors.programme_for_public(slug=self.kwargs["slug"])
         history = selectors.rating_history(programme_id=programme.pk)
         standing = programme_standing(programme)
         if standing.status == "withdrawn":

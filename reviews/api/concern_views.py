@@ -6,7 +6,6 @@ from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from feedback.api.views import IsProviderEditor
@@ -15,7 +14,7 @@ from programmes.vocabulary import ProgrammeStatus
 from qaportal.api.base import RegisterGenericView, RegisterListView
 from qaportal.api.permissions import IsConvenor
 from qaportal.client_address import client_address
-from qaportal.errors import ValidationFailed
+from qaportal.errors import NotPermitted, ValidationFailed
 from reviews import concerns, policies
 from reviews.api.concern_serializers import (
     AskProviderInputSerializer,
@@ -114,7 +113,7 @@ class ConcernTriageView(RegisterGenericView):
         """The signed-in convenor that ``IsConvenor`` let through."""
         user = self.request.user
         if not policies.is_convenor(user):
-            raise PermissionDenied(IsConvenor.message)
+            raise NotPermitted(IsConvenor.message)
         return user
 
     def post(self, request, concern_id: int):

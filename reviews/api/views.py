@@ -71,9 +71,7 @@ def with_scores(reviews: QuerySet[Review]) -> QuerySet[Review]:
 
 
 def visible_reviews(user) -> QuerySet[Review]:
-    """Its reviewer and the convenors see a review; to anyone else it does not exist (404)."""
-    reviews = Review.objects.all() if policies.may_moderate(user) else policies.reviews_for_reviewer(user)
-    return with_scores(reviews)
+    return with_scores(policies.reviews_visible_to(user))
 
 
 def review_response(review: Review, *, status_code: int = status.HTTP_200_OK) -> Response:

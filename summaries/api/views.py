@@ -4,7 +4,6 @@ selectors, services and policies, nothing re-decided here."""
 import re
 
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -16,11 +15,12 @@ from rest_framework.response import Response
 from programmes.api.directory import DirectorySchema
 from qaportal.api.base import RegisterGenericView, RegisterListView, idempotency_key
 from qaportal.api.schema import IDEMPOTENCY_KEY, error_response
+from qaportal.errors import NotPermitted
 from qaportal.submissions import create_once
 from summaries import policies, services
 from summaries.api.serializers import ExportJobSerializer, ExportStartSerializer, SummarySerializer
 from summaries.filters import SummaryFilterSet, summary_filterset
-from summaries.models import ExportJob, ExportStatus
+from summaries.models import ExportJob
 
 FILE_TYPES = {
     "csv": "text/csv",
@@ -114,7 +114,7 @@ class ExportListView(RegisterListView):
     )
     def post(self, request):
         if not policies.may_start_export(request.user):
-            raise exceptions.PermissionDenied()
+            raise NotPermitted(MayViewSummaries.message)
         typed = ExportStartSerializer(data=request.data)
         typed.is_valid(raise_exception=True)
         # Checked before the idempotency key is looked up: a repeat with bad filters is refused, not
@@ -132,14 +132,6 @@ class ExportListView(RegisterListView):
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-def visible_job(request, export_id) -> ExportJob:
-    """Another convenor's export is as if it did not exist."""
-    job = get_object_or_404(ExportJob.objects.select_related("requested_by"), pk=export_id)
-    if not policies.may_see_export(request.user, job):
-        raise exceptions.NotFound()
-    return job
-
-
 class ExportDetailView(RegisterGenericView):
     """An export job: its status and progress (per cent), and where to fetch the file when ready."""
 
@@ -148,14 +140,8 @@ class ExportDetailView(RegisterGenericView):
 
     @extend_schema(responses=ExportJobSerializer, operation_id="exports_retrieve")
     def get(self, request, export_id):
-        job = visible_job(request, export_id)
+        job = policies.visible_export(request.user, export_id)
         return Response(ExportJobSerializer(job, context={"download_url": download_url_for(request)}).data)
-
-
-class Gone(exceptions.APIException):
-    status_code = status.HTTP_410_GONE
-    default_detail = "This export has expired and its file has been deleted; start a new one."
-    default_code = "expired"
 
 
 class ExportFileView(RegisterGenericView):
@@ -177,13 +163,6 @@ class ExportFileView(RegisterGenericView):
         operation_id="exports_file",
     )
     def get(self, request, export_id):
-        job = visible_job(request, export_id)
-        if not policies.export_is_downloadable(job):
-            if job.status in (ExportStatus.READY, ExportStatus.EXPIRED):
-                raise Gone()
-            raise services.ExportNotAvailable(f"This export is {job.get_status_display().lower()}.")
-        try:
-            handle = job.file.open("rb")
-        except FileNotFoundError as gone:
-            raise Gone() from gone
+        job = policies.visible_export(request.user, export_id)
+        handle = services.export_file(job)
         return FileResponse(handle, as_attachment=True, filename=job.download_name, content_type=FILE_TYPES[job.format])

@@ -21,13 +21,6 @@ COMPOSITION_ROOT = {
     "gunicorn_conf.py",
 }
 
-# Being moved out on other branches; the integrator empties this list once they are merged.
-NOT_YET_MOVED = {
-    "api/exceptions.py",  # the error family (engineer roles)
-    "api/permissions.py",  # the role vocabulary (engineer roles)
-    "navigation.py",  # the role links (engineer roles)
-}
-
 
 def app_names() -> set[str]:
     """The register's own apps: every installed app in this checkout but the shared ground."""
@@ -54,7 +47,7 @@ def test_the_shared_ground_imports_no_app():
     offences = []
     for path in sorted(SHARED.rglob("*.py")):
         relative = path.relative_to(SHARED).as_posix()
-        if relative in COMPOSITION_ROOT | NOT_YET_MOVED:
+        if relative in COMPOSITION_ROOT:
             continue
         for line, module in imported_modules(ast.parse(path.read_text(), filename=str(path))):
             if module.split(".")[0] in app_names_:
@@ -64,5 +57,5 @@ def test_the_shared_ground_imports_no_app():
 
 def test_the_exempt_files_exist():
     # A file renamed or removed must leave the lists too, or they would exempt nothing forever.
-    missing = sorted(name for name in COMPOSITION_ROOT | NOT_YET_MOVED if not (SHARED / name).exists())
+    missing = sorted(name for name in COMPOSITION_ROOT if not (SHARED / name).exists())
     assert missing == []
