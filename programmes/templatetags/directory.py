@@ -2,8 +2,11 @@
 their counts, and rendering them through template includes cost more than computing them."""
 
 from django import template
-from django.forms import BoundField
+from django.forms import BoundField, Form
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
+
+from programmes.directory_filters import DIRECTORY_FILTERS, DirectoryFilter
 
 register = template.Library()
 
@@ -84,3 +87,21 @@ def single_checkbox(field: BoundField, options, noun: str, legend: str = ""):
         legend or field.label,
         item,
     )
+
+
+def _control(spec: DirectoryFilter, form: Form, facets: dict, noun: str):
+    if spec.kind in ("choice", "multi-choice"):
+        return checkbox_facet(form[spec.name], facets[spec.name], noun)
+    if spec.kind == "boolean":
+        return single_checkbox(form[spec.name], facets[spec.name], noun, spec.legend)
+    if spec.kind == "list":
+        return render_to_string(spec.template, {"field": form[spec.name]})
+    context = [{"field": form[name], "spec": spec} for name in spec.parameters]
+    bounds = [render_to_string("directory/_range.html", bound) for bound in context]
+    return format_html_join("", "{}", ((bound,) for bound in bounds))
+
+
+@register.simple_tag
+def directory_filter_panel(form: Form, facets: dict, noun: str):
+    """Every filter of ``DIRECTORY_FILTERS``, in its order, as the control its kind takes."""
+    return format_html_join("", "{}", ((_control(spec, form, facets, noun),) for spec in DIRECTORY_FILTERS))
