@@ -44,7 +44,7 @@ class DirectoryFilter:
     vocabulary: type[TextChoices] | None = None  # choice and multi-choice: the values
     choices: Callable[[], list[tuple[str, str]]] | None = None  # list: read when a filter set is made
     item_schema: dict | None = None  # list: each code, in the API's schema
-    ticked: tuple[Literal["exact", "isnull"], object] = ("exact", True)  # boolean: the lookup on ``path``
+    ticked: tuple[Literal["exact", "isnull"], bool | int] = ("exact", True)  # boolean: the lookup on ``path``
     legend: str = ""  # boolean: the web form's fieldset legend
     template: str = ""  # list: the web form's partial (given ``field``), as a list's codes need their own
     scale: int = 1  # range: the snapshot holds whole units of 1/scale (pence: 100), bounds rounded inward
@@ -76,7 +76,7 @@ class DirectoryFilter:
         lookup, value = self.ticked
         if lookup == "isnull":
             return f"{self.sql} IS {'' if value else 'NOT '}NULL"
-        literal = {True: "true", False: "false"}.get(value, value) if isinstance(value, bool) else int(value)
+        literal = str(value).lower() if isinstance(value, bool) else str(int(value))
         return f"{self.sql} = {literal}"
 
 

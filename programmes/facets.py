@@ -265,7 +265,7 @@ class DirectorySnapshot:
             texts = self.columns[column][rows]
             return np.array([bool(text) and value in text.split(",") for text in texts], dtype=bool)
         if kind == "flag":
-            return self.columns[column][rows].copy()
+            return self.columns[column][rows]
         ranks = self.columns["band_rank"][rows]
         return (ranks > 0) & (ranks <= value)
 

@@ -9,6 +9,7 @@ them and the filter is left out.
 """
 
 import re
+from collections import OrderedDict
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -380,10 +381,10 @@ class ProgrammeFilter(ConditionFilterSet):
         return {band.rank: band.min_score for band in self.bands}
 
     @classmethod
-    def get_filters(cls) -> dict[str, django_filters.Filter]:
+    def get_filters(cls) -> "OrderedDict[str, django_filters.Filter]":
         declared = super().get_filters()
         made = {name: filter_ for spec in DIRECTORY_FILTERS for name, filter_ in filters_of(spec).items()}
-        return {"q": declared.pop("q"), **made, **declared}
+        return OrderedDict({"q": declared.pop("q"), **made, **declared})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

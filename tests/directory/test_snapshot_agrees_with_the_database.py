@@ -69,6 +69,7 @@ def random_register(db) -> list[str]:
     authority codes they were given."""
     rng = random.Random(20261122)
     codes = [code for code, _ in local_authorities_choices()][:12]
+    assert codes, "the local authorities (loaded by a migration) are what the list filter's data is drawn from"
     providers = [make_provider(**random_fields(rng, "provider", codes)) for _ in range(6)]
     for number in range(70):
         programme = make_programme(
