@@ -89,7 +89,7 @@ def single_checkbox(field: BoundField, options, noun: str, legend: str = ""):
     )
 
 
-def _control(spec: DirectoryFilter, form: Form, facets: dict, noun: str):
+def _control(spec: DirectoryFilter, form: Form, facets: dict, noun: str) -> str:
     if spec.kind in ("choice", "multi-choice"):
         return checkbox_facet(form[spec.name], facets[spec.name], noun)
     if spec.kind == "boolean":

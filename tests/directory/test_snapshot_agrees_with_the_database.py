@@ -63,13 +63,19 @@ def random_fields(rng, owner: str, codes: list[str]) -> dict:
     return fields
 
 
-@pytest.fixture
-def random_register(db) -> list[str]:
-    """70 programmes with random values of every filter's field, ratings and expiries; the local
-    authority codes they were given."""
-    rng = random.Random(20261122)
-    codes = [code for code, _ in local_authorities_choices()][:12]
+def register_codes() -> list[str]:
+    """The local authorities the random register's programmes are delivered in (the list filter's data)."""
+    spec = next(spec for spec in DIRECTORY_FILTERS if spec.kind == "list")
+    codes = [code for code, _ in spec.choices()][:12] if spec.choices else []
     assert codes, "the local authorities (loaded by a migration) are what the list filter's data is drawn from"
+    return codes
+
+
+@pytest.fixture
+def random_register(db) -> None:
+    """70 programmes with random values of every filter's field, ratings and expiries."""
+    rng = random.Random(20261122)
+    codes = register_codes()
     providers = [make_provider(**random_fields(rng, "provider", codes)) for _ in range(6)]
     for number in range(70):
         programme = make_programme(
@@ -93,12 +99,6 @@ def random_register(db) -> list[str]:
                     programme=programme, valid_from=now, expires_at=now, expired_at=now if expired else None
                 )
     refresh_search_vectors()
-    return codes
-
-
-def local_authorities_choices() -> list[tuple[str, str]]:
-    spec = next(spec for spec in DIRECTORY_FILTERS if spec.kind == "list")
-    return spec.choices() if spec.choices else []
 
 
 def filter_parameters(spec: DirectoryFilter, codes: list[str]) -> dict:
@@ -114,7 +114,7 @@ def filter_parameters(spec: DirectoryFilter, codes: list[str]) -> dict:
     return {name: st.sampled_from(bounds) for name in spec.parameters}
 
 
-def parameters(codes: list[str]):
+def directory_parameters(codes: list[str]):
     return st.fixed_dictionaries(
         {},
         optional={
@@ -128,6 +128,10 @@ def parameters(codes: list[str]):
     )
 
 
+# Deferred: the codes are data, read (once) when the first example is drawn, inside a test.
+parameters = st.deferred(lambda: directory_parameters(register_codes()))
+
+
 def as_query(params: dict) -> QueryDict:
     query = QueryDict(mutable=True)
     for name, value in params.items():
@@ -136,9 +140,8 @@ def as_query(params: dict) -> QueryDict:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_results_order_and_every_facet_count_match_the_database(random_register, data):
-    params = data.draw(parameters(random_register), label="params")
+@given(params=parameters)
+def test_results_order_and_every_facet_count_match_the_database(random_register, params):
     query = as_query(params)
     directory = programme_directory(params=query, per_page=100)
     filterset = ProgrammeFilter(query)
