@@ -32,30 +32,59 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import TextChoices
 
+from programmes.directory_filters import DIRECTORY_FILTERS, DirectoryFilter
 from programmes.directory_version import Changes, Seen, changes_since, directory_database, seen_at_start
 from programmes.models import Programme
-from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, ProgrammeStatus
-from providers.vocabulary import ProviderType
+from programmes.vocabulary import ElementKey, ProgrammeStatus
 from qaportal.fields import choice_set_field
 from qaportal.read_replica import read_from_primary, read_scope, replica_health
 
-CODED_COLUMNS = {
-    # snapshot column: (ORM path, vocabulary); stored as the value's position in the vocabulary.
-    "focus_level": ("focus_level", FocusLevel),
-    "format": ("format", Format),
-    "delivery_mode": ("delivery_mode", DeliveryMode),
-    "provider_type": ("provider__provider_type", ProviderType),
-}
-MASK_COLUMNS = {"phases": "phases", "regions": "regions", "funding_routes": "funding_routes"}
-# Columns holding a list of codes (loaded as comma-joined text): one plane per code seen.
-LIST_COLUMNS = {"local_authorities": "local_authorities"}
+
+@dataclass(frozen=True)
+class Column:
+    """A snapshot column: its value in the load SQL (over the aliases of ``programmes.directory_filters``)
+    and how it is held (``kind``, see ``as_columns``)."""
+
+    name: str
+    sql: str
+    kind: Literal["id", "code", "bits", "list", "units", "count", "rank", "score", "time", "flag"]
+    vocabulary: type[TextChoices] | None = None  # code: the values, held as their position in it
+    path: str = ""  # bits: the Programme field whose bitmask it is
+
+
+def filter_column(spec: DirectoryFilter) -> Column:
+    """The column a directory filter reads, in the unit it compares in."""
+    name = spec.snapshot_column
+    if spec.kind == "choice":
+        return Column(name, spec.sql, "code", vocabulary=spec.vocabulary)
+    if spec.kind == "multi-choice":
+        return Column(name, spec.sql, "bits", path=spec.path)
+    if spec.kind == "list":  # comma-joined text: one plane per code seen
+        return Column(name, f"array_to_string({spec.sql}, ',')", "list")
+    if spec.kind == "range":
+        return Column(name, f"round({spec.sql} * {spec.scale})::bigint" if spec.scale != 1 else spec.sql, "units")
+    return Column(name, spec.ticked_sql(), "flag")
+
+
 ELEMENT_COLUMNS = [f"score_{key}" for key in ElementKey.values]
-# The sorts other than A–Z: the first key of each (the last is always the id, ascending).
+COLUMNS = [
+    Column("id", "p.id", "id"),
+    Column("band_rank", "r.band_rank", "rank"),
+    Column("shown_score", "r.shown_score", "score"),
+    Column("review_count", "r.review_count", "count"),
+    Column("published_at", "extract(epoch FROM p.published_at)::float8", "time"),  # epoch seconds
+    *[Column(name, f"r.{name}", "score") for name in ELEMENT_COLUMNS],
+    *[filter_column(spec) for spec in DIRECTORY_FILTERS],
+]
+COLUMN = {column.name: column for column in COLUMNS}
+LIST_COLUMNS = [column.name for column in COLUMNS if column.kind == "list"]
 # The sorts other than A–Z: (column, descending); missing values (NaN, or -inf for no date) last,
 # and the id ascending breaks ties.
 ORDER_KEYS = {
@@ -78,13 +107,19 @@ DEAD_SHARE_KEPT = 0.05  # rows gone from the register that a snapshot keeps befo
 
 @functools.cache
 def _bits_of(column: str) -> dict[str, int]:
-    field_ = choice_set_field(Programme, MASK_COLUMNS[column])
+    field_ = choice_set_field(Programme, COLUMN[column].path)
     return {member.value: 1 << position for position, member in enumerate(field_.choices_class)}
+
+
+def _vocabulary(column: str) -> list[str]:
+    vocabulary = COLUMN[column].vocabulary
+    assert vocabulary is not None, f"{column} is not a coded column"
+    return list(vocabulary.values)
 
 
 @functools.cache
 def _code_of(column: str, value: str) -> int:
-    return CODED_COLUMNS[column][1].values.index(value)
+    return _vocabulary(column).index(value)
 
 
 def pack(mask: np.ndarray) -> np.ndarray:
@@ -207,26 +242,33 @@ class DirectorySnapshot:
         return len(self.ids)
 
     def plane_keys(self) -> list[tuple]:
-        keys = [(column, value) for column, (_, vocabulary) in CODED_COLUMNS.items() for value in vocabulary.values]
-        keys += [(column, value) for column in MASK_COLUMNS for value in self._bits_of(column)]
+        """Every plane but the list columns' (those are one per code seen): a plane per value of a
+        coded or bitmask column, one for a flag (key value True) and one per band rank "or better"."""
+        keys: list[tuple] = []
+        for column in COLUMNS:
+            if column.kind == "code":
+                keys += [(column.name, value) for value in _vocabulary(column.name)]
+            elif column.kind == "bits":
+                keys += [(column.name, value) for value in self._bits_of(column.name)]
+            elif column.kind == "flag":
+                keys.append((column.name, True))
         return keys + [("band_rank", rank) for rank in range(1, self.worst_rank + 1)]
 
     def members(self, key: tuple, rows) -> np.ndarray:
         """Whether each of these rows (positions or a slice) belongs in the plane ``key``."""
         column, value = key
-        if column in CODED_COLUMNS:
+        kind = COLUMN[column].kind
+        if kind == "code":
             return self.columns[column][rows] == _code_of(column, value)
-        if column in MASK_COLUMNS:
+        if kind == "bits":
             return (self.columns[column][rows] & self._bits_of(column)[value]) != 0
-        if column in LIST_COLUMNS:
+        if kind == "list":
             texts = self.columns[column][rows]
             return np.array([bool(text) and value in text.split(",") for text in texts], dtype=bool)
+        if kind == "flag":
+            return self.columns[column][rows]
         ranks = self.columns["band_rank"][rows]
         return (ranks > 0) & (ranks <= value)
-
-    def codes(self, column: str, values) -> list[int]:
-        vocabulary = CODED_COLUMNS[column][1].values
-        return [vocabulary.index(value) for value in values if value in vocabulary]
 
     @staticmethod
     def _bits_of(column: str) -> dict[str, int]:
@@ -248,7 +290,7 @@ class DirectorySnapshot:
         return combined
 
     def bits(self, column: str, values) -> int:
-        return choice_set_field(Programme, MASK_COLUMNS[column]).mask_of(values)
+        return choice_set_field(Programme, COLUMN[column].path).mask_of(values)
 
     def search_rows(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A search's matching ids as row positions (in the ids' order) and as a packed row mask.
@@ -284,29 +326,27 @@ class DirectorySnapshot:
 
 # Every column as one array, in a single row: psycopg2 parses arrays in C, several times faster
 # than building 160,000 row tuples. Cost in pence and times in epoch seconds, so no Decimal or
-# datetime objects are made. ``{extra}`` and ``{where}`` make the full load and the patch's.
-ROWS_SQL = """
-SELECT array_agg(id), array_agg(focus_level), array_agg(format), array_agg(delivery_mode),
-       array_agg(provider_type), array_agg(phases), array_agg(regions), array_agg(funding_routes),
-       array_agg(cost_pence), array_agg(band_rank), array_agg(shown_score), array_agg(review_count),
-       array_agg(published_at), array_agg(score_purpose), array_agg(score_governance), array_agg(score_process),
-       array_agg(score_definitions), array_agg(score_value), array_agg(expired), array_agg(local_authorities)
-       {extra_aggregates}
+# datetime objects are made. ``{extra_*}`` and ``{where}`` make the full load and the patch's.
+def _rows_sql(columns: list[Column]) -> str:
+    aggregates = ",\n       ".join(f"array_agg({column.name})" for column in columns)
+    selected = ",\n           ".join(f"{column.sql} AS {column.name}" for column in columns)
+    return f"""
+SELECT {aggregates}
+       {{extra_aggregates}}
 FROM (
-    SELECT p.id, p.focus_level, p.format, p.delivery_mode, v.provider_type, p.phases, p.regions,
-           p.funding_routes, round(p.cost_per_participant * 100)::bigint AS cost_pence, r.band_rank,
-           r.shown_score, r.review_count, extract(epoch FROM p.published_at)::float8 AS published_at,
-           r.score_purpose, r.score_governance, r.score_process, r.score_definitions, r.score_value,
-           rv.expired_at IS NOT NULL AS expired, array_to_string(p.local_authorities, ',') AS local_authorities
-           {extra_columns}
+    SELECT {selected}
+           {{extra_columns}}
     FROM programmes_programme p
     JOIN providers_provider v ON v.id = p.provider_id
     LEFT JOIN ratings_programmerating r ON r.programme_id = p.id
     LEFT JOIN ratings_ratingvalidity rv ON rv.programme_id = p.id
-    WHERE {where}
+    WHERE {{where}}
     ORDER BY p.title, p.id
 ) programmes
 """
+
+
+ROWS_SQL = _rows_sql(COLUMNS)
 LOAD_SQL = ROWS_SQL.format(extra_aggregates="", extra_columns="", where="p.status = %(published)s")
 # The changed programmes (and their providers' programmes), published or not, each published one
 # with the published programme it follows in A–Z order among those not changed (the partial index
@@ -322,9 +362,7 @@ PATCH_SQL = ROWS_SQL.format(
                ORDER BY q.title DESC, q.id DESC LIMIT 1) END AS after_id""",
     where="p.id = ANY(%(ids)s) OR p.provider_id = ANY(%(providers)s)",
 )
-LOADED_COLUMNS = ["id", "focus_level", "format", "delivery_mode", "provider_type", "phases", "regions",
-                  "funding_routes", "cost_pence", "band_rank", "shown_score", "review_count", "published_at",
-                  *ELEMENT_COLUMNS, "expired", "local_authorities"]  # fmt: skip
+LOADED_COLUMNS = [column.name for column in COLUMNS]
 
 
 def _load(sql: str, params: dict, names: list[str], using: str) -> dict[str, list]:
@@ -334,22 +372,28 @@ def _load(sql: str, params: dict, names: list[str], using: str) -> dict[str, lis
     return {name: values or [] for name, values in zip(names, arrays, strict=True)}
 
 
+def _coded(column: Column, values: list) -> np.ndarray:
+    index = {value: position for position, value in enumerate(_vocabulary(column.name))}
+    return np.array([index.get(value, -1) for value in values], dtype=np.int16)
+
+
+# How each kind of column is held (a NULL: no rating, no date, no code).
+CONVERSIONS: dict[str, Callable[[Column, list], np.ndarray]] = {
+    "id": lambda column, values: np.array(values, dtype=np.int64),
+    "code": _coded,
+    "bits": lambda column, values: np.array(values, dtype=np.int64),
+    "units": lambda column, values: np.array(values, dtype=np.int64),
+    "count": lambda column, values: np.array([value or 0 for value in values], dtype=np.int64),
+    "rank": lambda column, values: np.array([value or 0 for value in values], dtype=np.int16),
+    "score": lambda column, values: np.array(values, dtype=np.float64),  # None becomes NaN
+    "time": lambda column, values: np.nan_to_num(np.array(values, dtype=np.float64), nan=-np.inf),
+    "flag": lambda column, values: np.array([bool(value) for value in values], dtype=bool),
+    "list": lambda column, values: np.array([text or "" for text in values], dtype=object),
+}
+
+
 def as_columns(raw: dict[str, list]) -> dict[str, np.ndarray]:
-    columns = {"id": np.array(raw["id"], dtype=np.int64)}
-    for column, (_, vocabulary) in CODED_COLUMNS.items():
-        index = {value: position for position, value in enumerate(vocabulary.values)}
-        columns[column] = np.array([index.get(value, -1) for value in raw[column]], dtype=np.int16)
-    for column in [*MASK_COLUMNS, "cost_pence"]:
-        columns[column] = np.array(raw[column], dtype=np.int64)
-    columns["band_rank"] = np.array([rank or 0 for rank in raw["band_rank"]], dtype=np.int16)
-    columns["review_count"] = np.array([count or 0 for count in raw["review_count"]], dtype=np.int64)
-    for column in ["published_at", "shown_score", *ELEMENT_COLUMNS]:
-        columns[column] = np.array(raw[column], dtype=np.float64)  # None becomes NaN
-    columns["published_at"] = np.nan_to_num(columns["published_at"], nan=-np.inf)
-    columns["expired"] = np.array([bool(expired) for expired in raw["expired"]], dtype=bool)
-    for column in LIST_COLUMNS:
-        columns[column] = np.array([text or "" for text in raw[column]], dtype=object)
-    return columns
+    return {column.name: CONVERSIONS[column.kind](column, raw[column.name]) for column in COLUMNS}
 
 
 def build_snapshot(using: str = DEFAULT_DB_ALIAS) -> DirectorySnapshot:

@@ -1,12 +1,15 @@
 """The programme directory's filters, shared by the web pages and the API.
 
-Each filter states its rule twice, side by side: as a ``Q`` for the database (``condition``) and as
-a boolean mask over the in-memory directory snapshot (``mask``, see ``programmes.facets``), which
-counts every facet in a few milliseconds. A test checks the two agree on random combinations.
-Invalid values never raise: the form reports them and the filter is left out.
+Each filter has two forms of its rule: a ``Q`` for the database (``condition``) and a boolean mask
+over the in-memory directory snapshot (``mask``, see ``programmes.facets``), which counts every
+facet in a few milliseconds. Those of ``programmes.directory_filters`` are made from their one
+declaration (``filters_of``); the search, band, element and sort filters are written here. A test
+checks the two forms agree on random combinations. Invalid values never raise: the form reports
+them and the filter is left out.
 """
 
 import re
+from collections import OrderedDict
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,12 +23,11 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils.functional import cached_property
 
-from programmes import local_authorities
+from programmes.directory_filters import DIRECTORY_FILTERS, DirectoryFilter
 from programmes.facets import pack, unpack
 from programmes.models import Programme
 from programmes.search_query import PrefixWebSearchQuery, has_search_terms, search_condition
-from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, FundingRoute
-from providers.vocabulary import Phase, ProviderType, Region
+from programmes.vocabulary import ElementKey
 from qaportal.forms import NamedErrorsMixin
 
 if TYPE_CHECKING:
@@ -134,13 +136,14 @@ class ListFilter(ChoicesFilter):
 
 
 class CheckFilter(ConditionFilter):
-    """A single checkbox that, when ticked, keeps only the programmes meeting ``when_ticked``."""
+    """A single checkbox that, when ticked, keeps only the programmes meeting ``when_ticked``; its
+    snapshot column holds the same predicate, with a plane of the rows meeting it."""
 
     field_class = forms.BooleanField
     facet_kind = "check"
 
-    def __init__(self, *args, when_ticked: Q, mask_of, **kwargs):
-        self.when_ticked, self.mask_of = when_ticked, mask_of
+    def __init__(self, *args, when_ticked: Q, **kwargs):
+        self.when_ticked = when_ticked
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -148,32 +151,51 @@ class CheckFilter(ConditionFilter):
         return self.when_ticked
 
     def mask(self, value, snapshot) -> np.ndarray:
-        return self.mask_of(snapshot)
+        return snapshot.columns[self.snapshot_column()]
+
+    def packed_mask(self, value, snapshot) -> np.ndarray:
+        return snapshot.plane(self.snapshot_column(), True)
 
 
-MOST_COST = Decimal("999999.99")  # the largest cost a programme can have (Programme.cost_per_participant)
-
-
-class CostFilter(ConditionFilter):
-    """A cost bound in pounds, from 0 to the largest cost a programme can have. A bound between two
-    pence is rounded inward to the pence (costs are whole pence), the same for the database and the
-    snapshot (held in pence, so that comparisons are exact)."""
+class RangeFilter(ConditionFilter):
+    """One bound of a range (``lookup_expr`` gte or lte), from 0 to the largest the definition allows.
+    The snapshot holds whole units of 1/scale (pence), so a bound between two units is rounded
+    inward, the same for the database and the snapshot, and comparisons are exact."""
 
     field_class = forms.DecimalField
 
-    def __init__(self, *args, **kwargs):
-        kwargs.update(min_value=Decimal("0"), max_value=MOST_COST, required=False)
+    def __init__(self, *args, spec: DirectoryFilter, **kwargs):
+        self.spec = spec
+        kwargs.update(min_value=Decimal("0"), max_value=spec.most, required=False)
         super().__init__(*args, **kwargs)
 
-    def pence(self, value: Decimal) -> int:
-        return int((value * 100).to_integral_value(ROUND_CEILING if self.lookup_expr == "gte" else ROUND_FLOOR))
+    def units(self, value: Decimal) -> int:
+        rounding = ROUND_CEILING if self.lookup_expr == "gte" else ROUND_FLOOR
+        return int((value * self.spec.scale).to_integral_value(rounding))
 
     def condition(self, value) -> Q:
-        return Q(**{f"cost_per_participant__{self.lookup_expr}": Decimal(self.pence(value)) / 100})
+        return Q(**{f"{self.field_name}__{self.lookup_expr}": Decimal(self.units(value)) / self.spec.scale})
 
     def mask(self, value, snapshot) -> np.ndarray:
-        cost = snapshot.columns["cost_pence"]
-        return cost >= self.pence(value) if self.lookup_expr == "gte" else cost <= self.pence(value)
+        held = snapshot.columns[self.snapshot_column()]
+        return held >= self.units(value) if self.lookup_expr == "gte" else held <= self.units(value)
+
+
+def filters_of(spec: DirectoryFilter) -> dict[str, ConditionFilter]:
+    """The FilterSet filters (one, or a range's two) of a directory filter's declaration."""
+    common = {"field_name": spec.path, "column": spec.snapshot_column}
+    if spec.kind == "range":
+        return {
+            f"min_{spec.name}": RangeFilter(lookup_expr="gte", label=f"Minimum {spec.label}", spec=spec, **common),
+            f"max_{spec.name}": RangeFilter(lookup_expr="lte", label=f"Maximum {spec.label}", spec=spec, **common),
+        }
+    if spec.kind == "boolean":
+        return {spec.name: CheckFilter(label=spec.label, when_ticked=spec.when_ticked(), **common)}
+    if spec.kind == "list":
+        return {spec.name: ListFilter(label=spec.label, choices=spec.choices, item_schema=spec.item_schema, **common)}
+    assert spec.vocabulary is not None, f"the {spec.name} filter names no vocabulary"
+    kind = ChoicesFilter if spec.kind == "choice" else BitmaskFilter
+    return {spec.name: kind(label=spec.label, choices=_choices(spec.vocabulary), **common)}
 
 
 BAND_RANK = re.compile(r"[1-9][0-9]{0,3}")
@@ -268,10 +290,13 @@ class DirectoryFilterForm(NamedErrorsMixin, forms.Form):
         if minimum and not element and "element" not in self.errors:
             self.add_error("element", "Choose the element the minimum applies to")
             cleaned.pop("element_min", None)
-        low, high = cleaned.get("min_cost"), cleaned.get("max_cost")
-        if low is not None and high is not None and low > high:
-            self.add_error("min_cost", f"Minimum cost must not be more than the maximum cost (£{high:,.0f})")
-            cleaned.pop("min_cost", None)
+        for spec in DIRECTORY_FILTERS:
+            low, high = (cleaned.get(name) for name in spec.parameters) if spec.kind == "range" else (None, None)
+            if low is not None and high is not None and low > high:
+                shown = f"{spec.prefix}{high:,.0f}{' ' * bool(spec.suffix)}{spec.suffix}"
+                message = f"Minimum {spec.noun} must not be more than the maximum {spec.noun} ({shown})"
+                self.add_error(f"min_{spec.name}", message)
+                cleaned.pop(f"min_{spec.name}", None)
         return cleaned
 
 
@@ -329,53 +354,12 @@ class ProgrammeFilter(ConditionFilterSet):
     """Filters and sort of the programme directory: the URL's whole state, validated."""
 
     q = SearchFilter(label="Search programmes", max_length=200)
-    focus = ChoicesFilter(
-        field_name="focus_level", column="focus_level", label="Who it is for", choices=_choices(FocusLevel)
-    )
-    phase = BitmaskFilter(field_name="phases", column="phases", label="Phase", choices=_choices(Phase))
-    region = BitmaskFilter(field_name="regions", column="regions", label="Region", choices=_choices(Region))
-    la = ListFilter(
-        field_name="local_authorities",
-        column="local_authorities",
-        label="Local authority",
-        choices=lambda: [(a.code, a.name) for a in local_authorities.all_authorities()],
-        item_schema={"type": "string", "pattern": "^E[0-9]{8}$", "description": "An ONS code, e.g. E08000016"},
-    )
-    provider_type = ChoicesFilter(
-        field_name="provider__provider_type",
-        column="provider_type",
-        label="Provider type",
-        choices=_choices(ProviderType),
-    )
-    format = ChoicesFilter(field_name="format", column="format", label="Format", choices=_choices(Format))
-    mode = ChoicesFilter(
-        field_name="delivery_mode", column="delivery_mode", label="Delivery", choices=_choices(DeliveryMode)
-    )
-    funding = BitmaskFilter(
-        field_name="funding_routes", column="funding_routes", label="Funding", choices=_choices(FundingRoute)
-    )
-    free = CheckFilter(
-        label="Free only",
-        when_ticked=Q(cost_per_participant=0),
-        mask_of=lambda snapshot: snapshot.columns["cost_pence"] == 0,
-    )
-    min_cost = CostFilter(lookup_expr="gte", label="Minimum cost per participant (£)")
-    max_cost = CostFilter(lookup_expr="lte", label="Maximum cost per participant (£)")
+    # Then every filter of DIRECTORY_FILTERS, in its order (see get_filters).
     min_band = MinimumBandFilter(label="Rating at least", empty_label="Any rating")
     element = django_filters.ChoiceFilter(
         label="Element", choices=_choices(ElementKey), empty_label="Any element", method=lambda qs, name, value: qs
     )
     element_min = ElementMinimumFilter(label="Element score at least", empty_label="Any level")
-    rated = CheckFilter(
-        label="Rated programmes only",
-        when_ticked=Q(rating__band_rank__isnull=False),
-        mask_of=lambda snapshot: snapshot.columns["band_rank"] > 0,
-    )
-    hide_expired = CheckFilter(
-        label="Hide expired ratings",
-        when_ticked=Q(validity__expired_at__isnull=True),
-        mask_of=lambda snapshot: ~snapshot.columns["expired"],
-    )
     sort = SortFilter(
         label="Sort by",
         choices=[(key, label) for key, (label, _, _) in SORTS.items()],
@@ -383,10 +367,7 @@ class ProgrammeFilter(ConditionFilterSet):
         required=False,
     )
 
-    FACETS = (
-        "focus", "phase", "region", "provider_type", "format", "mode", "funding", "free", "min_band", "rated",
-        "hide_expired",
-    )  # fmt: skip
+    FACETS = ("min_band", *(spec.name for spec in DIRECTORY_FILTERS if spec.counted))
 
     class Meta:
         model = Programme
@@ -399,10 +380,18 @@ class ProgrammeFilter(ConditionFilterSet):
     def band_thresholds(self) -> dict[int, Decimal]:
         return {band.rank: band.min_score for band in self.bands}
 
+    @classmethod
+    def get_filters(cls) -> "OrderedDict[str, django_filters.Filter]":
+        declared = super().get_filters()
+        made = {name: filter_ for spec in DIRECTORY_FILTERS for name, filter_ in filters_of(spec).items()}
+        return OrderedDict({"q": declared.pop("q"), **made, **declared})
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The local authorities are data: their choices are read when a filter set is made.
-        self.filters["la"].extra["choices"] = self.filters["la"].extra["choices"]()
+        # A list's choices are data (the local authorities): read when a filter set is made.
+        for spec in DIRECTORY_FILTERS:
+            if spec.kind == "list" and spec.choices is not None:
+                self.filters[spec.name].extra["choices"] = spec.choices()
 
     def sort_name(self) -> str:
         chosen = self.valid_data().get("sort") or ""

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.http import QueryDict
 from django_filters import FilterSet
 
-from qaportal.display import money
+from programmes.directory_filters import BY_PARAMETER
 
 
 def query_without(params: QueryDict, *names: str, value: str | None = None) -> str:
@@ -58,8 +58,9 @@ def _remove(params: QueryDict, name: str) -> str:
 def _single_label(name: str, filter_, value, filterset: FilterSet) -> str:
     if name == "q":
         return f"“{value}”"
-    if name in ("min_cost", "max_cost"):
-        return f"{'From' if name == 'min_cost' else 'Up to'} {money(value) if value else '£0'}"
+    spec = BY_PARAMETER.get(name)
+    if spec is not None and spec.kind == "range":
+        return f"{'From' if name.startswith('min_') else 'Up to'} {spec.shown(value)}"
     if name == "element_min":
         element = filterset.filters["element"]
         return f"{_label_of(element, filter_.element())} at least {_label_of(filter_, value)}"

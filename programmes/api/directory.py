@@ -17,7 +17,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from programmes.filters import BAND_RANK, MOST_COST, BandRankField
+from programmes.filters import BAND_RANK, BandRankField
 from qaportal.api.pagination import RegisterPagination
 from qaportal.api.schema import RegisterAutoSchema
 
@@ -173,6 +173,7 @@ def schema_of(filter_) -> dict:
         # ISO dates as documented; the day-first forms the web page takes are accepted too.
         return {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "enum": [""]}]}
     if filter_.field_class is forms.DecimalField:
-        # A cost bound, from 0 to the largest cost a programme can have (see CostFilter).
-        return {"type": "number", "minimum": 0, "maximum": float(MOST_COST)}
+        # A range's bound (a cost, a number of weeks), between the least and the most its filter takes.
+        least, most = filter_.extra["min_value"], filter_.extra["max_value"]
+        return {"type": "number", "minimum": float(least), "maximum": float(most)}
     return {"type": "string", **({"maxLength": filter_.extra["max_length"]} if "max_length" in filter_.extra else {})}

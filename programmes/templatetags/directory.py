@@ -2,7 +2,11 @@
 would give. The markup is the partial ``directory/_facet.html``; here only what each option says."""
 
 from django import template
-from django.forms import BoundField
+from django.forms import BoundField, Form
+from django.template.loader import render_to_string
+from django.utils.html import format_html_join
+
+from programmes.directory_filters import DIRECTORY_FILTERS, DirectoryFilter
 
 register = template.Library()
 FACET = "directory/_facet.html"
@@ -49,3 +53,21 @@ def single_checkbox(field: BoundField, options, noun: str, legend: str = "") -> 
     option = options[0]
     item = _item(field.auto_id, "true", option.selected, field.label, option, noun)
     return _facet(field, "checkboxes", [item], legend=legend)
+
+
+def _control(spec: DirectoryFilter, form: Form, facets: dict, noun: str) -> str:
+    if spec.kind in ("choice", "multi-choice"):
+        return render_to_string(FACET, checkbox_facet(form[spec.name], facets[spec.name], noun))
+    if spec.kind == "boolean":
+        return render_to_string(FACET, single_checkbox(form[spec.name], facets[spec.name], noun, spec.legend))
+    if spec.kind == "list":
+        return render_to_string(spec.template, {"field": form[spec.name]})
+    context = [{"field": form[name], "spec": spec} for name in spec.parameters]
+    bounds = [render_to_string("directory/_range.html", bound) for bound in context]
+    return format_html_join("", "{}", ((bound,) for bound in bounds))
+
+
+@register.simple_tag
+def directory_filter_panel(form: Form, facets: dict, noun: str):
+    """Every filter of ``DIRECTORY_FILTERS``, in its order, as the control its kind takes."""
+    return format_html_join("", "{}", ((_control(spec, form, facets, noun),) for spec in DIRECTORY_FILTERS))
