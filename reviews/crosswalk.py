@@ -126,19 +126,16 @@ def secure_threshold(framework) -> float:
 
 def programme_crosswalk(*, programme_id: int, framework) -> ProgrammeCrosswalk:
     """Each part of the two vocabularies, met when a criterion of ``framework`` tagged with it has a
-    mean published score at or above the Secure threshold. Reviews made against an earlier version
-    count through the criterion with the same element and code, as in the ratings engine."""
-    from django.db.models import Avg
-
-    from reviews.models import Criterion, CriterionScore, CrosswalkTag, ReviewState
+    mean published score at or above the Secure threshold. The means are the ratings engine's stored
+    criterion rows (keyed, like every version's scores, by element key and criterion code)."""
+    from ratings.models import CriterionRating
+    from reviews.models import Criterion, CrosswalkTag
 
     means = {
-        (row["criterion__element__key"], row["criterion__code"]): row["mean"]
-        for row in CriterionScore.objects.filter(
-            review__programme_id=programme_id, review__state=ReviewState.PUBLISHED, score__isnull=False
+        (row.element_key, row.criterion_code): row.mean
+        for row in CriterionRating.objects.filter(programme_id=programme_id).only(
+            "element_key", "criterion_code", "mean"
         )
-        .values("criterion__element__key", "criterion__code")
-        .annotate(mean=Avg("score"))
     }
     threshold = secure_threshold(framework)
     met_tags = set()
