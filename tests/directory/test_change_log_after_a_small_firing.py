@@ -42,9 +42,15 @@ def rated_programmes(provider) -> list[Programme]:
     framework = factories.live_framework()
     ProgrammeRating.objects.bulk_create(
         ProgrammeRating(
-            programme=programme, framework=framework, review_count=2, raw_mean=3.0, shown_score=3.0,
-            band="Secure", band_rank=2, computed_at=timezone.now(),
-        )  # fmt: skip
+            programme=programme,
+            framework=framework,
+            review_count=2,
+            raw_mean=3.0,
+            shown_score=3.0,
+            band="Secure",
+            band_rank=2,
+            computed_at=timezone.now(),
+        )
         for programme in programmes
     )
     return programmes
@@ -67,9 +73,7 @@ def join_plans():
     raw.notices = saved
 
 
-def test_a_register_wide_rewrite_after_an_empty_one_is_logged_without_matching_row_by_row(
-    rated_programmes, join_plans
-):
+def test_a_register_wide_rewrite_after_an_empty_one_is_logged_without_matching_row_by_row(rated_programmes, join_plans):
     before = current_version()
     ratings = ProgrammeRating.objects.filter(programme__in=rated_programmes)
     ratings.filter(review_count=0).update(review_count=3)  # fires the trigger over no rows
