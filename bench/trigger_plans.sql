@@ -12,42 +12,22 @@
 \timing on
 SET statement_timeout = :'timeout';
 
-\echo ratings_programmerating, 24,010 rows
-BEGIN;
-\if :fresh
-\else
-UPDATE ratings_programmerating SET review_count = review_count + 1 WHERE false;
-\endif
-UPDATE ratings_programmerating SET review_count = review_count + 1 WHERE programme_id <= 30000;
-SELECT cardinality(programme_ids) AS logged FROM programmes_directorychange ORDER BY version DESC LIMIT 1;
-ROLLBACK;
+\set table ratings_programmerating
+\set change 'review_count = review_count + 1'
+\set rows 'programme_id <= 30000'
+\ir trigger_plans_firing.sql
 
-\echo ratings_elementrating, 24,095 rows
-BEGIN;
-\if :fresh
-\else
-UPDATE ratings_elementrating SET score = score + 0.01 WHERE false;
-\endif
-UPDATE ratings_elementrating SET score = score + 0.01 WHERE programme_id <= 6000;
-SELECT cardinality(programme_ids) AS logged FROM programmes_directorychange ORDER BY version DESC LIMIT 1;
-ROLLBACK;
+\set table ratings_elementrating
+\set change 'score = score + 0.01'
+\set rows 'programme_id <= 6000'
+\ir trigger_plans_firing.sql
 
-\echo ratings_criterionrating, 23,800 rows
-BEGIN;
-\if :fresh
-\else
-UPDATE ratings_criterionrating SET mean = mean + 0.01 WHERE false;
-\endif
-UPDATE ratings_criterionrating SET mean = mean + 0.01 WHERE programme_id <= 1500;
-SELECT cardinality(programme_ids) AS logged FROM programmes_directorychange ORDER BY version DESC LIMIT 1;
-ROLLBACK;
+\set table ratings_criterionrating
+\set change 'mean = mean + 0.01'
+\set rows 'programme_id <= 1500'
+\ir trigger_plans_firing.sql
 
-\echo programmes_programme, 24,000 rows
-BEGIN;
-\if :fresh
-\else
-UPDATE programmes_programme SET contact_hours = contact_hours + 1 WHERE false;
-\endif
-UPDATE programmes_programme SET contact_hours = contact_hours + 1 WHERE id <= 24000;
-SELECT cardinality(programme_ids) AS logged FROM programmes_directorychange ORDER BY version DESC LIMIT 1;
-ROLLBACK;
+\set table programmes_programme
+\set change 'contact_hours = contact_hours + 1'
+\set rows 'id <= 24000'
+\ir trigger_plans_firing.sql

@@ -4,9 +4,9 @@ PL/pgSQL keeps a statement's plan for the rest of the connection, and a query wi
 always reuses it, so the plan made at a function's first firing on a connection is used for every
 later one. The transition tables' row counts are the planner's only estimate of their size: after a
 first firing over no rows or one, a whole-register recompute on the same connection matched old and
-new rows in a nested loop, each old row against every new one, and 24,000 rows took minutes rather
-than seconds. ``plan_cache_mode`` does not help, as that setting only chooses between plans for queries
-with parameters. Run through ``EXECUTE``, each query is planned with the row counts of the firing
+new rows in a nested loop, each old row against every new one, and the worker hung. ``plan_cache_mode``
+does not help: these queries have no parameters, and the setting only chooses between plans for
+queries that do. Run through ``EXECUTE``, each query is planned with the row counts of the firing
 that runs it. The queries, and so what moves the change version, are the same as before; the triggers
 themselves are unchanged.
 """
