@@ -95,24 +95,37 @@ WHERE p.status = %(programme_published)s {scope}
 GROUP BY p.id, p.provider_id
 """
 
+# One pass over the published scores, grouped two ways at once: per programme and live criterion
+# (the criterion ratings: count, sum, lowest and highest; ``review_id`` null) and per review and
+# element (that reviewer's own element score, for the range: weighted sum and sum of weights;
+# ``criterion_id`` null). Reading and joining the millions of scores is most of a recompute's
+# time, so they are read once, not once for each grouping.
+STAGE_SCORES = """
+SELECT r.programme_id, m.criterion_id, r.id AS review_id, lc.element_key, lc.element_weight,
+       COUNT(*) AS scores, SUM(cs.score) AS total, MIN(cs.score) AS lowest, MAX(cs.score) AS highest,
+       SUM(lc.weight * cs.score) AS weighted_total, SUM(lc.weight) AS weights
+FROM staged_programme sp
+JOIN reviews_review r ON r.programme_id = sp.programme_id AND r.state = %(review_published)s
+JOIN reviews_criterionscore cs ON cs.review_id = r.id
+JOIN criterion_map m ON m.source_criterion_id = cs.criterion_id
+JOIN live_criterion lc ON lc.id = m.criterion_id
+WHERE cs.score IS NOT NULL
+GROUP BY GROUPING SETS ((r.programme_id, m.criterion_id),
+                        (r.programme_id, r.id, lc.element_key, lc.element_weight))
+"""
+
 # Per programme and live criterion: its published scores' count, sum, mean, lowest and highest.
 # These rows are also the stored criterion ratings (``CriterionRating``'s columns). They carry what
 # the element step needs (the programme's review count, the weights), so that step reads this one
 # table: joining its millions of rows back to the programmes again costs more than the aggregate.
 STAGE_CRITERIA = """
-SELECT per_criterion.*, lc.element_key, lc.criterion_code, lc.weight, lc.element_weight,
-       CAST(per_criterion.total AS double precision) / per_criterion.scores AS mean
-FROM (
-    SELECT r.programme_id, m.criterion_id, sp.review_count,
-           COUNT(*) AS scores, SUM(cs.score) AS total, MIN(cs.score) AS lowest, MAX(cs.score) AS highest
-    FROM staged_programme sp
-    JOIN reviews_review r ON r.programme_id = sp.programme_id AND r.state = %(review_published)s
-    JOIN reviews_criterionscore cs ON cs.review_id = r.id
-    JOIN criterion_map m ON m.source_criterion_id = cs.criterion_id
-    WHERE cs.score IS NOT NULL
-    GROUP BY r.programme_id, m.criterion_id, sp.review_count
-) AS per_criterion
-JOIN live_criterion lc ON lc.id = per_criterion.criterion_id
+SELECT ss.programme_id, ss.criterion_id, sp.review_count, ss.scores, ss.total, ss.lowest, ss.highest,
+       lc.element_key, lc.criterion_code, lc.weight, lc.element_weight,
+       CAST(ss.total AS double precision) / ss.scores AS mean
+FROM staged_score ss
+JOIN staged_programme sp ON sp.programme_id = ss.programme_id
+JOIN live_criterion lc ON lc.id = ss.criterion_id
+WHERE ss.review_id IS NULL
 """
 
 # The element score is sum(weight × criterion mean) / sum(weight) over its scored criteria. The
@@ -141,15 +154,10 @@ FROM (
     SELECT per_element.programme_id,
            SUM(per_element.element_weight * per_element.score) / SUM(per_element.element_weight) AS overall
     FROM (
-        SELECT r.programme_id, r.id AS review_id, lc.element_weight,
-               CAST(SUM(lc.weight * cs.score) AS {EXACT}) / SUM(lc.weight) AS score
-        FROM staged_programme sp
-        JOIN reviews_review r ON r.programme_id = sp.programme_id AND r.state = %(review_published)s
-        JOIN reviews_criterionscore cs ON cs.review_id = r.id
-        JOIN criterion_map m ON m.source_criterion_id = cs.criterion_id
-        JOIN live_criterion lc ON lc.id = m.criterion_id
-        WHERE cs.score IS NOT NULL
-        GROUP BY r.programme_id, r.id, lc.element_key, lc.element_weight
+        SELECT ss.programme_id, ss.review_id, ss.element_weight,
+               CAST(ss.weighted_total AS {EXACT}) / ss.weights AS score
+        FROM staged_score ss
+        WHERE ss.review_id IS NOT NULL
     ) AS per_element
     GROUP BY per_element.programme_id, per_element.review_id
 ) AS per_review
@@ -498,6 +506,7 @@ def stages(programme_ids: Sequence[int] | None, *, prior: str) -> list[Stage]:
         Stage("live_criterion", LIVE_CRITERIA, "scores", analyze=True),
         Stage("criterion_map", CRITERION_MAP, "scores", analyze=True),
         Stage("staged_programme", STAGE_PROGRAMMES.format(scope=scope), "scores", analyze=True),
+        Stage("staged_score", STAGE_SCORES, "scores", analyze=True),
         Stage("staged_criterion", STAGE_CRITERIA, "scores", analyze=True),
         Stage("staged_element", STAGE_ELEMENTS, "scores"),
         Stage("staged_overall", stage_overall_sql(), "scores"),
