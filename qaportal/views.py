@@ -29,7 +29,10 @@ def service_status(request: HttpRequest) -> HttpResponse:
 
 
 def role_home(request: HttpRequest) -> HttpResponse:
-    """Where signing in lands: the person's own work (their first role page), else the home page."""
+    """Where signing in lands: the person's own work (the admin for staff, who are convenors too
+    but sign in to run the register; else their first role page), else the home page."""
+    if request.user.is_staff:
+        return redirect("admin:index")
     links = role_links(request.user)
     return redirect(links[0].url if links else "home")
 
