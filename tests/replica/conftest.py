@@ -120,10 +120,22 @@ class StreamingPair:
         self.standby.start()
 
     def caught_up(self, timeout: float = 20) -> None:
-        """Wait until the standby has replayed everything the primary has committed so far."""
+        """Wait until the standby has replayed every commit the primary has acknowledged so far.
+
+        The primary commits asynchronously (``synchronous_commit = off``): a commit is acknowledged
+        once its record is in the WAL buffers, before the WAL writer writes it out, so the write
+        position (``pg_current_wal_lsn()``) can stop short of it, and a wait for that position let
+        the test read the standby before the commit was replayed. A synchronous commit of this
+        connection's own flushes all the WAL before it, those commits included: the standby is
+        caught up once it has replayed up to the flush position that leaves.
+        """
         with closing(self.primary.connect()) as primary_connection:
             cursor = primary_connection.cursor()
-            cursor.execute("SELECT pg_current_wal_lsn()")
+            cursor.execute("SET synchronous_commit = on")
+            # A transactional message gives the transaction a WAL record and a transaction id: a
+            # commit with neither writes nothing, so would flush nothing.
+            cursor.execute("SELECT pg_logical_emit_message(true, 'caught-up', '')")
+            cursor.execute("SELECT pg_current_wal_flush_lsn()")
             target = cursor.fetchone()[0]
         deadline = time.monotonic() + timeout
         with closing(self.standby.connect()) as standby_connection:
