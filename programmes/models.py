@@ -13,7 +13,7 @@ from django.urls import reverse
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, FundingRoute, ProgrammeStatus
 from providers.models import Provider
 from providers.vocabulary import Phase, Region
-from qaportal.fields import ChoiceSetField, PlainCharField, PlainTextField
+from qaportal.fields import ChoiceSetField, PlainCharField, PlainTextField, PlainURLField
 
 
 class LocalAuthority(models.Model):
@@ -62,7 +62,7 @@ class Programme(models.Model):
         max_length=300, blank=True, help_text="Which staff it is for, in the provider's words."
     )
     contact_email = models.EmailField(blank=True, db_default="", help_text="Where school leaders ask about it.")
-    booking_url = models.URLField(max_length=300, blank=True, db_default="", help_text="Where to book a place.")
+    booking_url = PlainURLField(max_length=300, blank=True, db_default="", help_text="Where to book a place.")
     next_start_on = models.DateField(null=True, blank=True, help_text="When the next group starts.")
     intended_outcomes = PlainTextField()
     evidence_base = PlainTextField(help_text="Research and sources the programme draws on.")

@@ -190,6 +190,9 @@ class PlainURLField(_PlainText, models.URLField):
     django_path = "django.db.models.URLField"
 
     def formfield(self, **kwargs):
+        # The register's addresses are https (the forms' hints say so): a bare "example.org" typed
+        # into any form built from this field, the admin's included, means https.
+        kwargs.setdefault("assume_scheme", "https")
         return models.URLField.formfield(self, **kwargs)
 
 
