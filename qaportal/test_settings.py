@@ -24,6 +24,9 @@ TWO_FACTOR_REQUIRED = False
 # in-memory snapshot for every request, so no test reads another's rows. The snapshot's reuse
 # and refresh have their own tests, which turn reuse back on.
 DIRECTORY_SNAPSHOT_REUSE = False
+# The suite's own worker listens on a queue of its own (tests/conftest.py); what it and the tests
+# that use it send goes there, and what the other tests send waits, unrun, on the default queue.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("TEST_CELERY_QUEUE", "celery")
 # The suite reads the primary only, even with DATABASE_REPLICA_URL in the environment: tests of the
 # replica start their own primary, standby and gunicorn (tests/replica) with the production settings.
 DATABASES.pop("replica", None)  # noqa: F405

@@ -105,8 +105,13 @@ def suite_database_url() -> str:
     )
 
 
+# The suite's worker takes tasks from a queue of its own, and only the tests that ask for it send
+# there: a task another test enqueued must never run while that test's tables are being flushed.
+WORKER_QUEUE = "suite-worker"
+
+
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
+def suite_worker(django_db_setup, django_db_blocker):
     """A real Celery worker process on the test database and the test Redis database."""
     from qaportal.celery import app
 
@@ -119,6 +124,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "DATABASE_URL": database_url,
         "PYTHONUNBUFFERED": "1",
         "TEST_EMAIL_FILE_PATH": str(WORKER_MAIL),
+        "TEST_CELERY_QUEUE": WORKER_QUEUE,
     }
     log_path = ROOT / "data" / "test-worker.log"
     log_path.parent.mkdir(exist_ok=True)
@@ -135,6 +141,8 @@ def celery_worker_process(django_db_setup, django_db_blocker):
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
+                "-Q",
+                WORKER_QUEUE,
                 "-n",
                 f"test-worker-{os.getpid()}@%h",
             ],
@@ -152,6 +160,27 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     finally:
         worker.terminate()
         worker.wait(timeout=20)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, suite_worker, monkeypatch):
+    """The suite's worker, running the tasks this test sends (and those of any beat it starts).
+
+    It depends on ``transactional_db`` so that it ends first: by the time the tables are flushed,
+    the worker has dropped this test's queued tasks and finished the one it was running.
+    """
+    from qaportal.celery import app
+
+    monkeypatch.setitem(app.conf, "task_default_queue", WORKER_QUEUE)
+    monkeypatch.setenv("TEST_CELERY_QUEUE", WORKER_QUEUE)
+    yield suite_worker
+    monkeypatch.undo()
+    app.control.purge()
+    # The solo pool answers a ping only between tasks.
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=1):
+        if time.monotonic() > deadline:
+            raise RuntimeError("The Celery worker is still busy a minute after its test ended")
 
 
 @pytest.fixture

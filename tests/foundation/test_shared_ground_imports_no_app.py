@@ -23,12 +23,10 @@ COMPOSITION_ROOT = {
 
 
 def app_names() -> set[str]:
-    """The register's own apps: every installed app in this checkout but the shared ground."""
-    return {
-        config.name.split(".")[0]
-        for config in apps.get_app_configs()
-        if Path(config.path).is_relative_to(ROOT) and config.name != "qaportal"
-    }
+    """The register's own apps: every installed app whose package sits at the top of this checkout
+    (a virtualenv inside the checkout holds installed apps too), but the shared ground."""
+    tops = {config.name.split(".")[0] for config in apps.get_app_configs()}
+    return {top for top in tops if (ROOT / top).is_dir() and top != "qaportal"}
 
 
 def imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
