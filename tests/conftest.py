@@ -129,28 +129,11 @@ def suite_worker(django_db_setup, django_db_blocker):
     log_path = ROOT / "data" / "test-worker.log"
     log_path.parent.mkdir(exist_ok=True)
     with open(log_path, "w") as log:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "qaportal",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "-Q",
-                WORKER_QUEUE,
-                "-n",
-                f"test-worker-{os.getpid()}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        command = [
+            sys.executable, "-m", "celery", "-A", "qaportal", "worker", "--pool=solo", "--loglevel=INFO",
+            "--without-gossip", "--without-mingle", "-Q", WORKER_QUEUE, "-n", f"test-worker-{os.getpid()}@%h",
+        ]  # fmt: skip
+        worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while not app.control.ping(timeout=0.5):
