@@ -78,13 +78,17 @@ EXACT = "numeric(40, 20)"
 
 # The framework's criteria with their weights in hundredths (integers: exact sums).
 LIVE_CRITERIA = """
-SELECT c.id, e.key AS element_key, c.code AS criterion_code,
+SELECT c.id, e.id AS element_id, e.key AS element_key, c.code AS criterion_code,
            CAST(c.weight * 100 AS integer) AS weight, CAST(e.weight * 100 AS integer) AS element_weight
     FROM reviews_criterion c JOIN reviews_element e ON e.id = c.element_id
 WHERE e.framework_id = %(framework)s
 """
+# Each criterion the published scores may be recorded against (any framework version), with the
+# live criterion it counts as, that one's element and their weights.
 CRITERION_MAP = """
-SELECT source_criterion_id, criterion_id FROM ratings_criterion_map WHERE framework_id = %(framework)s
+SELECT m.source_criterion_id, lc.id AS criterion_id, lc.element_id, lc.weight, lc.element_weight
+FROM ratings_criterion_map m JOIN live_criterion lc ON lc.id = m.criterion_id
+WHERE m.framework_id = %(framework)s
 """
 # Every published programme in scope and its number of published reviews (scored or not).
 STAGE_PROGRAMMES = """
@@ -95,37 +99,25 @@ WHERE p.status = %(programme_published)s {scope}
 GROUP BY p.id, p.provider_id
 """
 
-# One pass over the published scores, grouped two ways at once: per programme and live criterion
-# (the criterion ratings: count, sum, lowest and highest; ``review_id`` null) and per review and
-# element (that reviewer's own element score, for the range: weighted sum and sum of weights;
-# ``criterion_id`` null). Reading and joining the millions of scores is most of a recompute's
-# time, so they are read once, not once for each grouping.
-STAGE_SCORES = """
-SELECT r.programme_id, m.criterion_id, r.id AS review_id, lc.element_key, lc.element_weight,
-       COUNT(*) AS scores, SUM(cs.score) AS total, MIN(cs.score) AS lowest, MAX(cs.score) AS highest,
-       SUM(lc.weight * cs.score) AS weighted_total, SUM(lc.weight) AS weights
-FROM staged_programme sp
-JOIN reviews_review r ON r.programme_id = sp.programme_id AND r.state = %(review_published)s
-JOIN reviews_criterionscore cs ON cs.review_id = r.id
-JOIN criterion_map m ON m.source_criterion_id = cs.criterion_id
-JOIN live_criterion lc ON lc.id = m.criterion_id
-WHERE cs.score IS NOT NULL
-GROUP BY GROUPING SETS ((r.programme_id, m.criterion_id),
-                        (r.programme_id, r.id, lc.element_key, lc.element_weight))
-"""
-
 # Per programme and live criterion: its published scores' count, sum, mean, lowest and highest.
 # These rows are also the stored criterion ratings (``CriterionRating``'s columns). They carry what
 # the element step needs (the programme's review count, the weights), so that step reads this one
-# table: joining its millions of rows back to the programmes again costs more than the aggregate.
+# table. The scores are grouped on the two integer keys only (a programme's review count is the same
+# on each of its rows: MAX picks it); the criterion's text keys are joined to the far fewer groups.
 STAGE_CRITERIA = """
-SELECT ss.programme_id, ss.criterion_id, sp.review_count, ss.scores, ss.total, ss.lowest, ss.highest,
-       lc.element_key, lc.criterion_code, lc.weight, lc.element_weight,
-       CAST(ss.total AS double precision) / ss.scores AS mean
-FROM staged_score ss
-JOIN staged_programme sp ON sp.programme_id = ss.programme_id
-JOIN live_criterion lc ON lc.id = ss.criterion_id
-WHERE ss.review_id IS NULL
+SELECT per_criterion.*, lc.element_key, lc.criterion_code, lc.weight, lc.element_weight,
+       CAST(per_criterion.total AS double precision) / per_criterion.scores AS mean
+FROM (
+    SELECT r.programme_id, m.criterion_id, MAX(sp.review_count) AS review_count, COUNT(*) AS scores,
+           SUM(cs.score) AS total, MIN(cs.score) AS lowest, MAX(cs.score) AS highest
+    FROM staged_programme sp
+    JOIN reviews_review r ON r.programme_id = sp.programme_id AND r.state = %(review_published)s
+    JOIN reviews_criterionscore cs ON cs.review_id = r.id
+    JOIN criterion_map m ON m.source_criterion_id = cs.criterion_id
+    WHERE cs.score IS NOT NULL
+    GROUP BY r.programme_id, m.criterion_id
+) AS per_criterion
+JOIN live_criterion lc ON lc.id = per_criterion.criterion_id
 """
 
 # The element score is sum(weight × criterion mean) / sum(weight) over its scored criteria. The
@@ -148,18 +140,27 @@ GROUP BY sc.programme_id, sc.element_key
 
 # Each published review's own overall (the element and overall steps above on one review's scores,
 # where a criterion's mean is its one score), and per programme the lowest and highest of them.
+# Grouped by review, the scores are read in review order (the index on a review's scores) and
+# summed as they come: each review's elements (only its few rows are sorted, by the element's id,
+# which compares faster than its text key), then its overall (a review's programme is the same on
+# each of its rows: MAX picks it). No sort or hash of the millions of rows; the criterion map is
+# looked up by its index.
 STAGE_REVIEW_RANGE = f"""
 SELECT per_review.programme_id, MIN(per_review.overall) AS lowest, MAX(per_review.overall) AS highest
 FROM (
-    SELECT per_element.programme_id,
+    SELECT per_element.review_id, MAX(per_element.programme_id) AS programme_id,
            SUM(per_element.element_weight * per_element.score) / SUM(per_element.element_weight) AS overall
     FROM (
-        SELECT ss.programme_id, ss.review_id, ss.element_weight,
-               CAST(ss.weighted_total AS {EXACT}) / ss.weights AS score
-        FROM staged_score ss
-        WHERE ss.review_id IS NOT NULL
+        SELECT r.id AS review_id, r.programme_id, MAX(m.element_weight) AS element_weight,
+               CAST(SUM(m.weight * cs.score) AS {EXACT}) / SUM(m.weight) AS score
+        FROM staged_programme sp
+        JOIN reviews_review r ON r.programme_id = sp.programme_id AND r.state = %(review_published)s
+        JOIN reviews_criterionscore cs ON cs.review_id = r.id
+        JOIN criterion_map m ON m.source_criterion_id = cs.criterion_id
+        WHERE cs.score IS NOT NULL
+        GROUP BY r.id, m.element_id
     ) AS per_element
-    GROUP BY per_element.programme_id, per_element.review_id
+    GROUP BY per_element.review_id
 ) AS per_review
 GROUP BY per_review.programme_id
 """
@@ -497,6 +498,7 @@ class Stage:
     query: str
     step: str  # the recompute step (``RECOMPUTE_STEPS``) it is part of
     analyze: bool = False
+    index: str | None = None  # a column the later stages look rows up by
 
 
 def stages(programme_ids: Sequence[int] | None, *, prior: str) -> list[Stage]:
@@ -504,9 +506,8 @@ def stages(programme_ids: Sequence[int] | None, *, prior: str) -> list[Stage]:
     scope = scope_condition("p.id", programme_ids)
     return [
         Stage("live_criterion", LIVE_CRITERIA, "scores", analyze=True),
-        Stage("criterion_map", CRITERION_MAP, "scores", analyze=True),
+        Stage("criterion_map", CRITERION_MAP, "scores", analyze=True, index="source_criterion_id"),
         Stage("staged_programme", STAGE_PROGRAMMES.format(scope=scope), "scores", analyze=True),
-        Stage("staged_score", STAGE_SCORES, "scores", analyze=True),
         Stage("staged_criterion", STAGE_CRITERIA, "scores", analyze=True),
         Stage("staged_element", STAGE_ELEMENTS, "scores"),
         Stage("staged_overall", stage_overall_sql(), "scores"),
@@ -546,6 +547,8 @@ def stage(
             cursor.execute(STORE_PRIOR, params)
         for staged in (staged for staged in planned if staged.step == step):
             cursor.execute(f"CREATE TEMP TABLE {staged.name} ON COMMIT DROP AS {staged.query}", params)
+            if staged.index:
+                cursor.execute(f"CREATE INDEX ON {staged.name} ({staged.index})")
             if staged.analyze:
                 cursor.execute(f"ANALYZE {staged.name}")
         report(step)
