@@ -11,7 +11,9 @@ database, never at a shared one:
 The floor is the bare SQL aggregate over the same criterion scores: every published review's
 scores summed and counted per programme and criterion, with the engine's one session setting (no JIT).
 Each figure is a median of BENCH_RUNS runs (3); BENCH_REWRITE=1 adds the full recompute with every
-rating rewritten. Each line says whether the issue's target is met and gives the load average.
+rating rewritten; BENCH_STATEMENTS=1 adds one more full recompute with each of its statements timed
+(those over 0.1 s, in seconds and as a share of the floor). Each line says whether the issue's
+target is met and gives the load average.
 """
 
 import os
@@ -51,6 +53,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 # statement rewrites 3.2 M criterion rows through the directory's change-log triggers, whose plan,
 # cached in this session by the warm-up's (empty) firing, joins the transition tables row by row.
 REWRITE = os.environ.get("BENCH_REWRITE") == "1"
+STATEMENTS = os.environ.get("BENCH_STATEMENTS") == "1"
 PUBLISHES = 100
 WORKER_COMMAND = [sys.executable, "-m", "celery", "-A", "qaportal", "worker", "--pool=solo", "--loglevel=WARNING"]
 WORKER_COMMAND += ["--without-gossip", "--without-mingle"]
@@ -121,6 +124,27 @@ def full_recompute_seconds(*, rewrite_everything: bool) -> float:
     return seconds
 
 
+def statement_seconds(floor: float) -> None:
+    """One full recompute (nothing changed, rolled back), each statement's time reported."""
+    timings: list[tuple[float, str]] = []
+
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timings.append((time.perf_counter() - started, " ".join(sql.split())[:64]))
+
+    vacuum_ratings()
+    with connection.execute_wrapper(timer), transaction.atomic():
+        engine.recompute_all()
+        transaction.set_rollback(True)
+    report(f"Statements of one full recompute, nothing changed ({load()}):")
+    for seconds, statement in timings:
+        if seconds >= 0.1:
+            report(f"  {seconds:6.2f} s = {seconds / floor:.2f}x the floor: {statement}")
+
+
 def one_programme_milliseconds(programme_ids: list[int]) -> list[float]:
     """Change one published score, then recompute that programme (rolled back)."""
     results = []
@@ -189,10 +213,8 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def main() -> None:
-    report(f"# Ratings benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, {load()}")
-    report(f"Data: {data_size()}")
-    engine.recompute_all()  # warm the cache and make sure the prior exists
+def full_recomputes() -> float:
+    """The floor and the full recompute(s), BENCH_RUNS times each, reported; returns the floor."""
     floors, fulls, rewrites = [], [], []
     for _ in range(RUNS):
         floors.append(floor_seconds())
@@ -210,6 +232,16 @@ def main() -> None:
             f"Full recompute, {label}: median {seconds:.2f} s = {seconds / floor:.2f}x the floor "
             f"(target < 30 s and <= 3x: {met}; {load()})"
         )
+    return floor
+
+
+def main() -> None:
+    report(f"# Ratings benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, {load()}")
+    report(f"Data: {data_size()}")
+    engine.recompute_all()  # warm the cache and make sure the prior exists
+    floor = full_recomputes()
+    if STATEMENTS:
+        statement_seconds(floor)
     with connection.cursor() as cursor:
         cursor.execute("SELECT programme_id FROM ratings_programmerating WHERE review_count >= 2")
         rated = [row[0] for row in cursor.fetchall()]
