@@ -8,6 +8,7 @@ checks the two forms agree on random combinations. Invalid values never raise: t
 them and the filter is left out.
 """
 
+import copy
 import re
 from collections import OrderedDict
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -44,7 +45,22 @@ SORTS = {
 }
 
 
-class ConditionFilter(django_filters.Filter):
+class CopiedForEachFilterSet:
+    """A FilterSet deep-copies its filters each time it is made (for each request). A copy changes
+    only its own ``extra`` (choices set per request) and which filter set it belongs to; its rule,
+    column and declaration are read-only, so a shallow copy with an ``extra`` of its own does,
+    without copying every choice list again."""
+
+    extra: dict
+
+    def __deepcopy__(self, memo: dict) -> Any:
+        copied = copy.copy(self)
+        copied.extra = dict(self.extra)
+        copied.__dict__.pop("_field", None)  # the form field is made from the copy's own extra
+        return copied
+
+
+class ConditionFilter(CopiedForEachFilterSet, django_filters.Filter):
     """A filter whose rule is a ``Q`` (database) and a mask (snapshot); empty values filter nothing."""
 
     facet_kind: str | None = None  # "choice", "mask", "check" or "band": how its options are counted
@@ -292,7 +308,7 @@ class SearchFilter(ConditionFilter, django_filters.CharFilter):
         return ConditionFilter.filter(self, qs, value)
 
 
-class SharedChoiceFilter(django_filters.ChoiceFilter):
+class SharedChoiceFilter(CopiedForEachFilterSet, django_filters.ChoiceFilter):
     field_class = SharedChoiceField
 
 
