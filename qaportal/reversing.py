@@ -5,10 +5,11 @@ directory page reverses dozens: its navigation, footer, forms and every result's
 The answer depends only on the name, its arguments, the current app, the URL configuration and the
 script prefix, so those are the key; a name that does not reverse raises as before, uncached."""
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf
 from django.urls import reverse as django_reverse
 
@@ -25,10 +26,12 @@ def reverse(
     kwargs: Mapping[str, Any] | None = None,
     current_app: str | None = None,
 ) -> str:
-    """``django.urls.reverse``, remembered. Arguments that cannot be a key are reversed each time."""
+    """``django.urls.reverse``, remembered. Only text and whole numbers make a key: anything else (a
+    model instance, whose text may change while its hash stays) is reversed each time."""
     key_args, key_kwargs = tuple(args), tuple(sorted((kwargs or {}).items()))
-    if not all(isinstance(value, Hashable) for value in (*key_args, *(value for _, value in key_kwargs))):
+    if not all(isinstance(value, str) or type(value) is int for value in (*key_args, *(v for _, v in key_kwargs))):
         return django_reverse(
             viewname, args=list(args) or None, kwargs=dict(kwargs or {}) or None, current_app=current_app
         )
-    return _reversed(viewname, key_args, key_kwargs, current_app, get_urlconf(), get_script_prefix())
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _reversed(viewname, key_args, key_kwargs, current_app, urlconf, get_script_prefix())
