@@ -21,7 +21,7 @@ def add_to_shortlist(context, programme_id: int, title: str = "") -> SafeString:
     if cached is None:
         cached = list(policies.shortlists_for(user).values_list("id", "name"))
         request._leader_shortlists = cached
-    form = {"is_leader": True, "programme_id": programme_id, "title": title, "shortlists": cached,
+    form = {"programme_id": programme_id, "title": title, "shortlists": cached,
             "here": request.get_full_path(), "csrf_token": context.get("csrf_token")}  # fmt: skip
     return SafeString(render_to_string("leaders/_add_to_shortlist.html", form))
 
@@ -34,7 +34,7 @@ def save_search(context) -> SafeString:
         return SafeString("")
     from leaders.services import directory_query
 
-    form = {"is_leader": True, "query": directory_query(request.GET.urlencode()), "here": request.get_full_path(),
+    form = {"query": directory_query(request.GET.urlencode()), "here": request.get_full_path(),
             "csrf_token": context.get("csrf_token")}  # fmt: skip
     return SafeString(render_to_string("leaders/_save_search.html", form))
 
