@@ -8,6 +8,7 @@ checks the two forms agree on random combinations. Invalid values never raise: t
 them and the filter is left out.
 """
 
+import copy
 import re
 from collections import OrderedDict
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -44,7 +45,22 @@ SORTS = {
 }
 
 
-class ConditionFilter(django_filters.Filter):
+class CopiedForEachFilterSet:
+    """A FilterSet deep-copies its filters each time it is made (for each request). A copy changes
+    only its own ``extra`` (choices set per request) and which filter set it belongs to; its rule,
+    column and declaration are read-only, so a shallow copy with an ``extra`` of its own does,
+    without copying every choice list again."""
+
+    extra: dict
+
+    def __deepcopy__(self, memo: dict) -> Any:
+        copied = copy.copy(self)
+        copied.extra = dict(self.extra)
+        copied.__dict__.pop("_field", None)  # the form field is made from the copy's own extra
+        return copied
+
+
+class ConditionFilter(CopiedForEachFilterSet, django_filters.Filter):
     """A filter whose rule is a ``Q`` (database) and a mask (snapshot); empty values filter nothing."""
 
     facet_kind: str | None = None  # "choice", "mask", "check" or "band": how its options are counted
@@ -77,10 +93,27 @@ class ConditionFilter(django_filters.Filter):
         return qs.filter(self.condition(value)) if self.is_active(value) else qs
 
 
+class SharedChoicesMixin:
+    """Django copies each field of a form, its choices included, for every form it makes. The
+    directory's choices (vocabularies, bands, local authorities) are never changed by a form, so
+    the copies share them: copying them was a tenth of a directory page's time."""
+
+    _choices: Any
+
+    def __deepcopy__(self, memo: dict) -> Any:
+        memo[id(self._choices)] = self._choices
+        return super().__deepcopy__(memo)  # type: ignore[misc]
+
+
+class SharedMultipleChoiceField(SharedChoicesMixin, django_filters.fields.MultipleChoiceField):
+    pass
+
+
 class ChoicesFilter(ConditionFilter, django_filters.MultipleChoiceFilter):
     """Any of the ticked values of a one-valued field (focus level, format, mode, provider type)."""
 
     facet_kind = "choice"
+    field_class = SharedMultipleChoiceField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
@@ -114,7 +147,7 @@ class BitmaskFilter(ChoicesFilter):
         return snapshot.any_of(self.column, value)
 
 
-class WithoutBlankMultipleChoiceField(django_filters.fields.MultipleChoiceField):
+class WithoutBlankMultipleChoiceField(SharedMultipleChoiceField):
     """Ignores empty values: the directory's select sends ``la=`` for "Any local authority"."""
 
     def clean(self, value):
@@ -201,7 +234,11 @@ def filters_of(spec: DirectoryFilter) -> dict[str, ConditionFilter]:
 BAND_RANK = re.compile(r"[1-9][0-9]{0,3}")
 
 
-class BandRankField(django_filters.fields.ChoiceField):
+class SharedChoiceField(SharedChoicesMixin, django_filters.fields.ChoiceField):
+    pass
+
+
+class BandRankField(SharedChoiceField):
     """A band rank, 1 for the best; its choices are the live framework's bands. A rank past the
     worst band stands for the worst band: "at least band 7" of four bands is every rated programme,
     so a link or a client written for a framework with more bands still asks a sensible question."""
@@ -271,7 +308,11 @@ class SearchFilter(ConditionFilter, django_filters.CharFilter):
         return ConditionFilter.filter(self, qs, value)
 
 
-class SortFilter(django_filters.ChoiceFilter):
+class SharedChoiceFilter(CopiedForEachFilterSet, django_filters.ChoiceFilter):
+    field_class = SharedChoiceField
+
+
+class SortFilter(SharedChoiceFilter):
     """The order of results; applied by the API through ``qs`` and by the snapshot in the web pages."""
 
     def filter(self, qs, value):
@@ -356,7 +397,7 @@ class ProgrammeFilter(ConditionFilterSet):
     q = SearchFilter(label="Search programmes", max_length=200)
     # Then every filter of DIRECTORY_FILTERS, in its order (see get_filters).
     min_band = MinimumBandFilter(label="Rating at least", empty_label="Any rating")
-    element = django_filters.ChoiceFilter(
+    element = SharedChoiceFilter(
         label="Element", choices=_choices(ElementKey), empty_label="Any element", method=lambda qs, name, value: qs
     )
     element_min = ElementMinimumFilter(label="Element score at least", empty_label="Any level")

@@ -113,19 +113,25 @@ class ResultRow:
     rating_expired_at: datetime | None
 
 
-RESULT_ROW_PATHS = [
-    "id", "title", "slug", "focus_level", "format", "delivery_mode", "cost_per_participant", "provider__name",
-    "provider__provider_type", "rating__band", "rating__band_rank", "rating__raw_mean", "rating__review_count",
-    "validity__expired_at",
-]  # fmt: skip
+# One statement, written once: building the ORM query for every page cost more than running it.
+RESULT_ROWS_SQL = """
+SELECT p.id, p.title, p.slug, p.focus_level, p.format, p.delivery_mode, p.cost_per_participant,
+       v.name, v.provider_type, r.band, r.band_rank, r.raw_mean, r.review_count, rv.expired_at
+FROM programmes_programme p
+JOIN providers_provider v ON v.id = p.provider_id
+LEFT JOIN ratings_programmerating r ON r.programme_id = p.id
+LEFT JOIN ratings_ratingvalidity rv ON rv.programme_id = p.id
+WHERE p.id = ANY(%s) AND p.status = %s
+"""
 
 
 def result_rows(ids: Iterable[int]) -> list[ResultRow]:
-    """Published programmes' result rows, in the order given (one query)."""
+    """Published programmes' result rows, in the order given (one query, where the directory reads)."""
 
     def find(wanted: list[int]) -> dict[int, ResultRow]:
-        published = Programme.objects.filter(id__in=wanted, status=ProgrammeStatus.PUBLISHED)
-        return {row[0]: ResultRow(*row) for row in published.values_list(*RESULT_ROW_PATHS)}
+        with connections[directory_database()].cursor() as cursor:
+            cursor.execute(RESULT_ROWS_SQL, [wanted, ProgrammeStatus.PUBLISHED.value])
+            return {row[0]: ResultRow(*row) for row in cursor.fetchall()}
 
     return in_order(ids, find)
 

@@ -3,7 +3,6 @@ from collections.abc import Iterable
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from feedback.selectors import participant_ratings_for, participant_summary
@@ -20,6 +19,7 @@ from qaportal.display import money, score_figure
 from qaportal.errors import InvalidTransition
 from qaportal.http_cache import cached_for_everyone, same_origin_post
 from qaportal.redirects import next_or
+from qaportal.reversing import reverse
 from qaportal.spreadsheets import InertCsvWriter
 from ratings.explain import explain_programme_rating
 from ratings.models import band_name
@@ -53,9 +53,9 @@ def _result_rows(rows: Iterable[selectors.ResultRow], compared: list[int]) -> li
         facts = [FOCUS_LABELS.get(row.focus_level, row.focus_level), FORMAT_LABELS.get(row.format, row.format),
                  MODE_LABELS.get(row.delivery_mode, row.delivery_mode), cost]  # fmt: skip
         prepared.append({
-            "id": row.id, "title": row.title, "url": reverse("programmes:detail", kwargs={"slug": row.slug}),
+            "id": str(row.id), "title": row.title, "url": reverse("programmes:detail", kwargs={"slug": row.slug}),
             "provider": f"{row.provider_name} ({PROVIDER_TYPE_LABELS.get(row.provider_type, row.provider_type)})",
-            "band": band_name(row.band), "band_rank": row.band_rank if rated else None,
+            "band": band_name(row.band), "band_rank": str(row.band_rank) if rated else None,
             "score": score, "facts": " · ".join(str(fact) for fact in facts), "in_compare": row.id in compared,
             "expired": rated and row.rating_expired_at is not None,
         })  # fmt: skip
@@ -96,8 +96,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "export_query": query_without(request.GET, "page", "per_page"),
         "compared": compare.compared_ids(request.session),
         "result_rows": _result_rows(directory.page, compare.compared_ids(request.session)),
-        "per_page": _per_page(request),
-        "per_page_choices": selectors.PER_PAGE_CHOICES,
+        "per_page": str(_per_page(request)),
+        "per_page_choices": [str(size) for size in selectors.PER_PAGE_CHOICES],
     }
     return render(request, "programmes/list.html", context)
 

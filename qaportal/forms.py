@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import get_language
 
 from qaportal.text import PlainTextValidator, field_noun
 
@@ -64,15 +66,18 @@ class SignInForm(AuthenticationForm):
         username.validators.append(MaxLengthValidator(limit, message=message))
 
 
+@lru_cache(maxsize=1024)
 def _subject(label: str) -> str:
     """ "Cost per participant (£)" → "Cost per participant": the field as a sentence's subject."""
     subject = re.sub(r"\s*\((optional|£)\)", "", str(label)).strip().rstrip("?:").strip()
     return subject[:1].upper() + subject[1:]
 
 
-def _plain_messages(field: forms.Field, subject: str) -> dict[str, str]:
+@lru_cache(maxsize=1024)
+def _plain_messages(field_class: type[forms.Field], subject: str) -> dict[str, str]:
+    """The messages of a field of this class about this subject (kept: forms are made per request)."""
     lower = subject[:1].lower() + subject[1:]
-    choosing = isinstance(field, (forms.ChoiceField, forms.BooleanField))
+    choosing = issubclass(field_class, (forms.ChoiceField, forms.BooleanField))
     messages = {
         "required": f"Select {lower}" if choosing else f"Enter {lower}",
         "max_length": f"{subject} must be %(limit_value)d characters or fewer (it has %(show_value)d)",
@@ -85,22 +90,28 @@ def _plain_messages(field: forms.Field, subject: str) -> dict[str, str]:
         "max_whole_digits": f"{subject} must have no more than %(max)s digits before the decimal point",
         "invalid_list": f"Select {lower} from the options given",
     }
-    if isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField):
+    if issubclass(field_class, forms.IntegerField) and not issubclass(field_class, forms.DecimalField):
         messages["invalid"] = f"{subject} must be a whole number, for example 12"
-    elif isinstance(field, (forms.DecimalField, forms.FloatField)):
+    elif issubclass(field_class, (forms.DecimalField, forms.FloatField)):
         messages["invalid"] = f"{subject} must be a number, for example 450"
-    elif isinstance(field, forms.URLField):
+    elif issubclass(field_class, forms.URLField):
         messages["invalid"] = f"{subject} must be a web address starting https://"
-    elif isinstance(field, forms.DateField):
+    elif issubclass(field_class, forms.DateField):
         messages["invalid"] = f"{subject} must be a real date, for example 31/7/2024"
     return messages
 
 
-def _django_defaults(field: forms.Field) -> dict[str, str]:
-    defaults: dict[str, str] = {}
-    for klass in reversed(type(field).__mro__):
+@lru_cache(maxsize=256)
+def _django_defaults(field_class: type[forms.Field], language: str | None) -> dict[str, tuple[Any, str]]:
+    """Django's own messages for this class: code → (the message, its text in this language)."""
+    defaults: dict[str, Any] = {}
+    for klass in reversed(field_class.__mro__):
         defaults.update(getattr(klass, "default_error_messages", {}))
-    return defaults
+    return {code: (message, str(message)) for code, message in defaults.items()}
+
+
+def _is_default(message: Any, default: tuple[Any, str] | None) -> bool:
+    return default is not None and (message is default[0] or str(message) == default[1])
 
 
 class NamedErrorsMixin:
@@ -109,10 +120,11 @@ class NamedErrorsMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        language = get_language()
         for name, field in self.fields.items():
-            defaults = _django_defaults(field)
-            plain = _plain_messages(field, _subject(field.label or name.replace("_", " ")))
+            defaults = _django_defaults(type(field), language)
+            plain = _plain_messages(type(field), _subject(str(field.label or name.replace("_", " "))))
             for code, message in plain.items():
                 current = field.error_messages.get(code)
-                if current is None or current == defaults.get(code):
+                if current is None or _is_default(current, defaults.get(code)):
                     field.error_messages[code] = message

@@ -136,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "qaportal.context_processors.register",
             ],
+            "builtins": ["qaportal.templatetags.reversing"],
         },
     },
 ]

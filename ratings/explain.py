@@ -21,7 +21,8 @@ from django.db import connection
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.display import score_figure
 from ratings.models import CriterionRating, ElementRating, FrameworkPrior, ProgrammeRating
-from reviews.models import Band, BandScore, Criterion, Framework, ReviewState
+from reviews.models import Band, BandScore, Framework, ReviewState
+from reviews.published_parts import framework_parts
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def explain_programme_rating(*, programme_id: int) -> RatingExplanation:
         band=rating.band if rating else framework.not_rated_label,
         band_rule=band_rule(framework, rating, elements),
         min_reviews=framework.min_reviews,
-        top_level=max(framework.levels.values_list("level", flat=True), default=4),
+        top_level=max((level.level for level in framework_parts(framework).levels), default=4),
         max_spread=rating.max_spread if rating else 0,
         computed_at=rating.computed_at if rating else None,
         elements=elements,
@@ -126,8 +127,7 @@ def explain_elements(framework: Framework, programme_id: int) -> list[ElementExp
     scores = published_scores(framework, programme_id)
     criteria_by_element: dict[str, list[CriterionExplanation]] = defaultdict(list)
     elements = {}
-    criteria = Criterion.objects.filter(element__framework=framework).select_related("element")
-    for criterion in criteria.order_by("element__position", "position"):
+    for criterion in framework_parts(framework).criteria:
         stored = stored_criteria.get((criterion.element.key, criterion.code))
         given = scores.get(criterion.id, [])
         criteria_by_element[criterion.element.key].append(
@@ -164,7 +164,7 @@ def band_rule(framework: Framework, rating: ProgrammeRating | None, elements: li
         )
     on_raw = framework.band_score == BandScore.RAW
     score_name, score = ("Raw overall", rating.raw_mean) if on_raw else ("Shown score", rating.shown_score)
-    bands = list(Band.objects.filter(framework=framework).order_by("-min_score"))
+    bands = list(framework_parts(framework).bands)
     band = next(b for b in bands if b.name == rating.band)
     rule = f"{score_name} {score_figure(score)}"
     if band is not bands[-1]:

@@ -115,12 +115,13 @@ class ProgrammeCrosswalk:
 def secure_threshold(framework) -> float:
     """The score a criterion needs to count as met: the Secure band's minimum, or (in a version
     without a band of that name) the level named Secure."""
-    from reviews.models import Band, ScoreLevel
+    from reviews.published_parts import framework_parts
 
-    band = Band.objects.filter(framework=framework, name__iexact="Secure").first()
+    parts = framework_parts(framework)
+    band = next((band for band in parts.bands if band.name.lower() == "secure"), None)
     if band is not None:
         return float(band.min_score)
-    level = ScoreLevel.objects.filter(framework=framework, name__iexact="Secure").first()
+    level = next((level for level in parts.levels if level.name.lower() == "secure"), None)
     return float(level.level) if level else 3.0
 
 
@@ -129,7 +130,7 @@ def programme_crosswalk(*, programme_id: int, framework) -> ProgrammeCrosswalk:
     mean published score at or above the Secure threshold. The means are the ratings engine's stored
     criterion rows (keyed, like every version's scores, by element key and criterion code)."""
     from ratings.models import CriterionRating
-    from reviews.models import Criterion, CrosswalkTag
+    from reviews.published_parts import framework_parts
 
     means = {
         (row.element_key, row.criterion_code): row.mean
@@ -139,17 +140,12 @@ def programme_crosswalk(*, programme_id: int, framework) -> ProgrammeCrosswalk:
     }
     threshold = secure_threshold(framework)
     met_tags = set()
-    tagged = Criterion.objects.filter(element__framework=framework).values_list(
-        "element__key", "code", "crosswalk_tags"
-    )
-    for key, code, tag_id in tagged:
+    parts = framework_parts(framework)
+    for key, code, tag_id in parts.criterion_tags:
         mean = means.get((key, code))
-        if tag_id is not None and mean is not None and mean >= threshold:
+        if mean is not None and mean >= threshold:
             met_tags.add(tag_id)
-    parts = [
-        CrosswalkPart(tag.scheme, tag.code, tag.label, tag.group, tag.pk in met_tags)
-        for tag in CrosswalkTag.objects.all()
-    ]
+    found = [CrosswalkPart(tag.scheme, tag.code, tag.label, tag.group, tag.pk in met_tags) for tag in parts.tags]
     return ProgrammeCrosswalk(
-        dfe=[p for p in parts if p.scheme == "dfe-2016"], eef=[p for p in parts if p.scheme == "eef-2021"]
+        dfe=[p for p in found if p.scheme == "dfe-2016"], eef=[p for p in found if p.scheme == "eef-2021"]
     )

@@ -1,37 +1,42 @@
 """``{% add_to_shortlist programme %}``: the leader's "add to shortlist" form, wherever a
-programme is shown (directory, programme page, compare); a sign-up link for everyone else."""
+programme is shown (directory, programme page, compare), and the directory's "save this search";
+nothing for anyone else (a directory page shows one form per result, so nothing is rendered then)."""
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from leaders import policies
 
 register = template.Library()
 
 
-@register.inclusion_tag("leaders/_add_to_shortlist.html", takes_context=True)
-def add_to_shortlist(context, programme_id: int, title: str = ""):
+@register.simple_tag(takes_context=True)
+def add_to_shortlist(context, programme_id: int, title: str = "") -> SafeString:
     request = context["request"]
     user = request.user
     if not policies.is_leader(user):
-        return {"is_leader": False, "programme_id": programme_id, "title": title}
+        return SafeString("")
     cached = getattr(request, "_leader_shortlists", None)
     if cached is None:
         cached = list(policies.shortlists_for(user).values_list("id", "name"))
         request._leader_shortlists = cached
-    return {"is_leader": True, "programme_id": programme_id, "title": title, "shortlists": cached,
+    form = {"programme_id": programme_id, "title": title, "shortlists": cached,
             "here": request.get_full_path(), "csrf_token": context.get("csrf_token")}  # fmt: skip
+    return SafeString(render_to_string("leaders/_add_to_shortlist.html", form))
 
 
-@register.inclusion_tag("leaders/_save_search.html", takes_context=True)
-def save_search(context):
+@register.simple_tag(takes_context=True)
+def save_search(context) -> SafeString:
     """The directory's "save this search" button, for leaders."""
     request = context["request"]
     if not policies.is_leader(request.user):
-        return {"is_leader": False}
+        return SafeString("")
     from leaders.services import directory_query
 
-    return {"is_leader": True, "query": directory_query(request.GET.urlencode()), "here": request.get_full_path(),
+    form = {"query": directory_query(request.GET.urlencode()), "here": request.get_full_path(),
             "csrf_token": context.get("csrf_token")}  # fmt: skip
+    return SafeString(render_to_string("leaders/_save_search.html", form))
 
 
 @register.inclusion_tag("leaders/_enquiry_link.html", takes_context=True)

@@ -1,33 +1,57 @@
 """The directory's filter options: each a GOV.UK checkbox or radio beside how many results it
-would give. The markup is the partial ``directory/_facet.html``; here only what each option says."""
+would give. The markup is the partial ``directory/_facet.html``; here only what each option says.
+
+A fieldset's markup depends only on what it says, so each is rendered once per process for each
+distinct content (the same counts recur across sorts, pages and neighbouring searches)."""
+
+from functools import lru_cache
 
 from django import template
 from django.forms import BoundField, Form
 from django.template.loader import render_to_string
 from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from programmes.directory_filters import DIRECTORY_FILTERS, DirectoryFilter
+from qaportal.forms import choice_pairs
 
 register = template.Library()
 FACET = "directory/_facet.html"
 
+# (id, value, checked, label, count text, count noun): one option as the fieldset shows it.
+Item = tuple[str, str, bool, str, str, str]
 
-def _item(input_id: str, value: str, checked: bool, label, option=None, noun: str = "") -> dict:
+
+def _item(input_id: str, value: str, checked: bool, label, option=None, noun: str = "") -> Item:
     """One option; with ``option``, its count, the noun agreeing with it ("1 programme", "12 programmes")."""
-    item = {"id": input_id, "value": value, "checked": checked, "label": label}
-    if option is not None:
-        item["count_text"] = option.count_text
-        item["count_noun"] = noun if option.count != 1 else noun.removesuffix("s")
-    return item
+    if option is None:
+        return (input_id, value, checked, str(label), "", "")
+    count_noun = noun if option.count != 1 else noun.removesuffix("s")
+    return (input_id, value, checked, str(label), option.count_text, count_noun)
 
 
-def _facet(field: BoundField, kind: str, items: list[dict], legend=None) -> dict:
-    input_type = "checkbox" if kind == "checkboxes" else "radio"
-    return {"field": field, "kind": kind, "input_type": input_type, "items": items, "legend": legend or field.label}
+@lru_cache(maxsize=2048)
+def _fieldset(
+    name: str, auto_id: str, errors: tuple[str, ...], kind: str, legend: str, items: tuple[Item, ...]
+) -> SafeString:
+    fields = ("id", "value", "checked", "label", "count_text", "count_noun")
+    context = {
+        "field": {"html_name": name, "auto_id": auto_id, "errors": list(errors)},
+        "kind": kind,
+        "input_type": "checkbox" if kind == "checkboxes" else "radio",
+        "items": [dict(zip(fields, item, strict=True)) for item in items],
+        "legend": legend,
+    }
+    return SafeString(render_to_string(FACET, context))
 
 
-@register.inclusion_tag(FACET)
-def checkbox_facet(field: BoundField, options, noun: str) -> dict:
+def _facet(field: BoundField, kind: str, items: list[Item], legend=None) -> SafeString:
+    errors = tuple(str(error) for error in field.errors)
+    return _fieldset(field.html_name, field.auto_id, errors, kind, str(legend or field.label), tuple(items))
+
+
+@register.simple_tag
+def checkbox_facet(field: BoundField, options, noun: str) -> SafeString:
     """A GOV.UK checkboxes fieldset, each option with how many results it would give."""
     items = [
         _item(f"{field.auto_id}_{index}", option.value, option.selected, option.label, option, noun)
@@ -36,8 +60,8 @@ def checkbox_facet(field: BoundField, options, noun: str) -> dict:
     return _facet(field, "checkboxes", items)
 
 
-@register.inclusion_tag(FACET)
-def band_facet(field: BoundField, options, noun: str) -> dict:
+@register.simple_tag
+def band_facet(field: BoundField, options, noun: str) -> SafeString:
     """Radios for "rating at least": any rating, then each band but the last "or better"."""
     items = [_item(f"{field.auto_id}_any", "", not field.value(), "Any rating")]
     for index, option in enumerate(options):
@@ -46,8 +70,8 @@ def band_facet(field: BoundField, options, noun: str) -> dict:
     return _facet(field, "radios", items)
 
 
-@register.inclusion_tag(FACET)
-def single_checkbox(field: BoundField, options, noun: str, legend: str = "") -> dict:
+@register.simple_tag
+def single_checkbox(field: BoundField, options, noun: str, legend: str = "") -> SafeString:
     """One checkbox ("Free only") with how many results ticking it would give, in a fieldset whose
     legend says what it is about ("Cost")."""
     option = options[0]
@@ -57,9 +81,9 @@ def single_checkbox(field: BoundField, options, noun: str, legend: str = "") -> 
 
 def _control(spec: DirectoryFilter, form: Form, facets: dict, noun: str) -> str:
     if spec.kind in ("choice", "multi-choice"):
-        return render_to_string(FACET, checkbox_facet(form[spec.name], facets[spec.name], noun))
+        return checkbox_facet(form[spec.name], facets[spec.name], noun)
     if spec.kind == "boolean":
-        return render_to_string(FACET, single_checkbox(form[spec.name], facets[spec.name], noun, spec.legend))
+        return single_checkbox(form[spec.name], facets[spec.name], noun, spec.legend)
     if spec.kind == "list":
         return render_to_string(spec.template, {"field": form[spec.name]})
     context = [{"field": form[name], "spec": spec} for name in spec.parameters]
@@ -71,3 +95,30 @@ def _control(spec: DirectoryFilter, form: Form, facets: dict, noun: str) -> str:
 def directory_filter_panel(form: Form, facets: dict, noun: str):
     """Every filter of ``DIRECTORY_FILTERS``, in its order, as the control its kind takes."""
     return format_html_join("", "{}", ((_control(spec, form, facets, noun),) for spec in DIRECTORY_FILTERS))
+
+
+Choices = tuple[tuple[str, str], ...]
+Groups = tuple[tuple[str, Choices], ...]
+
+
+@lru_cache(maxsize=256)
+def _options(choices: Choices, groups: Groups, chosen: frozenset[str]) -> SafeString:
+    context = {"choices": choices, "groups": groups, "chosen": chosen}
+    return SafeString(render_to_string("directory/_options.html", context))
+
+
+@register.simple_tag
+def select_options(field: BoundField, groups=None) -> SafeString:
+    """A select's ``<option>``s, in ``groups`` ([(label, [(value, label), …]), …]) when given, else
+    the field's choices. Every visitor who chose the same sees the same options, so each set is
+    rendered once per process: the local authorities alone are over 150 options."""
+    value = field.value()
+    picked = {str(item) for item in value} if isinstance(value, list | tuple) else {str(value)}
+    if groups is not None:
+        grouped: Groups = tuple(
+            (str(label), tuple((str(v), str(text)) for v, text in pairs)) for label, pairs in groups
+        )
+        known = {v for _, pairs in grouped for v, _ in pairs}
+        return _options((), grouped, frozenset(picked & known))
+    choices: Choices = tuple((str(v), str(text)) for v, text in choice_pairs(field.field))
+    return _options(choices, (), frozenset(picked & {v for v, _ in choices}))

@@ -63,5 +63,6 @@ def pagination_items(page) -> list[dict]:
         if number == page.paginator.ELLIPSIS:
             items.append({"ellipsis": True})
         else:
-            items.append({"number": number, "current": number == page.number})
+            # As text: a template localises each number it is given, which costs five times as much.
+            items.append({"number": str(number), "current": number == page.number})
     return items

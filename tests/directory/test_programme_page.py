@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from programmes.models import ProviderResponse
@@ -85,3 +87,18 @@ def test_how_ratings_work_shows_the_live_frameworks_weights_and_thresholds(clien
     for text in ["Exemplary", "3.50", "Secure", "2.75", "Developing", "2.00", "Limited", "P1", "V4",
                  "Governance", "m = 2", "fewer than 2 published reviews"]:  # fmt: skip
         assert text in page, text
+
+
+def test_a_rated_programmes_page_reads_its_framework_once_per_process(client, catalogue):
+    """A published framework's parts never change, so a second programme page reads only the
+    programme's own rows; the first page of a process also read the framework's criteria, bands,
+    levels and crosswalk."""
+    client.get(catalogue.curriculum.get_absolute_url())  # the framework's parts, read once
+    page = catalogue.middle.get_absolute_url()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(page)
+    assert response.status_code == 200
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    for table in ('reviews_criterion"', 'reviews_band"', 'reviews_scorelevel"', 'reviews_crosswalktag"'):
+        assert f'FROM "{table}' not in read, table

@@ -95,6 +95,9 @@ def test_each_gunicorn_worker_warms_its_directory_snapshot_before_its_first_requ
         assert warmed and answered, "\n".join(lines)
         assert warmed[0] < answered[0], f"worker {pid} answered before it was warm:\n" + "\n".join(lines)
         assert ": 3 programmes in " in lines[warmed[0]]  # the published ones, read from the database
+        # What the worker loaded lives on: the collector's full passes leave it out from then on.
+        frozen = re.search(r"; (\d+) objects left out of the garbage collector's full passes", lines[warmed[0]])
+        assert frozen and int(frozen.group(1)) > 10_000, lines[warmed[0]]
 
 
 def test_a_worker_that_cannot_warm_says_so_and_still_serves(tmp_path):
