@@ -1,6 +1,6 @@
 import re
 
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -34,3 +34,11 @@ class RegisterPagination(PageNumberPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
         return parameters
+
+
+class PageSerializer(serializers.Serializer):
+    """What every numbered page says besides its rows (for the schema); a list's page adds its results."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
