@@ -36,9 +36,9 @@ class RegisterPagination(PageNumberPagination):
         return parameters
 
 
+# What every numbered page says besides its rows, for the schema; a list's page adds its results.
+# (A comment, not a docstring: drf-spectacular would publish a docstring as each page's description.)
 class PageSerializer(serializers.Serializer):
-    """What every numbered page says besides its rows (for the schema); a list's page adds its results."""
-
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
