@@ -7,20 +7,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
-from django.urls import reverse
 
+from qaportal.mail import send_to, site_link
 from qaportal.roles import Role
 from reviews.models import Notification, NotificationKind, Review
 
 if TYPE_CHECKING:
     from programmes.models import Programme
-
-
-def _link(url_name: str, **kwargs) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs=kwargs)
 
 
 def _convenor_addresses() -> list[str]:
@@ -52,21 +46,21 @@ def _about_a_review(kind: str, programme: Programme, review: Review) -> tuple[st
             f"Please review “{programme.title}”",
             f"You have been assigned to review “{programme.title}”.\n\n"
             f"If you have a conflict of interest, declare it on the review page.\n\n"
-            f"{_link('reviewer:review', review_id=review.id)}\n",
+            f"{site_link('reviewer:review', review_id=review.id)}\n",
             [review.reviewer.email],
         )
     if kind == NotificationKind.RETURNED:
         return (
             f"Your review of “{programme.title}” has been returned",
             f"The convenor has returned your review with this comment:\n\n{review.return_comment}\n\n"
-            f"Please make the changes and submit it again.\n\n{_link('reviewer:review', review_id=review.id)}\n",
+            f"Please make the changes and submit it again.\n\n{site_link('reviewer:review', review_id=review.id)}\n",
             [review.reviewer.email],
         )
     return (
         f"Conflict of interest declared on “{programme.title}”",
         f"{review.reviewer.username} has declared a conflict of interest and released their assignment:\n\n"
         f"{review.conflict_note}\n\nPlease assign another reviewer.\n\n"
-        f"{_link('convenor:programme', slug=programme.slug)}\n",
+        f"{site_link('convenor:programme', slug=programme.slug)}\n",
         _convenor_addresses(),
     )
 
@@ -100,9 +94,9 @@ def _about_a_programme(notification: Notification) -> tuple[str, str, list[str]]
     """The kinds sent to the programme's provider editors, each ending with the page to act on."""
     subject, body = _programme_text(notification)
     if notification.kind == NotificationKind.CONCERN_QUESTION:
-        link = _link("manage:concerns")
+        link = site_link("manage:concerns")
     else:
-        link = _link("manage:programme", slug=notification.programme.slug)
+        link = site_link("manage:programme", slug=notification.programme.slug)
     return subject, body + f"{link}\n", _editor_addresses(notification)
 
 
@@ -123,8 +117,4 @@ def _programme_text(notification: Notification) -> tuple[str, str]:
 
 
 def deliver(notification: Notification) -> list[str]:
-    subject, body, recipients = compose(notification)
-    recipients = [address for address in recipients if address]
-    if recipients:
-        send_mail(subject, body, None, recipients)
-    return recipients
+    return send_to(*compose(notification))
