@@ -24,6 +24,7 @@ from feedback.models import (
     StaleParticipantRating,
 )
 from programmes.models import Programme
+from qaportal import outbox
 from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -283,12 +284,7 @@ def questionnaire_publish(*, draft: Questionnaire, by: User) -> Questionnaire:
 def mark_participant_rating_stale(*, programme_id: int) -> None:
     """Record, in the caller's transaction, that a programme's participant rating must be
     recomputed, and enqueue the recompute once that transaction commits."""
-    StaleParticipantRating.objects.bulk_create(
-        [StaleParticipantRating(programme_id=programme_id, marked_at=timezone.now(), claimed_until=None)],
-        update_conflicts=True,
-        unique_fields=["programme"],
-        update_fields=["marked_at", "claimed_until"],
-    )
+    outbox.mark_stale(StaleParticipantRating, programme_id)
     transaction.on_commit(lambda: enqueue_recompute(programme_id), using=connection.alias)
 
 
@@ -342,36 +338,12 @@ def stale_participant_ratings_sweep(*, batch_size: int = 500) -> int:
 def _claim_batch(*, batch_size: int) -> dict[int, datetime]:
     now = timezone.now()
     claim_until = now + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE feedback_staleparticipantrating SET claimed_until = %s WHERE programme_id IN ("
-            "  SELECT programme_id FROM feedback_staleparticipantrating"
-            "  WHERE claimed_until IS NULL OR claimed_until < %s"
-            "  ORDER BY marked_at LIMIT %s FOR UPDATE SKIP LOCKED"
-            ") RETURNING programme_id, marked_at",
-            [claim_until, now, batch_size],
-        )
-        return dict(cursor.fetchall())
+    return outbox.claim_marker_batch(StaleParticipantRating, batch_size=batch_size, claim_until=claim_until, now=now)
 
 
 def _markers_seen(programme_ids: list[int] | None) -> dict[int, datetime]:
-    markers = StaleParticipantRating.objects.all()
-    if programme_ids is not None:
-        markers = markers.filter(programme_id__in=programme_ids)
-    return dict(markers.values_list("programme_id", "marked_at"))
+    return outbox.markers_seen(StaleParticipantRating, programme_ids)
 
 
 def _clear_markers(seen: dict[int, datetime]) -> int:
-    """Delete only the markers still carrying the time the recompute saw: a programme marked
-    again meanwhile stays marked."""
-    if not seen:
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM feedback_staleparticipantrating AS marker "
-            "USING unnest(%s::bigint[], %s::timestamptz[]) AS seen (programme_id, marked_at) "
-            "WHERE marker.programme_id = seen.programme_id AND marker.marked_at = seen.marked_at",
-            [list(seen), list(seen.values())],
-        )
-        deleted: int = cursor.rowcount
-        return deleted
+    return outbox.clear_markers(StaleParticipantRating, seen)

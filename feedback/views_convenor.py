@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from feedback import patterns, selectors, services
 from feedback.forms import ModerateCommentForm, QuestionnaireForm
 from feedback.models import ParticipantResponse, Questionnaire
+from qaportal.confirmation import act_and_say
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
 from reviews.views_convenor import convenor_page
@@ -33,15 +34,9 @@ def moderate_comment(request: SignedInRequest, response_id) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose whether to publish the comment.")
         return redirect("feedback-convenor:overview")
-    try:
-        services.comment_moderate(
-            response=response, by=request.user, approve=form.cleaned_data["decision"] == "approve"
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        published = form.cleaned_data["decision"] == "approve"
-        messages.success(request, "Comment published." if published else "Comment kept off the register.")
+    approve = form.cleaned_data["decision"] == "approve"
+    moderate = lambda: services.comment_moderate(response=response, by=request.user, approve=approve)  # noqa: E731
+    act_and_say(request, moderate, "Comment published." if approve else "Comment kept off the register.")
     return redirect("feedback-convenor:overview")
 
 

@@ -15,7 +15,6 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
@@ -26,6 +25,7 @@ from django.utils import timezone
 from leaders.matching import programmes_matching
 from leaders.models import AlertFrequency, AlertKind, AlertSent, LeaderAccount, SavedSearch
 from programmes.models import Programme
+from qaportal.mail import site_url
 from ratings.models import band_name
 
 logger = logging.getLogger(__name__)
@@ -207,20 +207,16 @@ LINES = {
 }
 
 
-def _site(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def compose(user, alerts: list[dict]) -> EmailMessage:
     lines = []
     for alert in alerts:
         lines.append(LINES[alert["kind"]].format(**alert))
-        lines.append("  " + _site(reverse("programmes:detail", kwargs={"slug": alert["slug"]})))
-    unsubscribe = _site(reverse("leaders:unsubscribe", kwargs={"token": unsubscribe_token(user.pk)}))
+        lines.append("  " + site_url(reverse("programmes:detail", kwargs={"slug": alert["slug"]})))
+    unsubscribe = site_url(reverse("leaders:unsubscribe", kwargs={"token": unsubscribe_token(user.pk)}))
     body = (
         "Here is what has changed on the LPD/CPD Quality Register since we last wrote:\n\n"
         + "\n".join(lines)
-        + f"\n\nYour shortlists and searches: {_site(reverse('leaders:account'))}\n"
+        + f"\n\nYour shortlists and searches: {site_url(reverse('leaders:account'))}\n"
         f"Stop these e-mails: {unsubscribe}\n"
     )
     count = len(alerts)

@@ -5,16 +5,9 @@ thread's page, once the leader has shared it."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.urls import reverse
-
 from leaders.models import EnquiryEmail, EnquiryEmailKind, EnquiryThread
 from leaders.selectors import leader_label
-
-
-def _link(url_name: str, **kwargs) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs=kwargs)
+from qaportal.mail import send_to, site_link
 
 
 def _editor_addresses(thread: EnquiryThread) -> list[str]:
@@ -38,7 +31,7 @@ def compose(owed: EnquiryEmail) -> tuple[str, str, list[str]]:
     """Subject, body and recipients of one owed e-mail."""
     thread = owed.thread
     subject = thread.enquiry.subject
-    inbox_link = _link("enquiries-provider:thread", thread_id=thread.id)
+    inbox_link = site_link("enquiries-provider:thread", thread_id=thread.id)
     if owed.kind == EnquiryEmailKind.NEW_ENQUIRY:
         return (
             f"An enquiry from a school leader: {subject}",
@@ -55,7 +48,7 @@ def compose(owed: EnquiryEmail) -> tuple[str, str, list[str]]:
             f"{thread.provider.name} replied to your enquiry: {subject}",
             f"{thread.provider.name} replied to your enquiry:\n\n{message.body}\n\n"
             f"Read the conversation and reply on the register:\n\n"
-            f"{_link('leaders:enquiry', enquiry_id=thread.enquiry_id)}\n",
+            f"{site_link('leaders:enquiry', enquiry_id=thread.enquiry_id)}\n",
             [thread.enquiry.leader.email],
         )
     return (
@@ -67,8 +60,4 @@ def compose(owed: EnquiryEmail) -> tuple[str, str, list[str]]:
 
 
 def deliver(owed: EnquiryEmail) -> list[str]:
-    subject, body, recipients = compose(owed)
-    recipients = [address for address in recipients if address]
-    if recipients:
-        send_mail(subject, body, None, recipients)
-    return recipients
+    return send_to(*compose(owed))

@@ -6,13 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from leaders import policies, selectors
@@ -34,6 +32,7 @@ from programmes.vocabulary import ProgrammeStatus
 from providers.vocabulary import Phase
 from qaportal import outbox
 from qaportal.errors import NotPermitted, ValidationFailed
+from qaportal.mail import site_link
 from qaportal.text import PlainTextValidator
 
 VERIFY_SALT = "leaders.verify-email"
@@ -59,7 +58,7 @@ def verification_token(user: User) -> str:
 
 
 def send_verification(user: User) -> None:
-    link = settings.SITE_URL.rstrip("/") + reverse("leaders:verify", kwargs={"token": verification_token(user)})
+    link = site_link("leaders:verify", token=verification_token(user))
     send_mail(
         "Confirm your e-mail address for the LPD/CPD Quality Register",
         f"Follow this link within {VERIFY_DAYS} days to confirm your address and start using your account:\n\n"

@@ -7,7 +7,7 @@ from django import forms
 from pool.models import ReviewerStatus
 from programmes.vocabulary import FocusLevel
 from providers.vocabulary import Phase, Region
-from qaportal.forms import PlainCharField
+from qaportal.forms import PlainCharField, written_field
 
 
 def _choices(label: str, choices, *, required: bool, help_text: str = "", required_message: str = ""):
@@ -59,11 +59,10 @@ class ApplicationForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = PlainCharField(
-        label="Reason for declining",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    reason = written_field(
+        "Reason for declining",
+        "Give the reason for declining; the applicant reads it.",
         help_text="The applicant reads this.",
-        error_messages={"required": "Give the reason for declining; the applicant reads it."},
     )
 
 

@@ -16,6 +16,7 @@ from pool.forms import ApplicationForm, DeclineForm, ExerciseForm, ProfileForm
 from pool.measures import reviewer_measures
 from pool.models import ApplicationStatus, ReviewerApplication, ReviewerProfile, ReviewerStatus
 from programmes.models import Programme
+from qaportal.confirmation import act_and_say, act_on_form
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
 from qaportal.roles import page_for
@@ -40,14 +41,9 @@ def apply(request: SignedInRequest) -> HttpResponse:
     if pending and pending.status == ApplicationStatus.PENDING:
         return redirect("pool:application")
     form = ApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_submit(applicant=request.user, **form.cleaned_data)
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            messages.success(request, "Application sent. A convenor will accept or decline it.")
-            return redirect("pool:application")
+    submit = lambda data: services.application_submit(applicant=request.user, **data)  # noqa: E731
+    if act_on_form(request, form, submit, "Application sent. A convenor will accept or decline it."):
+        return redirect("pool:application")
     return render(request, "pool/apply.html", {"form": form})
 
 
@@ -227,14 +223,9 @@ def _application(application_id: int) -> ReviewerApplication:
 def application_detail(request: SignedInRequest, application_id: int) -> HttpResponse:
     application = _application(application_id)
     form = DeclineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_decline(application=application, by=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            messages.success(request, f"{application.applicant.username}'s application has been declined.")
-            return redirect("pool:applications")
+    decline = lambda data: services.application_decline(application=application, by=request.user, reason=data["reason"])  # noqa: E731
+    if act_on_form(request, form, decline, f"{application.applicant.username}'s application has been declined."):
+        return redirect("pool:applications")
     return render(request, "pool/application_detail.html", {"application": application, "form": form})
 
 
@@ -242,13 +233,10 @@ def application_detail(request: SignedInRequest, application_id: int) -> HttpRes
 @convenor_page
 def application_accept(request: SignedInRequest, application_id: int) -> HttpResponse:
     application = _application(application_id)
-    try:
-        services.application_accept(application=application, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("pool:application-detail", application_id=application.id)
-    messages.success(request, f"{application.applicant.username} has joined the pool in training.")
-    return redirect("pool:applications")
+    accept = lambda: services.application_accept(application=application, by=request.user)  # noqa: E731
+    if act_and_say(request, accept, f"{application.applicant.username} has joined the pool in training."):
+        return redirect("pool:applications")
+    return redirect("pool:application-detail", application_id=application.id)
 
 
 # --- Calibration exercises (convenors) -------------------------------------------------------

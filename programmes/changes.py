@@ -138,13 +138,11 @@ def evidence_differences(programme: Programme, evidence: dict[str, EvidenceInput
 def evidence_propose(*, programme: Programme, by: User, evidence: dict[str, EvidenceInput]) -> ProgrammeChange | None:
     """A published programme's portfolio is reviewed evidence: a change to it waits for a convenor,
     who decides whether the rating stands. Returns None if nothing differs from what is stored."""
-    from programmes.services import evidence_errors
+    from programmes.services import evidence_check
 
     if not policies.may_change_published(by, programme):
         raise NotPermitted("Only a published programme of your own provider can be changed this way.")
-    errors = evidence_errors(evidence)
-    if errors:
-        raise ValidationFailed(errors)
+    evidence_check(evidence)
     with transaction.atomic():
         fields = evidence_differences(programme, evidence)
         if not fields:

@@ -16,7 +16,7 @@ from programmes.services import (
     programme_length_errors,
 )
 from programmes.vocabulary import ElementKey
-from qaportal.forms import NamedErrorsMixin, PlainCharField
+from qaportal.forms import NamedErrorsMixin, PlainCharField, written_field
 from qaportal.submissions import OneSubmissionForm
 
 ELEMENT_PROMPTS = {
@@ -214,20 +214,20 @@ class EvidenceForm(NamedErrorsMixin, forms.Form):
 
 
 class ProgrammeWithdrawForm(NamedErrorsMixin, forms.Form):
-    reason = PlainCharField(
-        label="Why are you withdrawing this programme?",
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = written_field(
+        "Why are you withdrawing this programme?",
+        "Give the reason for withdrawing the programme.",
+        rows=3,
         help_text="For example, “We no longer run this programme”. Recorded in the audit trail.",
-        error_messages={"required": "Give the reason for withdrawing the programme."},
     )
 
 
 class ResponseForm(NamedErrorsMixin, forms.Form):
-    text = PlainCharField(
-        label="Your response",
-        widget=forms.Textarea(attrs={"rows": 6}),
+    text = written_field(
+        "Your response",
+        "Write your response.",
+        rows=6,
         help_text="Shown beside the rating on the public page. At least 20 characters.",
-        error_messages={"required": "Write your response."},
     )
 
 

@@ -210,24 +210,8 @@ def imports_sweep(*, limit: int = 5) -> int:
 
 
 def _claim(which: Q, *, fresh_too: bool):
-    now = timezone.now()
-    claimable = Q(claimed_until__isnull=True)
-    if not fresh_too:
-        claimable &= Q(created_at__lt=outbox.unclaimed_since(now))
-    claimable |= Q(claimed_until__lt=now)
-    with transaction.atomic():
-        job_id = (
-            ImportJob.objects.select_for_update(skip_locked=True)
-            .filter(which, claimable, status__in=[Status.QUEUED, Status.RUNNING])
-            .order_by("created_at")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if job_id is not None:
-            ImportJob.objects.filter(pk=job_id).update(
-                status=Status.RUNNING, claimed_until=outbox.claim_expiry(now), started_at=now, rows_done=0
-            )
-        return job_id
+    unfinished = ImportJob.objects.filter(which, status__in=[Status.QUEUED, Status.RUNNING])
+    return outbox.claim_oldest_job(unfinished, fresh_too=fresh_too, status=Status.RUNNING, rows_done=0)
 
 
 def _execute(job: ImportJob) -> ImportJob:

@@ -17,7 +17,7 @@ from programmes.vocabulary import ElementKey, ProgrammeStatus
 from providers import policies as provider_policies
 from providers.forms import ProviderProfileForm
 from providers.models import Provider
-from qaportal.confirmation import Confirmation, confirmation_page
+from qaportal.confirmation import Confirmation, act_and_say, act_on_form, confirmation_page
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
 from qaportal.roles import Role, page_for
@@ -204,12 +204,8 @@ def _save_evidence(request: SignedInRequest, programme: Programme, evidence: dic
 @editor_page
 def submit(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _own_programme(request, slug)
-    try:
-        lifecycle.programme_submit(programme=programme, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Submitted for review. A convenor will assign independent reviewers.")
+    submitted = "Submitted for review. A convenor will assign independent reviewers."
+    act_and_say(request, lambda: lifecycle.programme_submit(programme=programme, by=request.user), submitted)
     return redirect("manage:programme", slug=programme.slug)
 
 
@@ -217,15 +213,10 @@ def submit(request: SignedInRequest, slug: str) -> HttpResponse:
 @editor_page
 def resubmit(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _own_programme(request, slug)
-    try:
-        lifecycle.programme_resubmit(programme=programme, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            "Resubmitted for reaccreditation. Update the details and evidence; the current rating stands meanwhile.",
-        )
+    resubmitted = (
+        "Resubmitted for reaccreditation. Update the details and evidence; the current rating stands meanwhile."
+    )
+    act_and_say(request, lambda: lifecycle.programme_resubmit(programme=programme, by=request.user), resubmitted)
     return redirect("manage:programme", slug=programme.slug)
 
 
@@ -239,14 +230,9 @@ def concerns(request: SignedInRequest) -> HttpResponse:
 def concern_respond(request: SignedInRequest, concern_id: int) -> HttpResponse:
     concern = get_object_or_404(concerns_for_provider_editor(request.user), pk=concern_id)
     form = ConcernResponseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            concern_provider_respond(concern=concern, by=request.user, response=form.cleaned_data["response"])
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            messages.success(request, "Your response has been sent to the convenors.")
-            return redirect("manage:concerns")
+    respond = lambda data: concern_provider_respond(concern=concern, by=request.user, response=data["response"])  # noqa: E731
+    if act_on_form(request, form, respond, "Your response has been sent to the convenors."):
+        return redirect("manage:concerns")
     return render(request, "manage/concern_respond.html", {"concern": concern, "form": form})
 
 

@@ -248,8 +248,8 @@ def _link_errors(key: str, links: str) -> list[str]:
     return errors
 
 
-def evidence_errors(evidence: dict[str, EvidenceInput]) -> dict[str, list[str]]:
-    """Field errors in a typed portfolio: links that are not https:// addresses, links alone."""
+def evidence_check(evidence: dict[str, EvidenceInput]) -> None:
+    """Refuses a typed portfolio with links that are not https:// addresses, or links alone, per field."""
     errors = {}
     for key, typed in evidence.items():
         link_errors = _link_errors(key, typed.links)
@@ -257,7 +257,8 @@ def evidence_errors(evidence: dict[str, EvidenceInput]) -> dict[str, list[str]]:
             errors[f"links_{key}"] = link_errors
         if typed.links.strip() and not typed.statement.strip():
             errors[f"statement_{key}"] = ["Write a statement to go with these links."]
-    return errors
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def evidence_write(*, programme: Programme, evidence: dict[str, EvidenceInput]) -> None:
@@ -281,9 +282,7 @@ def evidence_save(*, programme: Programme, by: User, evidence: dict[str, Evidenc
 
     if not policies.may_edit_programme(by, programme):
         raise NotPermitted("Only a draft programme of your own provider can be edited.")
-    errors = evidence_errors(evidence)
-    if errors:
-        raise ValidationFailed(errors)
+    evidence_check(evidence)
     with transaction.atomic():
         if programme.status != ProgrammeStatus.DRAFT:
             fields = evidence_differences(programme, evidence)

@@ -8,6 +8,8 @@ memory cache meanwhile; then it tries Redis again.
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
@@ -18,6 +20,16 @@ logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 DEFAULT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0, "retry_on_timeout": False}
+
+
+def _tried_on_redis_first(name: str) -> Callable[..., Any]:
+    """The cache operation ``name``: on Redis while it answers, else on the local memory."""
+
+    def operation(self: "FallbackRedisCache", *args, **kwargs):
+        return self._call(name, *args, **kwargs)
+
+    operation.__name__ = name
+    return operation
 
 
 class FallbackRedisCache(RedisCache):
@@ -43,35 +55,14 @@ class FallbackRedisCache(RedisCache):
                 self._down_until = time.monotonic() + self.retry_seconds
         return getattr(self._fallback, name)(*args, **kwargs)
 
-    def add(self, *args, **kwargs):
-        return self._call("add", *args, **kwargs)
-
-    def get(self, *args, **kwargs):
-        return self._call("get", *args, **kwargs)
-
-    def set(self, *args, **kwargs):
-        return self._call("set", *args, **kwargs)
-
-    def touch(self, *args, **kwargs):
-        return self._call("touch", *args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        return self._call("delete", *args, **kwargs)
-
-    def get_many(self, *args, **kwargs):
-        return self._call("get_many", *args, **kwargs)
-
-    def has_key(self, *args, **kwargs):
-        return self._call("has_key", *args, **kwargs)
-
-    def incr(self, *args, **kwargs):
-        return self._call("incr", *args, **kwargs)
-
-    def set_many(self, *args, **kwargs):
-        return self._call("set_many", *args, **kwargs)
-
-    def delete_many(self, *args, **kwargs):
-        return self._call("delete_many", *args, **kwargs)
-
-    def clear(self):
-        return self._call("clear")
+    add = _tried_on_redis_first("add")
+    get = _tried_on_redis_first("get")
+    set = _tried_on_redis_first("set")
+    touch = _tried_on_redis_first("touch")
+    delete = _tried_on_redis_first("delete")
+    get_many = _tried_on_redis_first("get_many")
+    has_key = _tried_on_redis_first("has_key")
+    incr = _tried_on_redis_first("incr")
+    set_many = _tried_on_redis_first("set_many")
+    delete_many = _tried_on_redis_first("delete_many")
+    clear = _tried_on_redis_first("clear")

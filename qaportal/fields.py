@@ -128,28 +128,35 @@ class ChoiceSetField(models.BigIntegerField):
             raise ValidationError(self.error_messages["blank"], code="blank")
 
 
+class _MaskLookup(Lookup):
+    """A test of the stored bitmask against the bitmask of the values given.
+
+    ``template`` is the SQL test, with ``{lhs}`` (the column) once and ``{rhs}`` (the values' mask) once or more.
+    """
+
+    template: str
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        rhs_uses = self.template.count("{rhs}")
+        return self.template.format(lhs=lhs, rhs=rhs), [*lhs_params, *list(rhs_params) * rhs_uses]
+
+
 @ChoiceSetField.register_lookup
-class Overlaps(Lookup):
+class Overlaps(_MaskLookup):
     """``regions__overlaps=["london", "south-east"]``: holds at least one of the values."""
 
     lookup_name = "overlaps"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"({lhs} & {rhs}) <> 0", [*lhs_params, *rhs_params]
+    template = "({lhs} & {rhs}) <> 0"
 
 
 @ChoiceSetField.register_lookup
-class ContainsAll(Lookup):
+class ContainsAll(_MaskLookup):
     """``phases__has_all=["primary", "secondary"]``: holds every one of the values."""
 
     lookup_name = "has_all"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"({lhs} & {rhs}) = {rhs}", [*lhs_params, *rhs_params, *rhs_params]
+    template = "({lhs} & {rhs}) = {rhs}"
 
 
 class _PlainText:

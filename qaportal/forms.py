@@ -51,6 +51,19 @@ class PlainCharField(forms.CharField):
         PlainTextValidator(field_noun(self.label), multiline=self.multiline)(value)
 
 
+def written_field(label: str, required_message: str, *, rows: int = 4, **more) -> PlainCharField:
+    """A required text area for a person's own words (a reason, a response, a note to someone).
+
+    ``required_message`` says what to write when it is left empty.
+    """
+    return PlainCharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": required_message},
+        **more,
+    )
+
+
 class SignInForm(AuthenticationForm):
     """Django's sign-in form, with the username's length checked before anyone is asked.
 

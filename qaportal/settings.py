@@ -220,58 +220,36 @@ OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 30)
 OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", env_int("RATINGS_SWEEP_SECONDS", 20))
 # A row younger than this is left to its own task message, still on its way, before a sweep takes it.
 OUTBOX_GRACE_SECONDS = env_int("OUTBOX_GRACE_SECONDS", 5)
+
+
+def every(seconds: int, task: str) -> dict:
+    """A periodic task whose message expires when the next is due: a worker that fell behind runs
+    the latest sweep, not a backlog of the same one."""
+    return {"task": task, "schedule": seconds, "options": {"expires": seconds}}
+
+
 # Beat: the sweeps; the nightly whole-register recompute refreshes each framework's prior (see
 # ratings.engine).
 CELERY_BEAT_SCHEDULE: dict = {
-    "prune-directory-changes": {
-        "task": "programmes.tasks.prune_directory_changes",
-        "schedule": 600,
-        "options": {"expires": 600},
-    },
-    "sweep-stale-ratings": {
-        "task": "ratings.tasks.sweep_stale_ratings",
-        "schedule": OUTBOX_SWEEP_SECONDS,
-        "options": {"expires": OUTBOX_SWEEP_SECONDS},
-    },
-    "send-owed-notifications": {
-        "task": "reviews.tasks.send_owed_notifications",
-        "schedule": env_int("NOTIFICATIONS_SWEEP_SECONDS", OUTBOX_SWEEP_SECONDS),
-        "options": {"expires": env_int("NOTIFICATIONS_SWEEP_SECONDS", OUTBOX_SWEEP_SECONDS)},
-    },
-    "sweep-export-jobs": {
-        "task": "summaries.tasks.sweep_export_jobs",
-        "schedule": OUTBOX_SWEEP_SECONDS,
-        "options": {"expires": OUTBOX_SWEEP_SECONDS},
-    },
-    "sweep-import-jobs": {
-        "task": "programmes.tasks.sweep_import_jobs",
-        "schedule": OUTBOX_SWEEP_SECONDS,
-        "options": {"expires": OUTBOX_SWEEP_SECONDS},
-    },
-    "accreditation-cycle": {
-        "task": "reviews.tasks.run_accreditation_cycle",
-        "schedule": env_int("ACCREDITATION_CYCLE_SECONDS", 3600),
-        "options": {"expires": env_int("ACCREDITATION_CYCLE_SECONDS", 3600)},
-    },
+    "prune-directory-changes": every(600, "programmes.tasks.prune_directory_changes"),
+    "sweep-stale-ratings": every(OUTBOX_SWEEP_SECONDS, "ratings.tasks.sweep_stale_ratings"),
+    "send-owed-notifications": every(
+        env_int("NOTIFICATIONS_SWEEP_SECONDS", OUTBOX_SWEEP_SECONDS), "reviews.tasks.send_owed_notifications"
+    ),
+    "sweep-export-jobs": every(OUTBOX_SWEEP_SECONDS, "summaries.tasks.sweep_export_jobs"),
+    "sweep-import-jobs": every(OUTBOX_SWEEP_SECONDS, "programmes.tasks.sweep_import_jobs"),
+    "accreditation-cycle": every(env_int("ACCREDITATION_CYCLE_SECONDS", 3600), "reviews.tasks.run_accreditation_cycle"),
     "recompute-all-ratings-nightly": {
         "task": "ratings.tasks.recompute_all_ratings",
         "schedule": crontab(hour=2, minute=30),
     },
-    "sweep-stale-participant-ratings": {
-        "task": "feedback.tasks.sweep_stale_participant_ratings",
-        "schedule": env_int("RATINGS_SWEEP_SECONDS", 60),
-        "options": {"expires": env_int("RATINGS_SWEEP_SECONDS", 60)},
-    },
-    "send-owed-enquiry-emails": {
-        "task": "leaders.tasks.send_owed_enquiry_emails",
-        "schedule": env_int("NOTIFICATIONS_SWEEP_SECONDS", OUTBOX_SWEEP_SECONDS),
-        "options": {"expires": env_int("NOTIFICATIONS_SWEEP_SECONDS", OUTBOX_SWEEP_SECONDS)},
-    },
-    "send-leader-alerts": {
-        "task": "leaders.tasks.send_leader_alerts",
-        "schedule": env_int("LEADER_ALERTS_SECONDS", 900),
-        "options": {"expires": env_int("LEADER_ALERTS_SECONDS", 900)},
-    },
+    "sweep-stale-participant-ratings": every(
+        env_int("RATINGS_SWEEP_SECONDS", 60), "feedback.tasks.sweep_stale_participant_ratings"
+    ),
+    "send-owed-enquiry-emails": every(
+        env_int("NOTIFICATIONS_SWEEP_SECONDS", OUTBOX_SWEEP_SECONDS), "leaders.tasks.send_owed_enquiry_emails"
+    ),
+    "send-leader-alerts": every(env_int("LEADER_ALERTS_SECONDS", 900), "leaders.tasks.send_leader_alerts"),
     "recompute-all-participant-ratings-nightly": {
         "task": "feedback.tasks.recompute_all_participant_ratings",
         "schedule": crontab(hour=2, minute=50),

@@ -28,12 +28,7 @@ def mark_programme_rating_stale(*, programme_id: int) -> None:
     otherwise changes what a rating is computed from. Marking again moves ``marked_at`` on and
     releases any sweep's claim, so a recompute already running will not clear the new marker.
     """
-    StaleRating.objects.bulk_create(
-        [StaleRating(programme_id=programme_id, marked_at=timezone.now(), claimed_until=None)],
-        update_conflicts=True,
-        unique_fields=["programme"],
-        update_fields=["marked_at", "claimed_until"],
-    )
+    outbox.mark_stale(StaleRating, programme_id)
     transaction.on_commit(lambda: enqueue_recompute(programme_id), using=connection.alias)
 
 
@@ -211,38 +206,14 @@ def claim_stale_batch(*, batch_size: int) -> dict[int, datetime]:
     """Claim up to ``batch_size`` unclaimed (or expired) markers, oldest first."""
     now = timezone.now()
     # Short, and taken again for each batch: a sweep killed mid-batch frees it within a minute.
-    claim_until = outbox.claim_expiry(now)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE ratings_stalerating SET claimed_until = %s WHERE programme_id IN ("
-            "  SELECT programme_id FROM ratings_stalerating"
-            "  WHERE claimed_until IS NULL OR claimed_until < %s"
-            "  ORDER BY marked_at LIMIT %s FOR UPDATE SKIP LOCKED"
-            ") RETURNING programme_id, marked_at",
-            [claim_until, now, batch_size],
-        )
-        return dict(cursor.fetchall())
+    return outbox.claim_marker_batch(StaleRating, batch_size=batch_size, claim_until=outbox.claim_expiry(now), now=now)
 
 
 def stale_markers_seen(programme_ids: list[int] | None) -> dict[int, datetime]:
     """The markers as they are before a recompute reads the data (all of them for None)."""
-    markers = StaleRating.objects.all()
-    if programme_ids is not None:
-        markers = markers.filter(programme_id__in=programme_ids)
-    return dict(markers.values_list("programme_id", "marked_at"))
+    return outbox.markers_seen(StaleRating, programme_ids)
 
 
 def clear_stale_markers(seen: dict[int, datetime]) -> int:
-    """Delete the markers a recompute has covered: only those still carrying the ``marked_at``
-    it saw before reading the data. A programme marked again meanwhile stays marked."""
-    if not seen:
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM ratings_stalerating AS marker "
-            "USING unnest(%s::bigint[], %s::timestamptz[]) AS seen (programme_id, marked_at) "
-            "WHERE marker.programme_id = seen.programme_id AND marker.marked_at = seen.marked_at",
-            [list(seen), list(seen.values())],
-        )
-        deleted: int = cursor.rowcount
-        return deleted
+    """Delete the markers a recompute has covered; a programme marked again meanwhile stays marked."""
+    return outbox.clear_markers(StaleRating, seen)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django import forms
 
-from qaportal.forms import NamedErrorsMixin, PlainCharField
+from qaportal.forms import NamedErrorsMixin, PlainCharField, written_field
 from qaportal.submissions import OneSubmissionForm
 from reviews.models import Criterion, CriterionScore, Review, ReviewState
 from reviews.services import MIN_RATIONALE_LENGTH, ScoreInput, rationale_field, score_field
@@ -143,11 +143,10 @@ class ScoringForm(CriteriaForm, ReviewOverallForm):
 
 
 class ConflictForm(NamedErrorsMixin, forms.Form):
-    conflict_note = PlainCharField(
-        label="Describe your conflict of interest",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    conflict_note = written_field(
+        "Describe your conflict of interest",
+        "Describe the conflict of interest.",
         help_text="For example, “I was a trustee of this provider until 2024”. The convenor reads this.",
-        error_messages={"required": "Describe the conflict of interest."},
     )
 
 
@@ -207,28 +206,20 @@ class AssignmentsUploadForm(NamedErrorsMixin, forms.Form):
 
 
 class ReturnForm(NamedErrorsMixin, forms.Form):
-    comment = PlainCharField(
-        label="What should the reviewer change?",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say what the reviewer should change."},
-    )
+    comment = written_field("What should the reviewer change?", "Say what the reviewer should change.")
 
 
 class WithdrawForm(NamedErrorsMixin, forms.Form):
-    reason = PlainCharField(
-        label="Reason for withdrawing",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Recorded in the audit trail.",
-        error_messages={"required": "Give the reason for withdrawing."},
+    reason = written_field(
+        "Reason for withdrawing", "Give the reason for withdrawing.", help_text="Recorded in the audit trail."
     )
 
 
 class ReleaseForm(NamedErrorsMixin, forms.Form):
-    reason = PlainCharField(
-        label="Reason for releasing the reviewer",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    reason = written_field(
+        "Reason for releasing the reviewer",
+        "Give the reason for releasing this reviewer.",
         help_text="Recorded in the audit trail.",
-        error_messages={"required": "Give the reason for releasing this reviewer."},
     )
 
 

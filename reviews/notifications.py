@@ -7,20 +7,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
-from django.urls import reverse
 
+from qaportal.mail import send_to, site_link
 from qaportal.roles import Role
 from reviews.models import Notification, NotificationKind, Review
 
 if TYPE_CHECKING:
     from programmes.models import Programme
-
-
-def _link(url_name: str, **kwargs) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs=kwargs)
 
 
 def _convenor_addresses() -> list[str]:
@@ -52,73 +46,75 @@ def _about_a_review(kind: str, programme: Programme, review: Review) -> tuple[st
             f"Please review “{programme.title}”",
             f"You have been assigned to review “{programme.title}”.\n\n"
             f"If you have a conflict of interest, declare it on the review page.\n\n"
-            f"{_link('reviewer:review', review_id=review.id)}\n",
+            f"{site_link('reviewer:review', review_id=review.id)}\n",
             [review.reviewer.email],
         )
     if kind == NotificationKind.RETURNED:
         return (
             f"Your review of “{programme.title}” has been returned",
             f"The convenor has returned your review with this comment:\n\n{review.return_comment}\n\n"
-            f"Please make the changes and submit it again.\n\n{_link('reviewer:review', review_id=review.id)}\n",
+            f"Please make the changes and submit it again.\n\n{site_link('reviewer:review', review_id=review.id)}\n",
             [review.reviewer.email],
         )
     return (
         f"Conflict of interest declared on “{programme.title}”",
         f"{review.reviewer.username} has declared a conflict of interest and released their assignment:\n\n"
         f"{review.conflict_note}\n\nPlease assign another reviewer.\n\n"
-        f"{_link('convenor:programme', slug=programme.slug)}\n",
+        f"{site_link('convenor:programme', slug=programme.slug)}\n",
         _convenor_addresses(),
     )
 
 
+# What the provider's editors are told of each kind about their programme, before the link; the
+# published one names no reviewer.
+PROGRAMME_TEXTS: dict[str, tuple[str, str]] = {
+    NotificationKind.CONCERN_QUESTION: (
+        "A question about a concern raised about “{title}”",
+        "Someone has raised a concern about this programme, and the register's convenors would like "
+        "your response. Read it and respond here:\n\n",
+    ),
+    NotificationKind.PUBLISHED: (
+        "“{title}” has been published on the register",
+        "The independent reviews of “{title}” have been published. You can read the "
+        "feedback and publish a response.\n\n",
+    ),
+    NotificationKind.SUBMITTED: (
+        "“{title}” has been submitted for review",
+        "Thank you for submitting “{title}”. A convenor will assign independent reviewers; "
+        "we will e-mail you when its reviews are published.\n\n",
+    ),
+    NotificationKind.WITHDRAWN: (
+        "“{title}” has been withdrawn from the register",
+        "“{title}” has been withdrawn from the register. Its page now says so, and its rating no longer applies.\n\n",
+    ),
+}
+
+
 def _about_a_programme(notification: Notification) -> tuple[str, str, list[str]]:
-    """The kinds sent to the programme's provider editors (and the published one names no reviewer)."""
-    programme = notification.programme
+    """The kinds sent to the programme's provider editors, each ending with the page to act on."""
+    subject, body = _programme_text(notification)
+    if notification.kind == NotificationKind.CONCERN_QUESTION:
+        link = site_link("manage:concerns")
+    else:
+        link = site_link("manage:programme", slug=notification.programme.slug)
+    return subject, body + f"{link}\n", _editor_addresses(notification)
+
+
+def _programme_text(notification: Notification) -> tuple[str, str]:
     if notification.kind == NotificationKind.EXPIRING:
         from reviews.accreditation import reminder_text
 
-        subject, body = reminder_text(notification)
-        return subject, body + f"{_link('manage:programme', slug=programme.slug)}\n", _editor_addresses(notification)
+        return reminder_text(notification)
     if notification.kind == NotificationKind.REREVIEW:
         from reviews.accreditation import rereview_text
 
-        subject, body = rereview_text(notification)
-        return subject, body + f"{_link('manage:programme', slug=programme.slug)}\n", _editor_addresses(notification)
-    if notification.kind == NotificationKind.CONCERN_QUESTION:
-        return (
-            f"A question about a concern raised about “{programme.title}”",
-            "Someone has raised a concern about this programme, and the register's convenors would like "
-            "your response. Read it and respond here:\n\n"
-            f"{_link('manage:concerns')}\n",
-            _editor_addresses(notification),
-        )
-    if notification.kind == NotificationKind.PUBLISHED:
-        return (
-            f"“{programme.title}” has been published on the register",
-            f"The independent reviews of “{programme.title}” have been published. You can read the "
-            f"feedback and publish a response.\n\n{_link('manage:programme', slug=programme.slug)}\n",
-            _editor_addresses(notification),
-        )
-    if notification.kind == NotificationKind.SUBMITTED:
-        return (
-            f"“{programme.title}” has been submitted for review",
-            f"Thank you for submitting “{programme.title}”. A convenor will assign independent reviewers; "
-            f"we will e-mail you when its reviews are published.\n\n{_link('manage:programme', slug=programme.slug)}\n",
-            _editor_addresses(notification),
-        )
-    if notification.kind == NotificationKind.WITHDRAWN:
-        return (
-            f"“{programme.title}” has been withdrawn from the register",
-            f"“{programme.title}” has been withdrawn from the register. Its page now says so, and its rating "
-            f"no longer applies.\n\n{_link('manage:programme', slug=programme.slug)}\n",
-            _editor_addresses(notification),
-        )
-    raise ValueError(f"No e-mail is written for a {notification.kind} notification")
+        return rereview_text(notification)
+    if notification.kind not in PROGRAMME_TEXTS:
+        raise ValueError(f"No e-mail is written for a {notification.kind} notification")
+    subject, body = PROGRAMME_TEXTS[notification.kind]
+    title = notification.programme.title
+    return subject.format(title=title), body.format(title=title)
 
 
 def deliver(notification: Notification) -> list[str]:
-    subject, body, recipients = compose(notification)
-    recipients = [address for address in recipients if address]
-    if recipients:
-        send_mail(subject, body, None, recipients)
-    return recipients
+    return send_to(*compose(notification))

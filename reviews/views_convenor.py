@@ -17,7 +17,7 @@ from programmes.models import Programme, ProgrammeChange
 from programmes.querystrings import query_without
 from programmes.vocabulary import ProgrammeStatus
 from providers.models import Provider
-from qaportal.confirmation import Confirmation, confirmation_page
+from qaportal.confirmation import Confirmation, act_and_say, confirmation_page
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
 from qaportal.roles import Role, page_for
@@ -133,21 +133,12 @@ def upload(request: SignedInRequest) -> HttpResponse:
     return render(request, "reviews/convenor/upload.html", context)
 
 
-def _act(request: HttpRequest, action, success: str, **kwargs) -> None:
-    """Run a one-click moderation action; a refusal becomes a message the convenor can read."""
-    try:
-        action(by=request.user, **kwargs)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-
-
 @require_POST
 @convenor_page
-def accept(request: HttpRequest, review_id: int) -> HttpResponse:
+def accept(request: SignedInRequest, review_id: int) -> HttpResponse:
     review = _review(review_id)
-    _act(request, services.review_accept, f"Review by {review.reviewer.username} accepted.", review=review)
+    accepted = f"Review by {review.reviewer.username} accepted."
+    act_and_say(request, lambda: services.review_accept(review=review, by=request.user), accepted)
     if request.POST.get("next") == "review":
         return redirect("convenor:review", review_id=review.id)
     return redirect("convenor:programme", slug=review.programme.slug)
@@ -155,75 +146,69 @@ def accept(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @require_POST
 @convenor_page
-def publish(request: HttpRequest, slug: str) -> HttpResponse:
+def publish(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _programme(slug)
-    _act(request, lifecycle.programme_publish, f"“{programme.title}” is published.", programme=programme)
+    published = f"“{programme.title}” is published."
+    act_and_say(request, lambda: lifecycle.programme_publish(programme=programme, by=request.user), published)
     return redirect("convenor:programme", slug=programme.slug)
 
 
-def _review_comment_action(request: HttpRequest, review_id: int, *, words, form_class, act) -> HttpResponse:
+# What the page and the message say for each action on one review that needs a comment or reason;
+# "{reviewer}" is the reviewer's username. Returning is not marked as a warning: it can be undone.
+RETURN_WORDS = {
+    "title": "Return a review",
+    "heading": "Return the review by {reviewer}",
+    "lede": "The reviewer is e-mailed your comment and can change their review and submit it again.",
+    "button": "Return review",
+    "success": "Review returned to {reviewer} with your comment.",
+}
+RELEASE_WORDS = {
+    "title": "Release a reviewer",
+    "heading": "Release {reviewer} from this review",
+    "lede": "The assignment ends and any draft scores stop counting. You can then assign another reviewer.",
+    "button": "Release reviewer",
+    "success": "{reviewer} has been released from this review.",
+}
+WITHDRAW_WORDS = {
+    "title": "Withdraw a published review",
+    "heading": "Withdraw the published review by {reviewer}",
+    "lede": "The review stops counting towards the rating, which is recomputed.",
+    "button": "Withdraw review",
+    "success": "Review withdrawn; the programme's rating will be recomputed.",
+}
+
+
+def _review_comment_action(
+    request: HttpRequest, review_id: int, *, words: dict[str, str], form_class, act, warning: bool = True
+) -> HttpResponse:
     """A convenor's action on one review that needs a comment or reason: the form, the service
-    call (its domain errors shown beside the field), then back to the programme with a message.
-    ``words(review)`` says what the page and the message say."""
+    call (its domain errors shown beside the field), then back to the programme with a message."""
     review = _review(review_id)
     page = Confirmation(
         caption=review.programme.title,
         cancel_url=reverse("convenor:programme", kwargs={"slug": review.programme.slug}),
-        **words(review),
+        warning=warning,
+        **{key: text.format(reviewer=review.reviewer.username) for key, text in words.items()},
     )
     return confirmation_page(request, form_class(request.POST or None), page, run=lambda data: act(review, data))
 
 
 @convenor_page
 def return_review(request: SignedInRequest, review_id: int) -> HttpResponse:
-    return _review_comment_action(
-        request,
-        review_id,
-        words=lambda review: {
-            "title": "Return a review",
-            "heading": f"Return the review by {review.reviewer.username}",
-            "lede": "The reviewer is e-mailed your comment and can change their review and submit it again.",
-            "button": "Return review",
-            "success": f"Review returned to {review.reviewer.username} with your comment.",
-            "warning": False,
-        },
-        form_class=ReturnForm,
-        act=lambda review, data: services.review_return(review=review, by=request.user, comment=data["comment"]),
-    )
+    act = lambda review, data: services.review_return(review=review, by=request.user, comment=data["comment"])  # noqa: E731
+    return _review_comment_action(request, review_id, words=RETURN_WORDS, form_class=ReturnForm, act=act, warning=False)
 
 
 @convenor_page
 def release_review(request: SignedInRequest, review_id: int) -> HttpResponse:
-    return _review_comment_action(
-        request,
-        review_id,
-        words=lambda review: {
-            "title": "Release a reviewer",
-            "heading": f"Release {review.reviewer.username} from this review",
-            "lede": "The assignment ends and any draft scores stop counting. You can then assign another reviewer.",
-            "button": "Release reviewer",
-            "success": f"{review.reviewer.username} has been released from this review.",
-        },
-        form_class=ReleaseForm,
-        act=lambda review, data: services.review_release(review=review, by=request.user, reason=data["reason"]),
-    )
+    act = lambda review, data: services.review_release(review=review, by=request.user, reason=data["reason"])  # noqa: E731
+    return _review_comment_action(request, review_id, words=RELEASE_WORDS, form_class=ReleaseForm, act=act)
 
 
 @convenor_page
 def withdraw_review(request: SignedInRequest, review_id: int) -> HttpResponse:
-    return _review_comment_action(
-        request,
-        review_id,
-        words=lambda review: {
-            "title": "Withdraw a published review",
-            "heading": f"Withdraw the published review by {review.reviewer.username}",
-            "lede": "The review stops counting towards the rating, which is recomputed.",
-            "button": "Withdraw review",
-            "success": "Review withdrawn; the programme's rating will be recomputed.",
-        },
-        form_class=WithdrawForm,
-        act=lambda review, data: services.review_withdraw(review=review, by=request.user, reason=data["reason"]),
-    )
+    act = lambda review, data: services.review_withdraw(review=review, by=request.user, reason=data["reason"])  # noqa: E731
+    return _review_comment_action(request, review_id, words=WITHDRAW_WORDS, form_class=WithdrawForm, act=act)
 
 
 @convenor_page

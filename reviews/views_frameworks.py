@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from qaportal.confirmation import act_and_say
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
 from qaportal.roles import page_for
@@ -150,12 +151,8 @@ def edit_criterion(request: SignedInRequest, framework_id: int, element_id: int,
 def delete_criterion(request: SignedInRequest, framework_id: int, element_id: int, criterion_id: int) -> HttpResponse:
     draft = _draft(framework_id)
     criterion = get_object_or_404(Criterion, pk=criterion_id, element_id=element_id, element__framework=draft)
-    try:
-        frameworks.criterion_delete(criterion=criterion, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{criterion.code} has been removed from the draft.")
+    removed = f"{criterion.code} has been removed from the draft."
+    act_and_say(request, lambda: frameworks.criterion_delete(criterion=criterion, by=request.user), removed)
     return redirect("convenor:framework-element", framework_id=draft.pk, element_id=element_id)
 
 

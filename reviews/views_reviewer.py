@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from programmes.querystrings import query_without
-from qaportal.confirmation import Confirmation, confirmation_page
+from qaportal.confirmation import Confirmation, act_on_form, confirmation_page
 from qaportal.errors import DomainError, InvalidTransition, ValidationFailed, apply_to_form
 from qaportal.http import SignedInRequest
 from qaportal.roles import Role, page_for
@@ -248,17 +248,12 @@ def affiliation_end(request: SignedInRequest, affiliation_id: int) -> HttpRespon
     """Record the date the reviewer left; the affiliation stays on their record (never erased)."""
     affiliation = get_object_or_404(policies.affiliations_for(request.user), pk=affiliation_id)
     form = EndAffiliationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.affiliation_end(affiliation=affiliation, by=request.user, ended_on=form.cleaned_data["ended_on"])
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            messages.success(
-                request,
-                f"Your affiliation with {affiliation.organisation_name} is recorded as ended. "
-                "It still counts as a conflict of interest for three years.",
-            )
-            return redirect("reviewer:affiliations")
+    end = lambda data: services.affiliation_end(affiliation=affiliation, by=request.user, ended_on=data["ended_on"])  # noqa: E731
+    ended = (
+        f"Your affiliation with {affiliation.organisation_name} is recorded as ended. "
+        "It still counts as a conflict of interest for three years."
+    )
+    if act_on_form(request, form, end, ended):
+        return redirect("reviewer:affiliations")
     context = {"affiliation": affiliation, "form": form}
     return render(request, "reviews/reviewer/affiliation_end.html", context, status=400 if form.errors else 200)

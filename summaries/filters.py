@@ -73,48 +73,54 @@ def date_errors(which: str) -> dict[str, str]:
     return {"invalid": f"Enter the {which} date as a real date, for example 1/9/2026"}
 
 
+def checkbox_filter(choices, label: str, noun: str, **more) -> django_filters.MultipleChoiceFilter:
+    """A filter of checkboxes over ``choices``; ``noun`` names the choices in the error message."""
+    return django_filters.MultipleChoiceFilter(
+        choices=choices,
+        distinct=False,
+        label=label,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=choice_errors(noun),
+        **more,
+    )
+
+
+def published_date_filter(label: str, which: str) -> django_filters.DateFilter:
+    """One end of the range of publication dates; ``which`` says which end for the error message."""
+    return django_filters.DateFilter(
+        method="applied_with_the_others",
+        label=label,
+        help_text=DATE_HINT,
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages=date_errors(which),
+    )
+
+
+# The filters of choices, in the order the description and the stored filters list them.
+CHOICE_FILTERS = ("region", "provider_type", "focus_level", "phase", "status")
+
+
 class SummaryFilterSet(django_filters.FilterSet):
-    region = django_filters.MultipleChoiceFilter(
-        choices=Region.choices,
-        distinct=False,
+    region = checkbox_filter(
+        Region.choices,
+        "Region",
+        "regions",
         method="filter_region",
-        label="Region",
         help_text="Programmes delivered in any of these regions.",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages=choice_errors("regions"),
     )
-    provider_type = django_filters.MultipleChoiceFilter(
-        field_name="provider__provider_type",
-        choices=ProviderType.choices,
-        distinct=False,
-        label="Provider type",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages=choice_errors("provider types"),
+    provider_type = checkbox_filter(
+        ProviderType.choices, "Provider type", "provider types", field_name="provider__provider_type"
     )
-    focus_level = django_filters.MultipleChoiceFilter(
-        choices=FocusLevel.choices,
-        distinct=False,
-        label="Focus level",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages=choice_errors("focus levels"),
+    focus_level = checkbox_filter(FocusLevel.choices, "Focus level", "focus levels")
+    phase = checkbox_filter(
+        Phase.choices, "Phase", "phases", method="filter_phase", help_text="Programmes for any of these phases."
     )
-    phase = django_filters.MultipleChoiceFilter(
-        choices=Phase.choices,
-        distinct=False,
-        method="filter_phase",
-        label="Phase",
-        help_text="Programmes for any of these phases.",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages=choice_errors("phases"),
-    )
-    status = django_filters.MultipleChoiceFilter(
-        choices=ProgrammeStatus.choices,
-        distinct=False,
+    status = checkbox_filter(
+        ProgrammeStatus.choices,
+        "Programme status",
+        "statuses",
         method="filter_status",
-        label="Programme status",
         help_text="Leave empty for published programmes only (the register).",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages=choice_errors("statuses"),
     )
     framework = django_filters.ModelChoiceFilter(
         queryset=published_frameworks(),
@@ -124,20 +130,8 @@ class SummaryFilterSet(django_filters.FilterSet):
         help_text="Scores and reviews against this version of the framework.",
         error_messages={"invalid_choice": "Choose a framework version from the list"},
     )
-    reviewed_from = django_filters.DateFilter(
-        method="applied_with_the_others",
-        label="Reviews published from",
-        help_text=DATE_HINT,
-        input_formats=DATE_INPUT_FORMATS,
-        error_messages=date_errors("start"),
-    )
-    reviewed_to = django_filters.DateFilter(
-        method="applied_with_the_others",
-        label="Reviews published up to",
-        help_text=DATE_HINT,
-        input_formats=DATE_INPUT_FORMATS,
-        error_messages=date_errors("end"),
-    )
+    reviewed_from = published_date_filter("Reviews published from", "start")
+    reviewed_to = published_date_filter("Reviews published up to", "end")
 
     class Meta:
         model = Programme
@@ -207,7 +201,7 @@ class SummaryFilterSet(django_filters.FilterSet):
     def description(self) -> list[tuple[str, str]]:
         cleaned = self.form.cleaned_data
         described: list[tuple[str, str]] = []
-        for name in ("region", "provider_type", "focus_level", "phase", "status"):
+        for name in CHOICE_FILTERS:
             choices = dict(self.filters[name].extra["choices"])
             values = cleaned.get(name) or []
             if values:
@@ -226,7 +220,7 @@ class SummaryFilterSet(django_filters.FilterSet):
         """The valid filters as plain JSON (ISO dates, framework id), to store on an export job."""
         cleaned = self.form.cleaned_data
         stored: dict[str, list[str]] = {}
-        for name in ("region", "provider_type", "focus_level", "phase", "status"):
+        for name in CHOICE_FILTERS:
             if cleaned.get(name):
                 stored[name] = list(cleaned[name])
         if cleaned.get("framework"):

@@ -102,32 +102,10 @@ def exports_sweep(*, limit: int = 20) -> int:
 def _claim(which: Q, *, fresh_too: bool) -> uuid.UUID | None:
     """A short committed claim of one unfinished job (the oldest that ``which`` allows), skipping any
     another transaction is claiming; its id, or None."""
-    now = timezone.now()
-    claimable = (
-        Q(claimed_until__isnull=True)
-        if fresh_too
-        else Q(claimed_until__isnull=True, created_at__lt=outbox.unclaimed_since(now))
-    )
-    claimable |= Q(claimed_until__lt=now)
-    with transaction.atomic():
-        job_id = (
-            ExportJob.objects.select_for_update(skip_locked=True)
-            .filter(which, claimable, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
-            .order_by("created_at")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if job_id is None:
-            return None
-        ExportJob.objects.filter(pk=job_id).update(
-            status=ExportStatus.RUNNING,
-            claimed_until=outbox.claim_expiry(now),
-            started_at=now,
-            progress=0,
-            progress_note="Starting",
-            error="",
-        )
-        return job_id
+    unfinished = ExportJob.objects.filter(which, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
+    started = {"status": ExportStatus.RUNNING, "progress": 0, "progress_note": "Starting", "error": ""}
+    job_id: uuid.UUID | None = outbox.claim_oldest_job(unfinished, fresh_too=fresh_too, **started)
+    return job_id
 
 
 def _build_claimed(job_id: JobId) -> ExportJob:

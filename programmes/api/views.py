@@ -16,13 +16,11 @@ from programmes.filters import SORTS, ProgrammeFilter
 from programmes.models import Programme
 from qaportal.api.base import RegisterGenericView, RegisterRetrieveView
 from qaportal.api.fields import PlainCharField
+from qaportal.api.pagination import PageSerializer
 from qaportal.api.schema import error_response
 
 
-class DirectoryPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
+class DirectoryPageSerializer(PageSerializer):
     sort = serializers.ChoiceField(choices=list(SORTS), help_text="The order applied.")
     results = ProgrammeSerializer(many=True)
     facets = serializers.DictField(

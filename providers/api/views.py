@@ -14,12 +14,10 @@ from providers.api.serializers import ProviderSerializer
 from providers.filters import PROVIDER_SORTS, ProviderFilter
 from providers.models import Provider
 from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRetrieveView
+from qaportal.api.pagination import PageSerializer
 
 
-class ProviderDirectoryPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
+class ProviderDirectoryPageSerializer(PageSerializer):
     sort = serializers.ChoiceField(choices=list(PROVIDER_SORTS), help_text="The order applied.")
     results = ProviderSerializer(many=True)
     facets = serializers.DictField(child=FacetOptionSerializer(many=True))

@@ -1,6 +1,6 @@
 import re
 
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -34,3 +34,11 @@ class RegisterPagination(PageNumberPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
         return parameters
+
+
+# What every numbered page says besides its rows, for the schema; a list's page adds its results.
+# (A comment, not a docstring: drf-spectacular would publish a docstring as each page's description.)
+class PageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)

@@ -4,7 +4,7 @@ triage them; a provider's editors read those about their programmes and respond.
 
 from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -128,6 +128,7 @@ def _triage_schema(serializer, operation_id: str):
     return extend_schema(request=serializer, responses=ConvenorConcernSerializer, operation_id=operation_id)
 
 
+@extend_schema_view(post=_triage_schema(DismissInputSerializer, "concern_dismiss"))
 class ConcernDismissView(ConcernTriageView):
     """Dismiss a concern with the reason (kept in the audit trail)."""
 
@@ -136,11 +137,8 @@ class ConcernDismissView(ConcernTriageView):
     def act(self, concern: Concern, text: str) -> Concern:
         return concerns.concern_dismiss(concern=concern, by=self.convenor(), reason=text)
 
-    @_triage_schema(DismissInputSerializer, "concern_dismiss")
-    def post(self, request, concern_id: int):
-        return super().post(request, concern_id)
 
-
+@extend_schema_view(post=_triage_schema(AskProviderInputSerializer, "concern_ask_provider"))
 class ConcernAskProviderView(ConcernTriageView):
     """Ask the provider to respond; its editors are e-mailed."""
 
@@ -149,11 +147,8 @@ class ConcernAskProviderView(ConcernTriageView):
     def act(self, concern: Concern, text: str) -> Concern:
         return concerns.concern_ask_provider(concern=concern, by=self.convenor(), question=text)
 
-    @_triage_schema(AskProviderInputSerializer, "concern_ask_provider")
-    def post(self, request, concern_id: int):
-        return super().post(request, concern_id)
 
-
+@extend_schema_view(post=_triage_schema(OrderRereviewInputSerializer, "concern_order_rereview"))
 class ConcernOrderRereviewView(ConcernTriageView):
     """Uphold the concern and order a re-review (the accreditation cycle's): the programme joins the
     re-review queue, its rating stands until the new reviews are published, its provider is e-mailed,
@@ -163,10 +158,6 @@ class ConcernOrderRereviewView(ConcernTriageView):
 
     def act(self, concern: Concern, text: str) -> Concern:
         return concerns.concern_order_rereview(concern=concern, by=self.convenor(), public_summary=text)
-
-    @_triage_schema(OrderRereviewInputSerializer, "concern_order_rereview")
-    def post(self, request, concern_id: int):
-        return super().post(request, concern_id)
 
 
 class ConcernRespondView(RegisterGenericView):
