@@ -58,7 +58,7 @@ def score(value, places: int = 2) -> str:
 def pagination_items(page) -> list[dict]:
     """The numbered items of the GOV.UK pagination component: first, last, the current page and its
     neighbours, with an ellipsis where numbers are left out."""
-    items = []
+    items: list[dict[str, str | bool]] = []
     for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
         if number == page.paginator.ELLIPSIS:
             items.append({"ellipsis": True})
