@@ -99,22 +99,28 @@ WHERE p.status = %(programme_published)s {scope}
 GROUP BY p.id, p.provider_id
 """
 
+# The scores that count: every score of each published review of a programme being recomputed,
+# with the live criterion it maps to.
+PUBLISHED_SCORES = """
+FROM staged_programme sp
+JOIN reviews_review r ON r.programme_id = sp.programme_id AND r.state = %(review_published)s
+JOIN reviews_criterionscore cs ON cs.review_id = r.id
+JOIN criterion_map m ON m.source_criterion_id = cs.criterion_id
+WHERE cs.score IS NOT NULL
+"""
+
 # Per programme and live criterion: its published scores' count, sum, mean, lowest and highest.
 # These rows are also the stored criterion ratings (``CriterionRating``'s columns). They carry what
 # the element step needs (the programme's review count, the weights), so that step reads this one
 # table. The scores are grouped on the two integer keys only (a programme's review count is the same
 # on each of its rows: MAX picks it); the criterion's text keys are joined to the far fewer groups.
-STAGE_CRITERIA = """
+STAGE_CRITERIA = f"""
 SELECT per_criterion.*, lc.element_key, lc.criterion_code, lc.weight, lc.element_weight,
        CAST(per_criterion.total AS double precision) / per_criterion.scores AS mean
 FROM (
     SELECT r.programme_id, m.criterion_id, MAX(sp.review_count) AS review_count, COUNT(*) AS scores,
            SUM(cs.score) AS total, MIN(cs.score) AS lowest, MAX(cs.score) AS highest
-    FROM staged_programme sp
-    JOIN reviews_review r ON r.programme_id = sp.programme_id AND r.state = %(review_published)s
-    JOIN reviews_criterionscore cs ON cs.review_id = r.id
-    JOIN criterion_map m ON m.source_criterion_id = cs.criterion_id
-    WHERE cs.score IS NOT NULL
+    {PUBLISHED_SCORES}
     GROUP BY r.programme_id, m.criterion_id
 ) AS per_criterion
 JOIN live_criterion lc ON lc.id = per_criterion.criterion_id
@@ -153,11 +159,7 @@ FROM (
     FROM (
         SELECT r.id AS review_id, r.programme_id, MAX(m.element_weight) AS element_weight,
                CAST(SUM(m.weight * cs.score) AS {EXACT}) / SUM(m.weight) AS score
-        FROM staged_programme sp
-        JOIN reviews_review r ON r.programme_id = sp.programme_id AND r.state = %(review_published)s
-        JOIN reviews_criterionscore cs ON cs.review_id = r.id
-        JOIN criterion_map m ON m.source_criterion_id = cs.criterion_id
-        WHERE cs.score IS NOT NULL
+        {PUBLISHED_SCORES}
         GROUP BY r.id, m.element_id
     ) AS per_element
     GROUP BY per_element.review_id
