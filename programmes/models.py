@@ -8,12 +8,12 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Now
-from django.urls import reverse
 
 from programmes.vocabulary import DeliveryMode, ElementKey, FocusLevel, Format, FundingRoute, ProgrammeStatus
 from providers.models import Provider
 from providers.vocabulary import Phase, Region
 from qaportal.fields import ChoiceSetField, PlainCharField, PlainTextField, PlainURLField
+from qaportal.reversing import reverse
 
 
 class LocalAuthority(models.Model):

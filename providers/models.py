@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from providers.vocabulary import Phase, ProviderType, Region
 from qaportal.fields import ChoiceSetField, PlainCharField, PlainTextField, PlainURLField
+from qaportal.reversing import reverse
 
 
 class Provider(models.Model):
