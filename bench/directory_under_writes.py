@@ -166,7 +166,8 @@ def start_worker(log: Path) -> subprocess.Popen:
 def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
     command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "qaportal/gunicorn_conf.py", "qaportal.wsgi:application",
                "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120",
-               "--access-logfile", "/dev/null"]  # fmt: skip
+               "--access-logfile", os.environ.get("BENCH_ACCESS_LOG", "/dev/null"),
+               "--access-logformat", "%(t)s %(p)s %(M)s %(s)s %(U)s?%(q)s"]  # fmt: skip
     return subprocess.Popen(command, cwd=ROOT, env=server_env(), stdout=log.open("w"), stderr=subprocess.STDOUT,
                             start_new_session=True)  # fmt: skip
 
@@ -314,6 +315,17 @@ def figures(results: list) -> dict:
             "error_samples": sorted({str(e[4] or e[2]) for e in errors})[:5]}  # fmt: skip
 
 
+def windows(results: list, width: float = 10) -> str:
+    """p95 and max of each window of requests by when they were due: where in the run a tail came from."""
+    by_window: dict[int, list[float]] = {}
+    for due, latency, *_ in results:
+        by_window.setdefault(int(due // width), []).append(1000 * latency)
+    return "; ".join(
+        f"{int(index * width)}–{int((index + 1) * width)} s p95 {percentile(times, 0.95):.0f} max {max(times):.0f}"
+        for index, times in sorted(by_window.items())
+    )
+
+
 def line_for(label: str, found: dict) -> str:
     return (f"{label}: {found['n']} requests, p50 {found['p50']:.0f} ms, p90 {found['p90']:.0f} ms, "
             f"p95 {found['p95']:.0f} ms, p99 {found['p99']:.0f} ms, max {found['max']:.0f} ms, "
@@ -391,6 +403,7 @@ def main() -> None:
             + f" — targets p95 ≤ 150, p99 ≤ 300, max ≤ 1000 ms, no errors: {'met' if met else 'MISSED'}"
         )
         report(line_for("  of which the first 10 s after gunicorn answered", first))
+        report("  by 10 s window (due time): " + windows(outcome["results"]))
         report(f"  writes meanwhile: {writer.done} ({len(writer.failures)} failed {writer.failures[:3] or ''}); "
                f"load generator CPU {outcome['cpu_s']:.1f} s = {cpu_share:.1f}% of one core, "
                f"schedule late by up to {1000 * outcome['schedule_late_max_s']:.0f} ms ({load()})")  # fmt: skip

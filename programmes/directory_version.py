@@ -28,12 +28,14 @@ SINCE_SQL = """
 SELECT version, programme_ids, provider_ids, everything, source FROM programmes_directorychange
 WHERE version > %(version)s OR version = ANY(%(holes)s::bigint[]) ORDER BY version
 """
-# At the start of a full load: the version, the recent versions (to find those not committed yet)
-# and the live framework (whose bands the directory filters by; a new one is an "everything" change).
+# At the start of a full load: the version, the recent versions (to find those not committed yet),
+# the live framework (whose bands the directory filters by; a new one is an "everything" change) and
+# which database this is (its name and object id: a recreated or restored one is another).
 START_SQL = """
 SELECT coalesce(max(version), 0),
        array(SELECT version FROM programmes_directorychange WHERE changed_at > now() - %s * interval '1 second'),
-       (SELECT id FROM reviews_framework WHERE is_live)
+       (SELECT id FROM reviews_framework WHERE is_live),
+       (SELECT datname || ':' || oid FROM pg_database WHERE datname = current_database())
 FROM programmes_directorychange
 """
 OLDEST_SQL = "SELECT min(version) FROM programmes_directorychange"
@@ -61,6 +63,7 @@ class Changes:
     programme_ids: set[int] = field(default_factory=set)
     provider_ids: set[int] = field(default_factory=set)
     everything: bool = False
+    text: bool = False  # some of them changed searchable text (a late commit may not move text_version)
 
     def __bool__(self) -> bool:
         return self.everything or bool(self.programme_ids or self.provider_ids)
@@ -79,15 +82,16 @@ def current_version(using: str = DEFAULT_DB_ALIAS) -> int:
         return cursor.fetchone()[0]
 
 
-def seen_at_start(using: str = DEFAULT_DB_ALIAS) -> tuple[Seen, int | None]:
+def seen_at_start(using: str = DEFAULT_DB_ALIAS) -> tuple[Seen, int | None, str]:
     """Read before a full load (one query, on the database the load reads): what it will have seen,
-    where the versions missing among recent ones may still commit after it; and the live framework's id."""
+    where the versions missing among recent ones may still commit after it; the live framework's id;
+    and the database's identity."""
     with connections[using].cursor() as cursor:
         cursor.execute(START_SQL, [hole_seconds()])
-        version, recent, live_framework_id = cursor.fetchone()
+        version, recent, live_framework_id, database = cursor.fetchone()
     recent, now = set(recent), time.time()
     holes = {v: now for v in range(min(recent, default=version), version) if v not in recent}
-    return Seen(version, version, dict(list(holes.items())[-HOLES_KEPT:])), live_framework_id
+    return Seen(version, version, dict(list(holes.items())[-HOLES_KEPT:])), live_framework_id, database
 
 
 def changes_since(seen: Seen, using: str = DEFAULT_DB_ALIAS) -> Changes:
@@ -102,10 +106,11 @@ def changes_since(seen: Seen, using: str = DEFAULT_DB_ALIAS) -> Changes:
     if not rows:
         return Changes(_without_expired_holes(seen))
     changes = Changes(seen)
-    for _, programme_ids, provider_ids, everything, _ in rows:
+    for _, programme_ids, provider_ids, everything, source in rows:
         changes.programme_ids.update(programme_ids)
         changes.provider_ids.update(provider_ids)
         changes.everything |= everything
+        changes.text |= everything or source in TEXT_SOURCES
     changes.seen = _advanced(seen, rows)
     if len(changes.seen.holes) > HOLES_KEPT or _pruned_past(seen, rows, using):
         changes.everything = True

@@ -28,7 +28,9 @@ first snapshot before a process takes traffic (for a server's start-up hook).
 
 import copy
 import functools
+import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +44,7 @@ from django.db.models import TextChoices
 from programmes.directory_filters import DIRECTORY_FILTERS, DirectoryFilter
 from programmes.directory_version import Changes, Seen, changes_since, directory_database, seen_at_start
 from programmes.models import Programme
+from programmes.shared_searches import SharedSearches
 from programmes.vocabulary import ElementKey, ProgrammeStatus
 from qaportal.fields import choice_set_field
 from qaportal.read_replica import read_from_primary, read_scope, replica_health
@@ -219,6 +222,7 @@ class DirectorySnapshot:
         self.columns, self.ids = columns, columns["id"]
         self.buffers = dict(columns)  # what the columns are views of (patches append into their spare room)
         self.seen, self.live_framework_id = seen or Seen(0, 0), live_framework_id
+        self.database = ""  # which database it was read from (``seen_at_start``): names shared searches
         self.alive = pack(np.ones(len(self.ids), dtype=bool))
         self.live = len(self.ids)
         ranks = columns["band_rank"]
@@ -399,8 +403,10 @@ def as_columns(raw: dict[str, list]) -> dict[str, np.ndarray]:
 def build_snapshot(using: str = DEFAULT_DB_ALIAS) -> DirectorySnapshot:
     """The whole register, at the change version read before it (changes after it are patched in),
     both read on one database."""
-    seen, live_framework_id = seen_at_start(using)
-    return DirectorySnapshot(as_columns(_load(LOAD_SQL, {}, LOADED_COLUMNS, using)), seen, live_framework_id)
+    seen, live_framework_id, database = seen_at_start(using)
+    snapshot = DirectorySnapshot(as_columns(_load(LOAD_SQL, {}, LOADED_COLUMNS, using)), seen, live_framework_id)
+    snapshot.database = database
+    return snapshot
 
 
 class SnapshotDisagrees(Exception):
@@ -477,18 +483,42 @@ def _patch_planes(new: DirectorySnapshot, old: DirectorySnapshot, affected: np.n
     inside = affected < len(old)
     same_words = -(-size // 64) == -(-len(old) // 64)
     new.planes = {}
+    new_lists, old_lists = _ListMembers(new, affected), _ListMembers(old, affected.clip(0, len(old) - 1))
     for key in [*new.plane_keys(), *_list_plane_keys(new, old, affected)]:
-        members = live & new.members(key, affected)
+        members = live & new_lists.members(key)
         if key not in old.planes and key[0] in LIST_COLUMNS:  # a code only the changed rows have
             new.planes[key] = grown(np.zeros(0, dtype=np.uint64), size)
             set_bits(new.planes[key], affected, members)
         elif key not in old.planes:  # a band no row had when the snapshot was built
             new.planes[key] = pack(new.members(key, slice(None)) & unpack(new.alive, size))
-        elif same_words and np.array_equal(members, inside & old.members(key, affected.clip(0, len(old) - 1))):
+        elif same_words and np.array_equal(members, inside & old_lists.members(key)):
             new.planes[key] = old.planes[key]  # no bit changes: shared (planes are never written once built)
         else:
             new.planes[key] = grown(old.planes[key], size)
             set_bits(new.planes[key], affected, members)
+
+
+class _ListMembers:
+    """``snapshot.members(key, rows)`` for a few rows and many keys: a list column's codes (one plane
+    per local authority) are split once per row, not once per row and plane."""
+
+    def __init__(self, snapshot: DirectorySnapshot, rows: np.ndarray) -> None:
+        self.snapshot, self.rows = snapshot, rows
+        self._codes: dict[str, dict[str, np.ndarray]] = {}
+
+    def members(self, key: tuple) -> np.ndarray:
+        column, code = key
+        if column not in LIST_COLUMNS:
+            return self.snapshot.members(key, self.rows)
+        if column not in self._codes:
+            found: dict[str, list[int]] = {}
+            for index, text in enumerate(self.snapshot.columns[column][self.rows]):
+                for each in text.split(",") if text else ():
+                    found.setdefault(each, []).append(index)
+            self._codes[column] = {each: np.array(indices, dtype=np.int64) for each, indices in found.items()}
+        mask = np.zeros(len(self.rows), dtype=bool)
+        mask[self._codes[column].get(code, np.empty(0, dtype=np.int64))] = True
+        return mask
 
 
 def _list_plane_keys(new: DirectorySnapshot, old: DirectorySnapshot, affected: np.ndarray) -> list[tuple]:
@@ -543,7 +573,7 @@ class _KeysAlong:
 
 
 def _keys_along(order: np.ndarray, column: np.ndarray, descending: bool, rows: int):
-    return order_keys(column[order], descending) if rows > 16 else _KeysAlong(order, column, descending)
+    return order_keys(column[order], descending) if rows > 96 else _KeysAlong(order, column, descending)
 
 
 def _slot(order: np.ndarray, keys, ids: np.ndarray, key: float, id_: int) -> int:
@@ -643,35 +673,66 @@ class SearchResultCache:
                 providers |= changed_providers
         return programmes, providers
 
-    def get(self, version: int | None, key: tuple, fetch, recheck: Recheck | None = None) -> np.ndarray:
+    def get(
+        self,
+        version: int | None,
+        key: tuple,
+        fetch,
+        recheck: Recheck | None = None,
+        shared: SharedSearches | None = None,
+    ) -> np.ndarray:
+        """The search's ids at ``version``: kept here, or left by another process in ``shared`` (only
+        passed by a process whose snapshot has no holes, see ``programmes.shared_searches``), brought
+        up to date by re-searching what changed since, or fetched whole."""
         with self._lock:
             if version is None or (self._version is not None and version < self._version):
-                cached, since = None, None  # no cache, or an older snapshot than the cache's: read afresh
-            else:
-                if version != self._version:  # a version the recorded changes do not reach
-                    self._entries.clear()
-                    self._changes, self._held, self._version = [], 0, version
-                cached = self._entries.get(key)
-                since = self._since(cached.version) if cached else None
-                if cached is not None:
-                    self._entries.move_to_end(key)
-                    if cached.version == version:
-                        return cached.ids
-        if cached is not None and since is not None and recheck is not None:
-            found = _merged(cached, *recheck(sorted(since[0]), sorted(since[1])))
-        else:
+                return self._fetched(fetch)  # no cache, or an older snapshot than the cache's: read afresh
+            if version != self._version:  # a version the recorded changes do not reach
+                self._entries.clear()
+                self._changes, self._held, self._version = [], 0, version
+            cached = self._entries.get(key)
+            if cached is not None:
+                self._entries.move_to_end(key)
+                if cached.version == version:
+                    return cached.ids
+        newer = shared.get(key) if shared is not None else None
+        taken = newer is not None and newer.version <= version and (cached is None or newer.version > cached.version)
+        if newer is not None and taken:
+            cached = CachedSearch(newer.ids, newer.ranks, newer.version)  # another process's, newer than ours
+        found = None
+        if cached is not None:
+            found = cached if cached.version == version else self._brought_up_to_date(cached, recheck)
+        if found is None:
             ids, ranks = fetch()
-            found = CachedSearch(np.asarray(ids, dtype=np.int64), ranks, 0)
-        found.version = version or 0
+            found = CachedSearch(np.asarray(ids, dtype=np.int64), ranks, version)
+        if shared is not None and not (taken and found is cached):  # what others have not got yet
+            shared.put(key, found.ids, found.ranks, version)
+        found.version = version
+        self._keep(version, key, found)
+        return found.ids
+
+    def _fetched(self, fetch) -> np.ndarray:
+        return np.asarray(fetch()[0], dtype=np.int64)
+
+    def _brought_up_to_date(self, cached: CachedSearch, recheck: Recheck | None) -> CachedSearch | None:
+        """A cached search with what changed since re-searched; None when that is not known."""
         with self._lock:
-            if version is not None and version == self._version and len(found.ids) <= self.max_ids:
+            since = self._since(cached.version)
+        if since is None or recheck is None:
+            return None
+        if not (since[0] or since[1]):
+            return CachedSearch(cached.ids, cached.ranks, cached.version)
+        return _merged(cached, *recheck(sorted(since[0]), sorted(since[1])))
+
+    def _keep(self, version: int, key: tuple, found: CachedSearch) -> None:
+        with self._lock:
+            if version == self._version and len(found.ids) <= self.max_ids:
                 previous = self._entries.pop(key, None)
                 self._held -= len(previous.ids) if previous else 0
                 self._entries[key] = found
                 self._held += len(found.ids)
                 while len(self._entries) > self.max_entries or self._held > self.max_ids:
                     self._held -= len(self._entries.popitem(last=False)[1].ids)
-        return found.ids
 
 
 def _merged(cached: CachedSearch, ids: np.ndarray, ranks: np.ndarray, looked_at: np.ndarray) -> CachedSearch:
@@ -694,6 +755,7 @@ class Lineage:
         self.rebuilding = False  # a background rebuild is running
         self.stale = False  # the snapshot cannot be patched any further: only the rebuild helps
         self.searches = SearchResultCache()
+        self.shared_searches = SharedSearches()
 
 
 class SnapshotHolder:
@@ -716,6 +778,13 @@ class SnapshotHolder:
     def reusing(self) -> bool:
         return settings.DIRECTORY_SNAPSHOT_REUSE
 
+    def after_fork(self) -> None:
+        """In a forked child (a web worker of a preloading master): the snapshots came along, the
+        threads that were rebuilding them did not, and no lock may stay held by one of those."""
+        self._lock = threading.Lock()
+        for lineage in self._lineages.values():
+            lineage.rebuilding = False
+
     def forget(self) -> None:
         """Drop every snapshot, as a new process starts (for tests that change the data under it)."""
         with self._lock:
@@ -725,6 +794,7 @@ class SnapshotHolder:
         """Forget every database's cached searches (to time searches uncached)."""
         for lineage in list(self._lineages.values()):
             lineage.searches.clear()
+            lineage.shared_searches.forget()
 
     def current(self) -> DirectorySnapshot:
         """The snapshot to answer this request from, with every change its database has committed.
@@ -765,11 +835,18 @@ class SnapshotHolder:
         assert lineage.snapshot is not None
         return lineage.snapshot
 
-    def warm(self) -> DirectorySnapshot:
-        """Build this process's snapshot now, before it takes traffic (a server's start-up hook): the
-        replica's when it is configured and usable, as the public directory's requests read it."""
+    def warm(self, rebuild_timeout: float = 120) -> DirectorySnapshot:
+        """Build this process's snapshot now, or bring the one it has up to date, before it takes
+        traffic (a server's start-up hook): the replica's when it is configured and usable, as the
+        public directory's requests read it. A snapshot too far behind to patch (a worker forked from
+        a master that built it long ago) waits here for its rebuild rather than serving old rows."""
         with read_scope(replica=replica_health.current(force=True).usable):
-            return self.current()
+            snapshot = self.current()
+            lineage = self._lineage()
+            deadline = time.monotonic() + rebuild_timeout
+            while lineage is not None and lineage.stale and lineage.rebuilding and time.monotonic() < deadline:
+                time.sleep(0.05)
+            return lineage.snapshot if lineage is not None and lineage.snapshot is not None else snapshot
 
     def version(self) -> int:
         """The change version this process's directory reflects."""
@@ -796,6 +873,8 @@ class SnapshotHolder:
         if changes.seen.text_version != snapshot.seen.text_version:
             lineage.searches.changed(snapshot.seen.text_version, changes.seen.text_version,
                                      changes.programme_ids, changes.provider_ids)  # fmt: skip
+        elif changes.text:  # a change that committed late (a hole filled) moved text, not the version
+            lineage.searches.clear()
         if lineage.snapshot.dead_share() > DEAD_SHARE_KEPT:
             self._rebuild_in_background(lineage, using)  # compaction: patching goes on meanwhile
         return None
@@ -842,7 +921,11 @@ class SnapshotHolder:
         key = (" ".join(text.lower().split()), ranked)
         if lineage is None:
             return np.asarray(fetch()[0], dtype=np.int64)
-        return lineage.searches.get(version, key, fetch, recheck)
+        # Only a snapshot with every change up to its version applied names one state of the text.
+        shareable = version is not None and snapshot is not None and snapshot.database and not snapshot.seen.holes
+        shared = lineage.shared_searches.of(snapshot.database) if shareable and snapshot else None
+        return lineage.searches.get(version, key, fetch, recheck, shared)
 
 
 snapshots = SnapshotHolder()
+os.register_at_fork(after_in_child=snapshots.after_fork)

@@ -149,3 +149,16 @@ def test_a_change_that_commits_after_a_later_one_is_still_seen(published):
     DirectoryChange.objects.create(version=first.version, programme_ids=[published.id], source="x")
     late = changes_since(seen)
     assert late.programme_ids == {published.id} and not late.seen.holes
+
+
+def test_a_late_commit_to_searchable_text_is_marked_as_a_text_change_though_the_version_stays(published):
+    first = DirectoryChange.objects.create(programme_ids=[published.id], source="programmes_programme")
+    second = DirectoryChange.objects.create(programme_ids=[published.id + 1], source="programmes_programme")
+    DirectoryChange.objects.filter(pk=first.pk).delete()  # as if it had not committed yet
+    seen = changes_since(Seen(first.version - 1, 0)).seen
+
+    DirectoryChange.objects.create(version=first.version, programme_ids=[published.id], source="programmes_programme")
+    late = changes_since(seen)
+    assert late.text and late.seen.text_version == second.version
+    DirectoryChange.objects.create(programme_ids=[published.id], source="ratings_programmerating")
+    assert not changes_since(late.seen).text  # a rating moves no search
