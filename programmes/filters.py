@@ -325,6 +325,18 @@ class SortFilter(SharedChoiceFilter):
 
 
 class DirectoryFilterForm(NamedErrorsMixin, forms.Form):
+    @staticmethod
+    def rules_beyond_one_parameter() -> dict[str, str]:
+        """Each parameter a request can be refused on though every value fits its own schema, with
+        the rule (the API documents them in its 400; ``clean`` and the list filters enforce them)."""
+        rules = {"element": "`element_min` is sent without `element`"}
+        for spec in DIRECTORY_FILTERS:
+            if spec.kind == "range":
+                rules[f"min_{spec.name}"] = f"`min_{spec.name}` is more than `max_{spec.name}`"
+            elif spec.kind == "list":
+                rules[spec.name] = f"`{spec.name}` names a code that is not one of the options (they are data)"
+        return rules
+
     def clean(self):
         cleaned = super().clean()
         element, minimum = cleaned.get("element"), cleaned.get("element_min")

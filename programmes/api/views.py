@@ -12,7 +12,7 @@ from programmes.api.directory import (
     requested_page,
 )
 from programmes.api.serializers import ProgrammeDetailSerializer, ProgrammeSerializer
-from programmes.filters import SORTS, ProgrammeFilter
+from programmes.filters import SORTS, DirectoryFilterForm, ProgrammeFilter
 from programmes.models import Programme
 from qaportal.api.base import RegisterGenericView, RegisterRetrieveView
 from qaportal.api.fields import PlainCharField
@@ -29,6 +29,16 @@ class DirectoryPageSerializer(PageSerializer):
     )
 
 
+DIRECTORY_RULES_BEYOND_ONE_PARAMETER = (
+    "Also when "
+    + ", and when ".join(
+        f"{rule} (the error is on `{parameter}`)"
+        for parameter, rule in DirectoryFilterForm.rules_beyond_one_parameter().items()
+    )
+    + "."
+)
+
+
 class ProgrammeListView(RegisterGenericView):
     """The directory: published programmes, filtered, searched and sorted exactly as on the web
     directory (the same FilterSet and selector), with its facet counts. A filter value that is
@@ -42,13 +52,7 @@ class ProgrammeListView(RegisterGenericView):
     @extend_schema(
         responses={
             200: DirectoryPageSerializer,
-            400: error_response(
-                "400",
-                also="Also when `min_cost` is more than `max_cost` (the error is on `min_cost`), and when "
-                "`element_min` is sent without `element` (the error is on `element`), and when `la` names a "
-                "code that is not one of England's local authorities (they are data, changed when boundaries "
-                "are; the error is on `la`).",
-            ),
+            400: error_response("400", also=DIRECTORY_RULES_BEYOND_ONE_PARAMETER),
         },
         operation_id="programmes_list",
     )
