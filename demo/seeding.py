@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from demo import vocabulary as words
 from demo.bulk import foreign_keys_validated_in_bulk, insert_rows, next_id, reset_sequences
 from programmes import local_authorities
+from programmes.models import DESCRIPTION_FIELDS
 from programmes.search import refresh_search_vectors
 from programmes.vocabulary import DeliveryMode, FocusLevel, Format, FundingRoute, ProgrammeStatus
 from providers.vocabulary import ProviderType
@@ -275,17 +276,7 @@ PROGRAMME_COLUMNS = [
     "provider_id",
     "title",
     "slug",
-    "summary",
-    "focus_level",
-    "phases",
-    "regions",
-    "format",
-    "delivery_mode",
-    "contact_hours",
-    "duration_weeks",
-    "cost_per_participant",
-    "funding_routes",
-    "target_staff",
+    *DESCRIPTION_FIELDS,
     "intended_outcomes",
     "evidence_base",
     "status",
@@ -294,8 +285,8 @@ PROGRAMME_COLUMNS = [
     "withdrawn_reason",
     "created_at",
     "updated_at",
-    "local_authorities",
 ]
+SUBMITTED_AT, PUBLISHED_AT = PROGRAMME_COLUMNS.index("submitted_at"), PROGRAMME_COLUMNS.index("published_at")
 REVIEW_COLUMNS = [
     "id",
     "programme_id",
@@ -397,13 +388,13 @@ class ProgrammeWriter:
             f"A {words.FORMAT_WORDS[programme_format.value]} for {focus.label.lower()} on "
             f"{topic.lower()}, with {follow_up}.",
             focus.value, phases, regions,
-            programme_format.value, mode.value,
+            programme_format.value, mode.value, self.local_authorities(mode, regions),
             rng.choice([6, 12, 18, 24, 30, 40, 60]), rng.choice([1, 6, 12, 20, 30, 39, 52]),
             cost, self.funding_mask(cost), focus.label,
             f"By the end, {outcomes[0]}, and {outcomes[1]}.", f"Draws on {sources[0]} and {sources[1]}.",
             status.value, submitted, published,
             "The provider no longer offers this programme." if status == ProgrammeStatus.WITHDRAWN else "",
-            created, published or submitted or created, self.local_authorities(mode, regions),
+            created, published or submitted or created,
         )  # fmt: skip
         return row, status
 
@@ -436,7 +427,7 @@ class ProgrammeWriter:
 
     def reviews_for(self, programme: tuple, status: ProgrammeStatus):
         rng = self.rng
-        programme_id, provider_id, published = programme[0], programme[1], programme[19]
+        programme_id, provider_id, published = programme[0], programme[1], programme[PUBLISHED_AT]
         if status in {ProgrammeStatus.DRAFT, ProgrammeStatus.SUBMITTED}:
             return
         review_count = 3 if status == ProgrammeStatus.PUBLISHED and rng.random() < 0.15 else 2
@@ -445,7 +436,7 @@ class ProgrammeWriter:
         element_offsets = {
             key: rng.gauss(0, 0.25) for key in ("purpose", "governance", "process", "definitions", "value")
         }
-        submitted_at = programme[18]
+        submitted_at = programme[SUBMITTED_AT]
         for reviewer_id in reviewers:
             state = self.review_state(status)
             review_id = self.next_review_id

@@ -346,14 +346,8 @@ def enquiry_mark_read(*, by: User, thread: EnquiryThread) -> None:
 
 def _owe_email(*, thread: EnquiryThread, kind: str, message: EnquiryMessage | None = None) -> EnquiryEmail:
     owed = EnquiryEmail.objects.create(thread=thread, kind=kind, message=message)
-    transaction.on_commit(lambda: _enqueue_email(owed.id))
+    outbox.publish_on_commit("leaders.tasks.send_enquiry_email", owed.id, what=f"enquiry e-mail {owed.id}")
     return owed
-
-
-def _enqueue_email(email_id: int) -> None:
-    from leaders.tasks import send_enquiry_email
-
-    outbox.publish(send_enquiry_email, email_id, what=f"enquiry e-mail {email_id}")
 
 
 def enquiry_email_send(*, email_id: int) -> bool:

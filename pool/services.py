@@ -190,15 +190,7 @@ def profile_update(
     can be made active (calibration is how a reviewer in training becomes active)."""
     if not policies.may_manage_pool(by):
         raise NotPermitted("Only convenors change reviewers' status and capacity.")
-    errors: dict[str, list[str]] = {}
-    if status not in ReviewerStatus.values:
-        errors["status"] = ["Choose a status."]
-    if not 1 <= capacity <= 30:
-        errors["capacity"] = ["Capacity must be between 1 and 30 reviews at once."]
-    if not phases:
-        errors["phases"] = ["Select the school phases they know."]
-    if not focus_levels:
-        errors["focus_levels"] = ["Select the staff whose development they know."]
+    errors = _profile_field_errors(status=status, capacity=capacity, phases=phases, focus_levels=focus_levels)
     with transaction.atomic():
         profile = ReviewerProfile.objects.select_for_update().select_related("reviewer").get(pk=profile.pk)
         becoming_active = status == ReviewerStatus.ACTIVE and profile.status != ReviewerStatus.ACTIVE
@@ -216,6 +208,22 @@ def profile_update(
         for change in changes:
             record_pool_event(actor=by, reviewer_id=profile.reviewer_id, action="profile-changed", detail=change)
     return profile
+
+
+def _profile_field_errors(
+    *, status: str, capacity: int, phases: list[str], focus_levels: list[str]
+) -> dict[str, list[str]]:
+    """What is wrong with the typed profile itself, before the reviewer's calibration is looked at."""
+    errors: dict[str, list[str]] = {}
+    if status not in ReviewerStatus.values:
+        errors["status"] = ["Choose a status."]
+    if not 1 <= capacity <= 30:
+        errors["capacity"] = ["Capacity must be between 1 and 30 reviews at once."]
+    if not phases:
+        errors["phases"] = ["Select the school phases they know."]
+    if not focus_levels:
+        errors["focus_levels"] = ["Select the staff whose development they know."]
+    return errors
 
 
 def _clean_tags(tags: list[str]) -> list[str]:

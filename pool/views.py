@@ -21,7 +21,7 @@ from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
 from qaportal.roles import page_for
 from reviews import selectors as review_selectors
-from reviews.forms import ScoringForm
+from reviews.forms import ScoringForm, chosen_service, submitting
 from reviews.services import MIN_RATIONALE_LENGTH
 from reviews.views_convenor import convenor_page
 from reviews.views_reviewer import reviewer_page
@@ -100,8 +100,7 @@ def attempt(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     if request.method == "POST":
         form = ScoringForm(request.POST, criteria=criteria, levels=levels)
         if form.is_valid() and _save_attempt(request, attempt, form):
-            submitted = request.POST.get("action") == "submit"
-            return redirect("pool:attempt-result" if submitted else "pool:attempt", attempt_id=attempt.id)
+            return redirect("pool:attempt-result" if submitting(request) else "pool:attempt", attempt_id=attempt.id)
     else:
         form = ScoringForm(initial=calibration.saved_form_values(attempt), criteria=criteria, levels=levels)
     context = {
@@ -117,19 +116,14 @@ def attempt(request: SignedInRequest, attempt_id: int) -> HttpResponse:
 
 
 def _save_attempt(request: SignedInRequest, attempt, form: ScoringForm) -> bool:
-    submitting = request.POST.get("action") == "submit"
-    action = calibration.attempt_submit if submitting else calibration.attempt_save
+    handing_in, action = chosen_service(request, submit=calibration.attempt_submit, save=calibration.attempt_save)
     try:
-        action(
-            attempt=attempt,
-            by=request.user,
-            scores=form.score_inputs(),
-            overall_comment=form.cleaned_data["overall_comment"],
-        )
+        comment = form.cleaned_data["overall_comment"]
+        action(attempt=attempt, by=request.user, scores=form.score_inputs(), overall_comment=comment)
     except DomainError as error:
         apply_to_form(form, error)
         return False
-    if not submitting:
+    if not handing_in:
         messages.success(request, "Your draft has been saved.")
     return True
 

@@ -32,8 +32,7 @@ from programmes.search import refresh_search_vectors
 from programmes.services import EDITABLE_FIELDS, lock_all_slugs, slug_base
 from programmes.vocabulary import ProgrammeStatus
 from providers.forms import ProviderProfileForm
-from providers.models import Provider
-from providers.services import PROFILE_FIELDS
+from providers.models import PROFILE_FIELDS, Provider
 from qaportal import outbox
 from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from qaportal.submissions import TOKEN_FIELD

@@ -14,10 +14,11 @@ from programmes import changes, lifecycle, policies, services
 from programmes.forms import EvidenceForm, ProgrammeForm, ProgrammeWithdrawForm, ResponseForm
 from programmes.models import Programme, ProgrammeChange, ProviderResponse
 from programmes.vocabulary import ElementKey, ProgrammeStatus
+from programmes.withdraw_page import withdraw_page
 from providers import policies as provider_policies
 from providers.forms import ProviderProfileForm
 from providers.models import Provider
-from qaportal.confirmation import Confirmation, act_and_say, act_on_form, confirmation_page
+from qaportal.confirmation import act_and_say, act_on_form
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
 from qaportal.roles import Role, page_for
@@ -239,17 +240,15 @@ def concern_respond(request: SignedInRequest, concern_id: int) -> HttpResponse:
 @editor_page
 def withdraw(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _own_programme(request, slug)
-    page = Confirmation(
+    return withdraw_page(
+        request,
+        programme,
+        ProgrammeWithdrawForm(request.POST or None),
         title=f"Withdraw {programme.title}",
-        caption=programme.provider.name,
-        heading=f"Withdraw {programme.title}",
         lede="A withdrawn programme leaves the register; any reviews in progress stop and its rating is removed.",
-        button="Withdraw programme",
-        cancel_url=reverse("manage:programme", kwargs={"slug": programme.slug}),
         success=f"“{programme.title}” has been withdrawn.",
+        cancel_url=reverse("manage:programme", kwargs={"slug": programme.slug}),
     )
-    withdraw = lambda data: lifecycle.programme_withdraw(programme=programme, by=request.user, reason=data["reason"])  # noqa: E731
-    return confirmation_page(request, ProgrammeWithdrawForm(request.POST or None), page, run=withdraw)
 
 
 @editor_page

@@ -30,6 +30,24 @@ class LocalAuthority(models.Model):
         return self.name
 
 
+# What a programme is and how it runs, in the order the API lists them: the directory shows these,
+# an editor types them (with more besides) and the demo seeds them.
+DESCRIPTION_FIELDS: tuple[str, ...] = (
+    "summary",
+    "focus_level",
+    "phases",
+    "regions",
+    "format",
+    "delivery_mode",
+    "local_authorities",
+    "contact_hours",
+    "duration_weeks",
+    "cost_per_participant",
+    "funding_routes",
+    "target_staff",
+)
+
+
 class Programme(models.Model):
     """One offer of professional development by one provider."""
 

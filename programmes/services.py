@@ -18,7 +18,13 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from programmes import local_authorities, policies
-from programmes.models import EvidenceStatement, Programme, ProgrammeChange, ProviderResponse
+from programmes.models import (
+    DESCRIPTION_FIELDS,
+    EvidenceStatement,
+    Programme,
+    ProgrammeChange,
+    ProviderResponse,
+)
 from programmes.search import refresh_search_vectors
 from programmes.vocabulary import DeliveryMode, ProgrammeStatus
 from providers.models import Provider
@@ -29,18 +35,7 @@ from reviews.audit import Action
 # The programme fields an editor types; everything else (status, stamps, search) is ours.
 EDITABLE_FIELDS: tuple[str, ...] = (
     "title",
-    "summary",
-    "focus_level",
-    "phases",
-    "regions",
-    "format",
-    "delivery_mode",
-    "local_authorities",
-    "contact_hours",
-    "duration_weeks",
-    "cost_per_participant",
-    "funding_routes",
-    "target_staff",
+    *DESCRIPTION_FIELDS,
     "contact_email",
     "booking_url",
     "next_start_on",

@@ -6,8 +6,8 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.models import User
 
-from providers.models import Provider
-from providers.services import PROFILE_FIELDS, provider_correct
+from providers.models import PROFILE_FIELDS, Provider
+from providers.services import provider_correct
 from qaportal.admin_base import ServiceSavedAdmin
 
 

@@ -1,8 +1,7 @@
 from django import forms
 from django.core.validators import URLValidator
 
-from providers.models import Provider
-from providers.services import PROFILE_FIELDS
+from providers.models import PROFILE_FIELDS, Provider
 from qaportal.forms import NamedErrorsMixin
 
 

@@ -5,6 +5,17 @@ from providers.vocabulary import Phase, ProviderType, Region
 from qaportal.fields import ChoiceSetField, PlainCharField, PlainTextField, PlainURLField
 from qaportal.reversing import reverse
 
+# A provider's public profile, in the order the API lists it: its editors write these.
+PROFILE_FIELDS: tuple[str, ...] = (
+    "name",
+    "provider_type",
+    "regions",
+    "phases",
+    "description",
+    "website",
+    "schools_in_partnership",
+)
+
 
 class Provider(models.Model):
     """An organisation (or an individual system leader) that offers professional development."""

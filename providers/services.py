@@ -10,20 +10,10 @@ from django.db import transaction
 from programmes.policies import may_correct_in_admin
 from programmes.search import refresh_search_vectors
 from providers import policies
-from providers.models import Provider
+from providers.models import PROFILE_FIELDS, Provider
 from qaportal.errors import NotPermitted
 from qaportal.roles import Role, has_role
 from reviews import audit
-
-PROFILE_FIELDS: tuple[str, ...] = (
-    "name",
-    "provider_type",
-    "regions",
-    "phases",
-    "description",
-    "website",
-    "schools_in_partnership",
-)
 
 
 def provider_update(*, provider: Provider, by: User, data: dict[str, Any], as_convenor: bool = False) -> Provider:

@@ -9,11 +9,13 @@ in the middle, costs a delay of at most a claim and a sweep, never the work.
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,12 @@ def publish(task, *args, what: str) -> bool:
         logger.warning("Could not publish %s; the sweep will run it", what, exc_info=True)
         return False
     return True
+
+
+def publish_on_commit(task_path: str, *args: Any, what: str) -> None:
+    """Once the caller's transaction commits (its row with it), publish the task at the dotted
+    ``task_path``. It is imported only then, as a tasks module imports the services that owe it."""
+    transaction.on_commit(lambda: publish(import_string(task_path), *args, what=what))
 
 
 def claim_unsent(queryset, pk: int, now: datetime | None = None) -> bool:

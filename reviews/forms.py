@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
+from django.http import HttpRequest
 
 from qaportal.forms import NamedErrorsMixin, PlainCharField, written_field
 from qaportal.submissions import OneSubmissionForm
 from reviews.models import Criterion, CriterionScore, Review, ReviewState
 from reviews.services import MIN_RATIONALE_LENGTH, ScoreInput, rationale_field, score_field
+
+
+def submitting(request: HttpRequest) -> bool:
+    """Whether a scoring form was posted with its "Submit" button; any other button saves a draft."""
+    return request.POST.get("action") == "submit"
+
+
+def chosen_service(
+    request: HttpRequest, *, submit: Callable[..., Any], save: Callable[..., Any]
+) -> tuple[bool, Callable[..., Any]]:
+    """The scoring form's two buttons: whether it is a submission, and the service that does it."""
+    handing_in = submitting(request)
+    return handing_in, submit if handing_in else save
 
 
 @dataclass

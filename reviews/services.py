@@ -68,14 +68,8 @@ def rationale_field(criterion_id: int) -> str:
 def notify(*, kind: str, programme_id: int, review_id: int | None = None) -> Notification:
     """Owe an e-mail: the row is written now, the task that sends it runs after commit."""
     notification = Notification.objects.create(kind=kind, programme_id=programme_id, review_id=review_id)
-    transaction.on_commit(lambda: _enqueue_notification(notification.id))
+    outbox.publish_on_commit("reviews.tasks.send_notification", notification.id, what=f"notification {notification.id}")
     return notification
-
-
-def _enqueue_notification(notification_id: int) -> None:
-    from reviews.tasks import send_notification
-
-    outbox.publish(send_notification, notification_id, what=f"notification {notification_id}")
 
 
 # --- Conflicts and assignment ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from programmes import policies as programme_policies
 from programmes.models import Programme, ProgrammeChange
 from programmes.querystrings import query_without
 from programmes.vocabulary import ProgrammeStatus
+from programmes.withdraw_page import withdraw_page
 from providers.models import Provider
 from qaportal.confirmation import Confirmation, act_and_say, confirmation_page
 from qaportal.errors import DomainError, apply_to_form
@@ -214,17 +215,15 @@ def withdraw_review(request: SignedInRequest, review_id: int) -> HttpResponse:
 @convenor_page
 def withdraw_programme(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _programme(slug)
-    page = Confirmation(
+    return withdraw_page(
+        request,
+        programme,
+        WithdrawForm(request.POST or None),
         title="Withdraw a programme",
-        caption=programme.provider.name,
-        heading=f"Withdraw {programme.title}",
         lede="The programme leaves the register, its reviews are withdrawn and its rating is removed.",
-        button="Withdraw programme",
-        cancel_url=reverse("convenor:programme", kwargs={"slug": programme.slug}),
         success=f"“{programme.title}” has been withdrawn from the register.",
+        cancel_url=reverse("convenor:programme", kwargs={"slug": programme.slug}),
     )
-    withdraw = lambda data: lifecycle.programme_withdraw(programme=programme, by=request.user, reason=data["reason"])  # noqa: E731
-    return confirmation_page(request, WithdrawForm(request.POST or None), page, run=withdraw)
 
 
 @convenor_page

@@ -22,6 +22,7 @@ from reviews.forms import (
     EndAffiliationForm,
     ReviewOverallForm,
     ScoringForm,
+    chosen_service,
 )
 from reviews.models import Review
 from reviews.scoring_journey import ElementPage, Journey, element_step, framework_journey, render_element_page
@@ -151,8 +152,7 @@ def _save(
     request: SignedInRequest, review: Review, form: ScoringForm | ReviewOverallForm
 ) -> dict[str, list[str]] | None:
     """Save or submit; None when done, else the errors per field (what was typed is kept as a draft)."""
-    submitting = request.POST.get("action") == "submit"
-    action = services.review_submit if submitting else services.review_save_draft
+    handing_in, action = chosen_service(request, submit=services.review_submit, save=services.review_save_draft)
     try:
         action(
             review=review,
@@ -171,7 +171,7 @@ def _save(
     except DomainError as error:
         form.add_error(None, error.message)
         return {"__all__": [error.message]}
-    messages.success(request, "Your review has been submitted." if submitting else "Your draft has been saved.")
+    messages.success(request, "Your review has been submitted." if handing_in else "Your draft has been saved.")
     return None
 
 

@@ -186,8 +186,9 @@ def summary_cache_key(*, scope: SummaryScope) -> str:
 
 
 SUMMARY_CACHE_SECONDS = 600
-CACHED_FIELDS = [
-    "programme_count",
+# The tables of figures a summary holds, by their SummaryTables field: the page, the API and the
+# export files show each of them under this key.
+FIGURE_TABLES = [
     "bands",
     "element_statistics",
     "criterion_statistics",
@@ -195,6 +196,7 @@ CACHED_FIELDS = [
     "weakest_criteria",
     "strongest_criteria",
 ]
+CACHED_FIELDS = ["programme_count", *FIGURE_TABLES]
 
 
 def data_fingerprint() -> str:

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from feedback.api.serializers import ParticipantRatingField
 from feedback.selectors import participant_summary
 from programmes import local_authorities
-from programmes.models import Programme, ProviderResponse
+from programmes.models import DESCRIPTION_FIELDS, Programme, ProviderResponse
 from programmes.standing import programme_standing
 from programmes.vocabulary import DeliveryMode, FocusLevel, Format, FundingRoute, ProgrammeStatus
 from providers.api.serializers import ProviderSummarySerializer
@@ -74,18 +74,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "provider",
-            "summary",
-            "focus_level",
-            "phases",
-            "regions",
-            "format",
-            "delivery_mode",
-            "local_authorities",
-            "contact_hours",
-            "duration_weeks",
-            "cost_per_participant",
-            "funding_routes",
-            "target_staff",
+            *DESCRIPTION_FIELDS,
             "status",
             "published_at",
             "web_url",

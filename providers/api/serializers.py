@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from providers.models import Provider
+from providers.models import PROFILE_FIELDS, Provider
 from providers.vocabulary import Phase, ProviderType, Region
 from qaportal.api.fields import ChoiceSetField
 from ratings.models import ProviderRating
@@ -38,18 +38,7 @@ class ProviderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Provider
-        fields = [
-            "slug",
-            "name",
-            "provider_type",
-            "regions",
-            "phases",
-            "description",
-            "website",
-            "schools_in_partnership",
-            "web_url",
-            "rating",
-        ]
+        fields = ["slug", *PROFILE_FIELDS, "web_url", "rating"]
 
     def get_web_url(self, provider: Provider) -> str:
         return provider.get_absolute_url()

@@ -17,7 +17,14 @@ from programmes.vocabulary import ElementKey, FocusLevel, ProgrammeStatus
 from providers.vocabulary import ProviderType
 from qaportal.fields import choice_set_field
 from ratings.models import band_name
-from summaries.selectors import DIMENSION_LABELS, REGION_NOTE, Agreement, Statistic, SummaryTables
+from summaries.selectors import (
+    DIMENSION_LABELS,
+    FIGURE_TABLES,
+    REGION_NOTE,
+    Agreement,
+    Statistic,
+    SummaryTables,
+)
 
 
 @dataclass(frozen=True)
@@ -209,17 +216,7 @@ def summary_table_list(tables: SummaryTables) -> list[Table]:
     ]  # fmt: skip
 
 
-TABLE_KEYS = [
-    "programmes",
-    "filters",
-    "bands",
-    "element_statistics",
-    "criterion_statistics",
-    "reviews_by_month",
-    "weakest_criteria",
-    "strongest_criteria",
-    "reviewer_agreement",
-]
+TABLE_KEYS = ["programmes", "filters", *FIGURE_TABLES, "reviewer_agreement"]
 CODE_VOCABULARIES = {
     "provider_type": ProviderType,
     "focus_level": FocusLevel,
