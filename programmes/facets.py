@@ -44,7 +44,7 @@ from django.db.models import TextChoices
 from programmes.directory_filters import DIRECTORY_FILTERS, DirectoryFilter
 from programmes.directory_version import Changes, Seen, changes_since, directory_database, seen_at_start
 from programmes.models import Programme
-from programmes.shared_searches import SharedSearches
+from programmes.shared_searches import CachedSearch, SharedSearches
 from programmes.vocabulary import ElementKey, ProgrammeStatus
 from qaportal.fields import choice_set_field
 from qaportal.read_replica import read_from_primary, read_scope, replica_health
@@ -610,13 +610,6 @@ def _indices_in(order: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return inverse[positions]
 
 
-@dataclass
-class CachedSearch:
-    ids: np.ndarray  # in relevance order (rank descending, then id) when ranked
-    ranks: np.ndarray | None  # aligned with ids, when ranked
-    version: int  # the text version they are right at
-
-
 # Matches among some programmes, for bringing a cached search up to date: (ids, ranks) of those that
 # match now, and every programme that was looked at (whatever matched them before is replaced).
 Recheck = Callable[[list[int], list[int]], tuple[np.ndarray, np.ndarray, np.ndarray]]
@@ -697,8 +690,8 @@ class SearchResultCache:
                     return cached.ids
         newer = shared.get(key) if shared is not None else None
         taken = newer is not None and newer.version <= version and (cached is None or newer.version > cached.version)
-        if newer is not None and taken:
-            cached = CachedSearch(newer.ids, newer.ranks, newer.version)  # another process's, newer than ours
+        if taken:
+            cached = newer  # another process's, newer than ours
         found = None
         if cached is not None:
             found = cached if cached.version == version else self._brought_up_to_date(cached, recheck)
@@ -918,13 +911,12 @@ class SnapshotHolder:
         lineage = self._lineage()
         snapshot = lineage.snapshot if lineage else None
         version = snapshot.seen.text_version if (snapshot and self.reusing()) else None
-        key = (" ".join(text.lower().split()), ranked)
-        if lineage is None:
+        if lineage is None or snapshot is None:
             return np.asarray(fetch()[0], dtype=np.int64)
+        key = (snapshot.database, " ".join(text.lower().split()), ranked)
         # Only a snapshot with every change up to its version applied names one state of the text.
-        shareable = version is not None and snapshot is not None and snapshot.database and not snapshot.seen.holes
-        shared = lineage.shared_searches.of(snapshot.database) if shareable and snapshot else None
-        return lineage.searches.get(version, key, fetch, recheck, shared)
+        shareable = version is not None and snapshot.database and not snapshot.seen.holes
+        return lineage.searches.get(version, key, fetch, recheck, lineage.shared_searches if shareable else None)
 
 
 snapshots = SnapshotHolder()

@@ -29,32 +29,29 @@ MOST_IDS_SHARED = 400_000  # more matches than this (more than the register hold
 
 
 @dataclass
-class SharedEntry:
-    ids: np.ndarray
-    ranks: np.ndarray | None
-    version: int
+class CachedSearch:
+    """A search's matches at one text version, kept by a process or shared between them."""
+
+    ids: np.ndarray  # in relevance order (rank descending, then id) when ranked
+    ranks: np.ndarray | None  # aligned with ids, when ranked
+    version: int  # the text version they are right at
 
 
 class SharedSearches:
-    """The shared searches of one database (``of``), as this process reads and writes them."""
+    """The shared searches as this process reads and writes them. A search's key names the database
+    it was made on (its name and object id, as ``seen_at_start`` reads them), the words and the order."""
 
-    def __init__(self, database: str = "") -> None:
-        self.database = database  # its name and object id, as ``seen_at_start`` reads them
+    def __init__(self) -> None:
         self.generation = 0  # moved by ``forget``: this process stops reading what it shared before
-
-    def of(self, database: str) -> "SharedSearches":
-        """These searches, read and written as the given database's (a rebuilt snapshot may name another)."""
-        self.database = database
-        return self
 
     def forget(self) -> None:
         self.generation += 1
 
     def _key(self, key: tuple) -> str:
         digest = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
-        return f"directory-search:{self.database}:{self.generation}:{digest}"
+        return f"directory-search:{self.generation}:{digest}"
 
-    def get(self, key: tuple) -> SharedEntry | None:
+    def get(self, key: tuple) -> CachedSearch | None:
         try:
             stored = cache.get(self._key(key))
         except Exception:  # a broken entry or cache: search instead
@@ -63,7 +60,7 @@ class SharedSearches:
         if stored is None:
             return None
         version, ids, ranks = stored
-        return SharedEntry(
+        return CachedSearch(
             np.frombuffer(ids, dtype=np.int64),
             None if ranks is None else np.frombuffer(ranks, dtype=np.float32).astype(np.float64),
             version,

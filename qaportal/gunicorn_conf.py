@@ -81,8 +81,10 @@ def _close_connections() -> None:
     caches.close_all()
 
 
-def _warm(application, log, where: str) -> bool:
-    """Build (or bring up to date) this process's snapshot and answer the warm pages; say so."""
+def _warm(application, log, where: str, *, forks: bool) -> bool:
+    """Build (or bring up to date) this process's snapshot and answer the warm pages; say so. A
+    process that ``forks`` next (the master) closes its connections either way; a worker keeps them
+    unless warming failed (a broken connection is not reused)."""
     started = time.monotonic()
     try:
         from programmes.facets import snapshots
@@ -93,8 +95,9 @@ def _warm(application, log, where: str) -> bool:
         frozen = _freeze_what_lives_on()
     except Exception:
         log.exception("Could not warm the directory snapshot %s", where)
+        _close_connections()
         return False
-    finally:
+    if forks:
         _close_connections()
     log.info(
         "Directory snapshot warmed %s: %s programmes in %.2f s; first pages answered (%s) in %.2f s; "
@@ -116,7 +119,7 @@ _master_warmed = False
 def when_ready(server) -> None:
     """Runs in the master once the application is loaded, before the first worker is forked."""
     global _master_warmed
-    _master_warmed = _warm(server.app.wsgi(), server.log, "before the workers start")
+    _master_warmed = _warm(server.app.wsgi(), server.log, "before the workers start", forks=True)
 
 
 def post_worker_init(worker) -> None:
@@ -124,7 +127,7 @@ def post_worker_init(worker) -> None:
     changed since it was built is read (a worker forked long after, or a master that could not warm,
     builds here). A worker that cannot warm still serves: its first directory request builds it."""
     if not _master_warmed:
-        _warm(worker.wsgi, worker.log, f"in worker {worker.pid}")
+        _warm(worker.wsgi, worker.log, f"in worker {worker.pid}", forks=False)
         return
     started = time.monotonic()
     try:
@@ -133,9 +136,8 @@ def post_worker_init(worker) -> None:
         snapshot = snapshots.warm()
     except Exception:
         worker.log.exception("Could not bring the directory snapshot up to date in worker %s", worker.pid)
-        return
-    finally:
         _close_connections()
+        return
     worker.log.info(
         "Worker %s ready with the master's snapshot, brought up to change version %s in %.3f s",
         worker.pid,
