@@ -357,7 +357,7 @@ def step_search(port: int, paths: list[str], seconds: int, etags: dict | None, l
     return held, seen
 
 
-def main() -> None:
+def arguments_given() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--urls", type=int, default=3000)
     parser.add_argument("--rate", type=float, default=50)
@@ -365,17 +365,54 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--step-seconds", type=int, default=30)
     parser.add_argument("--no-steps", action="store_true", help="only the run under writes")
-    arguments = parser.parse_args()
-    rng = random.Random(11)
-    folder = ROOT / "bench" / "results"
-    folder.mkdir(exist_ok=True)
+    return parser.parse_args()
+
+
+def report_data(paths: list[str]) -> None:
     published = Programme.objects.filter(status="published").count()
     report(f"## Directory under writes, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, {load()}")
     report(f"Data: {connection.settings_dict['NAME']}, {Programme.objects.count():,} programmes, "
            f"{published:,} published")  # fmt: skip
-    paths = directory_urls(arguments.urls, rng)
     searches = sum("q=" in path for path in paths)
     report(f"URLs: {len(paths):,} distinct ({searches:,} with a search term), from the live filter form's options")
+
+
+def report_under_writes(arguments: argparse.Namespace, outcome: dict, writer: Writer, record: dict) -> None:
+    found = figures(outcome["results"])
+    first = figures([r for r in outcome["results"] if r[0] < 10])
+    cpu_share = 100 * outcome["cpu_s"] / outcome["wall_s"]
+    met = all(found[key] <= limit for key, limit in TARGETS.items()) and not found["errors"]
+    report(
+        line_for(f"Under writes, {arguments.rate:g} requests/s for {arguments.seconds} s", found)
+        + f" — targets p95 ≤ 150, p99 ≤ 300, max ≤ 1000 ms, no errors: {'met' if met else 'MISSED'}"
+    )
+    report(line_for("  of which the first 10 s after gunicorn answered", first))
+    report("  by 10 s window (due time): " + windows(outcome["results"]))
+    report(f"  writes meanwhile: {writer.done} ({len(writer.failures)} failed {writer.failures[:3] or ''}); "
+           f"load generator CPU {outcome['cpu_s']:.1f} s = {cpu_share:.1f}% of one core, "
+           f"schedule late by up to {1000 * outcome['schedule_late_max_s']:.0f} ms ({load()})")  # fmt: skip
+    record.update(under_writes=found, first_10s=first, writes=writer.done, write_failures=writer.failures[:20],
+                  generator_cpu_s=outcome["cpu_s"], generator_wall_s=outcome["wall_s"], load=load())  # fmt: skip
+
+
+def report_steps(arguments: argparse.Namespace, port: int, paths: list[str], record: dict) -> None:
+    time.sleep(5)  # the worker's last recomputes commit: the pages' ETags hold from here on
+    report(f"Step search, writes stopped, {arguments.step_seconds} s per rate, p95 ≤ 150 ms and no errors:")
+    plain, etags = step_search(port, paths, arguments.step_seconds, None, "without conditional requests,")
+    revisited = [path for path in paths if path in etags]  # only pages the client holds an ETag for
+    report(f"  revalidating {len(revisited):,} distinct URLs with the ETags the first search got:")
+    conditional, _ = step_search(port, revisited, arguments.step_seconds, etags, "with If-None-Match,")
+    report(f"Highest steady rate with p95 ≤ 150 ms: {plain} requests/s without conditional requests, "
+           f"{conditional} requests/s when every request revalidates an ETag it holds ({load()})")  # fmt: skip
+    record.update(steady_rate=plain, steady_rate_conditional=conditional)
+
+
+def main() -> None:
+    arguments = arguments_given()
+    folder = ROOT / "bench" / "results"
+    folder.mkdir(exist_ok=True)
+    paths = directory_urls(arguments.urls, random.Random(11))
+    report_data(paths)
     writer = writer_for(arguments.seconds)
     connection.close()  # the web processes and the worker fork nothing of this process's
     port = free_port()
@@ -394,31 +431,9 @@ def main() -> None:
         outcome = generator.result()
         writer.halt.set()
         writer.join(timeout=30)
-        found = figures(outcome["results"])
-        first = figures([r for r in outcome["results"] if r[0] < 10])
-        cpu_share = 100 * outcome["cpu_s"] / outcome["wall_s"]
-        met = all(found[key] <= limit for key, limit in TARGETS.items()) and not found["errors"]
-        report(
-            line_for(f"Under writes, {arguments.rate:g} requests/s for {arguments.seconds} s", found)
-            + f" — targets p95 ≤ 150, p99 ≤ 300, max ≤ 1000 ms, no errors: {'met' if met else 'MISSED'}"
-        )
-        report(line_for("  of which the first 10 s after gunicorn answered", first))
-        report("  by 10 s window (due time): " + windows(outcome["results"]))
-        report(f"  writes meanwhile: {writer.done} ({len(writer.failures)} failed {writer.failures[:3] or ''}); "
-               f"load generator CPU {outcome['cpu_s']:.1f} s = {cpu_share:.1f}% of one core, "
-               f"schedule late by up to {1000 * outcome['schedule_late_max_s']:.0f} ms ({load()})")  # fmt: skip
-        record.update(under_writes=found, first_10s=first, writes=writer.done, write_failures=writer.failures[:20],
-                      generator_cpu_s=outcome["cpu_s"], generator_wall_s=outcome["wall_s"], load=load())  # fmt: skip
+        report_under_writes(arguments, outcome, writer, record)
         if not arguments.no_steps:
-            time.sleep(5)  # the worker's last recomputes commit: the pages' ETags hold from here on
-            report(f"Step search, writes stopped, {arguments.step_seconds} s per rate, p95 ≤ 150 ms and no errors:")
-            plain, etags = step_search(port, paths, arguments.step_seconds, None, "without conditional requests,")
-            revisited = [path for path in paths if path in etags]  # only pages the client holds an ETag for
-            report(f"  revalidating {len(revisited):,} distinct URLs with the ETags the first search got:")
-            conditional, _ = step_search(port, revisited, arguments.step_seconds, etags, "with If-None-Match,")
-            report(f"Highest steady rate with p95 ≤ 150 ms: {plain} requests/s without conditional requests, "
-                   f"{conditional} requests/s when every request revalidates an ETag it holds ({load()})")  # fmt: skip
-            record.update(steady_rate=plain, steady_rate_conditional=conditional)
+            report_steps(arguments, port, paths, record)
     finally:
         writer.halt.set()
         if web is not None:

@@ -287,31 +287,44 @@ def programme_directory(
     }
     search_positions = None
     if "q" in active:
-        text, ranked = str(active["q"]), sort == "relevance"
-        using = directory_database()
-        found = snapshots.search_ids(
-            text,
-            ranked=ranked,
-            fetch=lambda: search_matches(text, ranked=ranked, using=using),
-            recheck=lambda ids, providers: search_rechecked(text, ids, providers, using=using),
-        )
-        search_positions, masks["q"] = snapshot.search_rows(found)
-    facets = {}
-    for name in ProgrammeFilter.FACETS:
-        others = _all_of(mask for other, mask in masks.items() if other != name)
-        facets[name] = facet_counts(filterset.condition_filter(name), snapshot, others, active.get(name, []))
-    matching = _all_of(masks.values())
-    if sort == "relevance" and search_positions is not None:
-        order = search_positions
-    else:
-        order = snapshot.orders[SORTS[sort][2]]
-    if matching is not None:
-        order = order[unpack(matching, len(snapshot))[order]]
-    results = OrderedResults(snapshot, order, fetch)
+        search_positions, masks["q"] = _searched(snapshot, str(active["q"]), ranked=sort == "relevance")
+    facets = {
+        name: facet_counts(filterset.condition_filter(name), snapshot, _all_but(masks, name), active.get(name, []))
+        for name in ProgrammeFilter.FACETS
+    }
+    results = OrderedResults(snapshot, _ordered_rows(snapshot, masks, sort, search_positions), fetch)
     # Paginator only takes len() and one slice; the stubs' protocol also wants int indexing and iteration.
     page: Page[Any] = Paginator(results, per_page).get_page(page_number)  # type: ignore[arg-type]
     relaxations = [] if len(results) else _relaxations(filterset, masks, snapshot.live, params)
     return Directory(filterset, results, page, facets, relaxations, sort, snapshot.seen.version)
+
+
+def _searched(snapshot: DirectorySnapshot, text: str, *, ranked: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The snapshot's rows matching the search, best first, and the same rows as a packed mask."""
+    using = directory_database()
+    found = snapshots.search_ids(
+        text,
+        ranked=ranked,
+        fetch=lambda: search_matches(text, ranked=ranked, using=using),
+        recheck=lambda ids, providers: search_rechecked(text, ids, providers, using=using),
+    )
+    return snapshot.search_rows(found)
+
+
+def _all_but(masks: dict[str, np.ndarray], name: str) -> np.ndarray | None:
+    return _all_of(mask for other, mask in masks.items() if other != name)
+
+
+def _ordered_rows(
+    snapshot: DirectorySnapshot, masks: dict[str, np.ndarray], sort: str, search_positions: np.ndarray | None
+) -> np.ndarray:
+    """The matching rows' positions in the snapshot, in the order of the chosen sort."""
+    if sort == "relevance" and search_positions is not None:
+        order = search_positions
+    else:
+        order = snapshot.orders[SORTS[sort][2]]
+    matching = _all_of(masks.values())
+    return order if matching is None else order[unpack(matching, len(snapshot))[order]]
 
 
 def _relaxations(
@@ -319,7 +332,7 @@ def _relaxations(
 ) -> list[Relaxation]:
     found = []
     for name in masks:
-        others = _all_of(m for other, m in masks.items() if other != name)
+        others = _all_but(masks, name)
         count = size if others is None else popcount(others)
         label = "your search words" if name == "q" else filterset.filters[name].label
         removed = (name, "element", "page") if name == "element_min" else (name, "page")
