@@ -94,8 +94,12 @@ def seen_at_start(using: str = DEFAULT_DB_ALIAS) -> tuple[Seen, int | None, str]
     return Seen(version, version, dict(list(holes.items())[-HOLES_KEPT:])), live_framework_id, database
 
 
-def changes_since(seen: Seen, using: str = DEFAULT_DB_ALIAS) -> Changes:
+def changes_since(seen: Seen, using: str = DEFAULT_DB_ALIAS, sources: frozenset[str] | None = None) -> Changes:
     """The changes committed since ``seen`` (one indexed query; no rows while nothing changed).
+
+    ``sources``: the tables a reader's rows come from. Changes logged for other tables still move the
+    version it reaches, but name no programme or provider for it to read again (a recompute logs the
+    programme's criterion scores and its provider's rating too; a programme's row shows neither).
 
     Read on the database whose rows will be patched in: a log read on the primary applied with
     rows from a standby behind it would mark changes as applied that the rows do not have yet, and
@@ -107,8 +111,9 @@ def changes_since(seen: Seen, using: str = DEFAULT_DB_ALIAS) -> Changes:
         return Changes(_without_expired_holes(seen))
     changes = Changes(seen)
     for _, programme_ids, provider_ids, everything, source in rows:
-        changes.programme_ids.update(programme_ids)
-        changes.provider_ids.update(provider_ids)
+        if sources is None or source in sources:
+            changes.programme_ids.update(programme_ids)
+            changes.provider_ids.update(provider_ids)
         changes.everything |= everything
         changes.text |= everything or source in TEXT_SOURCES
     changes.seen = _advanced(seen, rows)

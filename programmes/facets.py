@@ -29,6 +29,7 @@ first snapshot before a process takes traffic (for a server's start-up hook).
 import copy
 import functools
 import os
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -351,6 +352,8 @@ FROM (
 
 
 ROWS_SQL = _rows_sql(COLUMNS)
+# The tables the rows are read from: a change logged for another table changes no row here.
+ROW_SOURCES = frozenset(re.findall(r"(?:FROM|JOIN)\s+(\w+)(?=\s)", ROWS_SQL))
 LOAD_SQL = ROWS_SQL.format(extra_aggregates="", extra_columns="", where="p.status = %(published)s")
 # The changed programmes (and their providers' programmes), published or not, each published one
 # with the published programme it follows in A–Z order among those not changed (the partial index
@@ -849,7 +852,7 @@ class SnapshotHolder:
         snapshot = lineage.snapshot
         if snapshot is None:  # current() builds the first one; there is nothing to catch up
             return None
-        changes = changes_since(snapshot.seen, using)
+        changes = changes_since(snapshot.seen, using, ROW_SOURCES)
         if changes.everything or len(changes.programme_ids) + len(changes.provider_ids) > PATCH_LIMIT:
             lineage.stale = True
             return self._rebuild_in_background(lineage, using)

@@ -2,14 +2,15 @@
 would give. The markup is the partial ``directory/_facet.html``; here only what each option says.
 
 A fieldset's markup depends only on what it says, so each is rendered once per process for each
-distinct content (the same counts recur across sorts, pages and neighbouring searches)."""
+distinct content but its counts, which are filled in (the options, ticks and errors recur across
+nearly all searches; the counts seldom do)."""
 
 from functools import lru_cache
 
 from django import template
 from django.forms import BoundField, Form
 from django.template.loader import render_to_string
-from django.utils.html import format_html_join
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString
 
 from programmes.directory_filters import DIRECTORY_FILTERS, DirectoryFilter
@@ -20,6 +21,7 @@ FACET = "directory/_facet.html"
 
 # (id, value, checked, label, count text, count noun): one option as the fieldset shows it.
 Item = tuple[str, str, bool, str, str, str]
+ITEM_FIELDS = ("id", "value", "checked", "label", "count_text", "count_noun")
 
 
 def _item(input_id: str, value: str, checked: bool, label, option=None, noun: str = "") -> Item:
@@ -30,19 +32,52 @@ def _item(input_id: str, value: str, checked: bool, label, option=None, noun: st
     return (input_id, value, checked, str(label), option.count_text, count_noun)
 
 
-@lru_cache(maxsize=2048)
-def _fieldset(
-    name: str, auto_id: str, errors: tuple[str, ...], kind: str, legend: str, items: tuple[Item, ...]
-) -> SafeString:
-    fields = ("id", "value", "checked", "label", "count_text", "count_noun")
+# Marks where a count goes in a fieldset's cached markup: a character that escaping leaves alone.
+SLOT = "\x1f"
+
+
+def _render_fieldset(
+    name: str, auto_id: str, errors: tuple[str, ...], kind: str, legend: str, items: list[dict]
+) -> str:
     context = {
         "field": {"html_name": name, "auto_id": auto_id, "errors": list(errors)},
         "kind": kind,
         "input_type": "checkbox" if kind == "checkboxes" else "radio",
-        "items": [dict(zip(fields, item, strict=True)) for item in items],
+        "items": items,
         "legend": legend,
     }
-    return SafeString(render_to_string(FACET, context))
+    return render_to_string(FACET, context)
+
+
+@lru_cache(maxsize=2048)
+def _fieldset_pieces(
+    name: str, auto_id: str, errors: tuple[str, ...], kind: str, legend: str, shapes: tuple[tuple, ...]
+) -> tuple[str, ...]:
+    """The fieldset's markup with a numbered slot for each count and its noun, split at the slots:
+    text, slot number, text, …. Keyed by all it shows but the counts, which differ between nearly
+    every pair of searches while the rest recurs."""
+    items = []
+    for index, (*shown, counted) in enumerate(shapes):
+        item = dict(zip(ITEM_FIELDS, shown, strict=False))
+        if counted:
+            item.update(count_text=f"{SLOT}{2 * index}{SLOT}", count_noun=f"{SLOT}{2 * index + 1}{SLOT}")
+        items.append(item)
+    return tuple(_render_fieldset(name, auto_id, errors, kind, legend, items).split(SLOT))
+
+
+def _fieldset(
+    name: str, auto_id: str, errors: tuple[str, ...], kind: str, legend: str, items: tuple[Item, ...]
+) -> SafeString:
+    shown = (*errors, legend, *(text for item in items for text in (item[0], item[1], item[3])))
+    if any(SLOT in text for text in shown):
+        # What someone typed (echoed in an error) holds the marker: this one is rendered as it is.
+        whole = [dict(zip(ITEM_FIELDS, item, strict=True)) for item in items]
+        return SafeString(_render_fieldset(name, auto_id, errors, kind, legend, whole))
+    pieces = _fieldset_pieces(name, auto_id, errors, kind, legend, tuple((*item[:4], bool(item[5])) for item in items))
+    counts = [escape(part) for item in items for part in item[4:]]
+    markup = list(pieces)
+    markup[1::2] = [counts[int(slot)] for slot in pieces[1::2]]
+    return SafeString("".join(markup))
 
 
 def _facet(field: BoundField, kind: str, items: list[Item], legend=None) -> SafeString:

@@ -162,3 +162,17 @@ def test_a_late_commit_to_searchable_text_is_marked_as_a_text_change_though_the_
     assert late.text and late.seen.text_version == second.version
     DirectoryChange.objects.create(programme_ids=[published.id], source="ratings_programmerating")
     assert not changes_since(late.seen).text  # a rating moves no search
+
+
+def test_a_provider_rating_change_moves_the_version_but_rereads_no_directory_row(published):
+    """The directory's rows show a programme's own rating, never its provider's: a recompute's
+    provider rating names no provider (and so none of its programmes) for the snapshot to read again."""
+    from programmes.facets import ROW_SOURCES
+    from ratings.models import ProviderRating
+
+    before = current_version()
+    ProviderRating.objects.filter(provider_id=published.provider_id).update(band_rank=4, band="Limited")
+    assert current_version() > before
+    assert changes_since(Seen(before, before)).provider_ids == {published.provider_id}
+    for_the_snapshot = changes_since(Seen(before, before), sources=ROW_SOURCES)
+    assert not for_the_snapshot and for_the_snapshot.seen.version == current_version()
