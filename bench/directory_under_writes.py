@@ -10,7 +10,8 @@ makes one). In order:
    choices, search terms drawn from published programmes' titles, sorts, pages, page sizes), with
    programme and provider pages among them, shuffled.
 2. A real Celery worker, then gunicorn started fresh with production settings, --workers workers
-   and qaportal/gunicorn_conf.py (each worker warms its snapshot before it accepts). The load starts
+   and qaportal/gunicorn_conf.py (each worker warms its snapshot before it accepts); BENCH_THREADS
+   (default 1) gives each worker that many threads (gunicorn's gthread worker) to compare. The load starts
    the moment gunicorn's first answer comes back, so the other workers' warm-up is inside it.
 3. Under writes: --rate requests/s for --seconds (open loop, bench/http_load.py in a process of its
    own, its CPU measured) while a writer publishes (convenor's service; the worker recomputes the
@@ -166,6 +167,7 @@ def start_worker(log: Path) -> subprocess.Popen:
 def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
     command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "qaportal/gunicorn_conf.py", "qaportal.wsgi:application",
                "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120",
+               "--threads", os.environ.get("BENCH_THREADS", "1"),
                "--access-logfile", os.environ.get("BENCH_ACCESS_LOG", "/dev/null"),
                "--access-logformat", "%(t)s %(p)s %(M)s %(s)s %(U)s?%(q)s"]  # fmt: skip
     return subprocess.Popen(command, cwd=ROOT, env=server_env(), stdout=log.open("w"), stderr=subprocess.STDOUT,
