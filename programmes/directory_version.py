@@ -39,6 +39,11 @@ SELECT coalesce(max(version), 0),
 FROM programmes_directorychange
 """
 OLDEST_SQL = "SELECT min(version) FROM programmes_directorychange"
+BETWEEN_SQL = """
+SELECT programme_ids, provider_ids, everything, source FROM programmes_directorychange
+WHERE version > %s AND version <= %s
+"""
+TEXT_CHANGES_LOOKED_UP = 500  # more programmes and providers than this to search again: search afresh
 
 
 def hole_seconds() -> float:
@@ -138,6 +143,27 @@ def _without_expired_holes(seen: Seen) -> Seen:
     oldest = time.time() - hole_seconds()
     holes = {version: at for version, at in seen.holes.items() if at > oldest}
     return seen if len(holes) == len(seen.holes) else Seen(seen.version, seen.text_version, holes)
+
+
+def text_changed_between(old: int, new: int, using: str = DEFAULT_DB_ALIAS) -> tuple[set[int], set[int]] | None:
+    """The programmes and providers whose searchable text changed after version ``old`` up to ``new``,
+    read from the log: for a search another process kept at ``old``, before this one started. None
+    when the log cannot say (a change to everything, rows pruned since) or names too many to search
+    again one by one. Both versions must be without holes (every change up to them committed)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(BETWEEN_SQL, [old, new])
+        rows = cursor.fetchall()
+        cursor.execute(OLDEST_SQL)
+        oldest = cursor.fetchone()[0]
+    if (oldest is not None and oldest > old + 1) or any(everything for _, _, everything, _ in rows):
+        return None
+    programmes: set[int] = set()
+    providers: set[int] = set()
+    for programme_ids, provider_ids, _, source in rows:
+        if source in TEXT_SOURCES:
+            programmes.update(programme_ids)
+            providers.update(provider_ids)
+    return None if len(programmes) + len(providers) > TEXT_CHANGES_LOOKED_UP else (programmes, providers)
 
 
 def _pruned_past(seen: Seen, rows: list, using: str) -> bool:

@@ -43,7 +43,14 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import TextChoices
 
 from programmes.directory_filters import DIRECTORY_FILTERS, DirectoryFilter
-from programmes.directory_version import Changes, Seen, changes_since, directory_database, seen_at_start
+from programmes.directory_version import (
+    Changes,
+    Seen,
+    changes_since,
+    directory_database,
+    seen_at_start,
+    text_changed_between,
+)
 from programmes.models import Programme
 from programmes.shared_searches import CachedSearch, SharedSearches
 from programmes.vocabulary import ElementKey, ProgrammeStatus
@@ -616,6 +623,8 @@ def _indices_in(order: np.ndarray, positions: np.ndarray) -> np.ndarray:
 # Matches among some programmes, for bringing a cached search up to date: (ids, ranks) of those that
 # match now, and every programme that was looked at (whatever matched them before is replaced).
 Recheck = Callable[[list[int], list[int]], tuple[np.ndarray, np.ndarray, np.ndarray]]
+# The programmes and providers whose text changed since a version, from the change log; None: unknown.
+LookUp = Callable[[int], tuple[set[int], set[int]] | None]
 
 
 class SearchResultCache:
@@ -676,10 +685,12 @@ class SearchResultCache:
         fetch,
         recheck: Recheck | None = None,
         shared: SharedSearches | None = None,
+        look_up: LookUp | None = None,
     ) -> np.ndarray:
         """The search's ids at ``version``: kept here, or left by another process in ``shared`` (only
         passed by a process whose snapshot has no holes, see ``programmes.shared_searches``), brought
-        up to date by re-searching what changed since, or fetched whole."""
+        up to date by re-searching what changed since, or fetched whole. ``look_up`` names what
+        changed since an older version when this process has not recorded it (one it started after)."""
         with self._lock:
             if version is None or (self._version is not None and version < self._version):
                 return self._fetched(fetch)  # no cache, or an older snapshot than the cache's: read afresh
@@ -697,7 +708,7 @@ class SearchResultCache:
             cached = newer  # another process's, newer than ours
         found = None
         if cached is not None:
-            found = cached if cached.version == version else self._brought_up_to_date(cached, recheck)
+            found = cached if cached.version == version else self._brought_up_to_date(cached, recheck, look_up)
         if found is None:
             ids, ranks = fetch()
             found = CachedSearch(np.asarray(ids, dtype=np.int64), ranks, version)
@@ -710,10 +721,14 @@ class SearchResultCache:
     def _fetched(self, fetch) -> np.ndarray:
         return np.asarray(fetch()[0], dtype=np.int64)
 
-    def _brought_up_to_date(self, cached: CachedSearch, recheck: Recheck | None) -> CachedSearch | None:
+    def _brought_up_to_date(
+        self, cached: CachedSearch, recheck: Recheck | None, look_up: LookUp | None = None
+    ) -> CachedSearch | None:
         """A cached search with what changed since re-searched; None when that is not known."""
         with self._lock:
             since = self._since(cached.version)
+        if since is None and look_up is not None:
+            since = look_up(cached.version)
         if since is None or recheck is None:
             return None
         if not (since[0] or since[1]):
@@ -919,7 +934,12 @@ class SnapshotHolder:
         key = (snapshot.database, " ".join(text.lower().split()), ranked)
         # Only a snapshot with every change up to its version applied names one state of the text.
         shareable = version is not None and snapshot.database and not snapshot.seen.holes
-        return lineage.searches.get(version, key, fetch, recheck, lineage.shared_searches if shareable else None)
+        if not shareable:
+            return lineage.searches.get(version, key, fetch, recheck)
+        using, reached = directory_database(), snapshot.seen.version
+        return lineage.searches.get(
+            version, key, fetch, recheck, lineage.shared_searches, lambda old: text_changed_between(old, reached, using)
+        )
 
 
 snapshots = SnapshotHolder()
