@@ -372,9 +372,12 @@ def arguments_given() -> argparse.Namespace:
 
 def report_data(paths: list[str]) -> None:
     published = Programme.objects.filter(status="published").count()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('shared_buffers')")
+        shared_buffers = cursor.fetchone()[0]
     report(f"## Directory under writes, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, {load()}")
     report(f"Data: {connection.settings_dict['NAME']}, {Programme.objects.count():,} programmes, "
-           f"{published:,} published")  # fmt: skip
+           f"{published:,} published; PostgreSQL shared_buffers {shared_buffers}")  # fmt: skip
     searches = sum("q=" in path for path in paths)
     report(f"URLs: {len(paths):,} distinct ({searches:,} with a search term), from the live filter form's options")
 
