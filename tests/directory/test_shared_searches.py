@@ -79,16 +79,21 @@ def test_with_redis_down_each_process_still_searches_for_itself(settings):
     assert first.search("oracy") == [found.id] and second.search("oracy") == [found.id]
 
 
-def test_a_process_started_after_a_publication_brings_the_shared_search_up_to_date_from_the_change_log():
-    """A restarted (or newly added) web process has recorded no changes of its own: it reads from the
-    log which programmes changed since the shared entry and re-searches only those."""
+def shared_then_published() -> tuple[Programme, Programme]:
+    """One process shares a search for "oracy"; then a second matching programme is published."""
     provider = make_provider()
     listed = make_programme(provider, title="Oracy in class")
     waiting = make_programme(provider, title="Oracy oracy oracy", status=ProgrammeStatus.IN_REVIEW)
     refresh_search_vectors()
     assert Process().search("oracy") == [listed.id]
-
     Programme.objects.filter(pk=waiting.pk).update(status=ProgrammeStatus.PUBLISHED)
+    return listed, waiting
+
+
+def test_a_process_started_after_a_publication_brings_the_shared_search_up_to_date_from_the_change_log():
+    """A restarted (or newly added) web process has recorded no changes of its own: it reads from the
+    log which programmes changed since the shared entry and re-searches only those."""
+    listed, waiting = shared_then_published()
     started_since = Process()
     assert started_since.search("oracy") == [waiting.id, listed.id]
     assert started_since.searched == 0  # the two programmes looked at again, not the whole register
@@ -97,12 +102,7 @@ def test_a_process_started_after_a_publication_brings_the_shared_search_up_to_da
 def test_a_shared_search_older_than_the_pruned_log_is_searched_afresh():
     from programmes.directory_version import prune
 
-    provider = make_provider()
-    listed = make_programme(provider, title="Oracy in class")
-    waiting = make_programme(provider, title="Oracy oracy oracy", status=ProgrammeStatus.IN_REVIEW)
-    refresh_search_vectors()
-    assert Process().search("oracy") == [listed.id]
-    Programme.objects.filter(pk=waiting.pk).update(status=ProgrammeStatus.PUBLISHED)
+    listed, waiting = shared_then_published()
     Programme.objects.filter(pk=listed.pk).update(title="Oracy in every class")
     prune(older_than_seconds=-1)  # only the newest row is kept: which programmes changed is lost
 
