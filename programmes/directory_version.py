@@ -39,8 +39,8 @@ SELECT coalesce(max(version), 0),
 FROM programmes_directorychange
 """
 OLDEST_SQL = "SELECT min(version) FROM programmes_directorychange"
-BETWEEN_SQL = """
-SELECT programme_ids, provider_ids, everything, source FROM programmes_directorychange
+BETWEEN_SQL = f"""
+SELECT programme_ids, provider_ids, everything, source, ({OLDEST_SQL}) FROM programmes_directorychange
 WHERE version > %s AND version <= %s
 """
 TEXT_CHANGES_LOOKED_UP = 500  # more programmes and providers than this to search again: search afresh
@@ -147,19 +147,19 @@ def _without_expired_holes(seen: Seen) -> Seen:
 
 def text_changed_between(old: int, new: int, using: str = DEFAULT_DB_ALIAS) -> tuple[set[int], set[int]] | None:
     """The programmes and providers whose searchable text changed after version ``old`` up to ``new``,
-    read from the log: for a search another process kept at ``old``, before this one started. None
-    when the log cannot say (a change to everything, rows pruned since) or names too many to search
-    again one by one. Both versions must be without holes (every change up to them committed)."""
+    read from the log (one query): for a search another process kept at ``old``, before this one
+    started. ``old`` must be older than ``new``, and both without holes (every change up to them
+    committed). None when the log cannot say (a change to everything, rows pruned since) or names
+    too many to search again one by one."""
     with connections[using].cursor() as cursor:
         cursor.execute(BETWEEN_SQL, [old, new])
         rows = cursor.fetchall()
-        cursor.execute(OLDEST_SQL)
-        oldest = cursor.fetchone()[0]
-    if (oldest is not None and oldest > old + 1) or any(everything for _, _, everything, _ in rows):
+    # No row at all: the text change that moved the version past ``old`` was pruned.
+    if not rows or rows[0][4] > old + 1 or any(everything for _, _, everything, _, _ in rows):
         return None
     programmes: set[int] = set()
     providers: set[int] = set()
-    for programme_ids, provider_ids, _, source in rows:
+    for programme_ids, provider_ids, _, source, _ in rows:
         if source in TEXT_SOURCES:
             programmes.update(programme_ids)
             providers.update(provider_ids)
