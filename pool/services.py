@@ -16,7 +16,7 @@ from pool import policies
 from pool.models import ApplicationStatus, PoolEvent, ReviewerApplication, ReviewerProfile, ReviewerStatus
 from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from qaportal.roles import Role, forget_roles
-from reviews.services import affiliation_add, live_framework
+from reviews.services import affiliation_add, live_framework, required_text
 
 MAX_ORGANISATIONS = 20
 ORGANISATION_LINE = re.compile(r"^(?P<name>.+?)(?:\s*;\s*left\s+(?P<left>\S+))?$", re.IGNORECASE)
@@ -153,9 +153,7 @@ def application_accept(*, application: ReviewerApplication, by: User, capacity: 
 
 
 def application_decline(*, application: ReviewerApplication, by: User, reason: str) -> ReviewerApplication:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed({"reason": ["Give the reason for declining; the applicant reads it."]})
+    reason = required_text(reason, "reason", "Give the reason for declining; the applicant reads it.")
     with transaction.atomic():
         application = _locked_pending(application, by)
         application.status, application.decided_by, application.decided_at = (

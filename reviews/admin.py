@@ -9,6 +9,7 @@ declared and ended by reviewers; notifications are the outbox of e-mails, kept a
 """
 
 from django.contrib import admin
+from django.db.models import Model
 
 from qaportal.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from reviews.models import (
@@ -28,16 +29,9 @@ from reviews.models import (
 )
 
 
-class ElementInline(ReadOnlyInline):
-    model = Element
-
-
-class BandInline(ReadOnlyInline):
-    model = Band
-
-
-class ScoreLevelInline(ReadOnlyInline):
-    model = ScoreLevel
+def _inline(model: type[Model]) -> type[ReadOnlyInline]:
+    """A read-only table of ``model``'s rows under the row they belong to."""
+    return type(f"{model.__name__}Inline", (ReadOnlyInline,), {"model": model})
 
 
 @admin.register(Framework)
@@ -45,11 +39,7 @@ class FrameworkAdmin(ReadOnlyAdmin):
     list_display = ["name", "version", "status", "is_live", "published_at", "min_reviews", "prior_weight"]
     list_filter = ["status", "is_live"]
     search_fields = ["name"]
-    inlines = [ElementInline, ScoreLevelInline, BandInline]
-
-
-class LevelDescriptorInline(ReadOnlyInline):
-    model = LevelDescriptor
+    inlines = [_inline(Element), _inline(ScoreLevel), _inline(Band)]
 
 
 @admin.register(Criterion)
@@ -58,7 +48,7 @@ class CriterionAdmin(ReadOnlyAdmin):
     list_filter = ["element__framework", "element__key"]
     search_fields = ["code", "title", "guidance"]
     list_select_related = ["element__framework"]
-    inlines = [LevelDescriptorInline]
+    inlines = [_inline(LevelDescriptor)]
 
 
 @admin.register(Element)
@@ -72,17 +62,13 @@ admin.site.register(Band, ReadOnlyAdmin)
 admin.site.register(LevelDescriptor, ReadOnlyAdmin)
 
 
-class CriterionScoreInline(ReadOnlyInline):
-    model = CriterionScore
-
-
 @admin.register(Review)
 class ReviewAdmin(ReadOnlyAdmin):
     list_display = ["programme", "reviewer", "framework", "state", "assigned_at", "submitted_at", "published_at"]
     list_filter = ["state", "framework"]
     search_fields = ["programme__title", "reviewer__username", "reviewer__email"]
     list_select_related = ["programme", "reviewer", "framework"]
-    inlines = [CriterionScoreInline]
+    inlines = [_inline(CriterionScore)]
 
 
 @admin.register(Affiliation)

@@ -10,6 +10,8 @@ from django import forms
 from django.core import signing
 from django.http import QueryDict
 
+from reviews.forms import optional_text_area
+
 MIN_FILL_SECONDS = 3
 MAX_FORM_AGE_SECONDS = 24 * 3600
 _SIGNER_SALT = "concern-form"
@@ -50,11 +52,10 @@ class ConcernForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="For example, a claim on the register that does not match what is delivered.",
     )
-    evidence = forms.CharField(
-        label="What evidence do you have? (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Links, dates, documents you could share. Do not include anyone's personal details.",
+    evidence = optional_text_area(
+        "What evidence do you have? (optional)",
+        "Links, dates, documents you could share. Do not include anyone's personal details.",
+        field_class=forms.CharField,
     )
     contact = forms.CharField(
         label="How can we contact you? (optional)",

@@ -17,6 +17,7 @@ from qaportal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from reviews import audit, policies
 from reviews.audit import Action, Change
 from reviews.models import CONCERN_OPEN_STATUSES, Concern, ConcernStatus, NotificationKind, ReReviewReason
+from reviews.services import required_text
 
 # At most this many concerns from one address in a rolling hour: enough for a person, not a script.
 RATE_LIMIT = 5
@@ -72,15 +73,8 @@ def _triage(concern: Concern, by: User, status: str, **fields) -> Concern:
     return concern
 
 
-def _required(text: str, field: str, message: str) -> str:
-    text = text.strip()
-    if not text:
-        raise ValidationFailed({field: [message]})
-    return text
-
-
 def concern_dismiss(*, concern: Concern, by: User, reason: str) -> Concern:
-    reason = _required(reason, "reason", "Give the reason for dismissing this concern.")
+    reason = required_text(reason, "reason", "Give the reason for dismissing this concern.")
     with transaction.atomic():
         return _triage(_locked_for_triage(concern, by), by, ConcernStatus.DISMISSED, convenor_note=reason)
 
@@ -89,7 +83,7 @@ def concern_ask_provider(*, concern: Concern, by: User, question: str) -> Concer
     """Ask the provider to respond; its editors are e-mailed and see the concern on their pages."""
     from reviews.services import notify
 
-    question = _required(question, "question", "Say what you would like the provider to answer.")
+    question = required_text(question, "question", "Say what you would like the provider to answer.")
     with transaction.atomic():
         concern = _triage(_locked_for_triage(concern, by), by, ConcernStatus.ASKED_PROVIDER, convenor_note=question)
         notify(kind=NotificationKind.CONCERN_QUESTION, programme_id=concern.programme_id)
@@ -100,7 +94,7 @@ def concern_order_rereview(*, concern: Concern, by: User, public_summary: str) -
     """Uphold the concern: the programme is re-reviewed through the usual assignment and
     moderation, and its new published reviews replace the rating. ``public_summary`` is shown on
     the programme's page."""
-    public_summary = _required(public_summary, "public_summary", "Write the summary the public will read.")
+    public_summary = required_text(public_summary, "public_summary", "Write the summary the public will read.")
     with transaction.atomic():
         concern = _locked_for_triage(concern, by)
         rereview_open(programme=concern.programme, by=by, reason=ReReviewReason.CONCERN, concern=concern)
@@ -108,7 +102,7 @@ def concern_order_rereview(*, concern: Concern, by: User, public_summary: str) -
 
 
 def concern_provider_respond(*, concern: Concern, by: User, response: str) -> Concern:
-    response = _required(response, "response", "Enter your response.")
+    response = required_text(response, "response", "Enter your response.")
     with transaction.atomic():
         concern = Concern.objects.select_for_update().get(pk=concern.pk)
         if not policies.concerns_for_provider_editor(by).filter(pk=concern.pk).exists():

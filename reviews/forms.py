@@ -28,6 +28,13 @@ def chosen_service(
     return handing_in, submit if handing_in else save
 
 
+def optional_text_area(
+    label: str, help_text: str, *, rows: int = 4, field_class: type[forms.CharField] = PlainCharField
+) -> forms.CharField:
+    """A text area a person may leave empty, with the hint that says what to put in it."""
+    return field_class(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), help_text=help_text)
+
+
 @dataclass
 class CriterionRow:
     """One criterion on the scoring form: its framework text and its two bound fields."""
@@ -41,11 +48,9 @@ class CriterionRow:
 class ReviewOverallForm(NamedErrorsMixin, forms.Form):
     """The questions after the criteria: the overall comment and the no-conflict confirmation."""
 
-    overall_comment = PlainCharField(
-        label="Overall comment",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Your summary of the programme's strengths and what would improve it. Providers read this.",
+    overall_comment = optional_text_area(
+        "Overall comment",
+        "Your summary of the programme's strengths and what would improve it. Providers read this.",
     )
     no_conflict_confirmed = forms.BooleanField(
         label="I confirm I have no conflict of interest with this provider",

@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Required, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -52,6 +53,24 @@ class ScoreInput:
 
     score: int | None
     rationale: str
+
+
+class ReviewTyped(TypedDict, total=False):
+    """What a reviewer sends to save or submit a review: the criteria typed (only those are written),
+    and the overall questions, each left as it was when absent or None."""
+
+    scores: Required[dict[int, ScoreInput]]
+    overall_comment: str | None
+    no_conflict_confirmed: bool | None
+
+
+def required_text(text: str, field: str, message: str) -> str:
+    """The text stripped; left empty, it is refused beside ``field`` with ``message`` (a reason, a
+    comment or a note that an action cannot go ahead without)."""
+    text = text.strip()
+    if not text:
+        raise ValidationFailed({field: [message]})
+    return text
 
 
 def score_field(criterion_id: int) -> str:
@@ -217,35 +236,22 @@ def check_score_inputs(*, framework_id: int, scores: dict[int, ScoreInput]) -> d
     return criteria
 
 
-def review_save_draft(
-    *,
-    review: Review,
-    by: User,
-    scores: dict[int, ScoreInput],
-    overall_comment: str | None = None,
-    no_conflict_confirmed: bool | None = None,
-) -> Review:
+def review_save_draft(*, review: Review, by: User, **typed: Unpack[ReviewTyped]) -> Review:
     """Save whatever the reviewer has typed, complete or not; scores must be levels of its framework.
 
     Only the criteria in ``scores`` are written, and the overall questions only when given (not
     None): one element's page saves that element and leaves the rest of the review as it was."""
     with transaction.atomic():
         review = _locked_own_review(review, by)
-        _save_draft_locked(review, by, scores, overall_comment, no_conflict_confirmed)
+        _save_draft_locked(review, by, typed)
     return review
 
 
-def _save_draft_locked(
-    review: Review,
-    by: User,
-    scores: dict[int, ScoreInput],
-    overall_comment: str | None,
-    no_conflict_confirmed: bool | None,
-) -> None:
+def _save_draft_locked(review: Review, by: User, typed: ReviewTyped) -> None:
     step = review_step(review.state, "save_draft")
-    _check_score_inputs(review, scores)
-    _write_scores(review, by, scores)
-    _write_review_fields(review, by, overall_comment, no_conflict_confirmed)
+    _check_score_inputs(review, typed["scores"])
+    _write_scores(review, by, typed["scores"])
+    _write_review_fields(review, by, typed.get("overall_comment"), typed.get("no_conflict_confirmed"))
     if not step.is_repeat:
         review.state = step.new
         audit.record_state(actor=by, programme_id=review.programme_id, review_id=review.id, **_old_new(step))
@@ -334,14 +340,7 @@ def missing_scores(
     return errors
 
 
-def review_submit(
-    *,
-    review: Review,
-    by: User,
-    scores: dict[int, ScoreInput],
-    overall_comment: str | None = None,
-    no_conflict_confirmed: bool | None = None,
-) -> Review:
+def review_submit(*, review: Review, by: User, **typed: Unpack[ReviewTyped]) -> Review:
     """Hand the review in. Whatever was typed is saved first, so a refused submission loses
     nothing; a second submission of a review already handed in (a double click, a resent
     form) changes nothing, because the state is read under the row lock."""
@@ -350,7 +349,7 @@ def review_submit(
         if review.state in REVIEW_HANDED_IN:
             review_step(review.state, "submit")  # refuses (409) anything but a repeat
             return review
-        _save_draft_locked(review, by, scores, overall_comment, no_conflict_confirmed)
+        _save_draft_locked(review, by, typed)
         errors = completeness_errors(review, review.no_conflict_confirmed)
         if not errors:
             step = review_step(review.state, "submit")
@@ -365,9 +364,7 @@ def review_submit(
 
 def review_declare_conflict(*, review: Review, by: User, note: str) -> Review:
     """The reviewer has a conflict: release the assignment and tell the convenors."""
-    note = note.strip()
-    if not note:
-        raise ValidationFailed({"conflict_note": ["Describe the conflict of interest."]})
+    note = required_text(note, "conflict_note", "Describe the conflict of interest.")
     with transaction.atomic():
         review = _locked_own_review(review, by)
         step = review_step(review.state, "release")
@@ -408,9 +405,7 @@ def review_accept(*, review: Review, by: User) -> Review:
 
 def review_return(*, review: Review, by: User, comment: str) -> Review:
     """Send a review back to its reviewer with the convenor's reason; they fix and resubmit."""
-    comment = comment.strip()
-    if not comment:
-        raise ValidationFailed({"comment": ["Say what the reviewer should change."]})
+    comment = required_text(comment, "comment", "Say what the reviewer should change.")
     with transaction.atomic():
         review, changed = _moderate_with_comment(
             review, by, transition="return", field="return_comment", comment=comment, label="return comment"
@@ -454,9 +449,7 @@ def _review_transition(review: Review, action: str, by: User, **stamps: object) 
 
 def review_withdraw(*, review: Review, by: User, reason: str) -> Review:
     """Withdraw one published review (for example, a conflict found later); the rating follows."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed({"reason": ["Give the reason for withdrawing this review."]})
+    reason = required_text(reason, "reason", "Give the reason for withdrawing this review.")
     with transaction.atomic():
         review = _locked_review_for_moderation(review, by)
         if review.state != ReviewState.PUBLISHED and review.state != ReviewState.WITHDRAWN:
@@ -478,9 +471,7 @@ def review_withdraw(*, review: Review, by: User, reason: str) -> Review:
 def review_release(*, review: Review, by: User, reason: str) -> Review:
     """A convenor takes an unfinished assignment back from its reviewer (for example, a conflict
     found by the convenor, or a reviewer who cannot finish); another reviewer can then be assigned."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed({"reason": ["Give the reason for releasing this reviewer."]})
+    reason = required_text(reason, "reason", "Give the reason for releasing this reviewer.")
     with transaction.atomic():
         review, _ = _moderate_with_comment(
             review, by, transition="release", field="conflict_note", comment=reason, label="release reason"

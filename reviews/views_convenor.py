@@ -21,13 +21,19 @@ from providers.models import Provider
 from qaportal.confirmation import Confirmation, act_and_say, confirmation_page
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
-from qaportal.roles import Role, page_for
+from qaportal.roles import Role, View, page_for
 from ratings.moderation import moderation_flags
 from reviews import policies, selectors, services
 from reviews.forms import AssignForm, AssignmentsUploadForm, QueueFilterForm, ReleaseForm, ReturnForm, WithdrawForm
 from reviews.models import Review, ReviewState
 
 convenor_page = page_for(Role.CONVENOR, "This page is for convenors.")
+
+
+def convenor_action(view: View) -> View:
+    """A convenor's action by a button: a POST only, so that following a link or reloading a page
+    never acts, and a convenor's only."""
+    return require_POST(convenor_page(view))
 
 
 def _programme(slug: str) -> Programme:
@@ -98,8 +104,7 @@ def _render_programme(request: HttpRequest, programme: Programme, assign_form: A
     return render(request, "reviews/convenor/programme.html", context, status=status)
 
 
-@require_POST
-@convenor_page
+@convenor_action
 def assign(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _programme(slug)
     form = AssignForm(request.POST)
@@ -134,8 +139,7 @@ def upload(request: SignedInRequest) -> HttpResponse:
     return render(request, "reviews/convenor/upload.html", context)
 
 
-@require_POST
-@convenor_page
+@convenor_action
 def accept(request: SignedInRequest, review_id: int) -> HttpResponse:
     review = _review(review_id)
     accepted = f"Review by {review.reviewer.username} accepted."
@@ -145,8 +149,7 @@ def accept(request: SignedInRequest, review_id: int) -> HttpResponse:
     return redirect("convenor:programme", slug=review.programme.slug)
 
 
-@require_POST
-@convenor_page
+@convenor_action
 def publish(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = _programme(slug)
     published = f"“{programme.title}” is published."

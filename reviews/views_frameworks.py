@@ -103,20 +103,28 @@ def edit_settings(request: SignedInRequest, framework_id: int) -> HttpResponse:
     return _edit(request, framework=draft, form=form, template="reviews/frameworks/settings.html", save=save)
 
 
+def _edit_rows(request: SignedInRequest, framework_id: int, rows: str, form_class, typed, save) -> HttpResponse:
+    """The levels' page and the bands' page: a table of the draft's ``rows``, saved as a whole.
+    ``rows`` names them alike on the draft, in the form, in the service and in the template."""
+    draft = _draft(framework_id)
+    form = form_class(request.POST or None, **{rows: list(getattr(draft, rows).all())})
+    return _edit(
+        request,
+        framework=draft,
+        form=form,
+        template=f"reviews/frameworks/{rows}.html",
+        save=lambda: save(framework=draft, by=request.user, **{rows: typed(form)}),
+    )
+
+
 @framework_page
 def edit_levels(request: SignedInRequest, framework_id: int) -> HttpResponse:
-    draft = _draft(framework_id)
-    form = LevelsForm(request.POST or None, levels=list(draft.levels.all()))
-    save = lambda: frameworks.levels_save(framework=draft, by=request.user, levels=form.level_inputs())  # noqa: E731
-    return _edit(request, framework=draft, form=form, template="reviews/frameworks/levels.html", save=save)
+    return _edit_rows(request, framework_id, "levels", LevelsForm, LevelsForm.level_inputs, frameworks.levels_save)
 
 
 @framework_page
 def edit_bands(request: SignedInRequest, framework_id: int) -> HttpResponse:
-    draft = _draft(framework_id)
-    form = BandsForm(request.POST or None, bands=list(draft.bands.all()))
-    save = lambda: frameworks.bands_save(framework=draft, by=request.user, bands=form.band_values())  # noqa: E731
-    return _edit(request, framework=draft, form=form, template="reviews/frameworks/bands.html", save=save)
+    return _edit_rows(request, framework_id, "bands", BandsForm, BandsForm.band_values, frameworks.bands_save)
 
 
 @framework_page

@@ -61,13 +61,23 @@ class ElementExplanationSerializer(serializers.Serializer):
     criteria = CriterionExplanationSerializer(many=True)
 
 
-class RatingExplanationSerializer(serializers.Serializer):
+# Figures worked out under one version of the framework say which; no docstring, which the schema
+# would take for the description of every serializer built on it.
+class UnderFrameworkSerializer(serializers.Serializer):
+    framework_name = serializers.CharField()
+    framework_version = serializers.IntegerField()
+
+
+def alpha_field() -> serializers.FloatField:
+    """Reviewer agreement on one criterion or element, in the register's report and a selection's."""
+    return serializers.FloatField(allow_null=True, help_text="Krippendorff's alpha (ordinal); null if undefined.")
+
+
+class RatingExplanationSerializer(UnderFrameworkSerializer):
     """How a programme's rating was derived, every figure behind it (``ratings.explain``): the
     published reviews' scores per criterion with their rationales, the element means, the
     Bayesian average toward the framework's prior, and the band rule that applied."""
 
-    framework_name = serializers.CharField()
-    framework_version = serializers.IntegerField()
     review_count = serializers.IntegerField()
     raw_mean = serializers.FloatField(allow_null=True)
     prior = serializers.FloatField(allow_null=True, help_text="The framework-wide mean overall score.")
@@ -94,7 +104,7 @@ class RatingHistorySerializer(serializers.ModelSerializer):
 class AgreementScoreSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="A criterion code or an element key.")
     name = serializers.CharField()
-    alpha = serializers.FloatField(allow_null=True, help_text="Krippendorff's alpha (ordinal); null if undefined.")
+    alpha = alpha_field()
     units = serializers.IntegerField()
 
 
@@ -106,11 +116,9 @@ class AgreementPendingSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class AgreementReportSerializer(serializers.Serializer):
+class AgreementReportSerializer(UnderFrameworkSerializer):
     """Agreement between reviewers over programmes with two or more published reviews."""
 
-    framework_name = serializers.CharField()
-    framework_version = serializers.IntegerField()
     programmes = serializers.IntegerField()
     reviews = serializers.IntegerField()
     criteria = AgreementScoreSerializer(many=True)

@@ -39,8 +39,13 @@ class DescriptorSerializer(serializers.ModelSerializer):
         fields = ["level", "descriptor"]
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+# An element and a criterion alike: the weight the rating multiplies by, as a JSON number. No
+# docstring, which the schema would take for the description of both.
+class WeightedPartSerializer(serializers.ModelSerializer):
     weight = NumberField()
+
+
+class CriterionSerializer(WeightedPartSerializer):
     descriptors = DescriptorSerializer(many=True, read_only=True)
 
     class Meta:
@@ -48,9 +53,8 @@ class CriterionSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "title", "guidance", "weight", "position", "descriptors"]
 
 
-class ElementSerializer(serializers.ModelSerializer):
+class ElementSerializer(WeightedPartSerializer):
     key = element_key_field(used_for="framework")
-    weight = NumberField()
     criteria = CriterionSerializer(many=True, read_only=True)
 
     class Meta:

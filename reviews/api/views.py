@@ -244,54 +244,49 @@ class ReviewAcceptView(ModerationAction):
 
 
 class ModerationActionWithText(ModerationAction):
-    """A convenor's action that carries a comment or reason: validate it, call the one service."""
+    """A convenor's action that carries a comment or reason: validate it with ``serializer_class``,
+    pass it to ``service`` as ``text_field``; the schema names the operation ``operation_id``."""
 
     text_field = "reason"
+    operation_id: str
+    service: Callable[..., Review]
 
-    def act(self, review: Review, text: str) -> Review:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        schema = extend_schema(request=cls.serializer_class, responses=ReviewSerializer, operation_id=cls.operation_id)
+        extend_schema_view(post=schema)(cls)
 
     def post(self, request, review_id: int):
         typed = self.get_serializer(data=request.data)
         typed.is_valid(raise_exception=True)
-        return review_response(self.act(self.review(), typed.validated_data[self.text_field]))
+        text = typed.validated_data[self.text_field]
+        review = type(self).service(review=self.review(), by=self.convenor(), **{self.text_field: text})
+        return review_response(review)
 
 
-@extend_schema_view(
-    post=extend_schema(request=ReturnInputSerializer, responses=ReviewSerializer, operation_id="review_return")
-)
 class ReviewReturnView(ModerationActionWithText):
     """Return a submitted or accepted review to its reviewer with a comment."""
 
     serializer_class = ReturnInputSerializer
     text_field = "comment"
+    operation_id = "review_return"
+    service = services.review_return
 
-    def act(self, review: Review, text: str) -> Review:
-        return services.review_return(review=review, by=self.convenor(), comment=text)
 
-
-@extend_schema_view(
-    post=extend_schema(request=ReasonInputSerializer, responses=ReviewSerializer, operation_id="review_withdraw")
-)
 class ReviewWithdrawView(ModerationActionWithText):
     """Withdraw a published review; the programme's rating is recomputed."""
 
     serializer_class = ReasonInputSerializer
+    operation_id = "review_withdraw"
+    service = services.review_withdraw
 
-    def act(self, review: Review, text: str) -> Review:
-        return services.review_withdraw(review=review, by=self.convenor(), reason=text)
 
-
-@extend_schema_view(
-    post=extend_schema(request=ReasonInputSerializer, responses=ReviewSerializer, operation_id="review_release")
-)
 class ReviewReleaseView(ModerationActionWithText):
     """Release a reviewer from an unfinished assignment (assigned, in progress or returned). 409 otherwise."""
 
     serializer_class = ReasonInputSerializer
-
-    def act(self, review: Review, text: str) -> Review:
-        return services.review_release(review=review, by=self.convenor(), reason=text)
+    operation_id = "review_release"
+    service = services.review_release
 
 
 class QueueFilterSerializer(serializers.Serializer):

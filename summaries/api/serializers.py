@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from programmes.api.directory import schema_of
 from qaportal.api.fields import inline_choice_field
+from ratings.api.serializers import alpha_field
 from summaries.filters import SummaryFilterSet
 from summaries.models import ExportFormat, ExportJob, ExportStatus
 
@@ -36,7 +37,7 @@ class AgreementRowSerializer(serializers.Serializer):
     code = serializers.CharField()
     # SerializerMetaclass moves declared fields off the class: this never shadows Field.label.
     label = serializers.CharField()  # type: ignore[assignment]
-    alpha = serializers.FloatField(allow_null=True, help_text="Krippendorff's alpha (ordinal); null if undefined.")
+    alpha = alpha_field()
     units = serializers.IntegerField(
         help_text="Criterion: programmes reviewed twice or more; element: (programme, criterion) pairs pooled."
     )
