@@ -42,6 +42,21 @@ def is_choice_list(field: BoundField) -> bool:
 
 
 @register.filter
+def choice_items(options) -> list[dict]:
+    """A choice field's bound options (the field itself, or some of its subwidgets) as the items
+    forms/_choices.html lists: the id, value, label and whether each is chosen."""
+    return [
+        {
+            "id": option.id_for_label,
+            "value": option.data["value"],
+            "label": option.choice_label,
+            "checked": option.data["selected"],
+        }
+        for option in options
+    ]
+
+
+@register.filter
 def money(value) -> str:
     from qaportal.display import money as written
 
