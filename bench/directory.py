@@ -15,19 +15,11 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qaportal.settings")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+from django_setup import ROOT, SERVING_PAGES, setup_django
 
-import django  # noqa: E402
-
-django.setup()
+setup_django(**SERVING_PAGES)
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402

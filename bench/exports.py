@@ -16,22 +16,13 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from django_setup import ROOT, setup_django
+
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/qaportal_bench_summaries"
 ALL_STATUSES = ["draft", "submitted", "in-review", "published", "withdrawn"]
 TARGETS = {"csv": (15, 300), "xlsx": (60, None), "pdf": (20, None)}
-
-
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qaportal.settings")
-    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-    import django
-
-    django.setup()
 
 
 def bench_user():
@@ -82,7 +73,7 @@ def measure_job(export_format: str, filters: dict) -> dict:
 
 
 def measure(name: str) -> dict:
-    setup_django()
+    setup_django(DATABASE_URL=DEFAULT_DATABASE_URL)
     from programmes.models import Programme
 
     programmes = Programme.objects.count()
@@ -105,7 +96,7 @@ def measure(name: str) -> dict:
 
 
 def run_all() -> None:
-    setup_django()
+    setup_django(DATABASE_URL=DEFAULT_DATABASE_URL)
     subprocess.run([sys.executable, "manage.py", "migrate", "summaries", "--no-input", "-v", "0"], cwd=ROOT, check=True)
     results = []
     for name in ("csv", "xlsx", "pdf"):

@@ -24,23 +24,14 @@ import time
 import tracemalloc
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from django_setup import ROOT, setup_django
+
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/qaportal_bench_imports"
 PROVIDER_SLUG = "bench-import-provider"
 TRACE = "--tracemalloc" in sys.argv  # Python's peak allocation per step; slows every step several times
 TOPICS = ["reading", "mathematics", "behaviour", "curriculum", "science", "coaching", "wellbeing", "assessment"]
-
-
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qaportal.settings")
-    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-    import django
-
-    django.setup()
 
 
 def bench_editor():
@@ -185,7 +176,7 @@ def main() -> None:
     parser.add_argument("--xlsx", action="store_true")
     parser.add_argument("--tracemalloc", action="store_true", help="also Python's peak allocation per step (slower)")
     options = parser.parse_args()
-    setup_django()
+    setup_django(DATABASE_URL=DEFAULT_DATABASE_URL)
     from programmes.models import Programme
 
     load = os.getloadavg()

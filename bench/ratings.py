@@ -23,16 +23,10 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qaportal.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qaportal_bench_ratings")
+from django_setup import ROOT, setup_django
 
-import django  # noqa: E402
-
-django.setup()
+setup_django(DATABASE_URL="postgres://postgres@127.0.0.1:5432/qaportal_bench_ratings")
 
 from django.db import connection, transaction  # noqa: E402
 

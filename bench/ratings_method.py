@@ -8,17 +8,12 @@ It writes (a framework version, ratings), so point it at a copy of the national 
 
 import os
 import statistics
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qaportal.settings")
+from django_setup import setup_django
 
-import django
-
-django.setup()
+setup_django()
 
 from django.contrib.auth.models import User  # noqa: E402
 

@@ -381,7 +381,14 @@ def provider_sql(*, scoped: bool, ctes: str = "") -> str:
         else "providers_provider"
     )
     return f"""
-WITH {ctes}aggregate AS (
+WITH {ctes}{provider_aggregate_cte(providers)}
+{provider_upsert_sql()}"""
+
+
+def provider_aggregate_cte(providers: str) -> str:
+    """The ``aggregate`` stage: each of ``providers`` with its counted programme ratings' review
+    count and review-weighted means (a provider with none counted has no means)."""
+    return f"""aggregate AS (
     SELECT pv.id AS provider_id, COUNT(pr.programme_id) AS rated,
            COALESCE(SUM(pr.review_count), 0) AS reviews,
            SUM(pr.review_count * CAST(pr.raw_mean AS {EXACT})) / SUM(pr.review_count) AS raw,
@@ -397,8 +404,13 @@ WITH {ctes}aggregate AS (
             WHERE v.programme_id = counted.programme_id AND v.expired_at IS NOT NULL)
     ) AS pr ON pr.programme_id = p.id
     GROUP BY pv.id
-)
-INSERT INTO ratings_providerrating
+)"""
+
+
+def provider_upsert_sql() -> str:
+    """Each aggregate banded on the score the framework bands on, written as its provider's
+    rating; a stored rating that would not change is not rewritten."""
+    return f"""INSERT INTO ratings_providerrating
     (provider_id, rated_programmes, review_count, raw_mean, shown_score, band, band_rank, computed_at)
 SELECT a.provider_id, a.rated, a.reviews, CAST(a.raw AS double precision), CAST(a.shown AS double precision),
        COALESCE(band.name, s.not_rated_label), band.rank, %(now)s

@@ -97,6 +97,18 @@ def outsider(db):
     return factories.make_user("outsider-olly")
 
 
+@pytest.fixture
+def role_users(outsider, provider_editor, reviewer, other_reviewer, convenor) -> dict:
+    """The signed-in users above by their fixtures' names, for a test that asks as each in turn."""
+    return {
+        "outsider": outsider,
+        "provider_editor": provider_editor,
+        "reviewer": reviewer,
+        "other_reviewer": other_reviewer,
+        "convenor": convenor,
+    }
+
+
 def suite_database_url() -> str:
     """The test database's URL, for processes of the suite's own (a worker, a server)."""
     settings = connection.settings_dict

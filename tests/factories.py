@@ -4,12 +4,14 @@ import itertools
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from pool.models import ReviewerProfile
 from programmes.models import Programme
 from programmes.vocabulary import DeliveryMode, FocusLevel, Format, ProgrammeStatus
 from providers.models import Provider
 from providers.vocabulary import Phase, ProviderType, Region
+from ratings.models import ProgrammeRating, ProviderRating
 from reviews.models import Criterion, CriterionScore, Framework, Review, ReviewState
 
 _numbers = itertools.count(1)
@@ -80,6 +82,57 @@ def make_programme(provider: Provider | None = None, **fields) -> Programme:
 
 def live_framework() -> Framework:
     return Framework.objects.get(is_live=True)
+
+
+# The starting framework's bands by rank, for ratings written without the engine.
+BANDS = {1: "Exemplary", 2: "Secure", 3: "Developing", 4: "Limited"}
+
+
+def programme_rating(
+    programme: Programme,
+    *,
+    band_rank: int | None = 2,
+    shown_score: float | None = 3.0,
+    elements: dict[str, float | None] | None = None,
+    **fields,
+) -> ProgrammeRating:
+    """A programme's rating row as the engine writes it, with no reviews behind it and not saved
+    (bulk-create many, or see ``make_programme_rating``): two reviews on the live framework, the
+    band ``band_rank`` names (none: not yet rated), ``elements`` the element scores by key and the
+    raw mean the shown score, unless ``fields`` say otherwise."""
+    values = {
+        "programme": programme,
+        "framework": fields.pop("framework", None) or live_framework(),
+        "review_count": 2,
+        "raw_mean": shown_score,
+        "shown_score": shown_score,
+        "band": BANDS.get(band_rank, "Not yet rated"),
+        "band_rank": band_rank,
+        "computed_at": timezone.now(),
+        **{f"score_{key}": score for key, score in (elements or {}).items()},
+    }
+    return ProgrammeRating(**(values | fields))
+
+
+def make_programme_rating(programme: Programme, **fields) -> ProgrammeRating:
+    rating = programme_rating(programme, **fields)
+    rating.save(force_insert=True)
+    return rating
+
+
+def make_provider_rating(provider: Provider, *, band_rank: int = 2, **fields) -> ProviderRating:
+    """A provider's rating row as the engine writes it, with nothing behind it: one rated programme
+    with two reviews, in the band ``band_rank`` names, unless ``fields`` say otherwise."""
+    values = {
+        "provider": provider,
+        "rated_programmes": 1,
+        "review_count": 2,
+        "shown_score": 3.0,
+        "band": BANDS[band_rank],
+        "band_rank": band_rank,
+        "computed_at": timezone.now(),
+    }
+    return ProviderRating.objects.create(**(values | fields))
 
 
 def criteria_of(framework: Framework) -> list[Criterion]:

@@ -1,5 +1,8 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -39,7 +42,36 @@ DIRECTORY_RULES_BEYOND_ONE_PARAMETER = (
 )
 
 
-class ProgrammeListView(RegisterGenericView):
+class DirectoryListView(RegisterGenericView):
+    """A web directory's page through the API: the request's filters and page given to the web
+    page's own selector, answered with the rows, the order its FilterSet applied and the facets."""
+
+    schema = DirectorySchema()
+    # Called with params, page_number and per_page, as the web page calls it.
+    directory_selector: Callable[..., Any]
+
+    def get(self, request):
+        page_number, page_size = requested_page(request)
+        directory = self.directory_selector(params=request.query_params, page_number=page_number, per_page=page_size)
+        return directory_response(
+            request,
+            directory,
+            page_number=page_number,
+            sort=directory.filterset.sort_name(),
+            serializer_class=self.serializer_class,
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        responses={
+            200: DirectoryPageSerializer,
+            400: error_response("400", also=DIRECTORY_RULES_BEYOND_ONE_PARAMETER),
+        },
+        operation_id="programmes_list",
+    )
+)
+class ProgrammeListView(DirectoryListView):
     """The directory: published programmes, filtered, searched and sorted exactly as on the web
     directory (the same FilterSet and selector), with its facet counts. A filter value that is
     not valid is a 400 naming the parameter. Without a search the default order is best rated."""
@@ -47,23 +79,7 @@ class ProgrammeListView(RegisterGenericView):
     serializer_class = ProgrammeSerializer
     queryset = Programme.objects.none()
     schema_filterset = ProgrammeFilter
-    schema = DirectorySchema()
-
-    @extend_schema(
-        responses={
-            200: DirectoryPageSerializer,
-            400: error_response("400", also=DIRECTORY_RULES_BEYOND_ONE_PARAMETER),
-        },
-        operation_id="programmes_list",
-    )
-    def get(self, request):
-        page_number, page_size = requested_page(request)
-        directory = selectors.programme_directory(
-            params=request.query_params, page_number=page_number, per_page=page_size
-        )
-        return directory_response(
-            request, directory, page_number=page_number, sort=directory.sort, serializer_class=ProgrammeSerializer
-        )
+    directory_selector = staticmethod(selectors.programme_directory)
 
 
 class ProgrammeDetailView(RegisterRetrieveView):

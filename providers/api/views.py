@@ -1,19 +1,15 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from programmes.api.directory import (
-    DirectorySchema,
-    FacetOptionSerializer,
-    directory_response,
-    requested_page,
-)
+from programmes.api.directory import FacetOptionSerializer
 from programmes.api.serializers import ProgrammeSerializer
+from programmes.api.views import DirectoryListView
 from programmes.models import Programme
 from providers import selectors
 from providers.api.serializers import ProviderSerializer
 from providers.filters import PROVIDER_SORTS, ProviderFilter
 from providers.models import Provider
-from qaportal.api.base import RegisterGenericView, RegisterListView, RegisterRetrieveView
+from qaportal.api.base import RegisterListView, RegisterRetrieveView
 from qaportal.api.pagination import PageSerializer
 
 
@@ -23,31 +19,15 @@ class ProviderDirectoryPageSerializer(PageSerializer):
     facets = serializers.DictField(child=FacetOptionSerializer(many=True))
 
 
-class ProviderListView(RegisterGenericView):
+@extend_schema_view(get=extend_schema(responses=ProviderDirectoryPageSerializer, operation_id="providers_list"))
+class ProviderListView(DirectoryListView):
     """Providers, filtered and sorted exactly as on the web provider directory (the same FilterSet
     and selector), with its facet counts; A to Z unless asked. An invalid filter value is a 400."""
 
     serializer_class = ProviderSerializer
     queryset = Provider.objects.none()
     schema_filterset = ProviderFilter
-    schema = DirectorySchema()
-
-    @extend_schema(
-        responses=ProviderDirectoryPageSerializer,
-        operation_id="providers_list",
-    )
-    def get(self, request):
-        page_number, page_size = requested_page(request)
-        directory = selectors.provider_directory(
-            params=request.query_params, page_number=page_number, per_page=page_size
-        )
-        return directory_response(
-            request,
-            directory,
-            page_number=page_number,
-            sort=directory.filterset.sort_name(),
-            serializer_class=ProviderSerializer,
-        )
+    directory_selector = staticmethod(selectors.provider_directory)
 
 
 class ProviderDetailView(RegisterRetrieveView):

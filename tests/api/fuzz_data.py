@@ -5,11 +5,18 @@ from django.utils import timezone
 from programmes.models import ProviderResponse
 from programmes.vocabulary import ProgrammeStatus
 from qaportal.roles import Role
-from ratings.models import ProgrammeRating, ProviderRating
 from reviews.models import ReviewState
 from summaries.models import ExportJob
 from summaries.services import export_run
-from tests.factories import live_framework, make_programme, make_provider, make_review, make_user
+from tests.factories import (
+    live_framework,
+    make_programme,
+    make_programme_rating,
+    make_provider,
+    make_provider_rating,
+    make_review,
+    make_user,
+)
 
 
 def make_fuzz_register() -> None:
@@ -19,32 +26,10 @@ def make_fuzz_register() -> None:
     editor = make_user("fuzz-editor", role=Role.PROVIDER_EDITOR)
     provider = make_provider(name="Fuzz Trust", slug="fuzz-trust")
     provider.editors.add(editor)
-    ProviderRating.objects.create(
-        provider=provider,
-        rated_programmes=1,
-        review_count=2,
-        shown_score=3.0,
-        band="Secure",
-        band_rank=2,
-        computed_at=timezone.now(),
-    )
+    make_provider_rating(provider)
     rated = make_programme(provider, title="Rated", slug="rated", funding_routes=["bursary"])
-    ProgrammeRating.objects.create(
-        programme=rated,
-        framework=framework,
-        review_count=2,
-        raw_mean=3.0,
-        shown_score=2.9,
-        band="Secure",
-        band_rank=2,
-        score_purpose=3.0,
-        score_governance=3.0,
-        score_process=3.0,
-        score_definitions=3.0,
-        score_value=2.5,
-        max_spread=1,
-        computed_at=timezone.now(),
-    )
+    elements = {"purpose": 3.0, "governance": 3.0, "process": 3.0, "definitions": 3.0, "value": 2.5}
+    make_programme_rating(rated, framework=framework, raw_mean=3.0, shown_score=2.9, elements=elements, max_spread=1)
     ProviderResponse.objects.create(programme=rated, text="Thank you.")
     make_programme(provider, title="Unrated", slug="unrated")
     make_programme(

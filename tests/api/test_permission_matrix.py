@@ -159,7 +159,7 @@ MATRIX = [
 
 
 @pytest.fixture
-def register(provider, provider_editor, reviewer, other_reviewer, convenor, outsider, framework):
+def register(provider, provider_editor, reviewer, other_reviewer, convenor, role_users, framework):
     mid = make_mid_review(provider=provider, reviewer=reviewer, other_reviewer=other_reviewer)
     make_spare_reviewer()
     export = ExportJob.objects.create(requested_by=convenor, format="csv")
@@ -186,14 +186,7 @@ def register(provider, provider_editor, reviewer, other_reviewer, convenor, outs
     shortlist = leader_services.shortlist_create(by=leader, name="Coaching")
     leader_services.shortlist_add(by=leader, shortlist=shortlist, programme=mid.published)
     enquiry = leader_services.enquiry_send(by=leader, request=enquiry_request([provider]), shortlist_id=shortlist.id)
-    users = {
-        "leader": leader,
-        "outsider": outsider,
-        "provider_editor": provider_editor,
-        "reviewer": reviewer,
-        "other_reviewer": other_reviewer,
-        "convenor": convenor,
-    }
+    users = {"leader": leader, **role_users}
     names = {
         "provider": provider.slug,
         "published": mid.published.slug,

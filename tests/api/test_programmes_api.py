@@ -6,28 +6,22 @@ from django.utils import timezone
 from programmes.models import ProviderResponse
 from programmes.vocabulary import ProgrammeStatus
 from ratings.engine import recompute_all
-from ratings.models import ProgrammeRating, RatingHistory
-from tests.factories import make_programme, make_review
+from ratings.models import RatingHistory
+from tests.factories import make_programme, make_programme_rating, make_review
 
 pytestmark = pytest.mark.django_db
 
 
-def rate(programme, framework, *, band="Secure", band_rank=2, shown_score=3.1):
-    return ProgrammeRating.objects.create(
-        programme=programme,
+def rate(programme, framework):
+    """Secure, written an hour ago, with a range of review overalls and four element scores."""
+    return make_programme_rating(
+        programme,
         framework=framework,
-        review_count=2,
         raw_mean=3.2,
+        shown_score=3.1,
         lowest_review_overall=2.9,
         highest_review_overall=3.5,
-        shown_score=shown_score,
-        band=band,
-        band_rank=band_rank,
-        score_purpose=3.0,
-        score_governance=3.5,
-        score_process=3.0,
-        score_definitions=2.5,
-        score_value=None,
+        elements={"purpose": 3.0, "governance": 3.5, "process": 3.0, "definitions": 2.5, "value": None},
         computed_at=timezone.now() - timedelta(hours=1),
     )
 

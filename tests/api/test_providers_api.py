@@ -1,10 +1,8 @@
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from programmes.vocabulary import ProgrammeStatus
-from ratings.models import ProviderRating
-from tests.factories import make_programme, make_provider
+from tests.factories import make_programme, make_provider, make_provider_rating
 
 pytestmark = pytest.mark.django_db
 
@@ -12,15 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_the_provider_list_shows_every_provider_by_name_with_its_rating(anonymous):
     rated = make_provider(name="Alder Teaching School Hub", provider_type="hub", regions=["north-west"])
     make_provider(name="Birch Diocese", provider_type="diocese")
-    ProviderRating.objects.create(
-        provider=rated,
-        rated_programmes=3,
-        review_count=7,
-        shown_score=3.6,
-        band="Exemplary",
-        band_rank=1,
-        computed_at=timezone.now(),
-    )
+    make_provider_rating(rated, band_rank=1, rated_programmes=3, review_count=7, shown_score=3.6)
 
     body = anonymous.get("/api/v1/providers/").json()
 
@@ -82,10 +72,9 @@ def many_providers(framework):
             phases=[phases[number % 2]],
         )
         if number % 2 == 0:
-            ProviderRating.objects.create(
-                provider=provider, rated_programmes=number % 4 + 1, review_count=number, shown_score=1.5 + number / 20,
-                band=["Exemplary", "Secure", "Developing", "Limited"][number % 4], band_rank=number % 4 + 1,
-                computed_at=timezone.now(),
+            make_provider_rating(
+                provider, band_rank=number % 4 + 1, rated_programmes=number % 4 + 1, review_count=number,
+                shown_score=1.5 + number / 20,
             )  # fmt: skip
 
 

@@ -19,6 +19,20 @@ def mid(provider, reviewer, other_reviewer, framework):
     return make_mid_review(provider=provider, reviewer=reviewer, other_reviewer=other_reviewer)
 
 
+@pytest.fixture
+def send_draft(as_user, reviewer, mid):
+    """Send ``scores`` (code → score and rationale) as the reviewer's draft of their review."""
+
+    def send(scores: dict):
+        return as_user(reviewer).post(f"/api/v1/reviews/{mid.own_review.id}/draft/", {"scores": scores}, format="json")
+
+    return send
+
+
+def saved_score(review: Review, code: str) -> int | None:
+    return CriterionScore.objects.get(review=review, criterion__code=code).score
+
+
 def test_a_reviewer_lists_only_their_own_assignments(as_user, reviewer, mid):
     body = as_user(reviewer).get("/api/v1/assignments/").json()
 
@@ -48,12 +62,8 @@ def test_a_reviewer_reads_their_review_and_the_evidence_portfolio(as_user, revie
     assert portfolio["programme"]["status"] == "in-review"
 
 
-def test_a_draft_saves_what_was_sent_and_keeps_the_rest(as_user, reviewer, mid):
-    response = as_user(reviewer).post(
-        f"/api/v1/reviews/{mid.own_review.id}/draft/",
-        {"scores": {"P1": {"score": 4, "rationale": "Strong diagnosis."}, "G1": {"score": None}}},
-        format="json",
-    )
+def test_a_draft_saves_what_was_sent_and_keeps_the_rest(send_draft):
+    response = send_draft({"P1": {"score": 4, "rationale": "Strong diagnosis."}, "G1": {"score": None}})
 
     assert response.status_code == 200
     scores = {row["criterion"]: row for row in response.json()["scores"]}
@@ -62,31 +72,22 @@ def test_a_draft_saves_what_was_sent_and_keeps_the_rest(as_user, reviewer, mid):
     assert scores["P2"]["score"] == 3
 
 
-def test_a_draft_score_outside_one_to_four_is_a_400_beside_that_criterion(as_user, reviewer, mid):
-    response = as_user(reviewer).post(
-        f"/api/v1/reviews/{mid.own_review.id}/draft/",
-        {"scores": {"P1": {"score": 5, "rationale": "x"}, "NOPE": {"score": 1, "rationale": ""}}},
-        format="json",
-    )
+def test_a_draft_score_outside_one_to_four_is_a_400_beside_that_criterion(send_draft, mid):
+    response = send_draft({"P1": {"score": 5, "rationale": "x"}, "NOPE": {"score": 1, "rationale": ""}})
 
     assert response.status_code == 400
-    errors = response.json()["errors"]
-    assert set(errors) == {"scores.P1.score"}
-    assert CriterionScore.objects.get(review=mid.own_review, criterion__code="P1").score == 2
+    assert set(response.json()["errors"]) == {"scores.P1.score"}
+    assert saved_score(mid.own_review, "P1") == 2
 
 
-def test_an_unknown_criterion_code_is_a_400_and_nothing_is_saved(as_user, reviewer, mid):
-    response = as_user(reviewer).post(
-        f"/api/v1/reviews/{mid.own_review.id}/draft/",
-        {"scores": {"P1": {"score": 4, "rationale": ""}, "Z9": {"score": 1, "rationale": ""}}},
-        format="json",
-    )
+def test_an_unknown_criterion_code_is_a_400_and_nothing_is_saved(send_draft, mid):
+    response = send_draft({"P1": {"score": 4, "rationale": ""}, "Z9": {"score": 1, "rationale": ""}})
 
     assert response.status_code == 400
     assert response.json()["errors"] == {
         "scores.Z9": ["There is no criterion with this code in the review's framework."]
     }
-    assert CriterionScore.objects.get(review=mid.own_review, criterion__code="P1").score == 2
+    assert saved_score(mid.own_review, "P1") == 2
 
 
 def test_an_incomplete_submission_is_a_400_per_missing_item_and_keeps_what_was_typed(as_user, reviewer, mid):
@@ -118,10 +119,10 @@ def test_a_complete_submission_hands_the_review_in(as_user, reviewer, mid):
     assert response.json()["submitted_at"]
 
 
-def test_a_draft_on_a_handed_in_review_is_refused_with_409(as_user, reviewer, mid):
+def test_a_draft_on_a_handed_in_review_is_refused_with_409(send_draft, mid):
     Review.objects.filter(pk=mid.own_review.pk).update(state=ReviewState.SUBMITTED)
 
-    response = as_user(reviewer).post(f"/api/v1/reviews/{mid.own_review.id}/draft/", {"scores": {}}, format="json")
+    response = send_draft({})
 
     assert response.status_code == 409
     body = response.json()

@@ -9,23 +9,13 @@ from django.utils import timezone
 from programmes.search import refresh_search_vectors
 from programmes.vocabulary import DeliveryMode, FocusLevel, Format, FundingRoute, ProgrammeStatus
 from providers.vocabulary import Phase, ProviderType, Region
-from ratings.models import ProgrammeRating, ProviderRating
-from tests.factories import live_framework, make_programme, make_provider
-
-BANDS = {1: "Exemplary", 2: "Secure", 3: "Developing", 4: "Limited"}
+from ratings.models import ProgrammeRating
+from tests.factories import make_programme, make_programme_rating, make_provider, make_provider_rating
 
 
 def rate(programme, band_rank: int | None, shown: float | None, reviews: int, **element_scores) -> ProgrammeRating:
-    return ProgrammeRating.objects.create(
-        programme=programme,
-        framework=live_framework(),
-        review_count=reviews,
-        raw_mean=shown,
-        shown_score=shown,
-        band=BANDS.get(band_rank, "Not yet rated"),
-        band_rank=band_rank,
-        computed_at=timezone.now(),
-        **{f"score_{key}": value for key, value in element_scores.items()},
+    return make_programme_rating(
+        programme, band_rank=band_rank, shown_score=shown, review_count=reviews, elements=element_scores
     )
 
 
@@ -112,14 +102,8 @@ def catalogue(db) -> Catalogue:
     rate(headship, None, None, 1)
     rate(executive, 2, 3.0, 5, governance=3.0, purpose=2.9)
     rate(withdrawn, 2, 3.1, 3, governance=3.0)
-    ProviderRating.objects.create(
-        provider=trust, rated_programmes=2, review_count=6, shown_score=3.1, band="Secure", band_rank=2,
-        computed_at=timezone.now(),
-    )  # fmt: skip
-    ProviderRating.objects.create(
-        provider=university, rated_programmes=2, review_count=8, shown_score=3.0, band="Secure", band_rank=2,
-        computed_at=timezone.now(),
-    )  # fmt: skip
+    make_provider_rating(trust, rated_programmes=2, review_count=6, shown_score=3.1)
+    make_provider_rating(university, rated_programmes=2, review_count=8, shown_score=3.0)
     refresh_search_vectors()
     return Catalogue(
         mentor, curriculum, middle, network, headship, executive, draft, withdrawn, trust, university, charity

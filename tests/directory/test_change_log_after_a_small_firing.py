@@ -4,7 +4,6 @@ plans its query for the rows of each firing, not once for the first (issue 11)."
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from programmes.directory_version import Seen, changes_since, current_version
 from programmes.models import Programme
@@ -34,17 +33,7 @@ def rated_programmes(provider) -> list[Programme]:
     programmes = [first, *Programme.objects.bulk_create(clones)]
     framework = factories.live_framework()
     ProgrammeRating.objects.bulk_create(
-        ProgrammeRating(
-            programme=programme,
-            framework=framework,
-            review_count=2,
-            raw_mean=3.0,
-            shown_score=3.0,
-            band="Secure",
-            band_rank=2,
-            computed_at=timezone.now(),
-        )
-        for programme in programmes
+        factories.programme_rating(programme, framework=framework) for programme in programmes
     )
     return programmes
 

@@ -50,7 +50,7 @@ PAGES = [
 
 
 @pytest.fixture
-def pool_world(provider, provider_editor, reviewer, other_reviewer, convenor, outsider, sample_programme):
+def pool_world(provider, reviewer, convenor, role_users, sample_programme):
     exercise = make_open_exercise(programme=sample_programme, convenor=convenor)
     second = make_open_exercise(programme=sample_programme, convenor=convenor, title="Second sample")
     done = calibration.attempt_start(reviewer=reviewer)
@@ -67,13 +67,7 @@ def pool_world(provider, provider_editor, reviewer, other_reviewer, convenor, ou
         organisations="Eastside Maths Hub\nNorthgate Learning Trust; left 31/7/2024",
     )
     affiliation = Affiliation.objects.create(reviewer=reviewer, organisation_name="Old School Trust")
-    users = {
-        "outsider": outsider,
-        "provider_editor": provider_editor,
-        "reviewer": reviewer,
-        "other_reviewer": other_reviewer,
-        "convenor": convenor,
-    }
+    users = role_users
     names = {
         "draft_attempt": draft.id,
         "done_attempt": done.id,

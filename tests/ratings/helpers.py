@@ -5,25 +5,14 @@ from decimal import Decimal
 from django.db import transaction
 
 from qaportal.roles import Role
+from ratings.engine import PROGRAMME_RATINGS
 from ratings.models import ProgrammeRating, ProviderRating
 from reviews.frameworks import framework_new_draft, framework_publish
 from reviews.models import Band, Criterion, Element, Framework, LevelDescriptor, ScoreLevel
 from tests import factories
 
-RATING_FIELDS = [
-    "framework_id",
-    "review_count",
-    "raw_mean",
-    "shown_score",
-    "band",
-    "band_rank",
-    "score_purpose",
-    "score_governance",
-    "score_process",
-    "score_definitions",
-    "score_value",
-    "max_spread",
-]
+# What a programme's stored rating says: the columns the engine writes.
+RATING_FIELDS = PROGRAMME_RATINGS.values
 
 
 def publish_framework_version(**changes) -> Framework:
