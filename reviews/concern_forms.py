@@ -10,6 +10,7 @@ from django import forms
 from django.core import signing
 from django.http import QueryDict
 
+from qaportal.forms import PlainCharField
 from reviews.forms import optional_text_area
 
 MIN_FILL_SECONDS = 3
@@ -47,7 +48,7 @@ def automation_refusal(*, website: str, stamp: str) -> str | None:
 
 
 class ConcernForm(forms.Form):
-    what = forms.CharField(
+    what = PlainCharField(
         label="What is your concern?",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="For example, a claim on the register that does not match what is delivered.",
@@ -55,9 +56,8 @@ class ConcernForm(forms.Form):
     evidence = optional_text_area(
         "What evidence do you have? (optional)",
         "Links, dates, documents you could share. Do not include anyone's personal details.",
-        field_class=forms.CharField,
     )
-    contact = forms.CharField(
+    contact = PlainCharField(
         label="How can we contact you? (optional)",
         required=False,
         max_length=254,

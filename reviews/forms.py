@@ -28,11 +28,9 @@ def chosen_service(
     return handing_in, submit if handing_in else save
 
 
-def optional_text_area(
-    label: str, help_text: str, *, rows: int = 4, field_class: type[forms.CharField] = PlainCharField
-) -> forms.CharField:
+def optional_text_area(label: str, help_text: str, *, rows: int = 4) -> PlainCharField:
     """A text area a person may leave empty, with the hint that says what to put in it."""
-    return field_class(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), help_text=help_text)
+    return PlainCharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), help_text=help_text)
 
 
 @dataclass

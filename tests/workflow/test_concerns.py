@@ -53,8 +53,10 @@ def test_anyone_can_raise_a_concern_about_a_published_programme(client, publishe
         (lambda: {"stamp": stamp(seconds_ago=2 * 86400)}, "This form has expired"),
         (lambda: {"stamp": "forged"}, "Reload the page"),
         (lambda: {"what": "Bad."}, "at least 20 characters"),
+        (lambda: {"evidence": "Our\x1b timetable."}, "must not contain control characters (it has U+001B)"),
+        (lambda: {"what": CONCERN + "\x00"}, "must not contain control characters (it has U+0000)"),
     ],
-    ids=["honeypot", "too-fast", "stale-form", "forged-stamp", "too-short"],
+    ids=["honeypot", "too-fast", "stale-form", "forged-stamp", "too-short", "control-evidence", "control-concern"],
 )
 def test_automated_or_incomplete_concerns_are_refused_keeping_what_was_typed(client, published, overrides, message):
     response = client.post(f"/programmes/{published.slug}/concern/", concern_post(**overrides()))
