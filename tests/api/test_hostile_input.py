@@ -4,7 +4,8 @@ document, bytes no client library would send, writes by the wrong person. Each i
 
 import pytest
 
-from tests.factories import join_pool, make_user
+from reviews.models import ReviewState
+from tests.factories import join_pool, make_programme, make_provider, make_review, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +38,29 @@ def test_the_pool_status_filter_is_documented_with_its_choices(anonymous):
 
     status = next(parameter for parameter in operation["get"]["parameters"] if parameter["name"] == "status")
     assert set(status["schema"]["enum"]) >= {"in-training", "active", "paused", "retired"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"format": "\\ud800", "filters": {}}',
+        b'{"format": "csv", "filters": {"\\udfff": []}}',
+    ],
+)
+def test_a_lone_surrogate_echoed_in_an_error_is_a_400_not_a_server_error(as_user, convenor, body):
+    # JSON can escape a lone surrogate that no UTF-8 text holds; a choice error quotes what was sent.
+    response = as_user(convenor).post("/api/v1/exports/", data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert set(response.json()) == ERROR_KEYS
+    assert "\ufffd" in response.content.decode("utf-8")
+
+
+def test_a_lone_surrogate_in_a_criterion_code_is_named_in_the_error_as_a_replacement_character(as_user, reviewer):
+    review = make_review(make_programme(make_provider()), reviewer, state=ReviewState.IN_PROGRESS, scores=None)
+    body = b'{"scores": {"P1\\ud800": {"score": 1}}}'
+
+    response = as_user(reviewer).post(f"/api/v1/reviews/{review.pk}/draft/", data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["scores.P1\ufffd"]
