@@ -112,3 +112,17 @@ class ExerciseForm(forms.Form):
         help_text="A programme with a full evidence portfolio, for example a draft kept for training.",
         error_messages={"required": "Enter the sample programme's slug."},
     )
+
+
+class PoolFilterForm(forms.Form):
+    """The convenors' pool list's search and status, from the query string: a value that is not
+    valid is shown beside its field and left out of the filter, as on the directory."""
+
+    q = PlainCharField(label="Search by name, username or expertise tag", max_length=100, required=False)
+    status = forms.ChoiceField(label="Status", choices=[("", "Any status"), *ReviewerStatus.choices], required=False)
+
+    def chosen(self) -> tuple[str, str]:
+        """(status, search) as far as each is valid."""
+        self.is_valid()
+        valid = getattr(self, "cleaned_data", {})
+        return valid.get("status", ""), valid.get("q", "").strip()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pool import calibration, policies, selectors, services, suggestions
 from pool.eligibility import candidates
-from pool.forms import ApplicationForm, DeclineForm, ExerciseForm, ProfileForm
+from pool.forms import ApplicationForm, DeclineForm, ExerciseForm, PoolFilterForm, ProfileForm
 from pool.measures import reviewer_measures
 from pool.models import ApplicationStatus, ReviewerApplication, ReviewerProfile, ReviewerStatus
 from programmes.models import Programme
@@ -143,9 +143,8 @@ def attempt_result(request: SignedInRequest, attempt_id: int) -> HttpResponse:
 
 @convenor_page
 def pool_list(request: SignedInRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    status = status if status in ReviewerStatus.values else ""
-    search = request.GET.get("q", "").strip()[:100]
+    filters = PoolFilterForm(request.GET)
+    status, search = filters.chosen()
     page = Paginator(selectors.pool_members(status=status, search=search), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = [profile.reviewer_id for profile in page.object_list]
     workload = {candidate.reviewer_id: candidate for candidate in candidates(reviewer_ids=ids)}
@@ -156,6 +155,7 @@ def pool_list(request: SignedInRequest) -> HttpResponse:
         "rows": rows,
         "status": status,
         "search": search,
+        "filters": filters,
         "statuses": ReviewerStatus.choices,
         "pending": selectors.pending_applications().count(),
     }

@@ -49,6 +49,15 @@ def first_forbidden_character(value: str, *, multiline: bool) -> str | None:
     return found.group() if found else None
 
 
+LONE_SURROGATE = re.compile(f"[{_SURROGATES}]")
+
+
+def encodable(value: str) -> str:
+    """Text that can be sent as UTF-8: a lone surrogate (which a JSON body can carry as
+    ``\\ud800``, though no UTF-8 text can) becomes U+FFFD. For echoing what a client sent."""
+    return LONE_SURROGATE.sub("\ufffd", value)
+
+
 def without_forbidden_characters(value: str) -> str:
     """Text safe for XML and spreadsheets whatever was stored: forbidden characters become U+FFFD."""
     return MULTI_LINE_FORBIDDEN.sub("\ufffd", value)

@@ -4,7 +4,7 @@ measures (convenors only), and suggested assignments accepted through the one as
 from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -20,7 +20,7 @@ from pool.api.serializers import (
 )
 from pool.eligibility import candidates
 from pool.measures import reviewer_measures
-from pool.models import ReviewerApplication, ReviewerProfile
+from pool.models import ReviewerApplication, ReviewerProfile, ReviewerStatus
 from programmes.models import Programme
 from qaportal.api.base import RegisterGenericView, RegisterListView
 from qaportal.api.permissions import IsConvenor
@@ -85,6 +85,14 @@ class ApplicationDeclineView(ApplicationAction):
         return Response(ApplicationSerializer(application).data)
 
 
+class PoolFilterSerializer(serializers.Serializer):
+    # Read through a serializer, as every other list's filters are: a status the pool has not is a
+    # 400 naming it, never a filter on a value the database cannot hold.
+    status = serializers.ChoiceField(
+        choices=ReviewerStatus.choices, default="", allow_blank=True, help_text="Empty or left out: every status."
+    )
+
+
 class PoolListView(RegisterListView):
     """The reviewer pool with each reviewer's workload and measures. Convenors only: these
     measures are never public or shown to other reviewers."""
@@ -94,7 +102,9 @@ class PoolListView(RegisterListView):
     queryset = ReviewerProfile.objects.none()
 
     def get_queryset(self):
-        return selectors.pool_members(status=self.request.query_params.get("status", ""))
+        chosen = PoolFilterSerializer(data=self.request.query_params)
+        chosen.is_valid(raise_exception=True)
+        return selectors.pool_members(status=chosen.validated_data["status"])
 
     def paginate_queryset(self, queryset):
         profiles = super().paginate_queryset(queryset)
@@ -102,6 +112,10 @@ class PoolListView(RegisterListView):
         found = {candidate.reviewer_id: candidate for candidate in candidates(reviewer_ids=ids)}
         measures = reviewer_measures(reviewer_ids=ids)
         return [_member(profile, found[profile.reviewer_id], measures[profile.reviewer_id]) for profile in profiles]
+
+    @extend_schema(parameters=[PoolFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 def _member(profile: ReviewerProfile, candidate, measures) -> dict:

@@ -28,6 +28,7 @@ from qaportal.errors import (
     NotPermitted,
     ValidationFailed,
 )
+from qaportal.text import encodable
 
 NON_FIELD_ERRORS = "non_field_errors"
 
@@ -119,7 +120,7 @@ def error_body(error: exceptions.APIException) -> dict[str, Any]:
     return {
         "status": error.status_code,
         "code": getattr(detail, "code", None) or error.default_code,
-        "detail": str(detail),
+        "detail": encodable(str(detail)),
         "errors": getattr(error, "field_errors", {}),
     }
 
@@ -129,7 +130,9 @@ def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         flat: dict[str, list[str]] = {}
         for key, value in detail.items():
-            name = NON_FIELD_ERRORS if key == NON_FIELD else str(key)
+            # A message or a key may echo what was sent (a choice, a criterion code), and a JSON body
+            # can carry a lone surrogate that no UTF-8 response can: the echo must still be sendable.
+            name = NON_FIELD_ERRORS if key == NON_FIELD else encodable(str(key))
             flat.update(flatten_errors(value, f"{prefix}.{name}" if prefix else name))
         return flat
     if isinstance(detail, list) and any(isinstance(item, (dict, list)) for item in detail):
@@ -138,7 +141,9 @@ def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
             flat.update(flatten_errors(item, f"{prefix}.{index}" if prefix else str(index)))
         return flat
     messages = detail if isinstance(detail, list) else [detail]
-    return {prefix or NON_FIELD_ERRORS: [str(message) for message in messages if str(message)]} if messages else {}
+    if not messages:
+        return {}
+    return {prefix or NON_FIELD_ERRORS: [encodable(str(message)) for message in messages if str(message)]}
 
 
 def first_message(field_errors: dict[str, list[str]]) -> str:

@@ -233,3 +233,16 @@ def test_an_application_with_control_characters_is_refused_beside_the_field(clie
     assert "Your current role must not contain control characters (it has U+0000)" in html
     assert "must not contain control characters (it has U+0007)" in html
     assert not ReviewerApplication.objects.exists()
+
+
+def test_a_pool_search_with_a_control_character_is_shown_beside_the_box_not_a_server_error(client, convenor):
+    factories.join_pool(factories.make_user("paused-pat"), status="paused")
+    client.force_login(convenor)
+
+    response = client.get("/convenor/pool/", {"q": "pat\x00", "status": "paused"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="pool-q-error"' in html and "control characters" in html
+    # The search is left out, the valid status still applies, and the box keeps what was typed.
+    assert "paused-pat" in html and 'value="pat' in html
