@@ -16,6 +16,7 @@ from pool.forms import ApplicationForm, DeclineForm, ExerciseForm, PoolFilterFor
 from pool.measures import reviewer_measures
 from pool.models import ApplicationStatus, ReviewerApplication, ReviewerProfile, ReviewerStatus
 from programmes.models import Programme
+from programmes.querystrings import query_without
 from qaportal.confirmation import act_and_say, act_on_form
 from qaportal.errors import DomainError, apply_to_form
 from qaportal.http import SignedInRequest
@@ -156,6 +157,7 @@ def pool_list(request: SignedInRequest) -> HttpResponse:
         "status": status,
         "search": search,
         "filters": filters,
+        "query_string": query_without(request.GET, "page"),
         "statuses": ReviewerStatus.choices,
         "pending": selectors.pending_applications().count(),
     }

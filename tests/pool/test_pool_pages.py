@@ -246,3 +246,16 @@ def test_a_pool_search_with_a_control_character_is_shown_beside_the_box_not_a_se
     assert 'id="pool-q-error"' in html and "control characters" in html
     # The search is left out, the valid status still applies, and the box keeps what was typed.
     assert "paused-pat" in html and 'value="pat' in html
+
+
+def test_the_pool_pages_keep_a_search_with_an_ampersand_whole(client, convenor, monkeypatch):
+    monkeypatch.setattr("pool.views.PAGE_SIZE", 1)
+    for name in ("smith-and-co-1", "smith-and-co-2"):
+        factories.join_pool(factories.make_user(name))
+    client.force_login(convenor)
+
+    response = client.get("/convenor/pool/", {"q": "smith&co", "status": "active"})
+
+    html = response.content.decode()
+    assert "q=smith%26co" in html and "status=active" in html
+    assert "q=smith&amp;co" not in html
