@@ -18,8 +18,9 @@ from pool.models import ApplicationStatus, ReviewerApplication, ReviewerProfile,
 from programmes.models import Programme
 from qaportal.confirmation import act_and_say, act_on_form
 from qaportal.errors import DomainError, apply_to_form
-from qaportal.http import SignedInRequest
+from qaportal.http import SignedInRequest, whole_number
 from qaportal.roles import page_for
+from qaportal.text import search_words
 from reviews import selectors as review_selectors
 from reviews.forms import ScoringForm, chosen_service, submitting
 from reviews.services import MIN_RATIONALE_LENGTH
@@ -145,7 +146,7 @@ def attempt_result(request: SignedInRequest, attempt_id: int) -> HttpResponse:
 def pool_list(request: SignedInRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in ReviewerStatus.values else ""
-    search = request.GET.get("q", "").strip()[:100]
+    search = search_words(request.GET.get("q"))
     page = Paginator(selectors.pool_members(status=status, search=search), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = [profile.reviewer_id for profile in page.object_list]
     workload = {candidate.reviewer_id: candidate for candidate in candidates(reviewer_ids=ids)}
@@ -287,8 +288,9 @@ def _chosen_pairs(request: HttpRequest) -> list[tuple[int, int]]:
     pairs = []
     for value in request.POST.getlist("assign"):
         programme_id, _, reviewer_id = value.partition(":")
-        if programme_id.isdigit() and reviewer_id.isdigit():
-            pairs.append((int(programme_id), int(reviewer_id)))
+        programme, reviewer = whole_number(programme_id), whole_number(reviewer_id)
+        if programme is not None and reviewer is not None:
+            pairs.append((programme, reviewer))
     return pairs
 
 
@@ -331,7 +333,7 @@ def choose_reviewers(request: SignedInRequest, slug: str) -> HttpResponse:
             _assign_and_report(request, pairs)
         return redirect("pool:choose", slug=programme.slug)
     suggestion, choices = suggestions.choices_for_programme(programme_id=programme.id)
-    search = request.GET.get("q", "").strip().lower()[:100]
+    search = search_words(request.GET.get("q")).lower()
     if search:
         choices = [
             choice
