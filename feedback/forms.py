@@ -6,12 +6,12 @@ from django import forms
 
 from feedback.models import Questionnaire
 from feedback.services import QUESTIONNAIRE_SETTINGS
-from qaportal.forms import PlainCharField
+from qaportal.forms import NamedErrorsMixin, PlainCharField
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 
 
-class RoundForm(forms.Form):
+class RoundForm(NamedErrorsMixin, forms.Form):
     cohort_label = PlainCharField(
         label="Name of the cohort", max_length=200, help_text="For example, ‘Spring 2026, Leeds’.",
         error_messages={"required": "Enter a name for the cohort, such as ‘Spring 2026, Leeds’"},
@@ -28,14 +28,14 @@ class RoundForm(forms.Form):
     )  # fmt: skip
 
 
-class CodeForm(forms.Form):
+class CodeForm(NamedErrorsMixin, forms.Form):
     code = forms.CharField(
         label="Your feedback code", max_length=20, help_text="10 letters and numbers, for example ABCDE-23456.",
         error_messages={"required": "Enter the code you were given"},
     )  # fmt: skip
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(NamedErrorsMixin, forms.Form):
     """One radio group per question of the round's questionnaire, and an optional comment."""
 
     def __init__(self, *args, questionnaire: Questionnaire, **kwargs):
@@ -61,7 +61,7 @@ class ResponseForm(forms.Form):
         return {question.code: self.cleaned_data[question.code] for question in self.questions}
 
 
-class QuestionnaireForm(forms.ModelForm):
+class QuestionnaireForm(NamedErrorsMixin, forms.ModelForm):
     questions = PlainCharField(
         label="Questions", widget=forms.Textarea(attrs={"rows": 8}),
         help_text="One question a line, as a short code, a colon, then the question: "
@@ -117,5 +117,5 @@ class QuestionnaireForm(forms.ModelForm):
         return cleaned
 
 
-class ModerateCommentForm(forms.Form):
+class ModerateCommentForm(NamedErrorsMixin, forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Publish"), ("reject", "Do not publish")])

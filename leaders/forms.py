@@ -6,10 +6,10 @@ from django.contrib.auth import password_validation
 from leaders.models import AlertFrequency
 from leaders.selectors import ProviderChoice
 from providers.vocabulary import Phase
-from qaportal.forms import PlainCharField
+from qaportal.forms import NamedErrorsMixin, PlainCharField
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(NamedErrorsMixin, forms.Form):
     email = forms.EmailField(
         label="E-mail address", help_text="We send a link to confirm it. It is never shown to providers.",
         error_messages={"required": "Enter your e-mail address",
@@ -34,23 +34,23 @@ class SignUpForm(forms.Form):
         return cleaned
 
 
-class ShortlistForm(forms.Form):
+class ShortlistForm(NamedErrorsMixin, forms.Form):
     name = PlainCharField(label="Name of the shortlist", max_length=120,
                            error_messages={"required": "Enter a name for the shortlist"})  # fmt: skip
 
 
-class NoteForm(forms.Form):
+class NoteForm(NamedErrorsMixin, forms.Form):
     note = PlainCharField(label="Your note (private)", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"max_length": "Your note must be 2,000 characters or fewer"})  # fmt: skip
 
 
-class AlertsForm(forms.Form):
+class AlertsForm(NamedErrorsMixin, forms.Form):
     alert_frequency = forms.ChoiceField(label="How often should we e-mail you?", choices=AlertFrequency.choices,
                                         widget=forms.RadioSelect)  # fmt: skip
 
 
-class SavedSearchForm(forms.Form):
+class SavedSearchForm(NamedErrorsMixin, forms.Form):
     name = PlainCharField(label="Name of the search", max_length=120, required=False)
     url = forms.CharField(
         label="Address of a directory search", max_length=2000,
@@ -62,7 +62,7 @@ class SavedSearchForm(forms.Form):
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 
 
-class EnquiryForm(forms.Form):
+class EnquiryForm(NamedErrorsMixin, forms.Form):
     """Parses what the leader typed; the rules (ranges, dates, up to five providers, the daily limit)
     are the service's, whose errors land beside these fields."""
 
@@ -111,7 +111,7 @@ class EnquiryForm(forms.Form):
         )  # fmt: skip
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(NamedErrorsMixin, forms.Form):
     body = PlainCharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 5}), max_length=4000,
                            error_messages={"required": "Enter your reply",
                                            "max_length": "Your reply must be 4,000 characters or fewer"})  # fmt: skip

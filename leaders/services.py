@@ -105,6 +105,12 @@ def shortlist_create(*, by: User, name: str) -> Shortlist:
     name = name.strip()
     if not name:
         raise ValidationFailed({"name": ["Enter a name for the shortlist, such as ‘Maths leads 2026’"]})
+    # The shortlist button on a programme sends its new name without the form's length check.
+    limit = Shortlist._meta.get_field("name").max_length or 0
+    if len(name) > limit:
+        raise ValidationFailed(
+            {"name": [f"The shortlist's name must be {limit} characters or fewer (it has {len(name)})"]}
+        )
     if Shortlist.objects.filter(owner=by).count() >= MAX_SHORTLISTS:
         raise ValidationFailed({"name": [f"You can keep up to {MAX_SHORTLISTS} shortlists; delete one first"]})
     try:

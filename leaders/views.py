@@ -10,7 +10,6 @@ from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -19,7 +18,8 @@ from leaders.forms import AlertsForm, NoteForm, SavedSearchForm, ShortlistForm, 
 from leaders.models import LeaderAccount, SavedSearch, ShortlistEntry
 from programmes.models import Programme
 from qaportal.errors import DomainError, ValidationFailed, apply_to_form
-from qaportal.http import SignedInRequest
+from qaportal.http import SignedInRequest, whole_number
+from qaportal.redirects import next_or
 from qaportal.roles import LEADER, page_for
 
 leader_page = page_for(LEADER, "This page is for school leaders' accounts.")
@@ -89,7 +89,7 @@ def search_save(request: SignedInRequest) -> HttpResponse:
             messages.success(
                 request, f"Search saved as ‘{search.name}’. We will tell you about new programmes it finds."
             )
-        return redirect(_safe_next(request, reverse("leaders:account")))
+        return next_or(request, reverse("leaders:account"))
     form = SavedSearchForm(request.POST)
     if form.is_valid():
         try:
@@ -145,23 +145,17 @@ def shortlist(request: HttpRequest, shortlist_id: int) -> HttpResponse:
     return render(request, "leaders/shortlist.html", {"shortlist": found})
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
-
-
 @leader_page
 @require_POST
 def shortlist_add(request: SignedInRequest) -> HttpResponse:
     """Add a programme from the directory, its page or compare: to a chosen list or a new one."""
-    programme = get_object_or_404(Programme, pk=request.POST.get("programme") or 0)
+    programme = get_object_or_404(Programme, pk=whole_number(request.POST.get("programme")) or 0)
     try:
         if request.POST.get("shortlist") == "new" or not request.POST.get("shortlist"):
             target = services.shortlist_create(by=request.user, name=request.POST.get("new_name") or "My shortlist")
         else:
-            target = get_object_or_404(policies.shortlists_for(request.user), pk=request.POST["shortlist"])
+            chosen = whole_number(request.POST["shortlist"]) or 0
+            target = get_object_or_404(policies.shortlists_for(request.user), pk=chosen)
         services.shortlist_add(
             by=request.user, shortlist=target, programme=programme, note=request.POST.get("note", "")
         )
@@ -169,7 +163,7 @@ def shortlist_add(request: SignedInRequest) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, f"‘{programme.title}’ is on your shortlist ‘{target.name}’.")
-    return redirect(_safe_next(request, programme.get_absolute_url()))
+    return next_or(request, programme.get_absolute_url())
 
 
 def _own_entry(request: HttpRequest, entry_id: int) -> ShortlistEntry:

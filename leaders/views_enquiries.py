@@ -14,7 +14,7 @@ from leaders.models import EnquiryThread
 from leaders.views import leader_page
 from programmes.manage_views import editor_page
 from qaportal.errors import DomainError, ValidationFailed, apply_to_form
-from qaportal.http import SignedInRequest
+from qaportal.http import SignedInRequest, whole_number
 
 
 def _origin(request: HttpRequest) -> dict[str, int | None]:
@@ -22,8 +22,7 @@ def _origin(request: HttpRequest) -> dict[str, int | None]:
     source = request.POST if request.method == "POST" else request.GET
     origin = {}
     for key in ("shortlist", "programme"):
-        value = source.get(key, "")
-        origin[f"{key}_id"] = int(value) if value.isdigit() else None
+        origin[f"{key}_id"] = whole_number(source.get(key))
     return origin
 
 

@@ -7,7 +7,7 @@ from django import forms
 from pool.models import ReviewerStatus
 from programmes.vocabulary import FocusLevel
 from providers.vocabulary import Phase, Region
-from qaportal.forms import PlainCharField, written_field
+from qaportal.forms import NamedErrorsMixin, PlainCharField, written_field
 
 
 def _choices(label: str, choices, *, required: bool, help_text: str = "", required_message: str = ""):
@@ -21,7 +21,7 @@ def _choices(label: str, choices, *, required: bool, help_text: str = "", requir
     )
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(NamedErrorsMixin, forms.Form):
     current_role = PlainCharField(
         label="Your current role",
         max_length=200,
@@ -58,7 +58,7 @@ class ApplicationForm(forms.Form):
     )
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(NamedErrorsMixin, forms.Form):
     reason = written_field(
         "Reason for declining",
         "Give the reason for declining; the applicant reads it.",
@@ -66,7 +66,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(NamedErrorsMixin, forms.Form):
     status = forms.ChoiceField(
         label="Status",
         choices=ReviewerStatus.choices,
@@ -104,7 +104,7 @@ class ProfileForm(forms.Form):
         return [tag for tag in self.cleaned_data.get("expertise_tags", "").split(",") if tag.strip()]
 
 
-class ExerciseForm(forms.Form):
+class ExerciseForm(NamedErrorsMixin, forms.Form):
     title = PlainCharField(label="Title", max_length=200, error_messages={"required": "Give the exercise a title."})
     programme = forms.CharField(
         label="Sample programme's slug",

@@ -19,8 +19,9 @@ from programmes.models import Programme
 from programmes.querystrings import query_without
 from qaportal.confirmation import act_and_say, act_on_form
 from qaportal.errors import DomainError, apply_to_form
-from qaportal.http import SignedInRequest
+from qaportal.http import SignedInRequest, whole_number
 from qaportal.roles import page_for
+from qaportal.text import search_words
 from reviews import selectors as review_selectors
 from reviews.forms import ScoringForm, chosen_service, submitting
 from reviews.services import MIN_RATIONALE_LENGTH
@@ -289,8 +290,9 @@ def _chosen_pairs(request: HttpRequest) -> list[tuple[int, int]]:
     pairs = []
     for value in request.POST.getlist("assign"):
         programme_id, _, reviewer_id = value.partition(":")
-        if programme_id.isdigit() and reviewer_id.isdigit():
-            pairs.append((int(programme_id), int(reviewer_id)))
+        programme, reviewer = whole_number(programme_id), whole_number(reviewer_id)
+        if programme is not None and reviewer is not None:
+            pairs.append((programme, reviewer))
     return pairs
 
 
@@ -333,7 +335,7 @@ def choose_reviewers(request: SignedInRequest, slug: str) -> HttpResponse:
             _assign_and_report(request, pairs)
         return redirect("pool:choose", slug=programme.slug)
     suggestion, choices = suggestions.choices_for_programme(programme_id=programme.id)
-    search = request.GET.get("q", "").strip().lower()[:100]
+    search = search_words(request.GET.get("q")).lower()
     if search:
         choices = [
             choice

@@ -17,6 +17,7 @@ from providers.badge import BADGE_MAX_AGE, badge_response, badge_svg
 from providers.vocabulary import ProviderType
 from qaportal.display import money, score_figure
 from qaportal.errors import InvalidTransition
+from qaportal.http import whole_number
 from qaportal.http_cache import cached_for_everyone, same_origin_post
 from qaportal.redirects import next_or
 from qaportal.reversing import reverse
@@ -30,8 +31,8 @@ EXPORT_CHUNK = 1000
 
 
 def _per_page(request: HttpRequest) -> int:
-    chosen = request.GET.get("per_page", "")
-    return int(chosen) if chosen.isdigit() and int(chosen) in selectors.PER_PAGE_CHOICES else 20
+    chosen = whole_number(request.GET.get("per_page"))
+    return chosen if chosen in selectors.PER_PAGE_CHOICES else 20
 
 
 FOCUS_LABELS, FORMAT_LABELS, MODE_LABELS = (
@@ -225,8 +226,7 @@ def programme_badge(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _posted_programme_id(request: HttpRequest) -> int | None:
-    value = request.POST.get("programme", "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.POST.get("programme"))
 
 
 @require_POST

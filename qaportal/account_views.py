@@ -11,11 +11,11 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from qaportal import forms as forms_base
 from qaportal import two_factor
 from qaportal.client_address import client_address
+from qaportal.redirects import safe_next
 from qaportal.security_log import Event, security_event
 from qaportal.signin_guard import slowed_message
 
@@ -70,6 +70,8 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
     The reset link starts with SITE_URL, not the host the request happened to use.
     """
 
+    form_class = forms_base.PasswordResetForm
+
     @property
     def extra_email_context(self):
         return {"site_url": settings.SITE_URL.rstrip("/")}
@@ -82,10 +84,18 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = forms_base.SetPasswordForm
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = forms_base.PasswordChangeForm
+
+
 # --- Two-factor authentication -----------------------------------------------------------------
 
 
-class CodeForm(forms.Form):
+class CodeForm(forms_base.NamedErrorsMixin, forms.Form):
     code = forms.CharField(
         label="Security code",
         max_length=32,
@@ -101,10 +111,7 @@ class CodeForm(forms.Form):
 
 
 def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 @login_required

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.forms.renderers import TemplatesSetting
@@ -64,21 +65,6 @@ def written_field(label: str, required_message: str, *, rows: int = 4, **more) -
     )
 
 
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form, with the username's length checked before anyone is asked.
-
-    Django only sets the input's maxlength; a longer username reached the lock-out records
-    (255 characters) and failed there with a 500 instead of a form error.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        username = self.fields["username"]
-        limit = username.max_length
-        message = f"Enter a username of {limit} characters or fewer (it has %(show_value)d)"
-        username.validators.append(MaxLengthValidator(limit, message=message))
-
-
 @lru_cache(maxsize=1024)
 def _subject(label: str) -> str:
     """ "Cost per participant (£)" → "Cost per participant": the field as a sentence's subject."""
@@ -102,11 +88,18 @@ def _plain_messages(field_class: type[forms.Field], subject: str) -> dict[str, s
         "max_decimal_places": f"{subject} must have no more than %(max)s decimal places, for example 450.50",
         "max_whole_digits": f"{subject} must have no more than %(max)s digits before the decimal point",
         "invalid_list": f"Select {lower} from the options given",
+        # Django's own null check on every CharField (an e-mail address, a web address, a hidden
+        # field) says "Null characters are not allowed." without naming the field.
+        "null_characters_not_allowed": (
+            f"{subject} must not contain control characters (it has U+0000). Remove them and try again."
+        ),
     }
     if issubclass(field_class, forms.IntegerField) and not issubclass(field_class, forms.DecimalField):
         messages["invalid"] = f"{subject} must be a whole number, for example 12"
     elif issubclass(field_class, (forms.DecimalField, forms.FloatField)):
         messages["invalid"] = f"{subject} must be a number, for example 450"
+    elif issubclass(field_class, forms.EmailField):
+        messages["invalid"] = f"{subject} must be an e-mail address, like name@example.com"
     elif issubclass(field_class, forms.URLField):
         messages["invalid"] = f"{subject} must be a web address starting https://"
     elif issubclass(field_class, forms.DateField):
@@ -127,17 +120,63 @@ def _is_default(message: Any, default: tuple[Any, str] | None) -> bool:
     return default is not None and (message is default[0] or str(message) == default[1])
 
 
+def _keeps_the_text_rule(field: forms.Field, label: str) -> None:
+    """Give a plain Django text field (a web or e-mail address, a code, a convenor's wording) the
+    register's text rule, as ``PlainCharField`` has it; a password is the person's own secret."""
+    if not isinstance(field, forms.CharField) or isinstance(field, PlainCharField):
+        return
+    if isinstance(field.widget, forms.PasswordInput) or any(
+        isinstance(v, PlainTextValidator) for v in field.validators
+    ):
+        return
+    rule = PlainTextValidator(field_noun(label), multiline=isinstance(field.widget, forms.Textarea))
+    field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)] + [rule]
+
+
 class NamedErrorsMixin:
     """Replaces Django's generic messages ("This field is required.", "Ensure this value has at most
-    200 characters") with ones that name the field; messages a form sets itself are kept."""
+    200 characters") with ones that name the field; messages a form sets itself are kept. Every text
+    field keeps the register's text rule (no control characters), whichever field class it is.
+
+    Every form of the register has it (a test walks them all)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         language = get_language()
         for name, field in self.fields.items():
+            label = str(field.label or name.replace("_", " ").capitalize())
+            _keeps_the_text_rule(field, label)
             defaults = _django_defaults(type(field), language)
-            plain = _plain_messages(type(field), _subject(str(field.label or name.replace("_", " "))))
+            plain = _plain_messages(type(field), _subject(label))
             for code, message in plain.items():
                 current = field.error_messages.get(code)
                 if current is None or _is_default(current, defaults.get(code)):
                     field.error_messages[code] = message
+
+
+class SignInForm(NamedErrorsMixin, AuthenticationForm):
+    """Django's sign-in form, with the username's length checked before anyone is asked.
+
+    Django only sets the input's maxlength; a longer username reached the lock-out records
+    (255 characters) and failed there with a 500 instead of a form error.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        limit = username.max_length
+        message = f"Enter a username of {limit} characters or fewer (it has %(show_value)d)"
+        username.validators.append(MaxLengthValidator(limit))
+        username.error_messages["max_length"] = message
+
+
+class PasswordResetForm(NamedErrorsMixin, auth_forms.PasswordResetForm):
+    """Django's reset request, whose address field said "Enter a valid email address."."""
+
+
+class SetPasswordForm(NamedErrorsMixin, auth_forms.SetPasswordForm):
+    """Django's new-password form (from a reset link), naming each password field in its errors."""
+
+
+class PasswordChangeForm(NamedErrorsMixin, auth_forms.PasswordChangeForm):
+    """Django's change-password form, naming each password field in its errors."""

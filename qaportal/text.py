@@ -63,6 +63,12 @@ def without_forbidden_characters(value: str) -> str:
     return MULTI_LINE_FORBIDDEN.sub("\ufffd", value)
 
 
+def search_words(value: str | None, *, limit: int = 100) -> str:
+    """What a person typed into a list's search box, as text a query can hold: forbidden characters
+    (PostgreSQL refuses a NUL in any string) are dropped, spaces trimmed, at most ``limit`` kept."""
+    return MULTI_LINE_FORBIDDEN.sub("", value or "").strip()[:limit]
+
+
 def field_noun(label: str | None) -> str:
     """A form label as the subject of an error: "Organisation (optional)" → "Organisation"."""
     text = (label or "").replace("(optional)", "").strip().rstrip(":")

@@ -18,6 +18,12 @@ urlpatterns = [
     path("your-work/", views.role_home, name="role-home"),
     path("accounts/login/", account_views.SignInView.as_view(), name="login"),
     path("accounts/password_reset/", account_views.RateLimitedPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password_change/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/two-factor/", account_views.two_factor_setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -10,7 +10,7 @@ from django import forms
 from django.core import signing
 from django.http import QueryDict
 
-from qaportal.forms import PlainCharField
+from qaportal.forms import NamedErrorsMixin, PlainCharField
 from reviews.forms import optional_text_area
 
 MIN_FILL_SECONDS = 3
@@ -47,7 +47,7 @@ def automation_refusal(*, website: str, stamp: str) -> str | None:
     return None
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(NamedErrorsMixin, forms.Form):
     what = PlainCharField(
         label="What is your concern?",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -89,21 +89,21 @@ class ConcernForm(forms.Form):
         self.data = data
 
 
-class ConcernResponseForm(forms.Form):
+class ConcernResponseForm(NamedErrorsMixin, forms.Form):
     response = forms.CharField(label="Your response", widget=forms.Textarea(attrs={"rows": 6}))
 
 
-class DismissForm(forms.Form):
+class DismissForm(NamedErrorsMixin, forms.Form):
     reason = forms.CharField(
         label="Why is it dismissed?", widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept in the audit trail."
     )
 
 
-class AskProviderForm(forms.Form):
+class AskProviderForm(NamedErrorsMixin, forms.Form):
     question = forms.CharField(label="What should the provider answer?", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class OrderRereviewForm(forms.Form):
+class OrderRereviewForm(NamedErrorsMixin, forms.Form):
     public_summary = forms.CharField(
         label="Summary for the programme's public page",
         widget=forms.Textarea(attrs={"rows": 3}),

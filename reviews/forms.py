@@ -186,7 +186,7 @@ class AffiliationForm(OneSubmissionForm, NamedErrorsMixin, forms.Form):
     )
 
 
-class EndAffiliationForm(forms.Form):
+class EndAffiliationForm(NamedErrorsMixin, forms.Form):
     ended_on = forms.DateField(
         label="When did you leave?",
         input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"],

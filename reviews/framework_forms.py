@@ -5,18 +5,19 @@ from __future__ import annotations
 from django import forms
 from django.db import models
 
+from qaportal.forms import NamedErrorsMixin
 from reviews.frameworks import CriterionInput, LevelInput, band_fields, settings_fields
 from reviews.models import Band, Criterion, CrosswalkScheme, CrosswalkTag, Element, Framework
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(NamedErrorsMixin, forms.ModelForm):
     class Meta:
         model = Framework
         fields = settings_fields()
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class ElementForm(forms.ModelForm):
+class ElementForm(NamedErrorsMixin, forms.ModelForm):
     class Meta:
         model = Element
         fields = ["name", "question", "weight"]
@@ -30,7 +31,7 @@ class TagChoiceField(forms.ModelMultipleChoiceField):
         return f"{tag.group}: {tag.label}" if tag.group else tag.label
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(NamedErrorsMixin, forms.Form):
     code = forms.CharField(max_length=8, help_text="Starts with the element's letter, for example P5.")
     title = forms.CharField(max_length=120)
     guidance = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="What reviewers look for.")
@@ -92,7 +93,7 @@ def _band_field(column: str, number: int, band: Band | None) -> forms.Field:
     return field
 
 
-class BandsForm(forms.Form):
+class BandsForm(NamedErrorsMixin, forms.Form):
     """One row per band, best first, and an empty row to add one; a row left empty is removed."""
 
     def __init__(self, *args, bands: list[Band], **kwargs):
@@ -116,7 +117,7 @@ class BandsForm(forms.Form):
         return bands
 
 
-class LevelsForm(forms.Form):
+class LevelsForm(NamedErrorsMixin, forms.Form):
     """The score levels, lowest first; a row left empty at the end is removed, one filled in added."""
 
     def __init__(self, *args, levels: list, **kwargs):
@@ -147,6 +148,6 @@ class LevelsForm(forms.Form):
         return typed
 
 
-class DiffForm(forms.Form):
+class DiffForm(NamedErrorsMixin, forms.Form):
     before = forms.ModelChoiceField(queryset=Framework.objects.all(), label="From version", empty_label=None)
     after = forms.ModelChoiceField(queryset=Framework.objects.all(), label="To version", empty_label=None)

@@ -16,6 +16,7 @@ from django.utils.datastructures import MultiValueDict
 from programmes.models import Programme
 from programmes.vocabulary import FocusLevel, ProgrammeStatus
 from providers.vocabulary import Phase, ProviderType, Region
+from qaportal.forms import NamedErrorsMixin
 from ratings.models import ProgrammeRating
 from reviews.models import Framework, FrameworkStatus, Review, ReviewState
 
@@ -52,7 +53,7 @@ def published_in(date_from: datetime.date | None, date_to: datetime.date | None,
     return condition
 
 
-class SummaryFilterForm(forms.Form):
+class SummaryFilterForm(NamedErrorsMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         date_from, date_to = cleaned.get("reviewed_from"), cleaned.get("reviewed_to")

@@ -37,7 +37,7 @@ def test_changing_an_element_weight_is_saved_and_a_bad_weight_is_refused_beside_
     url = f"/convenor/frameworks/{draft.pk}/elements/{element.pk}/"
     refused = signed_in.post(url, {"name": "Value", "question": "Who pays?", "weight": "0"})
     assert refused.status_code == 400
-    assert "Ensure this value is greater than or equal to 0.01" in refused.content.decode()
+    assert "Weight must be 0.01 or more" in refused.content.decode()
     assert 'value="Who pays?"' in refused.content.decode()
     signed_in.post(url, {"name": "Value", "question": "Who pays?", "weight": "2.5"})
     assert Element.objects.get(pk=element.pk).weight == Decimal("2.5")
