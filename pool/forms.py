@@ -114,7 +114,7 @@ class ExerciseForm(NamedErrorsMixin, forms.Form):
     )
 
 
-class PoolFilterForm(forms.Form):
+class PoolFilterForm(NamedErrorsMixin, forms.Form):
     """The convenors' pool list's search and status, from the query string: a value that is not
     valid is shown beside its field and left out of the filter, as on the directory."""
 

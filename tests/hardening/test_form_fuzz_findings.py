@@ -5,6 +5,7 @@ unnamed message."""
 import importlib
 import inspect
 import pkgutil
+from pathlib import Path
 
 import pytest
 from django import forms
@@ -36,7 +37,9 @@ def register_forms() -> list[type[forms.BaseForm]]:
     """Every form class defined in the register's own apps."""
     found = []
     for app in apps.get_app_configs():
-        if not app.path.startswith(str(settings.BASE_DIR)):
+        # The register's apps are the project's top-level packages (a virtualenv inside the project
+        # folder holds Django's own apps, which are not ours to change).
+        if Path(app.path).parent != Path(settings.BASE_DIR):
             continue
         for module_info in pkgutil.walk_packages([app.path], f"{app.name}."):
             if ".migrations" in module_info.name or ".management" in module_info.name:
