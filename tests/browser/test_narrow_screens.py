@@ -6,6 +6,7 @@ from programmes.vocabulary import ProgrammeStatus
 from reviews.models import ReviewState
 from tests import factories
 from tests.browser.conftest import axe_violations, sign_in
+from tests.summaries.conftest import make_small_register
 from tests.workflow.conftest import add_evidence
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,4 +35,30 @@ def test_a_single_checkbox_hint_stays_on_a_320_px_phone_screen(page, reviewer, p
     assert sideways_scroll(page) <= 0
     described_by = page.get_by_label("I confirm I have no conflict of interest").get_attribute("aria-describedby")
     assert "id_no_conflict_confirmed-hint" in described_by.split()
+    assert axe_violations(page) == []
+
+
+def test_the_review_queue_filters_stay_on_a_320_px_phone_screen(page, convenor):
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in(page, "convenor-cat")
+    page.goto("/convenor/")
+    provider_type = page.get_by_label("Provider type")
+    provider_type.select_option(label="Individual system leader (SLE, NLE)")
+    assert right_edge_of(page, "#id_provider_type") <= 320
+    assert sideways_scroll(page) <= 0
+    page.get_by_role("button", name="Apply").click()
+    assert page.get_by_label("Provider type").input_value() == "system-leader"
+    assert sideways_scroll(page) <= 0
+    assert axe_violations(page) == []
+
+
+def test_the_summaries_band_table_fits_a_320_px_phone_screen(page, convenor, reviewer, other_reviewer):
+    make_small_register(reviewer, other_reviewer)
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in(page, "convenor-cat")
+    page.goto("/convenor/summaries/")
+    bands = page.get_by_role("table", name="Programmes in the selection, by rating band")
+    assert bands.get_by_role("rowheader", name="Developing").is_visible()
+    assert right_edge_of(page, "table:has(caption:text('by rating band'))") <= 320
+    assert sideways_scroll(page) <= 0
     assert axe_violations(page) == []
